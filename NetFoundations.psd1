@@ -1,0 +1,35 @@
+@{
+    RootModule           = 'NetFoundations.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    GUID                 = '6f4b8f0e-2d7c-4c57-9a0e-5b1f3f1a8c21'
+    Author               = 'NetFoundations contributors'
+    CompanyName          = 'NetFoundations'
+    Copyright            = '(c) NetFoundations contributors. MIT License.'
+    Description          = 'Network programming from the shell: UDP, TCP, DNS, TLS, HTTP, e-mail, SSH, FTP and more as cmdlets whose objects pipe into each other.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @(
+        'Common.Format.ps1xml'
+        'Udp.Format.ps1xml'
+        'Tcp.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Send-UdpDatagram'
+        'Receive-UdpDatagram'
+        'Measure-PathMtu'
+        'Invoke-TcpConversation'
+        'Test-TcpPort'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Network', 'UDP', 'TCP', 'DNS', 'TLS', 'SMTP', 'IMAP', 'SSH', 'FTP', 'Sockets', 'Pester', 'Linux', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/netfoundations/NetFoundations'
+            LicenseUri   = 'https://github.com/netfoundations/NetFoundations/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: the foundation. UDP (Send-UdpDatagram, Receive-UdpDatagram, Measure-PathMtu) and TCP (Invoke-TcpConversation, Test-TcpPort), transcripts, typed errors, isolated dependencies.'
+        }
+    }
+}

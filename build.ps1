@@ -1,0 +1,181 @@
+<#
+.SYNOPSIS
+    Builds, tests and packages NetFoundations, or opens a shell with it loaded.
+.DESCRIPTION
+    Runs under pwsh and under the repository's engine host (src/NetFoundations.Host) alike,
+    so it uses only the language and .NET calls: the bare engine has no Copy-Item,
+    Join-Path, Test-Path, Write-Host or Select-Object.
+
+      Build    compile and assemble the module in out/NetFoundations/<version>/
+      Test     Build, then every test: Core (xunit), cmdlets in the engine (xunit), tests/Pester
+      Package  Build, then zip the module folder into out/
+      Shell    Build, then an interactive session with the module imported
+.EXAMPLE
+    dotnet run --project src/NetFoundations.Host -c Release -- -File build.ps1 -Task Test
+.EXAMPLE
+    pwsh ./build.ps1 -Task Shell
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Shell')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Which test kinds to run: Core, Cmdlets, Pester (default: all three).
+    [ValidateSet('Core', 'Cmdlets', 'Pester')]
+    [string[]] $TestKind = @('Core', 'Cmdlets', 'Pester'),
+
+    # Runs only the tests whose names match (an xunit --filter expression and a Pester name wildcard).
+    [string] $TestName
+)
+
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+function Get-RepoPath([string[]] $Parts) { [IO.Path]::GetFullPath([IO.Path]::Combine([string[]](@($root) + $Parts))) }
+function Say([string] $Text) { [Console]::Out.WriteLine($Text) }
+
+$manifestText = [IO.File]::ReadAllText((Get-RepoPath 'NetFoundations.psd1'))
+if ($manifestText -notmatch "ModuleVersion\s*=\s*'([^']+)'") { throw 'NetFoundations.psd1 has no ModuleVersion.' }
+$version = $Matches[1]
+$moduleFolder = Get-RepoPath 'out', 'NetFoundations', $version
+$hostPath = Get-RepoPath 'src', 'NetFoundations.Host', 'bin', $Configuration, 'net10.0', 'nfhost.dll'
+
+function Invoke-Dotnet([string[]] $Arguments) {
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Copy-File([string] $Source, [string] $Folder) {
+    [void][IO.Directory]::CreateDirectory($Folder)
+    [IO.File]::Copy($Source, [IO.Path]::Combine($Folder, [IO.Path]::GetFileName($Source)), $true)
+}
+
+function Merge-CmdletHelp([string] $Destination) {
+    $merged = [xml]'<?xml version="1.0" encoding="utf-8"?><helpItems schema="maml" xmlns="http://msh"></helpItems>'
+    foreach ($file in [IO.Directory]::GetFiles((Get-RepoPath 'en-US', 'cmdlets'), '*.xml')) {
+        $fragment = [xml][IO.File]::ReadAllText($file)
+        [void]$merged.DocumentElement.AppendChild($merged.ImportNode($fragment.DocumentElement, $true))
+    }
+    $merged.Save($Destination)
+}
+
+function Invoke-Build {
+    Say "== Build ($Configuration)"
+    Invoke-Dotnet @('build', (Get-RepoPath 'NetFoundations.slnx'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+
+    if ([IO.Directory]::Exists($moduleFolder)) { [IO.Directory]::Delete($moduleFolder, $true) }
+    $dependencies = [IO.Path]::Combine($moduleFolder, 'dependencies')
+    $cmdletOutput = Get-RepoPath 'src', 'NetFoundations.PowerShell', 'bin', $Configuration, 'netstandard2.0'
+    foreach ($file in [IO.Directory]::GetFiles($cmdletOutput)) {
+        $name = [IO.Path]::GetFileName($file)
+        if ($name -like 'NetFoundations.PowerShell.dll' -or $name -like 'NetFoundations.PowerShell.pdb') { Copy-File $file $moduleFolder }
+        elseif ($name -like '*.dll' -or $name -like '*.pdb') { Copy-File $file $dependencies }
+    }
+    Copy-File (Get-RepoPath 'src', 'NetFoundations.Loader', 'bin', $Configuration, 'net8.0', 'NetFoundations.Loader.dll') $moduleFolder
+    foreach ($format in [IO.Directory]::GetFiles((Get-RepoPath 'src', 'NetFoundations.PowerShell'), '*.Format.ps1xml', 'AllDirectories')) {
+        Copy-File $format $moduleFolder
+    }
+    $help = [IO.Path]::Combine($moduleFolder, 'en-US')
+    foreach ($topic in [IO.Directory]::GetFiles((Get-RepoPath 'en-US'), 'about_*.help.txt')) { Copy-File $topic $help }
+    [void][IO.Directory]::CreateDirectory($help)
+    Merge-CmdletHelp ([IO.Path]::Combine($help, 'NetFoundations.PowerShell.dll-Help.xml'))
+    Copy-File (Get-RepoPath 'NetFoundations.psd1') $moduleFolder
+    Copy-File (Get-RepoPath 'LICENSE') $moduleFolder
+
+    $manifest = Test-ModuleManifest -Path ([IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1'))
+    Say "Module $($manifest.Name) $($manifest.Version) in $moduleFolder"
+}
+
+function Read-TrxCounts([string] $Path) {
+    $trx = [xml][IO.File]::ReadAllText($Path)
+    $counters = $trx.TestRun.ResultSummary.Counters
+    foreach ($result in $trx.TestRun.Results.UnitTestResult) {
+        if ($result.outcome -eq 'Failed') {
+            Say "FAILED $($result.testName)"
+            Say "  $($result.Output.ErrorInfo.Message)"
+        }
+    }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+}
+
+function Invoke-XunitTests([string] $Project) {
+    Say "== $Project"
+    $results = Get-RepoPath 'out', 'test-results'
+    $trxName = "$Project.trx"
+    $trxPath = [IO.Path]::Combine($results, $trxName)
+    if ([IO.File]::Exists($trxPath)) { [IO.File]::Delete($trxPath) }
+    $arguments = @('test', (Get-RepoPath 'tests', $Project), '-c', $Configuration, '--no-build', '--nologo',
+        '--logger', "trx;LogFileName=$trxName", '--results-directory', $results)
+    if ($TestName) { $arguments += @('--filter', $TestName) }
+    & dotnet @arguments
+    if (-not [IO.File]::Exists($trxPath)) { throw "$Project produced no test results (dotnet test exit code $LASTEXITCODE)." }
+    Read-TrxCounts $trxPath
+}
+
+function Invoke-PesterTests {
+    Say '== tests/Pester'
+    $env:NETFOUNDATIONS_MODULE = [IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1')
+    $path = Get-RepoPath 'tests', 'Pester'
+    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 }
+    if ($pester) {
+        Import-Module Pester -MinimumVersion 5.0
+        $configuration = New-PesterConfiguration
+        $configuration.Run.Path = $path
+        $configuration.Run.PassThru = $true
+        $configuration.Output.Verbosity = 'Detailed'
+        if ($TestName) { $configuration.Filter.FullName = "*$TestName*" }
+        $run = Invoke-Pester -Configuration $configuration
+        return [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount }
+    }
+    Say '(Pester 5 is not installed: running the files with tests/PesterSubset)'
+    Import-Module (Get-RepoPath 'tests', 'PesterSubset', 'PesterSubset.psm1') -Force
+    $run = Invoke-PesterSubset -Path $path -FullNameFilter $TestName
+    [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $passed = 0; $failed = 0
+    $kinds = @{ Core = 'NetFoundations.Core.Tests'; Cmdlets = 'NetFoundations.PowerShell.Tests' }
+    foreach ($kind in $TestKind) {
+        $counts = if ($kind -eq 'Pester') { Invoke-PesterTests } else { Invoke-XunitTests $kinds[$kind] }
+        Say "-- ${kind}: $($counts.Passed) passed, $($counts.Failed) failed"
+        $passed += $counts.Passed; $failed += $counts.Failed
+    }
+    Say "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $zip = Get-RepoPath 'out', "NetFoundations-$version.zip"
+    if ([IO.File]::Exists($zip)) { [IO.File]::Delete($zip) }
+    [IO.Compression.ZipFile]::CreateFromDirectory([IO.Path]::GetDirectoryName($moduleFolder), $zip)
+    Say "Package: $zip"
+}
+
+function Start-Shell {
+    Invoke-Build
+    $manifest = [IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1')
+    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue
+    $start = if ($pwsh) {
+        [Diagnostics.ProcessStartInfo]::new($pwsh[0].Source, @('-NoExit', '-Command', "Import-Module '$manifest'"))
+    } else {
+        Say "(pwsh is not installed: the engine host stands in for it)"
+        [Diagnostics.ProcessStartInfo]::new('dotnet', @($hostPath, '-NoExit', '-Command', "Import-Module '$manifest'"))
+    }
+    $start.UseShellExecute = $false
+    $shell = [Diagnostics.Process]::Start($start)
+    $shell.WaitForExit()
+    exit $shell.ExitCode
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Package' { Invoke-Package }
+    'Shell' { Start-Shell }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core;
+
+namespace NetFoundations.PowerShell
+{
+    /// <summary>
+    /// Base of every protocol cmdlet. Runs Core's async calls off the pipeline thread while
+    /// every Write* happens on it; Ctrl+C (StopProcessing) cancels the call; a timeout bounds it;
+    /// Core's exceptions become non-terminating ErrorRecords for the current input.
+    /// </summary>
+    public abstract class NetworkCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+        private BlockingCollection<Action>? pending;
+        private TranscriptFile? transcriptFile;
+
+        /// <summary>Appends the conversation on the wire to this file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TranscriptPath { get; set; }
+
+        /// <summary>True when -Verbose is in force, so transcripts are worth building live.</summary>
+        protected bool VerboseWanted =>
+            MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose) && ((SwitchParameter)verbose).IsPresent
+            || string.Equals(SessionState?.PSVariable.GetValue("VerbosePreference")?.ToString(), "Continue", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Makes a transcript whose entries go to -TranscriptPath and, under -Verbose, to the verbose stream.</summary>
+        protected Transcript NewTranscript(bool revealSecrets = false)
+        {
+            var transcript = new Transcript(revealSecrets);
+            if (TranscriptPath != null)
+            {
+                transcriptFile ??= new TranscriptFile(GetUnresolvedProviderPathFromPSPath(TranscriptPath));
+                transcript.EntryAdded += transcriptFile.Write;
+            }
+            if (VerboseWanted)
+                transcript.EntryAdded += entry => Post(() => WriteVerbose(entry.ToString()));
+            return transcript;
+        }
+
+        /// <summary>
+        /// Runs work and pumps what it posts onto the pipeline thread until it ends. A failure
+        /// becomes a non-terminating error for target. Returns false when the work failed.
+        /// </summary>
+        protected bool Run(Func<CancellationToken, Task> work, TimeSpan timeout, object? target)
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            if (timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+                cancel.CancelAfter(timeout);
+            var queue = new BlockingCollection<Action>();
+            pending = queue;
+            var task = Task.Run(() => work(cancel.Token), cancel.Token);
+            task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+            try
+            {
+                while (queue.TryTake(out var action, Timeout.Infinite, stopping.Token))
+                    action();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (InvalidOperationException) when (queue.IsCompleted)
+            {
+            }
+            finally
+            {
+                pending = null;
+            }
+
+            try
+            {
+                task.GetAwaiter().GetResult();
+                return true;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (OperationCanceledException e)
+            {
+                var what = target?.ToString() ?? MyInvocation.MyCommand.Name;
+                WriteError(ErrorMapping.ToErrorRecord(
+                    new NetworkTimeoutException($"{what} did not finish within {timeout.TotalSeconds:0.###} s.", what, e), target));
+                return false;
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                WriteError(ErrorMapping.ToErrorRecord(e, target));
+                return false;
+            }
+        }
+
+        /// <summary>Queues an action (WriteObject, WriteProgress …) to run on the pipeline thread.</summary>
+        protected void Post(Action action)
+        {
+            var queue = pending;
+            if (queue == null)
+                return;
+            try { queue.Add(action); }
+            catch (InvalidOperationException) { }
+        }
+
+        protected void PostObject(object value) => Post(() => WriteObject(value));
+
+        protected void PostProgress(ProgressRecord progress) => Post(() => WriteProgress(progress));
+
+        protected void PostWarning(string text) => Post(() => WriteWarning(text));
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        protected static TimeSpan Seconds(double seconds) =>
+            seconds <= 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+
+        public void Dispose()
+        {
+            transcriptFile?.Dispose();
+            stopping.Dispose();
+        }
+
+        private sealed class TranscriptFile : IDisposable
+        {
+            private readonly StreamWriter writer;
+
+            public TranscriptFile(string path)
+            {
+                var folder = Path.GetDirectoryName(path);
+                if (!string.IsNullOrEmpty(folder))
+                    Directory.CreateDirectory(folder);
+                writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+            }
+
+            public void Write(TranscriptEntry entry)
+            {
+                lock (writer) { writer.WriteLine(entry.ToString()); }
+            }
+
+            public void Dispose()
+            {
+                lock (writer) { writer.Dispose(); }
+            }
+        }
+    }
+}
