@@ -49,7 +49,8 @@ namespace NetFoundations.PowerShell.Tcp
         {
             if (targets.Count == 0)
                 return;
-            var transcript = NewTranscript();
+            // A sweep's transcript is a line per port: built only when someone reads it.
+            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             var warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             const string activity = "Testing TCP ports";
             Run(async ct =>

@@ -48,7 +48,7 @@ namespace NetFoundations.Core.Tests.Tcp
 
         public void Dispose()
         {
-            try { process.Kill(); } catch (InvalidOperationException) { }
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             process.WaitForExit(5000);
             process.Dispose();
         }
