@@ -135,7 +135,15 @@ function Invoke-PesterTests {
     [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount }
 }
 
+function Install-TestServers {
+    # The real servers the tests start come from Debian's packages (Linux only).
+    if ([IO.Path]::DirectorySeparatorChar -ne '/' -or -not [IO.File]::Exists('/usr/bin/dpkg-query')) { return }
+    & bash (Get-RepoPath 'tests', 'servers', 'install.sh')
+    if ($LASTEXITCODE -ne 0) { throw 'Installing the test servers failed (tests/servers/install.sh).' }
+}
+
 function Invoke-Test {
+    Install-TestServers
     Invoke-Build
     $passed = 0; $failed = 0
     $kinds = @{ Core = 'NetFoundations.Core.Tests'; Cmdlets = 'NetFoundations.PowerShell.Tests' }
