@@ -193,14 +193,20 @@ function Invoke-Package {
 
 function Start-Shell {
     Invoke-Build
-    $manifest = [IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1')
-    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue
-    $start = if ($pwsh) {
-        [Diagnostics.ProcessStartInfo]::new($pwsh[0].Source, @('-NoExit', '-Command', "Import-Module '$manifest'"))
-    } else {
-        Say "(pwsh is not installed: the engine host stands in for it)"
-        [Diagnostics.ProcessStartInfo]::new('dotnet', @($hostPath, '-NoExit', '-Command', "Import-Module '$manifest'"))
+    $import = "Import-Module '$([IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1'))'"
+    if ($PSVersionTable.PSEdition -eq 'Desktop') {
+        & powershell.exe -NoExit -NoLogo -Command $import
+        exit $LASTEXITCODE
     }
+    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue
+    if ($pwsh) {
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0].Source)
+    } else {
+        Say '(pwsh is not installed: the engine host stands in for it)'
+        $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        $start.ArgumentList.Add($hostPath)
+    }
+    foreach ($argument in '-NoExit', '-Command', $import) { $start.ArgumentList.Add($argument) }
     $start.UseShellExecute = $false
     $shell = [Diagnostics.Process]::Start($start)
     $shell.WaitForExit()
