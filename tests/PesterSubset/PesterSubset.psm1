@@ -320,8 +320,7 @@ function Invoke-Test($Test) {
         }
         $failure = $null
         try {
-            $owner = Get-DataOwner $test
-            if ($owner) { Set-DataVariable $owner }
+            Set-DataVariable $test
             foreach ($setup in $setups) { . $setup }
             $test.Name = Expand-Name $test.Template $test
             . $test.ScriptBlock
