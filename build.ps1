@@ -61,7 +61,9 @@ function Copy-File([string] $Source, [string] $Folder) {
 
 function Merge-CmdletHelp([string] $Destination) {
     $merged = [xml]'<?xml version="1.0" encoding="utf-8"?><helpItems schema="maml" xmlns="http://msh"></helpItems>'
-    foreach ($file in [IO.Directory]::GetFiles((Get-RepoPath 'en-US', 'cmdlets'), '*.xml')) {
+    $folder = Get-RepoPath 'en-US', 'cmdlets'
+    $files = if ([IO.Directory]::Exists($folder)) { [IO.Directory]::GetFiles($folder, '*.xml') } else { @() }
+    foreach ($file in $files) {
         $fragment = [xml][IO.File]::ReadAllText($file)
         [void]$merged.DocumentElement.AppendChild($merged.ImportNode($fragment.DocumentElement, $true))
     }
