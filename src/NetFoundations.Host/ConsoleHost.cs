@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
+using System.Text.RegularExpressions;
 
 namespace NetFoundations.Host
 {
@@ -58,13 +59,18 @@ namespace NetFoundations.Host
             return secret;
         }
 
-        public override void Write(string value) => Console.Out.Write(value);
+        // The engine decorates tables and messages with ANSI escapes; a file or a pipe gets plain text.
+        private static readonly Regex Escapes = new Regex(@"\u001b(\[[0-9;?]*[ -/]*[@-~]|\][^\u0007\u001b]*(\u0007|\u001b\\))", RegexOptions.Compiled);
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Out.Write(value);
+        private static string Plain(string value, bool redirected) => redirected && value.IndexOf('\u001b') >= 0 ? Escapes.Replace(value, string.Empty) : value;
 
-        public override void WriteLine(string value) => Console.Out.WriteLine(value);
+        public override void Write(string value) => Console.Out.Write(Plain(value, Console.IsOutputRedirected));
 
-        public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Write(value);
+
+        public override void WriteLine(string value) => Console.Out.WriteLine(Plain(value, Console.IsOutputRedirected));
+
+        public override void WriteErrorLine(string value) => Console.Error.WriteLine(Plain(value, Console.IsErrorRedirected));
 
         public override void WriteDebugLine(string message) => Console.Out.WriteLine("DEBUG: " + message);
 

@@ -9,8 +9,8 @@ namespace NetFoundations.Host
     /// nfhost: runs PowerShell on the bare engine where pwsh is not installed.
     ///   nfhost -File script.ps1 [-Name value | -Switch | value]...
     ///   nfhost -Command "text" [-NoExit]
-    ///   nfhost                                  (interactive prompt)
-    /// The exit code follows the script: its 'exit N', 1 for a terminating error, else 0.
+    ///   nfhost                                  (interactive prompt; plain lines when stdin is redirected)
+    /// The exit code follows the script: its 'exit N', 1 for a terminating error, else 0; 64 for bad usage.
     /// </summary>
     public static class Program
     {
@@ -31,9 +31,13 @@ namespace NetFoundations.Host
                     case "-help": case "-?": case "--help":
                         Console.WriteLine("nfhost [-File script.ps1 [arguments]] [-Command text] [-NoExit]");
                         return 0;
+                    case "-file":
+                    case "-command":
+                        Console.Error.WriteLine($"nfhost: {args[i]} needs a value. Try -help.");
+                        return HostSession.UsageError;
                     default:
                         Console.Error.WriteLine($"nfhost: unknown argument '{args[i]}'. Try -help.");
-                        return 64;
+                        return HostSession.UsageError;
                 }
             }
 
@@ -42,6 +46,8 @@ namespace NetFoundations.Host
             using var runspace = RunspaceFactory.CreateRunspace(host, state);
             runspace.Open();
             var session = new HostSession(runspace, host);
+            if (Console.IsOutputRedirected)
+                session.UsePlainTextOutput();
 
             int exitCode = 0;
             if (file != null)
