@@ -20,6 +20,8 @@ def run(handle, connection):
     try:
         with connection:
             handle(connection)
+    except (ConnectionResetError, BrokenPipeError):
+        pass  # the client may hang up whenever it has heard enough
     except OSError as error:
         print('peer:', error, file=sys.stderr, flush=True)
 
