@@ -1,7 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -28,11 +28,11 @@ namespace NetFoundations.Core.Tcp
             if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, "The throttle limit must be at least 1.");
             if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
 
-            var scan = new Scan(targets, timeout, transcript, onResult);
-            var workers = new Task[Math.Min(throttleLimit, Math.Max(1, targets.Count))];
+            var addresses = await ResolveAllAsync(targets, timeout, cancellationToken).ConfigureAwait(false);
+            var scan = new Scan(targets, addresses, timeout, transcript, onResult);
             var period = TimeSpan.FromMilliseconds(Math.Max(10, Math.Min(100, timeout.TotalMilliseconds / 4)));
             var lastProgress = Stopwatch.StartNew();
-            using (var timer = new Timer(_ =>
+            using (new Timer(_ =>
             {
                 scan.ExpireAttempts();
                 if (onProgress != null && lastProgress.ElapsedMilliseconds >= 250)
@@ -43,106 +43,110 @@ namespace NetFoundations.Core.Tcp
             }, null, period, period))
             using (cancellationToken.Register(scan.Cancel))
             {
-                for (var i = 0; i < workers.Length; i++)
-                    workers[i] = scan.WorkAsync(cancellationToken);
-                await Task.WhenAll(workers).ConfigureAwait(false);
+                await scan.RunAsync(Math.Min(throttleLimit, Math.Max(1, targets.Count))).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
             onProgress?.Invoke(targets.Count, targets.Count);
         }
 
+        /// <summary>Resolves each distinct name once, all at the same time: an address, or why there is none.</summary>
+        private static async Task<Dictionary<string, (IPAddress?, string?)>> ResolveAllAsync(IReadOnlyList<TcpPortTarget> targets, TimeSpan timeout,
+            CancellationToken cancellationToken)
+        {
+            // A resolver may take seconds where a connect on a LAN takes a millisecond.
+            var resolveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
+            var names = targets.Select(t => t.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var lookups = names.Select(async name =>
+            {
+                try
+                {
+                    return ((IPAddress?)(await Endpoints.ResolveAsync(name, null, resolveTimeout, cancellationToken).ConfigureAwait(false))[0], (string?)null);
+                }
+                catch (NetworkException e) when (e is NameResolutionException || e is NetworkTimeoutException || e is InvalidNetworkRequestException)
+                {
+                    return (null, e.Message);
+                }
+            }).ToArray();
+            var resolved = await Task.WhenAll(lookups).ConfigureAwait(false);
+            var byName = new Dictionary<string, (IPAddress?, string?)>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < names.Length; i++)
+                byName[names[i]] = resolved[i];
+            return byName;
+        }
+
+        private static string Describe(TcpPortResult result)
+        {
+            var where = Endpoints.Format(result.Address?.ToString() ?? result.ComputerName, result.Port);
+            var latency = result.Latency.HasValue ? $" in {result.Latency.Value.TotalMilliseconds:0.###} ms" : string.Empty;
+            return result.Open ? $"{where} open{latency}" : $"{where} {result.FailureKind}{latency}: {result.Message}";
+        }
+
         private sealed class Scan
         {
             private readonly IReadOnlyList<TcpPortTarget> targets;
-            private readonly TimeSpan timeout;
+            private readonly Dictionary<string, (IPAddress? Address, string? Failure)> addresses;
+            private readonly long timeoutTicks;
             private readonly Transcript? transcript;
             private readonly Action<TcpPortResult> onResult;
-            private readonly TimeSpan resolveTimeout;
-            private readonly ConcurrentDictionary<string, Lazy<Task<IPAddress[]>>> resolved =
-                new ConcurrentDictionary<string, Lazy<Task<IPAddress[]>>>(StringComparer.OrdinalIgnoreCase);
-            private readonly ConcurrentDictionary<Attempt, bool> attempts = new ConcurrentDictionary<Attempt, bool>();
             private readonly TcpPortResult?[] results;
             private readonly object emitGate = new object();
+            private readonly TaskCompletionSource<bool> done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            private Worker[] workers = Array.Empty<Worker>();
             private int next = -1;
             private int emitted;
             private int finished;
+            private int running;
             private volatile bool cancelled;
 
-            public Scan(IReadOnlyList<TcpPortTarget> targets, TimeSpan timeout, Transcript? transcript, Action<TcpPortResult> onResult)
+            public Scan(IReadOnlyList<TcpPortTarget> targets, Dictionary<string, (IPAddress?, string?)> addresses, TimeSpan timeout,
+                Transcript? transcript, Action<TcpPortResult> onResult)
             {
-                this.transcript = transcript;
                 this.targets = targets;
-                this.timeout = timeout;
+                this.addresses = addresses;
+                timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+                this.transcript = transcript;
                 this.onResult = onResult;
-                // A resolver may take seconds where a connect on a LAN takes a millisecond.
-                resolveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
                 results = new TcpPortResult?[targets.Count];
             }
 
             public int Finished => Volatile.Read(ref finished);
 
-            public async Task WorkAsync(CancellationToken cancellationToken)
+            public Task RunAsync(int concurrency)
             {
-                int index;
-                while (!cancelled && (index = Interlocked.Increment(ref next)) < targets.Count)
-                {
-                    var result = await TestAsync(targets[index], cancellationToken).ConfigureAwait(false);
-                    if (cancelled)
-                        return;
-                    Complete(index, result);
-                }
+                workers = Enumerable.Range(0, concurrency).Select(_ => new Worker(this)).ToArray();
+                running = workers.Length;
+                foreach (var worker in workers)
+                    worker.Run();
+                return done.Task;
             }
 
             public void Cancel()
             {
                 cancelled = true;
-                foreach (var attempt in attempts.Keys)
-                    attempt.Abort(timedOut: false);
+                foreach (var worker in workers)
+                    worker.Abort(timedOut: false, Stopwatch.GetTimestamp());
             }
 
             public void ExpireAttempts()
             {
                 var now = Stopwatch.GetTimestamp();
-                foreach (var attempt in attempts.Keys)
-                    if (now >= attempt.Deadline)
-                        attempt.Abort(timedOut: true);
+                foreach (var worker in workers)
+                    worker.Abort(timedOut: true, now);
             }
 
-            private async Task<TcpPortResult> TestAsync(TcpPortTarget target, CancellationToken cancellationToken)
-            {
-                var host = target.ComputerName;
-                IPAddress address;
-                try
-                {
-                    var lookup = resolved.GetOrAdd(host, h => new Lazy<Task<IPAddress[]>>(
-                        () => Endpoints.ResolveAsync(h, null, resolveTimeout, cancellationToken)));
-                    address = (await lookup.Value.ConfigureAwait(false))[0];
-                }
-                catch (NetworkException e) when (e is NameResolutionException || e is NetworkTimeoutException || e is InvalidNetworkRequestException)
-                {
-                    return new TcpPortResult(host, null, target.Port, TcpPortFailure.NameResolution, null, e.Message);
-                }
+            /// <summary>The next target for a worker, or -1 when there is none.</summary>
+            private int Take() => cancelled ? -1 : Interlocked.Increment(ref next) is var index && index < targets.Count ? index : -1;
 
-                Attempt attempt;
-                try
+            private void WorkerDone(Exception? error)
+            {
+                if (error != null)
                 {
-                    attempt = new Attempt(address, target.Port, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
+                    cancelled = true;
+                    done.TrySetException(error);
                 }
-                catch (SocketException e)
+                else if (Interlocked.Decrement(ref running) == 0)
                 {
-                    return new TcpPortResult(host, address, target.Port, TcpPortFailure.Error, null, $"{e.Message} ({e.SocketErrorCode})");
-                }
-                attempts[attempt] = true;
-                try
-                {
-                    var (kind, message) = await attempt.ConnectAsync().ConfigureAwait(false);
-                    var latency = kind == TcpPortFailure.None || kind == TcpPortFailure.Refused ? attempt.Elapsed : (TimeSpan?)null;
-                    return new TcpPortResult(host, address, target.Port, kind, latency, message);
-                }
-                finally
-                {
-                    attempts.TryRemove(attempt, out _);
-                    attempt.Dispose();
+                    done.TrySetResult(true);
                 }
             }
 
@@ -162,84 +166,138 @@ namespace NetFoundations.Core.Tcp
                     }
                 }
             }
-        }
 
-        private static string Describe(TcpPortResult result)
-        {
-            var where = Endpoints.Format(result.Address?.ToString() ?? result.ComputerName, result.Port);
-            var latency = result.Latency.HasValue ? $" in {result.Latency.Value.TotalMilliseconds:0.###} ms" : string.Empty;
-            return result.Open ? $"{where} open{latency}" : $"{where} {result.FailureKind}{latency}: {result.Message}";
-        }
-
-        /// <summary>
-        /// One non-blocking connect, which the scan's timer aborts when its deadline passes. It reports
-        /// the socket error instead of throwing: a sweep meets thousands of refusals, and exceptions cost.
-        /// </summary>
-        private sealed class Attempt : IDisposable
-        {
-            private readonly Socket socket;
-            private readonly SocketAsyncEventArgs connect = new SocketAsyncEventArgs();
-            private readonly TaskCompletionSource<SocketError> done = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
-            private readonly long started = Stopwatch.GetTimestamp();
-            private int aborted;
-
-            public Attempt(IPAddress address, int port, long deadline)
+            /// <summary>
+            /// One lane of the sweep: connects to one target after another with a reused SocketAsyncEventArgs,
+            /// continuing from the completion callback. Socket errors arrive as codes, never as exceptions:
+            /// a sweep meets thousands of refusals, and exceptions and tasks per attempt cost more than the connect.
+            /// </summary>
+            private sealed class Worker
             {
-                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                connect.RemoteEndPoint = new IPEndPoint(address, port);
-                connect.Completed += (_, e) => done.TrySetResult(e.SocketError);
-                Deadline = deadline;
-            }
+                private readonly Scan scan;
+                private readonly SocketAsyncEventArgs connect = new SocketAsyncEventArgs();
+                private readonly object gate = new object();
+                private Socket? socket;
+                private int index = -1;
+                private IPAddress? address;
+                private long started;
+                private bool timedOut;
 
-            public long Deadline { get; }
-
-            public TimeSpan Elapsed => TimeSpan.FromSeconds((Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency);
-
-            public async Task<(TcpPortFailure, string?)> ConnectAsync()
-            {
-                SocketError error;
-                try
+                public Worker(Scan scan)
                 {
-                    error = socket.ConnectAsync(connect) ? await done.Task.ConfigureAwait(false) : connect.SocketError;
+                    this.scan = scan;
+                    connect.Completed += (_, e) => Run();
                 }
-                catch (ObjectDisposedException)
-                {
-                    error = SocketError.OperationAborted;
-                }
-                switch (Volatile.Read(ref aborted))
-                {
-                    case 1 when error != SocketError.Success:
-                        return (TcpPortFailure.Timeout, "No answer within the timeout.");
-                    case 2:
-                        throw new OperationCanceledException();
-                }
-                switch (error)
-                {
-                    case SocketError.Success:
-                        return (TcpPortFailure.None, null);
-                    case SocketError.ConnectionRefused:
-                        return (TcpPortFailure.Refused, "The connection was refused.");
-                    case SocketError.TimedOut:
-                        return (TcpPortFailure.Timeout, "No answer within the timeout.");
-                    case SocketError.HostUnreachable:
-                    case SocketError.NetworkUnreachable:
-                    case SocketError.NetworkDown:
-                        return (TcpPortFailure.Unreachable, new SocketException((int)error).Message);
-                    default:
-                        return (TcpPortFailure.Error, $"{new SocketException((int)error).Message} ({error})");
-                }
-            }
 
-            public void Abort(bool timedOut)
-            {
-                if (Interlocked.CompareExchange(ref aborted, timedOut ? 1 : 2, 0) == 0)
-                    socket.Dispose();
-            }
+                /// <summary>Finishes the attempt under way, if any, then starts attempts until one is pending or none is left.</summary>
+                public void Run()
+                {
+                    try
+                    {
+                        while (true)
+                        {
+                            if (index >= 0)
+                                Finish();
+                            index = scan.Take();
+                            if (index < 0)
+                            {
+                                connect.Dispose();
+                                scan.WorkerDone(null);
+                                return;
+                            }
+                            if (Start())
+                                return;
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        scan.WorkerDone(e);
+                    }
+                }
 
-            public void Dispose()
-            {
-                socket.Dispose();
-                connect.Dispose();
+                /// <summary>Starts a connect; returns true when it is pending (the callback continues).</summary>
+                private bool Start()
+                {
+                    var target = scan.targets[index];
+                    var (resolved, failure) = scan.addresses[target.ComputerName];
+                    address = resolved;
+                    if (resolved == null)
+                    {
+                        Report(TcpPortFailure.NameResolution, failure, null);
+                        return false;
+                    }
+                    Socket created;
+                    try
+                    {
+                        created = new Socket(resolved.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                    }
+                    catch (SocketException e)
+                    {
+                        Report(TcpPortFailure.Error, $"{e.Message} ({e.SocketErrorCode})", null);
+                        return false;
+                    }
+                    connect.RemoteEndPoint = new IPEndPoint(resolved, target.Port);
+                    lock (gate)
+                    {
+                        socket = created;
+                        timedOut = false;
+                        started = Stopwatch.GetTimestamp();
+                    }
+                    try
+                    {
+                        return created.ConnectAsync(connect);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        connect.SocketError = SocketError.OperationAborted;
+                        return false;
+                    }
+                }
+
+                private void Finish()
+                {
+                    bool expired;
+                    lock (gate)
+                    {
+                        expired = timedOut;
+                        socket?.Dispose();
+                        socket = null;
+                    }
+                    var latency = TimeSpan.FromSeconds((Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency);
+                    var error = connect.SocketError;
+                    if (scan.cancelled)
+                        index = -1;
+                    else if (error == SocketError.Success)
+                        Report(TcpPortFailure.None, null, latency);
+                    else if (expired || error == SocketError.TimedOut)
+                        Report(TcpPortFailure.Timeout, "No answer within the timeout.", null);
+                    else if (error == SocketError.ConnectionRefused)
+                        Report(TcpPortFailure.Refused, "The connection was refused.", latency);
+                    else if (error == SocketError.HostUnreachable || error == SocketError.NetworkUnreachable || error == SocketError.NetworkDown)
+                        Report(TcpPortFailure.Unreachable, new SocketException((int)error).Message, null);
+                    else
+                        Report(TcpPortFailure.Error, $"{new SocketException((int)error).Message} ({error})", null);
+                }
+
+                private void Report(TcpPortFailure kind, string? message, TimeSpan? latency)
+                {
+                    var target = scan.targets[index];
+                    scan.Complete(index, new TcpPortResult(target.ComputerName, address, target.Port, kind, latency, message));
+                    index = -1;
+                }
+
+                /// <summary>Ends the attempt under way: always when cancelling, else when it is past the timeout.</summary>
+                public void Abort(bool timedOut, long now)
+                {
+                    lock (gate)
+                    {
+                        if (socket == null || timedOut && now - started < scan.timeoutTicks)
+                            return;
+                        this.timedOut = timedOut;
+                        socket.Dispose();
+                        socket = null;
+                    }
+                }
             }
         }
     }

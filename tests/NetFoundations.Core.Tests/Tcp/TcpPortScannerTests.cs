@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Tcp;
@@ -73,6 +75,39 @@ namespace NetFoundations.Core.Tests.Tcp
 
             Assert.Equal(new[] { "localhost", "localhost", "127.0.0.1", "127.0.0.1" }, results.Select(r => r.ComputerName));
             Assert.Equal(new[] { true, false, true, false }, results.Select(r => r.Open));
+        }
+
+        [Fact]
+        public async Task Port_that_never_answers_times_out()
+        {
+            // A listener whose accept queue is full drops further SYNs: the connect gets no answer at all.
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(0);
+            var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+            var fillers = new List<Socket>();
+            try
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    fillers.Add(filler);
+                    _ = filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).ContinueWith(t => t.Exception, TaskScheduler.Default);
+                }
+                await Task.Delay(200);
+
+                var results = new List<TcpPortResult>();
+                await TcpPortScanner.ScanAsync(new[] { new TcpPortTarget("127.0.0.1", port) }, 1, TimeSpan.FromMilliseconds(300), null,
+                    results.Add, null, CancellationToken.None);
+
+                var result = Assert.Single(results);
+                Assert.Equal(TcpPortFailure.Timeout, result.FailureKind);
+                Assert.Null(result.Latency);
+            }
+            finally
+            {
+                fillers.ForEach(f => f.Dispose());
+            }
         }
 
         [Fact]
