@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 using NetFoundations.Core.Tcp;
 
 namespace NetFoundations.PowerShell.Tcp
@@ -52,6 +54,9 @@ namespace NetFoundations.PowerShell.Tcp
             // A sweep's transcript is a line per port: built only when someone reads it.
             var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             var warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // Results are handed to the pipeline thread in batches: one wake-up per result would cost more than the connect.
+            var ready = new ConcurrentQueue<object>();
+            var drainPosted = 0;
             const string activity = "Testing TCP ports";
             Run(async ct =>
             {
@@ -60,7 +65,14 @@ namespace NetFoundations.PowerShell.Tcp
                     {
                         if (result.FailureKind == TcpPortFailure.NameResolution && warned.Add(result.ComputerName))
                             PostWarning(result.Message ?? $"The name {result.ComputerName} could not be resolved.");
-                        PostObject(Quiet ? (object)result.Open : result);
+                        ready.Enqueue(Quiet ? (object)result.Open : result);
+                        if (Interlocked.Exchange(ref drainPosted, 1) == 0)
+                            Post(() =>
+                            {
+                                Volatile.Write(ref drainPosted, 0);
+                                while (ready.TryDequeue(out var item))
+                                    WriteObject(item);
+                            });
                     },
                     (finished, total) => PostProgress(new ProgressRecord(1, activity, $"{finished} of {total} tested")
                     {
@@ -68,7 +80,7 @@ namespace NetFoundations.PowerShell.Tcp
                         RecordType = finished == total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
                     }),
                     ct).ConfigureAwait(false);
-            }, System.Threading.Timeout.InfiniteTimeSpan, null);
+            }, Timeout.InfiniteTimeSpan, null);
         }
     }
 }
