@@ -23,16 +23,23 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Which test kinds to run: Core, Cmdlets, Pester (default: all three).
-    [ValidateSet('Core', 'Cmdlets', 'Pester')]
+    # Which test kinds to run: Core, Cmdlets, Pester (default: all three; 'Core,Cmdlets' also works).
     [string[]] $TestKind = @('Core', 'Cmdlets', 'Pester'),
 
     # Runs only the tests whose names match (an xunit --filter expression and a Pester name wildcard).
-    [string] $TestName
+    [string] $TestName,
+
+    # Test: use the module and test assemblies already built (used when re-run inside the test namespace).
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
+# From a command line without pwsh's array syntax, 'Core,Cmdlets' arrives as one string.
+$TestKind = @($TestKind | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+foreach ($kind in $TestKind) {
+    if ($kind -notin 'Core', 'Cmdlets', 'Pester') { throw "Unknown -TestKind '$kind': use Core, Cmdlets or Pester." }
+}
 function Get-RepoPath([string[]] $Parts) { [IO.Path]::GetFullPath([IO.Path]::Combine([string[]](@($root) + $Parts))) }
 function Say([string] $Text) { [Console]::Out.WriteLine($Text) }
 
@@ -135,8 +142,35 @@ function Invoke-PesterTests {
     [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount }
 }
 
+function Install-TestServers {
+    # The real servers the tests start come from Debian's packages (Linux only).
+    if ([IO.Path]::DirectorySeparatorChar -ne '/' -or -not [IO.File]::Exists('/usr/bin/dpkg-query')) { return }
+    & bash (Get-RepoPath 'tests', 'servers', 'install.sh')
+    if ($LASTEXITCODE -ne 0) { throw 'Installing the test servers failed (tests/servers/install.sh).' }
+}
+
+# Tests may talk only to loopback. On Linux as root the test run is confined to a fresh network
+# namespace that has nothing but lo, so a mistake in a test cannot send anything off the machine.
+function Invoke-TestIsolated {
+    if ($env:NETFOUNDATIONS_TEST_NAMESPACE -or [IO.Path]::DirectorySeparatorChar -ne '/') { return $false }
+    if (-not [IO.File]::Exists('/usr/bin/unshare') -or -not ([IO.File]::Exists('/usr/sbin/ip') -or [IO.File]::Exists('/usr/bin/ip'))) { return $false }
+    if ((& id -u) -ne '0') { return $false }
+    $env:NETFOUNDATIONS_TEST_NAMESPACE = 'loopback-only'
+    $self = [IO.Path]::Combine($root, 'build.ps1')
+    $kinds = $TestKind -join ','
+    $inner = "ip link set lo up && exec dotnet '$hostPath' -File '$self' -Task Test -NoBuild -Configuration $Configuration -TestKind $kinds"
+    if ($TestName) { $inner += " -TestName '$($TestName.Replace("'", "'\''"))'" }
+    Say '== Running the tests in a loopback-only network namespace'
+    & unshare --net -- sh -c $inner
+    exit $LASTEXITCODE
+}
+
 function Invoke-Test {
-    Invoke-Build
+    if (-not $NoBuild) {
+        Install-TestServers
+        Invoke-Build
+        Invoke-TestIsolated
+    }
     $passed = 0; $failed = 0
     $kinds = @{ Core = 'NetFoundations.Core.Tests'; Cmdlets = 'NetFoundations.PowerShell.Tests' }
     foreach ($kind in $TestKind) {
@@ -159,14 +193,20 @@ function Invoke-Package {
 
 function Start-Shell {
     Invoke-Build
-    $manifest = [IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1')
-    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue
-    $start = if ($pwsh) {
-        [Diagnostics.ProcessStartInfo]::new($pwsh[0].Source, @('-NoExit', '-Command', "Import-Module '$manifest'"))
-    } else {
-        Say "(pwsh is not installed: the engine host stands in for it)"
-        [Diagnostics.ProcessStartInfo]::new('dotnet', @($hostPath, '-NoExit', '-Command', "Import-Module '$manifest'"))
+    $import = "Import-Module '$([IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1'))'"
+    if ($PSVersionTable.PSEdition -eq 'Desktop') {
+        & powershell.exe -NoExit -NoLogo -Command $import
+        exit $LASTEXITCODE
     }
+    $pwsh = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue
+    if ($pwsh) {
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0].Source)
+    } else {
+        Say '(pwsh is not installed: the engine host stands in for it)'
+        $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        $start.ArgumentList.Add($hostPath)
+    }
+    foreach ($argument in '-NoExit', '-Command', $import) { $start.ArgumentList.Add($argument) }
     $start.UseShellExecute = $false
     $shell = [Diagnostics.Process]::Start($start)
     $shell.WaitForExit()
