@@ -68,24 +68,24 @@ Describe 'Send-UdpDatagram' {
 
     It 'ignores a reply that comes from another port' {
         { Send-UdpDatagram 127.0.0.1 $stranger.Port -Message 'who is there?' -InitialDelay 0.05 -MaxDelay 0.2 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'OperationTimedOut'
+            Should -Throw -ErrorId 'OperationTimedOut,*'
     }
 
     It 'gives up on a silent server with a timeout that counts the attempts' {
         { Send-UdpDatagram 127.0.0.1 $silent.Port -Message 'anyone?' -InitialDelay 0.05 -MaxDelay 0.2 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'OperationTimedOut' -ExpectedMessage '*after 3 attempts*'
+            Should -Throw -ErrorId 'OperationTimedOut,*' -ExpectedMessage '*after 3 attempts*'
     }
 
     It 'reports a closed port as refused' {
-        { Send-UdpDatagram 127.0.0.1 (Get-FreeUdpPort) -Message 'hello?' -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused'
+        { Send-UdpDatagram 127.0.0.1 (Get-FreeUdpPort) -Message 'hello?' -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
     }
 
     It 'refuses a datagram larger than UDP can carry' {
-        { Send-UdpDatagram 127.0.0.1 $echo.Port -Bytes ([byte[]]::new(65508)) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest'
+        { Send-UdpDatagram 127.0.0.1 $echo.Port -Bytes ([byte[]]::new(65508)) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest,*'
     }
 
     It 'rejects port <Port>' -ForEach @(@{ Port = 0 }, @{ Port = 70000 }) {
-        { Send-UdpDatagram 127.0.0.1 $Port -Message 'x' } | Should -Throw -ErrorId 'ParameterArgumentValidationError'
+        { Send-UdpDatagram 127.0.0.1 $Port -Message 'x' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
 
@@ -112,7 +112,7 @@ Describe 'Receive-UdpDatagram' {
     }
 }
 
-Describe 'Measure-PathMtu' {
+Describe 'Measure-PathMtu (UDP probes)' {
     It 'leaves 65507 bytes for a datagram over IPv4 loopback' -Skip:(-not $IsLinux) {
         $path = Measure-PathMtu 127.0.0.1
 
