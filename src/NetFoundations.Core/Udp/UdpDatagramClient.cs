@@ -45,10 +45,10 @@ namespace NetFoundations.Core.Udp
                 {
                     await SendOnceAsync(socket, remote, data, transcript, $" (attempt {attempt}, then waiting {delay.TotalSeconds:0.###} s)").ConfigureAwait(false);
                     var sentAt = clock.Elapsed;
-                    var deadline = sentAt + delay;
-                    while (clock.Elapsed < deadline)
+                    var waited = Task.Delay(delay, cancellationToken);
+                    while (true)
                     {
-                        var finished = await Task.WhenAny(receive, Task.Delay(deadline - clock.Elapsed, cancellationToken)).ConfigureAwait(false);
+                        var finished = await Task.WhenAny(receive, waited).ConfigureAwait(false);
                         cancellationToken.ThrowIfCancellationRequested();
                         if (finished != receive)
                             break;

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -71,16 +70,18 @@ namespace NetFoundations.Core.Udp
         {
             using var cancel = cancellationToken.Register(socket.Dispose);
             var buffer = new byte[65536];
-            var clock = Stopwatch.StartNew();
+            // One timer for the whole listen; with no timeout, cancellation ends the receive itself.
+            var expired = options.Timeout == Timeout.InfiniteTimeSpan ? null : Task.Delay(options.Timeout, cancellationToken);
             var received = 0;
             try
             {
                 while (options.Count == 0 || received < options.Count)
                 {
                     var receive = socket.ReceiveFromAsync(new ArraySegment<byte>(buffer), SocketFlags.None, UdpDatagramClient.AnyEndPoint(socket.AddressFamily));
-                    var remaining = options.Timeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : options.Timeout - clock.Elapsed;
-                    if (!await ArrivesInTimeAsync(receive, remaining, cancellationToken).ConfigureAwait(false))
+                    // WhenAny prefers the receive when both are complete.
+                    if (expired != null && await Task.WhenAny(receive, expired).ConfigureAwait(false) != receive)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         UdpDatagramClient.Observe(receive);
                         transcript.Note($"stopped listening after {options.Timeout.TotalSeconds:0.###} s with {received} datagram{(received == 1 ? "" : "s")}");
                         break;
@@ -125,15 +126,6 @@ namespace NetFoundations.Core.Udp
                 throw SocketErrors.Translate(e, LocalEndPoint.ToString());
             }
             return received;
-        }
-
-        private static async Task<bool> ArrivesInTimeAsync(Task receive, TimeSpan remaining, CancellationToken cancellationToken)
-        {
-            if (remaining < TimeSpan.Zero && remaining != Timeout.InfiniteTimeSpan)
-                return receive.IsCompleted;
-            var finished = await Task.WhenAny(receive, Task.Delay(remaining, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return finished == receive;
         }
 
         public void Dispose() => socket.Dispose();
