@@ -87,7 +87,7 @@ namespace NetFoundations.PowerShell.Udp
             {
                 output = ReplyScript!.InvokeWithContext(null, new List<PSVariable> { new PSVariable("_", datagram) }, datagram);
             }
-            catch (RuntimeException e)
+            catch (RuntimeException e) when (!(e is PipelineStoppedException))
             {
                 WriteError(new ErrorRecord(e, "ReplyScriptFailed", ErrorCategory.InvalidOperation, datagram));
                 return null;
