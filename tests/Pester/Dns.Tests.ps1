@@ -1,0 +1,102 @@
+# DNS checks a user would write, against the repository's BIND (tests/servers/dns) on loopback.
+BeforeAll {
+    Import-Module $env:NETFOUNDATIONS_MODULE
+
+    $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $probe.Start()
+    $script:port = $probe.LocalEndpoint.Port
+    $probe.Stop()
+    $script:workDir = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'nf-dns-pester-' + [Guid]::NewGuid().ToString('N'))
+    $scripts = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'servers', 'dns'))
+    $script:stopScript = [IO.Path]::Combine($scripts, 'stop.sh')
+    $start = [Diagnostics.Process]::Start('bash', @([IO.Path]::Combine($scripts, 'start.sh'), "$port", $workDir))
+    if (-not $start.WaitForExit(30000) -or $start.ExitCode -ne 0) { throw "The test DNS server (bind9) did not start on port $port." }
+    $script:server = "127.0.0.1:$port"
+}
+
+AfterAll {
+    $stop = [Diagnostics.Process]::Start('bash', @($stopScript, $workDir))
+    [void]$stop.WaitForExit(10000)
+    if ([IO.Directory]::Exists($workDir)) { [IO.Directory]::Delete($workDir, $true) }
+}
+
+Describe 'Resolve-DnsName2' {
+    It 'finds the address of www' {
+        $record = Resolve-DnsName2 www.example.test -Server $server
+        $record.Address.ToString() | Should -Be '127.0.0.11'
+        $record.Type.ToString() | Should -Be 'A'
+    }
+
+    It 'asks a server on IPv6 with a port' {
+        (Resolve-DnsName2 www.example.test -Type AAAA -Server "[::1]:$port").Address | Should -Be ([Net.IPAddress]::IPv6Loopback)
+    }
+
+    It 'lists the mail exchangers with their preferences' {
+        $mx = Resolve-DnsName2 example.test -Type MX -Server $server
+        $mx | Should -HaveCount 3
+        ($mx | Where-Object Preference -EQ 10).ComputerName | Should -Be 'mail1.example.test'
+    }
+
+    It 'gives SRV records a ComputerName and a Port' {
+        $srv = Resolve-DnsName2 _imaps._tcp.example.test -Type SRV -Server $server
+        $srv.Port | Should -Contain 993
+        $srv.ComputerName | Should -Contain 'mail1.example.test'
+    }
+
+    It 'follows a CNAME chain and shows it' {
+        $records = Resolve-DnsName2 alias.example.test -Server $server
+        $records | Should -HaveCount 3
+        $records[0].Type.ToString() | Should -Be 'CNAME'
+        $records[2].Address.ToString() | Should -Be '127.0.0.11'
+    }
+
+    It 'resolves an address backwards' {
+        (Resolve-DnsName2 127.0.0.21 -Server $server).NameHost | Should -Be 'mail1.example.test'
+    }
+
+    It 'reads a TXT record too long for UDP' {
+        (Resolve-DnsName2 long.example.test -Type TXT -Server $server).Text.Length | Should -Be 1520
+    }
+
+    It 'has a CAA record that allows one CA' {
+        $caa = Resolve-DnsName2 example.test -Type CAA -Server $server | Where-Object Tag -EQ 'issue'
+        $caa.Value | Should -Be 'ca.example.net'
+    }
+
+    It 'reports <Name> as <ErrorId>' -ForEach @(
+        @{ Name = 'nothere.example.test'; Type = 'A'; ErrorId = 'DnsNameNotFound' }
+        @{ Name = 'www.example.test'; Type = 'MX'; ErrorId = 'DnsNoData' }
+        @{ Name = 'www.broken.test'; Type = 'A'; ErrorId = 'DnsServerFailure' }
+        @{ Name = 'example.com'; Type = 'A'; ErrorId = 'DnsQueryRefused' }
+    ) {
+        { Resolve-DnsName2 $Name -Type $Type -Server $server -Retries 0 -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
+    }
+
+    It 'returns the whole NXDOMAIN response with -Response' {
+        $response = Resolve-DnsName2 nothere.example.test -Server $server -Response
+        $response.ResponseCode.ToString() | Should -Be 'NXDOMAIN'
+        $response.IsAuthoritative | Should -BeTrue
+        $response.Authorities[0].Type.ToString() | Should -Be 'SOA'
+    }
+
+    It 'times out on a server that never answers' {
+        $silent = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+        try {
+            { Resolve-DnsName2 www.example.test -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -Timeout 0.2 -Retries 0 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OperationTimedOut,*'
+        }
+        finally { $silent.Dispose() }
+    }
+
+    It 'keeps the order of piped names' {
+        $names = 1..50 | ForEach-Object { if ($_ % 2) { 'www.example.test' } else { 'example.test' } }
+        $records = $names | Resolve-DnsName2 -Server $server
+        ($records | ForEach-Object Name) -join ',' | Should -Be ($names -join ',')
+    }
+
+    It 'has help with examples' {
+        $help = Get-Help Resolve-DnsName2
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterThan 1
+    }
+}
