@@ -22,6 +22,7 @@
         'Invoke-TcpConversation'
         'Test-TcpPort'
         'Resolve-DnsName2'
+        'Resolve-MailExchange'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -100,3 +100,31 @@ Describe 'Resolve-DnsName2' {
         @($help.Examples.Example).Count | Should -BeGreaterThan 1
     }
 }
+
+Describe 'Resolve-MailExchange' {
+    It 'lists the exchanges in preference order with their addresses' {
+        $exchanges = Resolve-MailExchange example.test -Server $server
+        ($exchanges | ForEach-Object Preference) -join ',' | Should -Be '10,20,30'
+        $exchanges[0].Addresses | Should -Contain ([Net.IPAddress]::Parse('127.0.0.21'))
+    }
+
+    It 'follows an exchange that is a CNAME' {
+        $alias = Resolve-MailExchange example.test -Server $server | Where-Object Exchange -EQ 'mailalias.example.test'
+        $alias.CanonicalName | Should -Be 'mail3.example.test'
+        $alias.Addresses[0].ToString() | Should -Be '127.0.0.23'
+    }
+
+    It 'falls back to the domain itself when there is no MX' {
+        $exchange = Resolve-MailExchange nomx.example.test -Server $server
+        $exchange.Kind.ToString() | Should -Be 'Implicit'
+        $exchange.ComputerName | Should -Be 'nomx.example.test'
+    }
+
+    It 'says a null MX domain accepts no mail' {
+        (Resolve-MailExchange nullmx.example.test -Server $server).AcceptsMail | Should -BeFalse
+    }
+
+    It 'reports a domain that does not exist' {
+        { Resolve-MailExchange nothere.example.test -Server $server -ErrorAction Stop } | Should -Throw -ErrorId 'DnsNameNotFound,*'
+    }
+}
