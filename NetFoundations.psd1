@@ -23,6 +23,7 @@
         'Test-TcpPort'
         'Resolve-DnsName2'
         'Resolve-MailExchange'
+        'Get-AddressInfo'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

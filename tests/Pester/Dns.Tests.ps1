@@ -128,3 +128,16 @@ Describe 'Resolve-MailExchange' {
         { Resolve-MailExchange nothere.example.test -Server $server -ErrorAction Stop } | Should -Throw -ErrorId 'DnsNameNotFound,*'
     }
 }
+
+Describe 'Get-AddressInfo' {
+    It 'finds localhost in the hosts file with the smtp port' {
+        $entry = Get-AddressInfo localhost smtp -Family IPv4
+        $entry.Address.ToString() | Should -Be '127.0.0.1'
+        $entry.Port | Should -Be 25
+        $entry.SocketType.ToString() | Should -Be 'Stream'
+    }
+
+    It 'says when a family has no address' {
+        { Get-AddressInfo 127.0.0.1 -Family IPv6 -ErrorAction Stop } | Should -Throw -ErrorId 'NameResolutionFailed,*'
+    }
+}
