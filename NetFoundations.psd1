@@ -24,6 +24,8 @@
         'Resolve-DnsName2'
         'Resolve-MailExchange'
         'Get-AddressInfo'
+        'ConvertTo-PackedBytes'
+        'ConvertFrom-PackedBytes'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

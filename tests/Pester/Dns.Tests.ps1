@@ -141,3 +141,27 @@ Describe 'Get-AddressInfo' {
         { Get-AddressInfo 127.0.0.1 -Family IPv6 -ErrorAction Stop } | Should -Throw -ErrorId 'NameResolutionFailed,*'
     }
 }
+
+Describe 'ConvertTo-PackedBytes and ConvertFrom-PackedBytes' {
+    It 'packs a DNS header in network byte order' {
+        $header = ConvertTo-PackedBytes '!HHHHHH' 0x1234, 0x0100, 1, 0, 0, 0
+        $header | Should -HaveCount 12
+        $header[0] | Should -Be 0x12
+        $header[5] | Should -Be 1
+    }
+
+    It 'reads the fields back by name' {
+        $header = ConvertTo-PackedBytes '!HHHHHH' 0x1234, 0x0100, 1, 0, 0, 0
+        $fields = ConvertFrom-PackedBytes '!HHHHHH' $header -Name Id, Flags, Questions, Answers, Authorities, Additionals
+        $fields.Id | Should -Be 0x1234
+        $fields.Questions | Should -Be 1
+    }
+
+    It 'refuses a value that does not fit' {
+        { ConvertTo-PackedBytes '!B' 256 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,*'
+    }
+
+    It 'refuses bytes that are not valid text' {
+        { ConvertFrom-PackedBytes '!2s' ([byte[]](0xC3, 0x28)) -Encoding utf-8 -ErrorAction Stop } | Should -Throw -ErrorId 'ProtocolViolation,*'
+    }
+}
