@@ -13,6 +13,7 @@
         'Common.Format.ps1xml'
         'Udp.Format.ps1xml'
         'Tcp.Format.ps1xml'
+        'Dns.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -20,6 +21,11 @@
         'Measure-PathMtu'
         'Invoke-TcpConversation'
         'Test-TcpPort'
+        'Resolve-DnsName2'
+        'Resolve-MailExchange'
+        'Get-AddressInfo'
+        'ConvertTo-PackedBytes'
+        'ConvertFrom-PackedBytes'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
