@@ -82,6 +82,7 @@ function Invoke-Build {
         if ($name -like 'NetFoundations.PowerShell.dll' -or $name -like 'NetFoundations.PowerShell.pdb') { Copy-File $file $moduleFolder }
         elseif ($name -like '*.dll' -or $name -like '*.pdb') { Copy-File $file $dependencies }
     }
+    Copy-File (Get-RepoPath 'src', 'NetFoundations.Bootstrap', 'bin', $Configuration, 'netstandard2.0', 'NetFoundations.Bootstrap.dll') $moduleFolder
     Copy-File (Get-RepoPath 'src', 'NetFoundations.Loader', 'bin', $Configuration, 'net8.0', 'NetFoundations.Loader.dll') $moduleFolder
     foreach ($format in [IO.Directory]::GetFiles((Get-RepoPath 'src', 'NetFoundations.PowerShell'), '*.Format.ps1xml', 'AllDirectories')) {
         Copy-File $format $moduleFolder

@@ -18,20 +18,13 @@ namespace NetFoundations.PowerShell.Dns
         private const string ResponseSet = "Response";
         private const int BatchSize = 512;
         private readonly List<string> pending = new List<string>();
-        // Boxed on purpose: a field of a Core value type would make the runtime load Core to lay out
-        // this class when Import-Module lists the cmdlets, before the module's resolver is in place.
-        private object type = DnsRecordType.A;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; } = Array.Empty<string>();
 
         [Parameter(Position = 1)]
-        public DnsRecordType Type
-        {
-            get => (DnsRecordType)type;
-            set => type = value;
-        }
+        public DnsRecordType Type { get; set; } = DnsRecordType.A;
 
         [Parameter]
         [ValidateRange(1, DnsResolver.MaxConcurrency)]
