@@ -3,21 +3,26 @@
 # added to the namespace start.sh runs in, and no namespace has a link or route out of the playground.
 # shellcheck shell=bash
 
+# The commands are gathered into one `ip -batch` for creating the namespaces and their links and one
+# per namespace for the rest: a process per command would take most of the start time.
+CREATE=""          # ip -batch run once: namespaces, veth pairs, bridges (each made inside its namespace)
+declare -A IN      # ip -n NS -batch: everything done inside namespace NS
+
 # link A IFA B IFB: a veth pair with end IFA in namespace A and end IFB in namespace B.
 link() {
-  ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
-  ip -n "$1" link set "$2" up
-  ip -n "$3" link set "$4" up
+  CREATE+="link add $2 netns $1 type veth peer name $4 netns $3"$'\n'
+  IN[$1]+="link set $2 up"$'\n'
+  IN[$3]+="link set $4 up"$'\n'
 }
 
 # lan ROUTER HOST...: a bridge 'eth1' in ROUTER (its LAN side) with each HOST's eth0 as a port.
 lan() {
   local router=$1 host; shift
-  ip -n "$router" link add eth1 type bridge
-  ip -n "$router" link set eth1 up
+  CREATE+="link add eth1 netns $router type bridge"$'\n'
+  IN[$router]+="link set eth1 up"$'\n'
   for host in "$@"; do
     link "$host" eth0 "$router" "$host"
-    ip -n "$router" link set "$host" master eth1
+    IN[$router]+="link set $host master eth1"$'\n'
   done
 }
 
@@ -26,25 +31,21 @@ addr() {
   local ns=$1 dev=$2 address; shift 2
   for address in "$@"; do
     case $address in
-      *:*) ip -n "$ns" -6 addr add "$address" dev "$dev" nodad ;;
-      *) ip -n "$ns" addr add "$address" dev "$dev" ;;
+      *:*) IN[$ns]+="addr add $address dev $dev nodad"$'\n' ;;
+      *) IN[$ns]+="addr add $address dev $dev"$'\n' ;;
     esac
   done
 }
 
-route() { ip -n "$1" route add "${@:2}"; }
-route6() { ip -n "$1" -6 route add "${@:2}"; }
+route() { IN[$1]+="route add ${*:2}"$'\n'; }
+route6() { IN[$1]+="route add ${*:2}"$'\n'; }
 
 make_network() {
   local ns host
+  declare -A NFT
   for ns in "${PG_NAMESPACES[@]}"; do
-    ip netns add "$ns"
-    echo "$ns" >>"$PG_MARK"
-    ip -n "$ns" link set lo up
-    # Forwarding is set explicitly everywhere: on for routers, off for hosts.
-    local forward=0
-    [[ " ${PG_ROUTERS[*]} " == *" $ns "* ]] && forward=1
-    ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=$forward net.ipv6.conf.all.forwarding=$forward
+    CREATE+="netns add $ns"$'\n'
+    IN[$ns]+="link set lo up"$'\n'
   done
 
   # The home LANs and the example.com machine room are bridges; the rest are point-to-point.
@@ -72,7 +73,7 @@ make_network() {
     route "$ns" default via 10.25.1.1
     route6 "$ns" default via 2001:db8:25:1::1
     # A home router: masquerade the LAN (IPv4), and let nothing from outside start a connection in.
-    ip netns exec "$ns" nft -f - <<'EOF'
+    NFT[$ns]=$(cat <<'EOF'
 table ip nat {
   chain postrouting { type nat hook postrouting priority srcnat; oifname "eth0" masquerade; }
 }
@@ -84,6 +85,7 @@ table inet filter {
   }
 }
 EOF
+)
   done
 
   # The ISP: one address on every interface, a host route to each neighbour, the homes' IPv6 prefixes.
@@ -124,5 +126,16 @@ EOF
     addr "$host" eth0 "${IP4[$host]}/24" "${IP6[$host]}/64"
     route "$host" default via 10.130.1.1
     route6 "$host" default via 2001:db8:130:1::1
+  done
+
+  printf '%s\n' "${PG_NAMESPACES[@]}" >"$PG_MARK"   # before anything is made: stop.sh removes them
+  ip -batch - <<<"$CREATE"
+  for ns in "${PG_NAMESPACES[@]}"; do
+    ip -n "$ns" -batch - <<<"${IN[$ns]}"
+    # Forwarding is set explicitly everywhere: on for routers, off for hosts.
+    local forward=0
+    [[ " ${PG_ROUTERS[*]} " == *" $ns "* ]] && forward=1
+    nsenter --net="/run/netns/$ns" sh -c 'sysctl -q -w net.ipv4.ip_forward=$0 net.ipv6.conf.all.forwarding=$0 &&
+      if [ -n "$1" ]; then printf "%s\n" "$1" | nft -f -; fi' "$forward" "${NFT[$ns]:-}"
   done
 }

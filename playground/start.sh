@@ -42,7 +42,7 @@ make_network
 make_certificate() {   # name, then the DNS names it is for (the first is the subject)
   local name=$1 first=$2 sans
   sans=$(printf 'DNS:%s,' "${@:2}")
-  openssl req -newkey rsa:2048 -nodes -keyout "$PG_DIR/ca/$name.key" -out "$PG_DIR/ca/$name.csr" \
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PG_DIR/ca/$name.key" -out "$PG_DIR/ca/$name.csr" \
     -subj "/O=example.com/CN=$first" 2>/dev/null
   openssl x509 -req -in "$PG_DIR/ca/$name.csr" -CA "$PG_DIR/ca/ca.crt" -CAkey "$PG_DIR/ca/ca.key" \
     -set_serial "0x$(openssl rand -hex 8)" -days 30 -out "$PG_DIR/ca/$name.crt" -extfile <(printf '%s\n' \
@@ -51,7 +51,7 @@ make_certificate() {   # name, then the DNS names it is for (the first is the su
   rm "$PG_DIR/ca/$name.csr"
 }
 say "certificates: playground CA, www, mail, ftp"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$PG_DIR/ca/ca.key" -out "$PG_DIR/ca/ca.crt" -days 30 \
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PG_DIR/ca/ca.key" -out "$PG_DIR/ca/ca.crt" -days 30 \
   -subj "/O=NetFoundations/CN=NetFoundations Playground CA" \
   -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 make_certificate www www.example.com www example.com
@@ -70,10 +70,17 @@ ssh-keygen -q -t ed25519 -N '' -C "$PG_USER@playground" -f "$home/.ssh/id_ed2551
 cp "$home/.ssh/id_ed25519.pub" "$home/.ssh/authorized_keys"
 password_hash=$(openssl passwd -6 "$PG_PASSWORD")
 
-ca_hash=$(openssl x509 -hash -noout -in "$PG_DIR/ca/ca.crt")
+# Inside the playground the playground CA is the only trusted one (nothing else is reachable from
+# there): every host's /etc/ssl is this folder, so clients on every host trust its certificates.
+mkdir -p "$PG_DIR/etc-ssl/certs" "$PG_DIR/etc-ssl/private"
+chmod 700 "$PG_DIR/etc-ssl/private"
+cp /etc/ssl/openssl.cnf "$PG_DIR/etc-ssl/"
+cp "$PG_DIR/ca/ca.crt" "$PG_DIR/etc-ssl/certs/ca-certificates.crt"
+ln -s ca-certificates.crt "$PG_DIR/etc-ssl/certs/$(openssl x509 -hash -noout -in "$PG_DIR/ca/ca.crt").0"
 for ns in "${PG_NAMESPACES[@]}"; do
   etc=/etc/netns/$ns
-  mkdir -p "$etc/ssl/private"
+  mkdir -p "$etc"
+  ln -s "$PG_DIR/etc-ssl" "$etc/ssl"
   cp /etc/passwd /etc/group /etc/shadow "$etc/"
   printf '%s:x:%s:%s:%s (playground):%s:/bin/bash\n' "$PG_USER" "$uid" "$uid" "$PG_USER" "$home" >>"$etc/passwd"
   printf '%s:x:%s:\n' "$PG_USER" "$uid" >>"$etc/group"
@@ -84,12 +91,6 @@ for ns in "${PG_NAMESPACES[@]}"; do
   short=${FQDN[$ns]%%.*}
   printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s %s\n%s\t%s %s\n' \
     "${IP4[$ns]}" "${FQDN[$ns]}" "$short" "${IP6[$ns]}" "${FQDN[$ns]}" "$short" >"$etc/hosts"
-  # The machine's trusted CAs plus the playground CA: clients on every host trust its certificates.
-  cp -a /etc/ssl/certs /etc/ssl/openssl.cnf "$etc/ssl/"
-  cp "$PG_DIR/ca/ca.crt" "$etc/ssl/certs/netfoundations-playground-ca.pem"
-  ln -s netfoundations-playground-ca.pem "$etc/ssl/certs/$ca_hash.0"
-  cat "$PG_DIR/ca/ca.crt" >>"$etc/ssl/certs/ca-certificates.crt"
-  chmod 700 "$etc/ssl/private"
 done
 
 # --- DNS on the backbone: example.com with forward and reverse zones made from the host table.
@@ -142,11 +143,16 @@ printf '%s:{SHA512-CRYPT}%s:%s:%s::%s\n' "$PG_USER" "$password_hash" "$uid" "$ui
 chmod 640 "$PG_DIR/mail/dovecot/users"
 chgrp dovecot "$PG_DIR/mail/dovecot/users"
 mkdir -p "$home/Maildir"/{cur,new,tmp}
+# The seeded messages get UIDs 1, 2, 3 in order (Dovecot's uidlist), whatever arrives later.
 seq=0
+uidlist=
 for message in "$PG_SRC"/conf/mail/*.eml; do
   seq=$((seq + 1))
-  cp "$message" "$home/Maildir/new/$((1400000000 + seq)).P$seq.mail.example.com"
+  file=$((1400000000 + seq)).P$seq.mail.example.com
+  cp "$message" "$home/Maildir/new/$file"
+  uidlist+="$seq :$file"$'\n'
 done
+printf '3 V1400000000 N%s\n%s' "$((seq + 1))" "$uidlist" >"$home/Maildir/dovecot-uidlist"
 render postfix-main.cf "$PG_DIR/mail/postfix/main.cf"
 render postfix-master.cf "$PG_DIR/mail/postfix/master.cf"
 printf '%s@example.com %s/\n%s@mail.example.com %s/\npostmaster@example.com %s/\n' \
