@@ -69,9 +69,11 @@ make_network() {
     local home=a
     [ "$ns" = modemB ] && home=b
     addr "$ns" eth1 192.168.1.1/24 "2001:db8:25:$home::1/64"
-    addr "$ns" eth0 "${IP4[$ns]}/16" "${IP6[$ns]}/64"
-    route "$ns" default via 10.25.1.1
-    route6 "$ns" default via 2001:db8:25:1::1
+    addr "$ns" eth0 "${IP4[$ns]}/32" "${IP6[$ns]}/128"
+    route "$ns" 10.25.1.1/32 dev eth0
+    route "$ns" default via 10.25.1.1 dev eth0
+    route6 "$ns" 2001:db8:25:1::1/128 dev eth0
+    route6 "$ns" default via 2001:db8:25:1::1 dev eth0
     # A home router: masquerade the LAN (IPv4), and let nothing from outside start a connection in.
     NFT[$ns]=$(cat <<'EOF'
 table ip nat {

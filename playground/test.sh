@@ -36,11 +36,26 @@ run_pester() {
   fi
 }
 
+# The machine's own network namespace: that of the outermost process we may look at (PID 1 when
+# readable; else the ancestor that ran build.ps1, which runs the tests themselves in a namespace of their own).
+machine_netns() {
+  local pid=$$ found=/proc/$$/ns/net
+  while [ "$pid" -gt 1 ]; do
+    readlink "/proc/$pid/ns/net" >/dev/null 2>&1 && found=/proc/$pid/ns/net
+    pid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+  done
+  readlink /proc/1/ns/net >/dev/null 2>&1 && found=/proc/1/ns/net
+  say "$found"
+}
+machine_ns=$(machine_netns)
+say "machine's network namespace: $(readlink "$machine_ns") (of process ${machine_ns//[^0-9]/})"
+
 # What the machine's own network namespace looks like (lifetimes of addresses left out: they tick).
 root_state() {
-  nsenter --target 1 --net sh -c 'ip -j link; ip -j addr; ip -j route; ip -j -6 route; ip -j rule; ip -j -6 rule;
+  nsenter --net="$machine_ns" sh -c 'ip -j link; ip -j addr; ip -j route; ip -j -6 route; ip -j rule; ip -j -6 rule;
     sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding' |
     sed -E 's/"(valid|preferred)_life_time":[0-9]+,?//g; s/"expires":[0-9]+,?//g'
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "cannot read the machine's network namespace" >&2; echo unreadable-$RANDOM; }
 }
 
 refused() {
@@ -63,7 +78,7 @@ nothing_left() {
   [ ! -e "$PG_DIR" ] && [ ! -e "$PG_MARK" ] || { say "$PG_DIR or $PG_MARK is still there"; return 1; }
   local cmdline
   for cmdline in /proc/[0-9]*/cmdline; do
-    [[ $(tr '\0' ' ' <"$cmdline" 2>/dev/null) == *"$PG_DIR/"* ]] && { say "a playground process is still running: $cmdline"; return 1; }
+    [[ $( { tr '\0' ' ' <"$cmdline"; } 2>/dev/null) == *"$PG_DIR/"* ]] && { say "a playground process is still running: $cmdline"; return 1; }
   done
   return 0
 }

@@ -90,10 +90,27 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             }
         }
 
+        # Runs a program with nothing on its input and returns what it wrote (output and errors).
+        function Invoke-Native([string] $Program, [string[]] $Arguments) {
+            $start = [Diagnostics.ProcessStartInfo]::new($Program)
+            foreach ($argument in $Arguments) { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $process = [Diagnostics.Process]::Start($start)
+            try {
+                $process.StandardInput.Close()
+                $errors = $process.StandardError.ReadToEndAsync()
+                $output = $process.StandardOutput.ReadToEndAsync()
+                if (-not $process.WaitForExit(30000)) { $process.Kill(); throw "$Program did not finish within 30 seconds." }
+                $output.Result + $errors.Result
+            } finally { $process.Dispose() }
+        }
+
         # The hops of a traceroute, as addresses.
         function Get-Hops([string[]] $Arguments) {
-            $lines = & traceroute -n -q 1 -w 2 @Arguments 2>&1
-            @($lines | ForEach-Object { if ("$_" -match '^\s*\d+\s+(\S+)') { $Matches[1] } })
+            $lines = (Invoke-Native traceroute (@('-n', '-q', '1', '-w', '2') + $Arguments)) -split "`n"
+            @($lines | ForEach-Object { if ($_ -match '^\s*\d+\s+(\S+)') { $Matches[1] } })
         }
     }
 
@@ -143,7 +160,7 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
 
         It 'answers only for the playground (no recursion)' {
-            $answer = (& dig +time=2 +tries=1 one.one.one.one A 2>&1 | ForEach-Object { "$_" }) -join "`n"
+            $answer = Invoke-Native dig '+time=2', '+tries=1', 'one.one.one.one', 'A'
             $answer | Should -Match 'status: REFUSED'
         }
     }
@@ -230,8 +247,8 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
 
         It '<Name>:<Port> offers STARTTLS (<Protocol>) with a certificate valid for its name' -ForEach $startTlsServices {
-            $output = ('' | & openssl s_client -starttls $Protocol -connect "${Name}:$Port" -servername $Name `
-                    -CAfile $caFile -verify_hostname $Name -verify_return_error 2>&1 | ForEach-Object { "$_" }) -join "`n"
+            $output = Invoke-Native openssl 's_client', '-starttls', $Protocol, '-connect', "${Name}:$Port", '-servername', $Name,
+                '-CAfile', $caFile, '-verify_hostname', $Name, '-verify_return_error'
             $output | Should -Match 'Verify return code: 0 \(ok\)'
             $output | Should -Match "subject=.*CN = $([regex]::Escape($Name))"
         }
