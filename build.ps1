@@ -173,7 +173,7 @@ function Invoke-TestIsolated {
 }
 
 function Test-LinuxRoot {
-    [IO.Path]::DirectorySeparatorChar -eq '/' -and [IO.File]::Exists('/usr/bin/id') -and (& id -u) -eq '0'
+    [Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([Runtime.InteropServices.OSPlatform]::Linux) -and (& id -u) -eq '0'
 }
 
 # tests/Pester/Playground.Tests.ps1 runs inside the playground's host h1: playground/test.sh starts

@@ -2,6 +2,7 @@
 # shellcheck shell=bash
 
 PG_DIR=${NETFOUNDATIONS_PLAYGROUND_DIR:-/tmp/netfoundations-playground}
+[[ $PG_DIR =~ ^/[^/]+/[^/]+ ]] || { echo "playground: NETFOUNDATIONS_PLAYGROUND_DIR must be an absolute path below a folder, not '$PG_DIR'" >&2; exit 1; }
 PG_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PG_STATE=$PG_DIR/state           # written last by start.sh: the playground is up
 PG_MARK=/etc/netns/.netfoundations-playground   # lists the namespaces this playground made

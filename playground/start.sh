@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the playground: the book's example.com network on network namespaces, with real daemons.
 # Idempotent: when the playground is already up and healthy it says so and does nothing; when a
-# previous run left pieces behind, they are removed first. A failed start removes what it made.
+# previous run left pieces behind, they are removed first. A failed start shows the daemons' last
+# log lines and removes what it made (NETFOUNDATIONS_PLAYGROUND_KEEP=1 keeps it for a look instead).
 set -Eeuo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$PG_SRC/network.sh"
@@ -20,7 +21,17 @@ fi
 for ns in "${PG_NAMESPACES[@]}"; do
   [ -e "/run/netns/$ns" ] && die "a network namespace named '$ns' exists and is not the playground's; remove it (ip netns del $ns) or leave the playground off."
 done
-trap 'echo "playground: start failed at line $LINENO; removing what it made (logs were in $PG_DIR/logs)" >&2; [ -n "${PG_KEEP_FAILED:-}" ] || bash "$PG_SRC/stop.sh" >/dev/null' ERR
+on_failure() {
+  local log
+  {
+    echo "playground: start failed at: $1"
+    for log in "$PG_DIR"/logs/*; do
+      [ -s "$log" ] && { echo "--- $log"; tail -n 5 "$log"; }
+    done
+  } >&2
+  [ -n "${NETFOUNDATIONS_PLAYGROUND_KEEP:-}" ] || bash "$PG_SRC/stop.sh" >/dev/null
+}
+trap 'on_failure "$BASH_COMMAND"' ERR
 
 render() { sed -e "s|@DIR@|$PG_DIR|g" -e "s|@USER@|$PG_USER|g" "$PG_SRC/conf/$1" >"$2"; }
 
