@@ -38,18 +38,20 @@ require_root() {
   [ "$(uname -s)" = Linux ] || die "the playground is made of Linux network namespaces."
 }
 
-# Runs a command as host $1: in its network namespace (where ip netns exec mounts
-# /etc/netns/$1/* over /etc) and its own UTS namespace, so `hostname` says $1.
+# The command that runs what follows it as host $1: in its network namespace (where ip netns exec
+# mounts /etc/netns/$1/* over /etc) and its own UTS namespace, so that `hostname` says $1.
+as_host() { AS_HOST=(ip netns exec "$1" unshare --uts -- sh -c 'hostname "$0"; exec "$@"' "$1"); }
+
 in_host() {
-  local host=$1; shift
-  ip netns exec "$host" unshare --uts -- sh -c 'hostname "$0"; exec "$@"' "$host" "$@"
+  as_host "$1"; shift
+  "${AS_HOST[@]}" "$@"
 }
 
 # Starts a daemon that stays in the foreground, as host $1 in the background; its pid goes to run/$2.pid.
 start_daemon() {
-  local host=$1 name=$2; shift 2
-  setsid ip netns exec "$host" unshare --uts -- sh -c 'hostname "$0"; exec "$@"' "$host" "$@" \
-    </dev/null >>"$PG_DIR/logs/$name.out" 2>&1 &
+  as_host "$1"
+  local name=$2; shift 2
+  setsid "${AS_HOST[@]}" "$@" </dev/null >>"$PG_DIR/logs/$name.out" 2>&1 &
   echo $! >"$PG_DIR/run/$name.pid"
 }
 

@@ -1,6 +1,6 @@
 # The playground's wires: namespaces, veth links, bridges, addresses, routes, NAT. Sourced by start.sh.
-# Every link is created directly inside playground namespaces (ip -n ... netns ...): nothing is ever
-# added to the namespace start.sh runs in, and no namespace has a link or route out of the playground.
+# Every link is created directly inside playground namespaces (`link add NAME netns NS ...`): nothing
+# is ever added to the namespace start.sh runs in, and no namespace has a link or route out of it.
 # shellcheck shell=bash
 
 # The commands are gathered into one `ip -batch` for creating the namespaces and their links and one

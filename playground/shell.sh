@@ -21,4 +21,5 @@ else
   engine=(dotnet "$nfhost" -NoExit -Command "$import")
 fi
 say "shell on $host: try Resolve-DnsName2 www.example.com; traceroute www.example.com; exit to leave (the playground stays up)"
-exec ip netns exec "$host" unshare --uts -- sh -c 'hostname "$0"; exec "$@"' "$host" "${engine[@]}"
+as_host "$host"
+exec "${AS_HOST[@]}" "${engine[@]}"
