@@ -41,6 +41,8 @@ if [ ! -d /etc/netns ]; then
   mkdir /etc/netns
   touch "$PG_DIR/made-etc-netns"
 fi
+# ip netns add makes /run/netns (a mount of itself) when it is not there: stop.sh undoes that too.
+[ -d /run/netns ] || touch "$PG_DIR/made-run-netns"
 if [ ! -d /run/sshd ]; then
   mkdir -m 755 /run/sshd
   touch "$PG_DIR/made-run-sshd"

@@ -40,5 +40,9 @@ rm -f "$PG_MARK"
 if [ -f "$PG_DIR/made-run-sshd" ]; then
   rmdir /run/sshd 2>/dev/null
 fi
+if [ -f "$PG_DIR/made-run-netns" ] && [ -z "$(ls -A /run/netns 2>/dev/null)" ]; then
+  mountpoint -q /run/netns && umount /run/netns
+  rmdir /run/netns 2>/dev/null
+fi
 rm -rf "$PG_DIR"
 say "playground stopped"
