@@ -157,6 +157,11 @@ function Install-TestServers {
     if ([IO.Path]::DirectorySeparatorChar -ne '/' -or -not [IO.File]::Exists('/usr/bin/dpkg-query')) { return }
     & bash (Get-RepoPath 'tests', 'servers', 'install.sh')
     if ($LASTEXITCODE -ne 0) { throw 'Installing the test servers failed (tests/servers/install.sh).' }
+    # Before the tests move into their loopback-only namespace, where no package can be fetched.
+    if ((Test-LinuxRoot) -and $TestKind -contains 'Pester') {
+        & bash (Get-RepoPath 'playground', 'install.sh')
+        if ($LASTEXITCODE -ne 0) { throw 'Installing the playground failed (playground/install.sh).' }
+    }
 }
 
 # Tests may talk only to loopback. On Linux as root the test run is confined to a fresh network
