@@ -6,7 +6,7 @@ namespace NetFoundations.PowerShell.Tests
 {
     /// <summary>
     /// The complaint against Posh-SSH, Mailozaurr and DnsClient-PS: another module has loaded a
-    /// different version of a shared dependency first. Here that module is DnsClient 1.7.0 loaded
+    /// different version of a shared dependency first. Here that module is DnsClient 1.6.1 loaded
     /// into the default context of a fresh engine; the module must still run on its own 1.8.0.
     /// </summary>
     public sealed class DependencyConflictTests : IClassFixture<ModuleSession>, IClassFixture<BindServer>
@@ -37,7 +37,7 @@ namespace NetFoundations.PowerShell.Tests
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
             Assert.Contains("address=127.0.0.11", run.Output);
-            Assert.Contains("loaded=Default/1.7", run.Output);
+            Assert.Contains("loaded=Default/1.6", run.Output);
             Assert.Contains("loaded=NetFoundations/1.8", run.Output);
         }
     }
