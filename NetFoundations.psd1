@@ -13,6 +13,7 @@
         'Common.Format.ps1xml'
         'Udp.Format.ps1xml'
         'Tcp.Format.ps1xml'
+        'Tls.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -20,6 +21,8 @@
         'Measure-PathMtu'
         'Invoke-TcpConversation'
         'Test-TcpPort'
+        'Test-TlsCertificate'
+        'Test-TlsProtocol'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
