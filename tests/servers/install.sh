@@ -5,6 +5,12 @@ set -euo pipefail
 packages=(
   bind9           # DNS server for the DNS tests
   bind9-dnsutils  # dig, the reference DNS client
+  openssl         # TLS: the test CA and certificates, s_server
+  nginx           # TLS: one port per certificate case and protocol version
+  dovecot-imapd   # TLS: IMAP STARTTLS
+  dovecot-pop3d   # TLS: POP3 STLS
+  vsftpd          # TLS: FTP AUTH TLS
+  postfix         # TLS: SMTP STARTTLS
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -2,7 +2,8 @@
 # Starts the TLS test servers on 127.0.0.1, on free high ports, with everything in folder $1:
 # the certificates (make-pki.sh), nginx with one port per certificate case and per protocol
 # version, openssl s_server asking for a client certificate and speaking TLS 1.3 only, and the
-# STARTTLS daemons (Dovecot for IMAP and POP3, vsftpd for FTP, Postfix for SMTP).
+# STARTTLS daemons (Dovecot for IMAP and POP3, vsftpd for FTP, Postfix for SMTP, and an SMTP port
+# without STARTTLS).
 # Writes $1/ports.env (NAME=PORT, one a line) once every port accepts connections.
 # stop-servers.sh $1 stops them all.
 set -euo pipefail
@@ -13,7 +14,7 @@ cd "$dir"
 rm -f ports.env pids
 
 names=(valid expired notyet short wrongname selfsigned untrusted chain sni tls12 tls13 legacy clientcert
-       imap pop3 ftp smtp)
+       imap pop3 ftp smtp smtpplain)
 # The kernel picks free ports; they are released again just before the servers bind them.
 read -r -a ports <<<"$(python3 -c '
 import socket, sys
@@ -24,7 +25,7 @@ declare -A port
 for i in "${!names[@]}"; do port[${names[$i]}]=${ports[$i]}; done
 
 started() { echo "$1" >>pids; }
-# The ports to wait for: a daemon's script adds its own.
+# The ports to wait for: each daemon's script adds its own.
 listening=(valid expired notyet short wrongname selfsigned untrusted chain sni tls12 tls13 legacy clientcert)
 
 # --- nginx: one server block per case ---------------------------------------------------------
@@ -82,9 +83,9 @@ openssl s_server -accept "127.0.0.1:${port[clientcert]}" -cert valid.crt -key va
 started $!
 
 # --- STARTTLS daemons --------------------------------------------------------------------------
-for daemon in dovecot vsftpd postfix; do
-  [ -f "$here/$daemon.sh" ] && source "$here/$daemon.sh"
-done
+source "$here/dovecot.sh"
+source "$here/vsftpd.sh"
+source "$here/postfix.sh"
 
 # --- wait until every port accepts -------------------------------------------------------------
 for name in "${listening[@]}"; do

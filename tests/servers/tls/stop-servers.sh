@@ -3,9 +3,7 @@
 dir=${1:?usage: stop-servers.sh FOLDER}
 [ -f "$dir/pids" ] || exit 0
 while read -r pid; do kill "$pid" 2>/dev/null; done <"$dir/pids"
-# Daemons that fork (Dovecot, Postfix) leave their own pid files.
-for pidfile in "$dir"/dovecot/run/master.pid "$dir"/postfix/data/pid/master.pid; do
-  [ -f "$pidfile" ] && kill "$(head -n1 "$pidfile" | tr -d ' ')" 2>/dev/null
-done
+# Postfix's master runs in the background: its own command stops it.
+[ -f "$dir/postfix/etc/main.cf" ] && postfix -c "$dir/postfix/etc" stop >/dev/null 2>&1
 rm -f "$dir/pids"
 exit 0
