@@ -91,8 +91,8 @@ namespace NetFoundations.Core.Tls
         // Called once before the handshake, and again with the server's certificate when the server asks
         // for the client's. That second call may be the only sight of the certificate if the handshake then
         // fails (the validation callback comes after the handshake), so it is judged here already.
-        private System.Security.Cryptography.X509Certificates.X509Certificate SelectClientCertificate(
-            System.Security.Cryptography.X509Certificates.X509Certificate? remote, TlsClientOptions options, bool acceptAnyCertificate)
+        private X509Certificate SelectClientCertificate(
+            X509Certificate? remote, TlsClientOptions options, bool acceptAnyCertificate)
         {
             if (remote != null)
             {
@@ -103,7 +103,7 @@ namespace NetFoundations.Core.Tls
             return options.ClientCertificate!;
         }
 
-        private bool Judge(System.Security.Cryptography.X509Certificates.X509Certificate? certificate, X509Chain? chain,
+        private bool Judge(X509Certificate? certificate, X509Chain? chain,
             TlsClientOptions options, bool acceptAnyCertificate)
         {
             if (certificate == null)
