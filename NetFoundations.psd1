@@ -16,6 +16,7 @@
         'Udp.Format.ps1xml'
         'Tcp.Format.ps1xml'
         'Dns.Format.ps1xml'
+        'Tls.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -28,6 +29,8 @@
         'Get-AddressInfo'
         'ConvertTo-PackedBytes'
         'ConvertFrom-PackedBytes'
+        'Test-TlsCertificate'
+        'Test-TlsProtocol'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,6 +6,12 @@ here=$(dirname "$0")
 packages=(
   bind9           # DNS server for the DNS tests
   bind9-dnsutils  # dig, the reference DNS client
+  openssl         # TLS: the test CA and certificates, s_server
+  nginx           # TLS: one port per certificate case and protocol version
+  dovecot-imapd   # TLS: IMAP STARTTLS
+  dovecot-pop3d   # TLS: POP3 STLS
+  vsftpd          # TLS: FTP AUTH TLS
+  postfix         # TLS: SMTP STARTTLS
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
