@@ -28,15 +28,8 @@ namespace NetFoundations.PowerShell.Tls
         [ValidateNotNullOrEmpty]
         public string? ServerName { get; set; }
 
-        // Boxed: a field of a Core value type would make loading this class load Core before the module's resolver is in place.
-        private object startTls = StartTlsProtocol.None;
-
         [Parameter]
-        public StartTlsProtocol StartTls
-        {
-            get => (StartTlsProtocol)startTls;
-            set => startTls = value;
-        }
+        public StartTlsProtocol StartTls { get; set; } = StartTlsProtocol.None;
 
         [Parameter]
         [ValidateNotNullOrEmpty]
