@@ -1,5 +1,7 @@
 @{
     RootModule           = 'NetFoundations.PowerShell.dll'
+    # Loaded first: it lets the cmdlets find NetFoundations.Core in the module's own load context.
+    NestedModules        = @('NetFoundations.Bootstrap.dll')
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '6f4b8f0e-2d7c-4c57-9a0e-5b1f3f1a8c21'
@@ -13,6 +15,8 @@
         'Common.Format.ps1xml'
         'Udp.Format.ps1xml'
         'Tcp.Format.ps1xml'
+        'Dns.Format.ps1xml'
+        'Tls.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -20,6 +24,13 @@
         'Measure-PathMtu'
         'Invoke-TcpConversation'
         'Test-TcpPort'
+        'Resolve-DnsName2'
+        'Resolve-MailExchange'
+        'Get-AddressInfo'
+        'ConvertTo-PackedBytes'
+        'ConvertFrom-PackedBytes'
+        'Test-TlsCertificate'
+        'Test-TlsProtocol'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -10,6 +10,8 @@
       Test     Build, then every test: Core (xunit), cmdlets in the engine (xunit), tests/Pester
       Package  Build, then zip the module folder into out/
       Shell    Build, then an interactive session with the module imported
+      Playground  -Action Start|Stop|Status|Shell: the example.com network of playground/ (Linux, root);
+               Shell builds, then opens a session on its host h1
 .EXAMPLE
     dotnet run --project src/NetFoundations.Host -c Release -- -File build.ps1 -Task Test
 .EXAMPLE
@@ -17,8 +19,12 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Shell')]
+    [ValidateSet('Build', 'Test', 'Package', 'Shell', 'Playground')]
     [string] $Task = 'Build',
+
+    # Playground: what to do with it.
+    [ValidateSet('Start', 'Stop', 'Status', 'Shell')]
+    [string] $Action = 'Status',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -82,6 +88,7 @@ function Invoke-Build {
         if ($name -like 'NetFoundations.PowerShell.dll' -or $name -like 'NetFoundations.PowerShell.pdb') { Copy-File $file $moduleFolder }
         elseif ($name -like '*.dll' -or $name -like '*.pdb') { Copy-File $file $dependencies }
     }
+    Copy-File (Get-RepoPath 'src', 'NetFoundations.Bootstrap', 'bin', $Configuration, 'netstandard2.0', 'NetFoundations.Bootstrap.dll') $moduleFolder
     Copy-File (Get-RepoPath 'src', 'NetFoundations.Loader', 'bin', $Configuration, 'net8.0', 'NetFoundations.Loader.dll') $moduleFolder
     foreach ($format in [IO.Directory]::GetFiles((Get-RepoPath 'src', 'NetFoundations.PowerShell'), '*.Format.ps1xml', 'AllDirectories')) {
         Copy-File $format $moduleFolder
@@ -134,13 +141,14 @@ function Invoke-PesterTests {
         $configuration.Run.Path = $path
         $configuration.Run.PassThru = $true
         $configuration.Output.Verbosity = 'Detailed'
+        $configuration.Filter.ExcludeTag = 'Playground'   # runs inside the playground only: Invoke-PlaygroundTests
         if ($TestName) { $configuration.Filter.FullName = "*$TestName*" }
         $run = Invoke-Pester -Configuration $configuration
         return [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount }
     }
     Say '(Pester 5 is not installed: running the files with tests/PesterSubset)'
     Import-Module (Get-RepoPath 'tests', 'PesterSubset', 'PesterSubset.psm1') -Force
-    $run = Invoke-PesterSubset -Path $path -FullNameFilter $TestName
+    $run = Invoke-PesterSubset -Path $path -FullNameFilter $TestName -ExcludeTag Playground
     [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount }
 }
 
@@ -149,6 +157,11 @@ function Install-TestServers {
     if ([IO.Path]::DirectorySeparatorChar -ne '/' -or -not [IO.File]::Exists('/usr/bin/dpkg-query')) { return }
     & bash (Get-RepoPath 'tests', 'servers', 'install.sh')
     if ($LASTEXITCODE -ne 0) { throw 'Installing the test servers failed (tests/servers/install.sh).' }
+    # Before the tests move into their loopback-only namespace, where no package can be fetched.
+    if ((Test-LinuxRoot) -and $TestKind -contains 'Pester') {
+        & bash (Get-RepoPath 'playground', 'install.sh')
+        if ($LASTEXITCODE -ne 0) { throw 'Installing the playground failed (playground/install.sh).' }
+    }
 }
 
 # Tests may talk only to loopback. On Linux as root the test run is confined to a fresh network
@@ -167,6 +180,21 @@ function Invoke-TestIsolated {
     exit $LASTEXITCODE
 }
 
+function Test-LinuxRoot {
+    [Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([Runtime.InteropServices.OSPlatform]::Linux) -and (& id -u) -eq '0'
+}
+
+# tests/Pester/Playground.Tests.ps1 runs inside the playground's host h1: playground/test.sh starts
+# the playground, checks its safety, runs the file there and stops it. Its last line is "N passed, N failed".
+function Invoke-PlaygroundTests {
+    Say '== The playground (tests/Pester/Playground.Tests.ps1 inside h1)'
+    $last = ''
+    & bash (Get-RepoPath 'playground', 'test.sh') $hostPath ([IO.Path]::Combine($moduleFolder, 'NetFoundations.psd1')) $TestName |
+        ForEach-Object { Say $_; $last = $_ }
+    if ($last -notmatch '^(\d+) passed, (\d+) failed$') { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    [pscustomobject]@{ Passed = [int]$Matches[1]; Failed = [int]$Matches[2] }
+}
+
 function Invoke-Test {
     if (-not $NoBuild) {
         Install-TestServers
@@ -178,6 +206,12 @@ function Invoke-Test {
     foreach ($kind in $TestKind) {
         $counts = if ($kind -eq 'Pester') { Invoke-PesterTests } else { Invoke-XunitTests $kinds[$kind] }
         Say "-- ${kind}: $($counts.Passed) passed, $($counts.Failed) failed"
+        $passed += $counts.Passed; $failed += $counts.Failed
+    }
+    # -TestName narrows the playground's step too; it runs only when the name is empty or names it.
+    if ($TestKind -contains 'Pester' -and (Test-LinuxRoot) -and (-not $TestName -or $TestName -match 'Playground')) {
+        $counts = Invoke-PlaygroundTests
+        Say "-- Playground: $($counts.Passed) passed, $($counts.Failed) failed"
         $passed += $counts.Passed; $failed += $counts.Failed
     }
     Say "$passed passed, $failed failed"
@@ -215,9 +249,22 @@ function Start-Shell {
     exit $shell.ExitCode
 }
 
+function Invoke-Playground {
+    if (-not (Test-LinuxRoot)) { throw 'The playground is made of Linux network namespaces: run it on Linux as root.' }
+    if ($Action -eq 'Shell') { Invoke-Build }
+    # Started as a process of its own so that the shell on h1 gets this console.
+    $start = [Diagnostics.ProcessStartInfo]::new('bash')
+    $start.ArgumentList.Add((Get-RepoPath 'playground', "$($Action.ToLowerInvariant()).sh"))
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    $process.WaitForExit()
+    exit $process.ExitCode
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Package' { Invoke-Package }
     'Shell' { Start-Shell }
+    'Playground' { Invoke-Playground }
 }

@@ -36,7 +36,7 @@ namespace NetFoundations.Core
                 return new[] { address };
             }
 
-            var lookup = Dns.GetHostAddressesAsync(literal);
+            var lookup = System.Net.Dns.GetHostAddressesAsync(literal);
             var finished = await Task.WhenAny(lookup, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (finished != lookup)

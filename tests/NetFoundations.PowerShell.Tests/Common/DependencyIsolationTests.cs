@@ -16,6 +16,7 @@ namespace NetFoundations.PowerShell.Tests
         public void Core_loads_in_the_modules_own_load_context()
         {
             var result = session.Run(@"
+                $null = (Get-Command Resolve-DnsName2).Parameters['Type'].ParameterType   # a Core type: Core is loaded
                 $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'NetFoundations.Core' }
                 foreach ($assembly in $core) { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly).Name }");
             Assert.Empty(result.Errors);

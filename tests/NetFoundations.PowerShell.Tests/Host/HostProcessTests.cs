@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 
 namespace NetFoundations.PowerShell.Tests.Host
@@ -9,42 +8,7 @@ namespace NetFoundations.PowerShell.Tests.Host
     {
         private readonly string folder = Directory.CreateTempSubdirectory("nfhost-tests-").FullName;
 
-        private sealed record HostRun(int ExitCode, string Output, string Error);
-
-        private static string HostPath()
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            var path = Path.Combine(ModuleSession.RepositoryRoot(), "src", "NetFoundations.Host", "bin", configuration, "net10.0", "nfhost.dll");
-            Assert.True(File.Exists(path), "nfhost is not built: " + path);
-            return path;
-        }
-
-        private HostRun Start(string? input, params string[] arguments)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = folder,
-            };
-            start.ArgumentList.Add(HostPath());
-            foreach (var argument in arguments)
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEndAsync();
-            if (input != null)
-                process.StandardInput.Write(input);
-            process.StandardInput.Close();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("nfhost did not finish: " + string.Join(' ', arguments));
-            }
-            return new HostRun(process.ExitCode, output.Result.Replace("\r\n", "\n"), error.Result.Replace("\r\n", "\n"));
-        }
+        private HostRun Start(string? input, params string[] arguments) => NfhostProcess.Run(folder, input, arguments);
 
         private string Script(string name, string text)
         {

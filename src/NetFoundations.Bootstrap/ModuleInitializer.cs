@@ -3,7 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Reflection;
 
-namespace NetFoundations.PowerShell
+namespace NetFoundations.Bootstrap
 {
     /// <summary>
     /// Keeps the module's dependencies away from other modules' copies. NetFoundations.Core and

@@ -1,0 +1,28 @@
+using System;
+using System.Net;
+
+namespace NetFoundations.Core.Tls
+{
+    /// <summary>A server to reach: name (or address literal), port, optionally the address to use and a STARTTLS upgrade.</summary>
+    public sealed class TlsTarget
+    {
+        public TlsTarget(string computerName, int port, IPAddress? address = null, StartTlsProtocol startTls = StartTlsProtocol.None)
+        {
+            if (string.IsNullOrWhiteSpace(computerName))
+                throw new ArgumentException("A host name or address is needed.", nameof(computerName));
+            Endpoints.ValidatePort(port, nameof(port));
+            ComputerName = computerName.Trim();
+            Port = port;
+            Address = address;
+            StartTls = startTls;
+        }
+
+        public string ComputerName { get; }
+        public int Port { get; }
+        /// <summary>Connect here instead of resolving ComputerName (the name still goes into SNI).</summary>
+        public IPAddress? Address { get; }
+        public StartTlsProtocol StartTls { get; }
+
+        public override string ToString() => Endpoints.Format(ComputerName, Port);
+    }
+}

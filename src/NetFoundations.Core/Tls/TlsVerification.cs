@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NetFoundations.Core.Tls
+{
+    /// <summary>One certificate of a built chain, leaf first.</summary>
+    public sealed class TlsChainElement
+    {
+        public TlsChainElement(X509Certificate2 certificate, IReadOnlyList<string> status)
+        {
+            Certificate = certificate;
+            Status = status;
+        }
+
+        public string Subject => Certificate.Subject;
+        public string Issuer => Certificate.Issuer;
+        public DateTime NotBefore => Certificate.NotBefore;
+        public DateTime NotAfter => Certificate.NotAfter;
+        public string Thumbprint => TlsVerifier.Sha256Thumbprint(Certificate);
+        /// <summary>What the chain builder found wrong with this certificate (X509ChainStatusFlags names); empty when nothing.</summary>
+        public IReadOnlyList<string> Status { get; }
+        public X509Certificate2 Certificate { get; }
+    }
+
+    /// <summary>What a server's certificate is worth for a server name: trust, name, dates, and why not.</summary>
+    public sealed class TlsVerification
+    {
+        public TlsVerification(string serverName, bool isTrusted, bool nameMatches, bool isInDate,
+            IReadOnlyList<string> chainStatus, IReadOnlyList<TlsChainElement> chain, IReadOnlyList<string> problems)
+        {
+            ServerName = serverName;
+            IsTrusted = isTrusted;
+            NameMatches = nameMatches;
+            IsInDate = isInDate;
+            ChainStatus = chainStatus;
+            Chain = chain;
+            Problems = problems;
+        }
+
+        public string ServerName { get; }
+        /// <summary>The chain leads to a trusted root (the given CA bundle, else the system's store); dates aside.</summary>
+        public bool IsTrusted { get; }
+        public bool NameMatches { get; }
+        /// <summary>Now is within every chain certificate's validity period.</summary>
+        public bool IsInDate { get; }
+        /// <summary>The chain builder's findings as X509ChainStatusFlags names (NotTimeValid, UntrustedRoot, PartialChain …); Problems explains them.</summary>
+        public IReadOnlyList<string> ChainStatus { get; }
+        public IReadOnlyList<TlsChainElement> Chain { get; }
+        /// <summary>Why the certificate is not valid, one sentence each; empty when it is.</summary>
+        public IReadOnlyList<string> Problems { get; }
+        public bool IsValid => IsTrusted && NameMatches && IsInDate;
+    }
+
+    /// <summary>Verifies a server certificate: chain to a trusted root, host name, validity dates.</summary>
+    public static class TlsVerifier
+    {
+        private const X509ChainStatusFlags TimeFlags = X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested;
+
+        /// <summary>
+        /// Verifies leaf for serverName. presented: the certificates the server sent (intermediates).
+        /// trustedAuthorities: when given, the only roots trusted (like openssl -CAfile); else the system's store.
+        /// Revocation is not checked.
+        /// </summary>
+        public static TlsVerification Verify(X509Certificate2 leaf, IEnumerable<X509Certificate2> presented, string serverName,
+            X509Certificate2Collection? trustedAuthorities, DateTime now) =>
+            Verify(leaf, presented, serverName, trustedAuthorities, now, preferCustomRootTrust: true);
+
+        /// <summary>preferCustomRootTrust false forces the netstandard2.0 fallback (tests use it).</summary>
+        internal static TlsVerification Verify(X509Certificate2 leaf, IEnumerable<X509Certificate2> presented, string serverName,
+            X509Certificate2Collection? trustedAuthorities, DateTime now, bool preferCustomRootTrust)
+        {
+            using var chain = new X509Chain();
+            var policy = chain.ChainPolicy;
+            policy.RevocationMode = X509RevocationMode.NoCheck;
+            policy.VerificationTime = now;
+            foreach (var certificate in presented)
+                if (!certificate.RawData.SequenceEqual(leaf.RawData))
+                    policy.ExtraStore.Add(certificate);
+            var custom = trustedAuthorities != null && trustedAuthorities.Count > 0;
+            var customRootTrust = custom && preferCustomRootTrust && TryUseCustomRootTrust(policy, trustedAuthorities!);
+            if (custom && !customRootTrust)
+            {
+                // Build through the bundle as if any root were fine, then require that the root is one of the bundle's.
+                policy.ExtraStore.AddRange(trustedAuthorities!);
+                policy.VerificationFlags |= X509VerificationFlags.AllowUnknownCertificateAuthority;
+            }
+            chain.Build(leaf);
+
+            var elements = chain.ChainElements.Cast<X509ChainElement>()
+                .Select(e => new TlsChainElement(new X509Certificate2(e.Certificate), e.ChainElementStatus.Select(s => s.Status.ToString()).ToArray()))
+                .ToList();
+            var statuses = chain.ChainStatus.Where(s => s.Status != X509ChainStatusFlags.NoError).ToList();
+            var ignored = TimeFlags | (custom && !customRootTrust ? X509ChainStatusFlags.UntrustedRoot : X509ChainStatusFlags.NoError);
+            var trustProblems = statuses.Where(s => (s.Status & ~ignored) != 0).ToList();
+            var root = elements.Count > 0 ? elements[elements.Count - 1].Certificate : null;
+            var rootInBundle = root != null && custom
+                && trustedAuthorities!.Cast<X509Certificate2>().Any(ca => ca.RawData.SequenceEqual(root.RawData));
+            var isTrusted = elements.Count > 0 && trustProblems.Count == 0 && (!custom || customRootTrust || rootInBundle);
+
+            var problems = new List<string>();
+            if (!isTrusted)
+            {
+                var why = trustProblems.Count > 0
+                    ? string.Join("; ", trustProblems.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}"))
+                    : $"its root {root?.Subject} is not in the trusted CA bundle";
+                problems.Add($"The certificate chain is not trusted ({why}).");
+            }
+            var nameMatches = TlsNames.Matches(leaf, serverName);
+            if (!nameMatches)
+            {
+                var names = TlsNames.SubjectAlternativeNames(leaf);
+                var shown = names.Length > 0 ? string.Join(", ", names) : "subject " + leaf.Subject;
+                problems.Add($"The name {serverName} does not match the certificate ({shown}).");
+            }
+            var isInDate = true;
+            foreach (var element in elements.Count > 0 ? elements.Select(e => e.Certificate) : new[] { leaf })
+            {
+                var which = element.RawData.SequenceEqual(leaf.RawData) ? "The certificate" : $"The chain certificate {element.Subject}";
+                if (now > element.NotAfter)
+                    problems.Add($"{which} expired on {element.NotAfter:yyyy-MM-dd HH:mm:ss}.");
+                else if (now < element.NotBefore)
+                    problems.Add($"{which} is not valid before {element.NotBefore:yyyy-MM-dd HH:mm:ss}.");
+                else
+                    continue;
+                isInDate = false;
+            }
+
+            return new TlsVerification(serverName, isTrusted, nameMatches, isInDate,
+                statuses.Select(s => s.Status.ToString()).Distinct().ToArray(), elements, problems);
+        }
+
+        public static string Sha256Thumbprint(X509Certificate2 certificate)
+        {
+            using var sha = SHA256.Create();
+            return BitConverter.ToString(sha.ComputeHash(certificate.RawData)).Replace("-", string.Empty);
+        }
+
+        // X509ChainTrustMode.CustomRootTrust exists from .NET 5 on; netstandard2.0 cannot name it.
+        private static bool TryUseCustomRootTrust(X509ChainPolicy policy, X509Certificate2Collection authorities)
+        {
+            var trustMode = typeof(X509ChainPolicy).GetProperty("TrustMode", BindingFlags.Public | BindingFlags.Instance);
+            var store = typeof(X509ChainPolicy).GetProperty("CustomTrustStore", BindingFlags.Public | BindingFlags.Instance);
+            if (trustMode == null || store == null || !trustMode.PropertyType.IsEnum)
+                return false;
+            trustMode.SetValue(policy, Enum.Parse(trustMode.PropertyType, "CustomRootTrust"));
+            ((X509Certificate2Collection)store.GetValue(policy)!).AddRange(authorities);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System;
+using System.Net;
+
+namespace NetFoundations.Core.Udp
+{
+    /// <summary>A datagram sent without waiting for a reply.</summary>
+    public sealed class UdpSendResult
+    {
+        public UdpSendResult(string computerName, IPAddress remoteAddress, int remotePort, IPEndPoint localEndPoint, int bytesSent, DateTimeOffset sentAt)
+        {
+            ComputerName = computerName;
+            RemoteAddress = remoteAddress;
+            RemotePort = remotePort;
+            LocalEndPoint = localEndPoint;
+            BytesSent = bytesSent;
+            SentAt = sentAt;
+        }
+
+        public string ComputerName { get; }
+        public IPAddress RemoteAddress { get; }
+        public int RemotePort { get; }
+        public IPEndPoint LocalEndPoint { get; }
+        public int BytesSent { get; }
+        public DateTimeOffset SentAt { get; }
+    }
+}

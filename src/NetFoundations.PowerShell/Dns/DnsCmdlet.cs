@@ -1,0 +1,71 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core.Dns;
+
+namespace NetFoundations.PowerShell.Dns
+{
+    /// <summary>The DNS cmdlets' shared parameters and resolver; DNS error responses get their own ErrorIds.</summary>
+    public abstract class DnsCmdlet : NetworkCmdlet
+    {
+        private DnsResolver? resolver;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Server { get; set; }
+
+        [Parameter]
+        public SwitchParameter TcpOnly { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoRecursion { get; set; }
+
+        [Parameter]
+        public SwitchParameter DnssecOk { get; set; }
+
+        /// <summary>Seconds one try waits for an answer.</summary>
+        [Parameter]
+        [ValidateRange(0.05, 300)]
+        public double Timeout { get; set; } = DnsResolverOptions.DefaultTimeout.TotalSeconds;
+
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int Retries { get; set; } = 2;
+
+        protected override void BeginProcessing()
+        {
+            Run(async ct => resolver = await DnsResolver.CreateAsync(
+                    new DnsResolverOptions(Server, TcpOnly, !NoRecursion, DnssecOk, TimeSpan.FromSeconds(Timeout), Retries), ct).ConfigureAwait(false),
+                System.Threading.Timeout.InfiniteTimeSpan, Server == null ? null : string.Join(",", Server));
+        }
+
+        /// <summary>
+        /// Runs DNS work with the resolver (nothing when the servers could not be set up). Every query
+        /// inside is bounded by Timeout and Retries, so the whole is not bounded again.
+        /// </summary>
+        protected void RunDns(Func<DnsResolver, CancellationToken, Task> work, object? target)
+        {
+            var active = resolver;
+            if (active == null)
+                return;
+            Run(async ct =>
+            {
+                try
+                {
+                    await work(active, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    PostError(e, target);
+                }
+            }, System.Threading.Timeout.InfiniteTimeSpan, target);
+        }
+
+        protected void PostError(Exception error, object? target)
+        {
+            var record = DnsErrors.ToErrorRecord(error, target);
+            Post(() => WriteError(record));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using NetFoundations.Core.Tls;
+
+namespace NetFoundations.PowerShell.Tls
+{
+    /// <summary>Fetches a server's certificate and reports whether it is valid for the name. A bad certificate is data.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "TlsCertificate")]
+    [OutputType(typeof(TlsCertificateResult), typeof(bool))]
+    public sealed class TestTlsCertificateCommand : TlsCommandBase
+    {
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [Alias("CAFile")]
+        public string? CertificateAuthorityPath { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public TlsVersion[]? Protocol { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        public int MinimumDaysRemaining { get; set; }
+
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OutFile { get; set; }
+
+        private X509Certificate2Collection? authorities;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (CertificateAuthorityPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
+                authorities = Load(() => TlsPem.ReadCertificates(path), path);
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var transcript = NewTranscript();
+            var target = Target();
+            var options = new TlsClientOptions(ServerName, authorities, LoadedClientCertificate, Protocol);
+            var outFile = OutFile == null ? null : GetUnresolvedProviderPathFromPSPath(OutFile);
+            var quiet = Quiet.IsPresent;
+            var succeeded = Run(async ct =>
+            {
+                var result = await TlsCertificateTester.TestAsync(target, options, StageTimeout, MinimumDaysRemaining, outFile, transcript, ct)
+                    .ConfigureAwait(false);
+                PostObject(quiet ? (object)result.IsValid : result);
+            }, Timeout.InfiniteTimeSpan, target.ToString());
+            if (!succeeded && quiet)
+                WriteObject(false);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using NetFoundations.Core;
+using NetFoundations.Core.Tls;
+
+namespace NetFoundations.PowerShell.Tls
+{
+    /// <summary>The parameters every TLS test shares: where to connect, STARTTLS, the client certificate, the timeout.</summary>
+    public abstract class TlsCommandBase : NetworkCmdlet
+    {
+        /// <summary>The server: a name or an address. Binds from DNS records and Test-TcpPort results by property name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("HostName")]
+        public string ComputerName { get; set; } = string.Empty;
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; } = 443;
+
+        /// <summary>Connect to this address instead of resolving ComputerName, which still names the server (SNI).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public IPAddress? Address { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ServerName { get; set; }
+
+        [Parameter]
+        public StartTlsProtocol StartTls { get; set; } = StartTlsProtocol.None;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificate { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? ClientCertificateCredential { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double TimeoutSeconds { get; set; } = 10;
+
+        protected X509Certificate2? LoadedClientCertificate { get; private set; }
+
+        protected override void BeginProcessing()
+        {
+            if (ClientCertificate == null)
+                return;
+            var path = GetUnresolvedProviderPathFromPSPath(ClientCertificate);
+            LoadedClientCertificate = Load(() => TlsPem.LoadClientCertificate(path, ClientCertificateCredential?.Password), path);
+        }
+
+        protected T Load<T>(Func<T> load, string path)
+        {
+            try
+            {
+                return load();
+            }
+            catch (Exception e) when (e is NetworkException || e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, path));
+                throw;
+            }
+        }
+
+        protected TlsTarget Target() => new TlsTarget(ComputerName, Port, Address, StartTls);
+
+        protected TimeSpan StageTimeout => TimeSpan.FromSeconds(TimeoutSeconds);
+    }
+}

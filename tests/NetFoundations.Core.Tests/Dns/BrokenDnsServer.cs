@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NetFoundations.Core.Tests.Dns
+{
+    /// <summary>What the broken server answers.</summary>
+    public enum BrokenAnswer
+    {
+        Silence,
+        TruncatedPacket,
+        CompressionLoop,
+        WrongId,
+        CnameLoop,
+        Garbage,
+    }
+
+    /// <summary>
+    /// An in-process "DNS server" on 127.0.0.1, UDP and TCP on one port, that answers every query
+    /// wrongly on purpose: hostile peers are the point here, so no real server stands in for it.
+    /// </summary>
+    public sealed class BrokenDnsServer : IDisposable
+    {
+        private readonly UdpClient udp;
+        private readonly TcpListener tcp;
+        private readonly CancellationTokenSource stop = new CancellationTokenSource();
+        private readonly Task udpLoop;
+        private readonly Task tcpLoop;
+        private int queries;
+
+        public BrokenDnsServer(BrokenAnswer answer)
+        {
+            Answer = answer;
+            (udp, tcp) = BindBoth();
+            udpLoop = Task.Run(ServeUdpAsync);
+            tcpLoop = Task.Run(ServeTcpAsync);
+        }
+
+        public BrokenAnswer Answer { get; }
+        public int Port => ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+        public string Server => $"127.0.0.1:{Port}";
+        /// <summary>Queries received, over UDP and TCP.</summary>
+        public int Queries => Volatile.Read(ref queries);
+
+        private static (UdpClient, TcpListener) BindBoth()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+                var tcp = new TcpListener(IPAddress.Loopback, ((IPEndPoint)udp.Client.LocalEndPoint!).Port);
+                try
+                {
+                    tcp.Start();
+                    return (udp, tcp);
+                }
+                catch (SocketException) when (attempt < 20)
+                {
+                    udp.Dispose();
+                }
+            }
+        }
+
+        private async Task ServeUdpAsync()
+        {
+            using var registration = stop.Token.Register(() => udp.Dispose());
+            while (!stop.IsCancellationRequested)
+            {
+                UdpReceiveResult query;
+                try { query = await udp.ReceiveAsync(); }
+                catch (Exception) when (stop.IsCancellationRequested) { return; }
+                Interlocked.Increment(ref queries);
+                var reply = Reply(query.Buffer);
+                if (reply != null)
+                    await udp.SendAsync(reply, reply.Length, query.RemoteEndPoint);
+            }
+        }
+
+        private async Task ServeTcpAsync()
+        {
+            using var registration = stop.Token.Register(() => tcp.Stop());
+            var connections = new List<TcpClient>();
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var client = await tcp.AcceptTcpClientAsync();
+                    connections.Add(client);
+                    _ = Task.Run(() => AnswerTcpAsync(client));
+                }
+            }
+            catch (Exception) when (stop.IsCancellationRequested) { }
+            finally
+            {
+                foreach (var client in connections)
+                    client.Dispose();
+            }
+        }
+
+        private async Task AnswerTcpAsync(TcpClient client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var length = new byte[2];
+                await stream.ReadExactlyAsync(length, stop.Token);
+                var query = new byte[length[0] << 8 | length[1]];
+                await stream.ReadExactlyAsync(query, stop.Token);
+                Interlocked.Increment(ref queries);
+                var reply = Reply(query);
+                if (reply == null)
+                    return; // silence: the connection stays open until the server stops
+                await stream.WriteAsync(new[] { (byte)(reply.Length >> 8), (byte)reply.Length }, stop.Token);
+                await stream.WriteAsync(reply, stop.Token);
+            }
+            catch (Exception) { /* the client gave up or the server stopped */ }
+        }
+
+        private byte[]? Reply(byte[] query)
+        {
+            var questionEnd = 12;
+            while (query[questionEnd] != 0)
+                questionEnd += query[questionEnd] + 1;
+            questionEnd += 5; // root label, type, class
+            var reply = new List<byte>(query[..questionEnd]);
+            reply[2] = 0x81; // QR, RD
+            reply[3] = 0x80; // RA, NOERROR
+            reply[10] = 0; reply[11] = 0; // no additional (drop the query's OPT)
+            switch (Answer)
+            {
+                case BrokenAnswer.Silence:
+                    return null;
+                case BrokenAnswer.Garbage:
+                    return new byte[] { 0x13, 0x37, 0xFF };
+                case BrokenAnswer.WrongId:
+                    reply[0] ^= 0xFF;
+                    reply[1] ^= 0xFF;
+                    reply[7] = 1;
+                    reply.AddRange(new byte[] { 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 99 });
+                    return reply.ToArray();
+                case BrokenAnswer.TruncatedPacket:
+                    reply[7] = 1; // claims one answer
+                    reply.AddRange(new byte[] { 0xC0, 12, 0, 1, 0, 1, 0, 0 }); // and stops in the middle of it
+                    return reply.ToArray();
+                case BrokenAnswer.CompressionLoop:
+                    reply[7] = 1;
+                    var self = reply.Count;
+                    reply.AddRange(new byte[] { (byte)(0xC0 | (self >> 8)), (byte)self, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 99 });
+                    return reply.ToArray();
+                case BrokenAnswer.CnameLoop:
+                    // a.broken. CNAME b.broken. and b.broken. CNAME a.broken., whatever was asked
+                    reply[7] = 2;
+                    reply.AddRange(Cname("a", "b"));
+                    reply.AddRange(Cname("b", "a"));
+                    return reply.ToArray();
+                default:
+                    return null;
+            }
+        }
+
+        private static byte[] Cname(string from, string to)
+        {
+            var record = new List<byte>();
+            record.AddRange(Name(from));
+            record.AddRange(new byte[] { 0, 5, 0, 1, 0, 0, 0, 60 });
+            var data = Name(to);
+            record.Add(0);
+            record.Add((byte)data.Length);
+            record.AddRange(data);
+            return record.ToArray();
+        }
+
+        private static byte[] Name(string label) =>
+            new byte[] { (byte)label.Length, (byte)label[0], 6, (byte)'b', (byte)'r', (byte)'o', (byte)'k', (byte)'e', (byte)'n', 0 };
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            try { Task.WaitAll(new[] { udpLoop, tcpLoop }, 2000); } catch (AggregateException) { }
+            stop.Dispose();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core.Dns;
+
+namespace NetFoundations.Core.Tests.Dns
+{
+    /// <summary>Hostile and silent servers: clear typed errors, never a hang or a crash.</summary>
+    public sealed class BrokenServerTests
+    {
+        private static async Task<Exception> Ask(BrokenDnsServer server, string name = "www.example.test", int retries = 1)
+        {
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { server.Server }, timeout: TimeSpan.FromMilliseconds(300), retries: retries), CancellationToken.None);
+            return await Assert.ThrowsAnyAsync<Exception>(() => resolver.ResolveAsync(name, DnsRecordType.A, null, CancellationToken.None));
+        }
+
+        [Fact]
+        public async Task SilentServerTimesOutAfterItsRetries()
+        {
+            using var server = new BrokenDnsServer(BrokenAnswer.Silence);
+            var error = Assert.IsType<NetworkTimeoutException>(await Ask(server, retries: 2));
+            Assert.Contains("no answer", error.Message);
+            Assert.Equal(3, server.Queries);
+        }
+
+        [Theory]
+        [InlineData(BrokenAnswer.TruncatedPacket)]
+        [InlineData(BrokenAnswer.CompressionLoop)]
+        [InlineData(BrokenAnswer.Garbage)]
+        public async Task MalformedAnswersAreProtocolViolations(BrokenAnswer answer)
+        {
+            using var server = new BrokenDnsServer(answer);
+            var error = Assert.IsType<ProtocolViolationException>(await Ask(server));
+            Assert.Contains("malformed", error.Message);
+        }
+
+        [Fact]
+        public async Task AnswerWithWrongIdIsNotTaken()
+        {
+            using var server = new BrokenDnsServer(BrokenAnswer.WrongId);
+            var error = Assert.IsType<ProtocolViolationException>(await Ask(server));
+            Assert.Contains("ID", error.Message);
+        }
+
+        [Fact]
+        public async Task CnameLoopIsAProtocolViolation()
+        {
+            using var server = new BrokenDnsServer(BrokenAnswer.CnameLoop);
+            var error = Assert.IsType<ProtocolViolationException>(await Ask(server, "a.broken"));
+            Assert.Contains("loops", error.Message);
+        }
+
+        [Fact]
+        public async Task NobodyListeningIsAClearError()
+        {
+            var port = NetFoundations.Tests.Dns.BindServer.FreePort();
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { $"127.0.0.1:{port}" }, timeout: TimeSpan.FromMilliseconds(300), retries: 0), CancellationToken.None);
+            var error = await Assert.ThrowsAnyAsync<NetworkException>(() => resolver.ResolveAsync("www.example.test", DnsRecordType.A, null, CancellationToken.None));
+            Assert.True(error is ConnectionRefusedException || error is NetworkTimeoutException, error.ToString());
+            Assert.Contains($"127.0.0.1:{port}", error.Message);
+        }
+
+        [Fact]
+        public async Task CancellationEndsAWaitWithinASecond()
+        {
+            using var server = new BrokenDnsServer(BrokenAnswer.Silence);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { server.Server }, timeout: TimeSpan.FromSeconds(30), retries: 0), CancellationToken.None);
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            var watch = Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolver.ResolveAsync("www.example.test", DnsRecordType.A, null, cancel.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core;
+using NetFoundations.Core.Dns;
+using NetFoundations.Tests.Dns;
+
+namespace NetFoundations.Core.Tests.Dns
+{
+    /// <summary>Resolution against the repository's BIND on loopback, with the zones in tests/servers/dns/zones.</summary>
+    public sealed class DnsResolverTests : IClassFixture<BindServer>
+    {
+        private readonly BindServer server;
+
+        public DnsResolverTests(BindServer server) => this.server = server;
+
+        private Task<DnsResolver> Resolver(bool tcpOnly = false, bool recursion = true, string? at = null) =>
+            DnsResolver.CreateAsync(new DnsResolverOptions(new[] { at ?? server.Server }, tcpOnly, recursion, timeout: TimeSpan.FromSeconds(2)), CancellationToken.None);
+
+        private async Task<DnsRecord[]> Resolve(string name, DnsRecordType? type, bool tcpOnly = false) =>
+            (await (await Resolver(tcpOnly)).ResolveAsync(name, type, null, CancellationToken.None)).ToArray();
+
+        [Fact]
+        public async Task ARecordHasAddressNameAndServer()
+        {
+            var record = Assert.IsType<DnsARecord>(Assert.Single(await Resolve("www.example.test", DnsRecordType.A)));
+            Assert.Equal(IPAddress.Parse("127.0.0.11"), record.Address);
+            Assert.Equal("www.example.test", record.Name);
+            Assert.Equal("www.example.test", record.ComputerName);
+            Assert.Equal(300, record.TTL);
+            Assert.Equal(DnsSection.Answer, record.Section);
+            Assert.Equal(server.Server, record.Server);
+            Assert.Equal("127.0.0.11", record.Data);
+        }
+
+        [Fact]
+        public async Task NoTypeMeansA()
+        {
+            Assert.IsType<DnsARecord>(Assert.Single(await Resolve("example.test", null)));
+        }
+
+        [Fact]
+        public async Task AaaaOverIPv6Server()
+        {
+            var resolver = await Resolver(at: server.ServerV6);
+            var record = Assert.IsType<DnsAaaaRecord>(Assert.Single(await resolver.ResolveAsync("www.example.test", DnsRecordType.AAAA, null, CancellationToken.None)));
+            Assert.Equal(IPAddress.IPv6Loopback, record.Address);
+            Assert.Equal($"[::1]:{server.Port}", record.Server);
+        }
+
+        [Fact]
+        public async Task CnameChainIsFollowedAndShown()
+        {
+            var records = await Resolve("alias.example.test", DnsRecordType.A);
+            Assert.Equal(new[] { DnsRecordType.CNAME, DnsRecordType.CNAME, DnsRecordType.A }, records.Select(r => r.Type));
+            Assert.Equal("alias2.example.test", ((DnsCnameRecord)records[0]).NameHost);
+            Assert.Equal("www.example.test", records[1].ComputerName);
+            Assert.Equal(IPAddress.Parse("127.0.0.11"), ((DnsARecord)records[2]).Address);
+        }
+
+        [Fact]
+        public async Task CnameLeavingTheZoneIsAskedForAgain()
+        {
+            var records = await Resolve("outside.example.test", DnsRecordType.A);
+            Assert.Equal("www.other.test", ((DnsCnameRecord)records[0]).NameHost);
+            Assert.Equal(IPAddress.Parse("127.0.0.40"), Assert.IsType<DnsARecord>(records[1]).Address);
+        }
+
+        [Fact]
+        public async Task MxRecordsCarryPreferenceAndExchangeAsComputerName()
+        {
+            var records = (await Resolve("example.test", DnsRecordType.MX)).Cast<DnsMxRecord>().OrderBy(r => r.Preference).ToArray();
+            Assert.Equal(new[] { 10, 20, 30 }, records.Select(r => r.Preference));
+            Assert.Equal(new[] { "mail1.example.test", "mail2.example.test", "mailalias.example.test" }, records.Select(r => r.ComputerName));
+            Assert.Equal("10 mail1.example.test", records[0].Data);
+        }
+
+        [Fact]
+        public async Task NullMxIsMarked()
+        {
+            var record = Assert.IsType<DnsMxRecord>(Assert.Single(await Resolve("nullmx.example.test", DnsRecordType.MX)));
+            Assert.True(record.IsNullMx);
+            Assert.Null(record.ComputerName);
+        }
+
+        [Fact]
+        public async Task SrvRecordsCarryTargetAndPort()
+        {
+            var records = (await Resolve("_imaps._tcp.example.test", DnsRecordType.SRV)).Cast<DnsSrvRecord>().OrderBy(r => r.Priority).ToArray();
+            Assert.Equal(2, records.Length);
+            Assert.Equal(993, records[0].Port);
+            Assert.Equal(5, records[0].Weight);
+            Assert.Equal("mail1.example.test", records[0].ComputerName);
+            Assert.Equal(10993, records[1].Port);
+        }
+
+        [Fact]
+        public async Task LongTxtArrivesWholeOverTcpAfterTruncation()
+        {
+            var record = Assert.IsType<DnsTxtRecord>(Assert.Single(await Resolve("long.example.test", DnsRecordType.TXT)));
+            Assert.Equal(8, record.Strings.Count);
+            Assert.Equal(1520, record.Text.Length); // more than BIND sends over UDP (1232 bytes)
+        }
+
+        [Fact]
+        public async Task TcpOnlyAnswersToo()
+        {
+            var resolver = await Resolver(tcpOnly: true);
+            var response = await resolver.QueryAsync("long.example.test", DnsRecordType.TXT, null, CancellationToken.None);
+            Assert.False(response.IsTruncated);
+            Assert.True(response.MessageSize > 1520);
+            Assert.Equal(1520, ((DnsTxtRecord)response.Answers.Single()).Text.Length);
+        }
+
+        [Fact]
+        public async Task TxtCaaSoaDsDnskey()
+        {
+            var txt = Assert.IsType<DnsTxtRecord>(Assert.Single(await Resolve("example.test", DnsRecordType.TXT)));
+            Assert.Equal("v=spf1 mx -all", txt.Text);
+
+            var caa = (await Resolve("example.test", DnsRecordType.CAA)).Cast<DnsCaaRecord>().OrderBy(r => r.Flags).ToArray();
+            Assert.Equal("issue", caa[0].Tag);
+            Assert.Equal("ca.example.net", caa[0].Value);
+            Assert.False(caa[0].IsCritical);
+            Assert.Equal("iodef", caa[1].Tag);
+            Assert.True(caa[1].IsCritical);
+
+            var soa = Assert.IsType<DnsSoaRecord>(Assert.Single(await Resolve("example.test", DnsRecordType.SOA)));
+            Assert.Equal("ns1.example.test", soa.PrimaryServer);
+            Assert.Equal("hostmaster.example.test", soa.ResponsiblePerson);
+            Assert.Equal(2024060101, soa.SerialNumber);
+            Assert.Equal(86400, soa.Expire);
+            Assert.Equal(300, soa.MinimumTtl);
+
+            var ds = Assert.IsType<DnsDsRecord>(Assert.Single(await Resolve("secure.example.test", DnsRecordType.DS)));
+            Assert.Equal(12345, ds.KeyTag);
+            Assert.Equal(13, ds.Algorithm);
+            Assert.StartsWith("3490A680", ds.Digest, StringComparison.OrdinalIgnoreCase);
+
+            var key = Assert.IsType<DnsDnskeyRecord>(Assert.Single(await Resolve("example.test", DnsRecordType.DNSKEY)));
+            Assert.Equal(257, key.Flags);
+            Assert.True(key.IsKeySigningKey);
+            Assert.Equal(64, Convert.FromBase64String(key.PublicKey).Length);
+        }
+
+        [Fact]
+        public async Task NsAndAnyAnswer()
+        {
+            var ns = Assert.IsType<DnsNsRecord>(Assert.Single(await Resolve("example.test", DnsRecordType.NS)));
+            Assert.Equal("ns1.example.test", ns.NameHost);
+            var any = await Resolve("example.test", DnsRecordType.ANY);
+            Assert.Contains(any, r => r.Type == DnsRecordType.SOA);
+            Assert.Contains(any, r => r.Type == DnsRecordType.MX);
+        }
+
+        [Theory]
+        [InlineData("127.0.0.21", "mail1.example.test", "21.0.0.127.in-addr.arpa")]
+        [InlineData("::1", "www.example.test", "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa")]
+        public async Task AnAddressMeansAReverseLookup(string address, string host, string reverseName)
+        {
+            var record = Assert.IsType<DnsPtrRecord>(Assert.Single(await Resolve(address, null)));
+            Assert.Equal(host, record.NameHost);
+            Assert.Equal(reverseName, record.Name);
+        }
+
+        [Fact]
+        public async Task NxDomainIsATypedError()
+        {
+            var error = await Assert.ThrowsAsync<DnsQueryException>(() => Resolve("nothere.example.test", DnsRecordType.A));
+            Assert.Equal("NXDOMAIN", error.ResponseCode);
+            Assert.Equal(NetworkErrorKind.NameResolution, error.Kind);
+            Assert.Equal(DnsResponseCode.NXDOMAIN, error.Response.ResponseCode);
+            Assert.Contains(error.Response.Authorities, r => r is DnsSoaRecord);
+        }
+
+        [Fact]
+        public async Task NoDataIsATypedError()
+        {
+            var error = await Assert.ThrowsAsync<DnsQueryException>(() => Resolve("www.example.test", DnsRecordType.MX));
+            Assert.Equal(DnsQueryException.NoData, error.ResponseCode);
+            Assert.Equal(DnsResponseCode.NOERROR, error.Response.ResponseCode);
+        }
+
+        [Fact]
+        public async Task ServFailAndRefusedAreRemoteErrors()
+        {
+            var servfail = await Assert.ThrowsAsync<DnsQueryException>(() => Resolve("www.broken.test", DnsRecordType.A));
+            Assert.Equal("SERVFAIL", servfail.ResponseCode);
+            Assert.Equal(NetworkErrorKind.RemoteError, servfail.Kind);
+            var refused = await Assert.ThrowsAsync<DnsQueryException>(() => Resolve("example.com", DnsRecordType.A));
+            Assert.Equal("REFUSED", refused.ResponseCode);
+        }
+
+        [Fact]
+        public async Task WholeResponseShowsHeaderAndSections()
+        {
+            var resolver = await Resolver(recursion: false);
+            var response = await resolver.QueryAsync("example.test", DnsRecordType.MX, null, CancellationToken.None);
+            Assert.Equal(DnsResponseCode.NOERROR, response.ResponseCode);
+            Assert.True(response.IsAuthoritative);
+            Assert.False(response.RecursionDesired);
+            Assert.False(response.RecursionAvailable);
+            Assert.Equal("qr aa", response.Flags);
+            Assert.Equal(3, response.Answers.Count);
+            Assert.Contains(response.Authorities, r => r is DnsNsRecord);
+            Assert.Contains(response.Additionals, r => r is DnsARecord && r.Name == "mail1.example.test" && r.Section == DnsSection.Additional);
+            Assert.True(response.MessageSize > 100);
+            Assert.Equal(server.Server, response.Server);
+        }
+
+        [Fact]
+        public async Task ManyNamesComeBackInOrderWithErrorsInPlace()
+        {
+            var resolver = await Resolver();
+            var names = Enumerable.Range(0, 60).Select(i => i % 3 == 0 ? "nothere.example.test" : i % 3 == 1 ? "www.example.test" : "alias.example.test").ToArray();
+            var outcomes = new System.Collections.Generic.List<DnsLookup>();
+            await resolver.LookupManyAsync(names, DnsRecordType.A, false, 16, outcomes.Add, null, CancellationToken.None);
+            Assert.Equal(names, outcomes.Select(o => o.Name));
+            Assert.All(outcomes.Where((o, i) => i % 3 == 0), o => Assert.IsType<DnsQueryException>(o.Error));
+            Assert.All(outcomes.Where((o, i) => i % 3 == 2), o => Assert.Equal(3, o.Records.Count));
+        }
+
+        [Fact]
+        public async Task TranscriptShowsQuestionAndAnswer()
+        {
+            var resolver = await Resolver();
+            var transcript = new Transcript();
+            await resolver.ResolveAsync("www.example.test", DnsRecordType.A, transcript, CancellationToken.None);
+            Assert.Contains(transcript.Entries, e => e.Text.Contains("www.example.test IN A to " + server.Server));
+            Assert.Contains(transcript.Entries, e => e.Text.Contains("NOERROR") && e.Text.Contains("qr aa rd"));
+        }
+    }
+}
