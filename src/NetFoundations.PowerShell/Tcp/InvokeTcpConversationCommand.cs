@@ -3,6 +3,8 @@ using System.Linq;
 using System.Management.Automation;
 using NetFoundations.Core;
 using NetFoundations.Core.Tcp;
+// The -Encoding names and encodings are the ones Send-UdpDatagram takes.
+using NetFoundations.PowerShell.Udp;
 
 namespace NetFoundations.PowerShell.Tcp
 {
@@ -38,7 +40,7 @@ namespace NetFoundations.PowerShell.Tcp
 
         [Parameter]
         [ValidateSet("UTF8", "ASCII", "Latin1", "Unicode", "BigEndianUnicode", "UTF32", IgnoreCase = true)]
-        public string Encoding { get; set; } = "UTF8";
+        public string Encoding { get; set; } = TextEncodings.Default;
 
         /// <summary>Receive until this delimiter: text (encoded with -Encoding) or bytes.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DelimiterSet)]
@@ -88,7 +90,7 @@ namespace NetFoundations.PowerShell.Tcp
 
         protected override void ProcessRecord()
         {
-            var encoding = TextEncodings.ByName(Encoding);
+            var encoding = TextEncodings.Get(Encoding);
             var target = Endpoints.Format(ComputerName, Port);
             var request = new TcpConversationRequest(ComputerName, Port)
             {

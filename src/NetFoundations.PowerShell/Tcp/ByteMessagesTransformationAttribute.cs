@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Text;
 
 namespace NetFoundations.PowerShell.Tcp
 {
@@ -32,23 +31,5 @@ namespace NetFoundations.PowerShell.Tcp
         }
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
-    }
-
-    internal static class TextEncodings
-    {
-        public const string Names = "UTF8, ASCII, Latin1, Unicode, BigEndianUnicode, UTF32";
-
-        public static Encoding ByName(string name)
-        {
-            switch (name.ToUpperInvariant())
-            {
-                case "ASCII": return Encoding.ASCII;
-                case "LATIN1": return Encoding.GetEncoding(28591);
-                case "UNICODE": return Encoding.Unicode;
-                case "BIGENDIANUNICODE": return Encoding.BigEndianUnicode;
-                case "UTF32": return Encoding.UTF32;
-                default: return new UTF8Encoding(false);
-            }
-        }
     }
 }
