@@ -77,37 +77,58 @@ namespace NetFoundations.Core.Tests.Tcp
             Assert.Equal(new[] { true, false, true, false }, results.Select(r => r.Open));
         }
 
-        [Fact]
-        public async Task Port_that_never_answers_times_out()
+        /// <summary>A listener whose accept queue is full: it drops further SYNs, so a connect gets no answer at all.</summary>
+        private sealed class SilentPort : IDisposable
         {
-            // A listener whose accept queue is full drops further SYNs: the connect gets no answer at all.
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(0);
-            var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-            var fillers = new List<Socket>();
-            try
+            private readonly Socket listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            private readonly List<Socket> fillers = new List<Socket>();
+
+            public SilentPort()
             {
+                listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                listener.Listen(0);
+                Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
                 for (var i = 0; i < 3; i++)
                 {
                     var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                     fillers.Add(filler);
-                    _ = filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    _ = filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port)).ContinueWith(t => t.Exception, TaskScheduler.Default);
                 }
-                await Task.Delay(200);
-
-                var results = new List<TcpPortResult>();
-                await TcpPortScanner.ScanAsync(new[] { new TcpPortTarget("127.0.0.1", port) }, 1, TimeSpan.FromMilliseconds(300), null,
-                    results.Add, null, CancellationToken.None);
-
-                var result = Assert.Single(results);
-                Assert.Equal(TcpPortFailure.Timeout, result.FailureKind);
-                Assert.Null(result.Latency);
+                Thread.Sleep(200);
             }
-            finally
+
+            public int Port { get; }
+
+            public void Dispose()
             {
                 fillers.ForEach(f => f.Dispose());
+                listener.Dispose();
             }
+        }
+
+        [Fact]
+        public async Task Port_that_never_answers_times_out()
+        {
+            using var silent = new SilentPort();
+            var results = new List<TcpPortResult>();
+            await TcpPortScanner.ScanAsync(new[] { new TcpPortTarget("127.0.0.1", silent.Port) }, 1, TimeSpan.FromMilliseconds(300), null,
+                results.Add, null, CancellationToken.None);
+
+            var result = Assert.Single(results);
+            Assert.Equal(TcpPortFailure.Timeout, result.FailureKind);
+            Assert.Null(result.Latency);
+        }
+
+        [Fact]
+        public async Task Cancellation_ends_a_scan_that_waits_for_answers()
+        {
+            using var silent = new SilentPort();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var scan = TcpPortScanner.ScanAsync(new[] { new TcpPortTarget("127.0.0.1", silent.Port) }, 1, TimeSpan.FromMinutes(10), null,
+                _ => { }, null, cancel.Token);
+
+            Assert.Same(scan, await Task.WhenAny(scan, Task.Delay(TimeSpan.FromSeconds(30))));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scan);
         }
 
         [Fact]
