@@ -43,8 +43,15 @@ namespace NetFoundations.PowerShell.Tcp
         protected override void ProcessRecord()
         {
             foreach (var host in ComputerName)
+            {
+                if (string.IsNullOrWhiteSpace(host))
+                {
+                    WriteError(new ErrorRecord(new ArgumentException("A host name or address is needed."), "InvalidArgument", ErrorCategory.InvalidArgument, host));
+                    continue;
+                }
                 foreach (var port in Port)
                     targets.Add(new TcpPortTarget(host, port));
+            }
         }
 
         protected override void EndProcessing()
@@ -58,29 +65,26 @@ namespace NetFoundations.PowerShell.Tcp
             var ready = new ConcurrentQueue<object>();
             var drainPosted = 0;
             const string activity = "Testing TCP ports";
-            Run(async ct =>
-            {
-                await TcpPortScanner.ScanAsync(targets, ThrottleLimit, TimeSpan.FromMilliseconds(TimeoutMilliseconds), transcript,
-                    result =>
-                    {
-                        if (result.FailureKind == TcpPortFailure.NameResolution && warned.Add(result.ComputerName))
-                            PostWarning(result.Message ?? $"The name {result.ComputerName} could not be resolved.");
-                        ready.Enqueue(Quiet ? (object)result.Open : result);
-                        if (Interlocked.Exchange(ref drainPosted, 1) == 0)
-                            Post(() =>
-                            {
-                                Volatile.Write(ref drainPosted, 0);
-                                while (ready.TryDequeue(out var item))
-                                    WriteObject(item);
-                            });
-                    },
-                    (finished, total) => PostProgress(new ProgressRecord(1, activity, $"{finished} of {total} tested")
-                    {
-                        PercentComplete = (int)(finished * 100L / total),
-                        RecordType = finished == total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-                    }),
-                    ct).ConfigureAwait(false);
-            }, Timeout.InfiniteTimeSpan, null);
+            Run(ct => TcpPortScanner.ScanAsync(targets, ThrottleLimit, TimeSpan.FromMilliseconds(TimeoutMilliseconds), transcript,
+                result =>
+                {
+                    if (result.FailureKind == TcpPortFailure.NameResolution && warned.Add(result.ComputerName))
+                        PostWarning(result.Message ?? $"The name {result.ComputerName} could not be resolved.");
+                    ready.Enqueue(Quiet ? (object)result.Open : result);
+                    if (Interlocked.Exchange(ref drainPosted, 1) == 0)
+                        Post(() =>
+                        {
+                            Volatile.Write(ref drainPosted, 0);
+                            while (ready.TryDequeue(out var item))
+                                WriteObject(item);
+                        });
+                },
+                (finished, total) => PostProgress(new ProgressRecord(1, activity, $"{finished} of {total} tested")
+                {
+                    PercentComplete = (int)(finished * 100L / total),
+                    RecordType = finished == total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                }),
+                ct), Timeout.InfiniteTimeSpan, null);
         }
     }
 }

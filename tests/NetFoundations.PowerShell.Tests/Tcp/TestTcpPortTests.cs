@@ -114,6 +114,7 @@ namespace NetFoundations.PowerShell.Tests.Tcp
         {
             Assert.Equal("ParameterArgumentValidationError", EngineResult.ErrorId(session.Run("Test-TcpPort 127.0.0.1 0").SingleError));
             Assert.Equal("ParameterArgumentValidationError", EngineResult.ErrorId(session.Run("Test-TcpPort 127.0.0.1 80 -ThrottleLimit 0").SingleError));
+            Assert.Equal("InvalidArgument", EngineResult.ErrorId(session.Run("Test-TcpPort ' ' 80").SingleError));
         }
 
         [Fact]
