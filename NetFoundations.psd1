@@ -13,6 +13,7 @@
         'Common.Format.ps1xml'
         'Udp.Format.ps1xml'
         'Tcp.Format.ps1xml'
+        'Ssh.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -20,6 +21,16 @@
         'Measure-PathMtu'
         'Invoke-TcpConversation'
         'Test-TcpPort'
+        'Connect-SshSession'
+        'Disconnect-SshSession'
+        'Get-SshHostKey'
+        'Invoke-SshCommand'
+        'Get-SftpItem'
+        'Receive-SftpItem'
+        'Send-SftpItem'
+        'Remove-SftpItem'
+        'New-SftpDirectory'
+        'Rename-SftpItem'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

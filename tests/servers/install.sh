@@ -5,6 +5,10 @@ set -euo pipefail
 packages=(
   bind9           # DNS server for the DNS tests
   bind9-dnsutils  # dig, the reference DNS client
+  openssh-server  # sshd for the SSH and SFTP tests
+  openssh-client  # ssh, sftp, ssh-keygen, ssh-keyscan: key generation and the reference client
+  inetutils-telnetd  # telnetd for the Telnet tests
+  socat           # runs telnetd per connection (a small inetd)
 )
 missing=()
 for package in "${packages[@]}"; do
