@@ -153,7 +153,7 @@ namespace NetFoundations.Core.Ssh
                 if (sftpClient != null && sftpClient.IsConnected)
                     return sftpClient;
             }
-            if (!client.IsConnected)
+            if (!IsConnected)
                 throw new ConnectionLostException($"The SSH session {this} is closed.", options.Target);
             // The SFTP connection must present the very key this session was opened with.
             var trust = new HostKeyTrust(options, transcript, HostKey);

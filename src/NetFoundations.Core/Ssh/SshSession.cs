@@ -20,6 +20,7 @@ namespace NetFoundations.Core.Ssh
         private readonly SshClient client;
         private readonly SshConnectionOptions options;
         private readonly string address;
+        private volatile bool disconnected;
 
         private SshSession(SshClient client, SshConnectionOptions options, string address, SshHostKey hostKey, string serverVersion)
         {
@@ -37,7 +38,7 @@ namespace NetFoundations.Core.Ssh
         public SshHostKey HostKey { get; }
         public string ServerVersion { get; }
         public DateTimeOffset ConnectedAt { get; }
-        public bool IsConnected => client.IsConnected;
+        public bool IsConnected => !disconnected && client.IsConnected;
 
         public override string ToString() => $"{UserName}@{Endpoints.Format(ComputerName, Port)}";
 
@@ -121,6 +122,7 @@ namespace NetFoundations.Core.Ssh
 
         public void Disconnect()
         {
+            disconnected = true;
             lock (sftpGate)
             {
                 sftpClient?.Dispose();
