@@ -14,6 +14,7 @@
         'Udp.Format.ps1xml'
         'Tcp.Format.ps1xml'
         'Ssh.Format.ps1xml'
+        'Telnet.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -31,6 +32,7 @@
         'Remove-SftpItem'
         'New-SftpDirectory'
         'Rename-SftpItem'
+        'Invoke-TelnetCommand'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
