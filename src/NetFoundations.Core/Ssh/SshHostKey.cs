@@ -12,7 +12,6 @@ namespace NetFoundations.Core.Ssh
         {
             ComputerName = computerName;
             Port = port;
-            KeyBlob = (byte[])keyBlob.Clone();
             KeyType = ReadKeyType(keyBlob);
             PublicKey = Convert.ToBase64String(keyBlob);
             using (var sha = SHA256.Create())
@@ -32,8 +31,6 @@ namespace NetFoundations.Core.Ssh
         public string PublicKey { get; }
         /// <summary>The line to add to known_hosts for this host and port.</summary>
         public string KnownHostsLine => $"{KnownHostsFile.HostPattern(ComputerName, Port)} {KeyType} {PublicKey}";
-
-        internal byte[] KeyBlob { get; }
 
         internal bool SameKey(string keyType, string publicKey) =>
             string.Equals(KeyType, keyType, StringComparison.Ordinal) && string.Equals(PublicKey, publicKey, StringComparison.Ordinal);
