@@ -17,6 +17,8 @@
         'Tcp.Format.ps1xml'
         'Dns.Format.ps1xml'
         'Tls.Format.ps1xml'
+        'Ssh.Format.ps1xml'
+        'Telnet.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -31,6 +33,17 @@
         'ConvertFrom-PackedBytes'
         'Test-TlsCertificate'
         'Test-TlsProtocol'
+        'Connect-SshSession'
+        'Disconnect-SshSession'
+        'Get-SshHostKey'
+        'Invoke-SshCommand'
+        'Get-SftpItem'
+        'Receive-SftpItem'
+        'Send-SftpItem'
+        'Remove-SftpItem'
+        'New-SftpDirectory'
+        'Rename-SftpItem'
+        'Invoke-TelnetCommand'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
