@@ -67,7 +67,7 @@ Describe 'Test-TcpPort' {
     }
 
     It 'reports a name that does not resolve as NameResolution' {
-        $result = Test-TcpPort -ComputerName no-such-host.invalid -Port 80 -WarningAction SilentlyContinue
+        $result = Test-TcpPort -ComputerName xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid -Port 80 -WarningAction SilentlyContinue
         $result.Open | Should -BeFalse
         $result.FailureKind | Should -Be 'NameResolution'
     }

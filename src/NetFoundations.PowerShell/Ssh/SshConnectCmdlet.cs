@@ -29,13 +29,8 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateNotNullOrEmpty]
         public string? KeyFile { get; set; }
 
-        /// <summary>
-        /// A string, not the Core enum: a value-type field of a Core type would make the engine load Core
-        /// while it scans the cmdlets, before the module's resolver is in place.
-        /// </summary>
         [Parameter(ParameterSetName = ComputerNameSet)]
-        [ValidateSet("Strict", "TrustOnFirstUse", "Pinned", "Insecure", IgnoreCase = true)]
-        public string TrustPolicy { get; set; } = "Strict";
+        public SshTrustPolicy TrustPolicy { get; set; } = SshTrustPolicy.Strict;
 
         [Parameter(ParameterSetName = ComputerNameSet)]
         [ValidateNotNullOrEmpty]
@@ -60,7 +55,7 @@ namespace NetFoundations.PowerShell.Ssh
         {
             var policy = HostKeyFingerprint != null && !MyInvocation.BoundParameters.ContainsKey(nameof(TrustPolicy))
                 ? SshTrustPolicy.Pinned
-                : (SshTrustPolicy)Enum.Parse(typeof(SshTrustPolicy), TrustPolicy, ignoreCase: true);
+                : TrustPolicy;
             var options = new SshConnectionOptions(computerName, Port, Credential.GetNetworkCredential())
             {
                 KeyFile = KeyFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeyFile),
@@ -76,7 +71,7 @@ namespace NetFoundations.PowerShell.Ssh
 
         protected void WarnIfInsecure()
         {
-            if (string.Equals(TrustPolicy, "Insecure", StringComparison.OrdinalIgnoreCase))
+            if (TrustPolicy == SshTrustPolicy.Insecure)
                 WriteWarning("TrustPolicy Insecure: the server's host key is not checked, so anyone in the path can pose as the server.");
         }
     }

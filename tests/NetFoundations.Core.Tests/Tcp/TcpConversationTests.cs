@@ -189,7 +189,7 @@ namespace NetFoundations.Core.Tests.Tcp
         public async Task Unresolvable_name_fails_name_resolution()
         {
             await Assert.ThrowsAsync<NameResolutionException>(() => TcpConversationClient.InvokeAsync(
-                new TcpConversationRequest("no-such-host.invalid", 80), new Transcript(), null, CancellationToken.None));
+                new TcpConversationRequest("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", 80), new Transcript(), null, CancellationToken.None));
         }
 
         [Fact]

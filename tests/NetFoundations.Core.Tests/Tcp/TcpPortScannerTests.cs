@@ -53,7 +53,7 @@ namespace NetFoundations.Core.Tests.Tcp
         [Fact]
         public async Task Unresolvable_name_is_data_with_name_resolution()
         {
-            var results = await Scan(new[] { new TcpPortTarget("no-such-host.invalid", 80), new TcpPortTarget("no-such-host.invalid", 443) });
+            var results = await Scan(new[] { new TcpPortTarget("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", 80), new TcpPortTarget("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", 443) });
 
             Assert.All(results, r =>
             {

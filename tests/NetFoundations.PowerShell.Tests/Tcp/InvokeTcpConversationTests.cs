@@ -126,7 +126,7 @@ namespace NetFoundations.PowerShell.Tests.Tcp
         [Fact]
         public void Unresolvable_name_is_a_name_resolution_error()
         {
-            var result = session.Run("Invoke-TcpConversation -ComputerName no-such-host.invalid -Port 80");
+            var result = session.Run("Invoke-TcpConversation -ComputerName xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid -Port 80");
 
             Assert.Equal("NameResolutionFailed", EngineResult.ErrorId(result.SingleError));
             Assert.Empty(result.Output);
