@@ -5,6 +5,7 @@ using System.IO;
 using System.Net;
 using System.Threading.Tasks;
 using NetFoundations.Core.Ssh;
+using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Ssh
 {
@@ -23,7 +24,7 @@ namespace NetFoundations.Core.Tests.Ssh
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "tests", "servers", "ssh", "start-sshd.sh"));
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "tests", "servers", "ssh", "start-sshd.sh"));
             start.ArgumentList.Add(Folder);
             process = Process.Start(start)!;
             var settings = new Dictionary<string, string>();
@@ -113,14 +114,6 @@ namespace NetFoundations.Core.Tests.Ssh
                 try { Process.GetProcessById(int.Parse(pid.Trim())).Kill(true); }
                 catch (ArgumentException) { }
             }
-        }
-
-        public static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-                if (File.Exists(Path.Combine(folder.FullName, "NetFoundations.psd1")))
-                    return folder.FullName;
-            throw new InvalidOperationException("The repository root was not found.");
         }
 
         public void Dispose()

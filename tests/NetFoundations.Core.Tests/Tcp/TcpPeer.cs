@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Tcp
 {
@@ -13,7 +14,7 @@ namespace NetFoundations.Core.Tests.Tcp
 
         public TcpPeer(string script, string arguments = "")
         {
-            var path = Path.Combine(RepositoryRoot(), "tests", "peers", script);
+            var path = Path.Combine(RepositoryPaths.Root(), "tests", "peers", script);
             process = Process.Start(new ProcessStartInfo("python3", $"-u \"{path}\" {arguments}")
             {
                 RedirectStandardOutput = true,
@@ -36,14 +37,6 @@ namespace NetFoundations.Core.Tests.Tcp
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             return ((IPEndPoint)socket.LocalEndPoint!).Port;
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-                if (File.Exists(Path.Combine(folder.FullName, "NetFoundations.psd1")))
-                    return folder.FullName;
-            throw new InvalidOperationException("The repository root was not found above " + AppContext.BaseDirectory);
         }
 
         public void Dispose()

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Telnet;
+using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Telnet
 {
@@ -18,7 +19,7 @@ namespace NetFoundations.Core.Tests.Telnet
         public TelnetServer()
         {
             var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true };
-            start.ArgumentList.Add(Path.Combine(Ssh.SshServer.RepositoryRoot(), "tests", "servers", "telnet", "start-telnetd.sh"));
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "tests", "servers", "telnet", "start-telnetd.sh"));
             process = Process.Start(start)!;
             var lines = Enumerable.Range(0, 3).Select(_ => process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("start-telnetd.sh ended.")).ToArray();
             Port = int.Parse(lines[0].Split('=')[1]);

@@ -6,6 +6,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
+using NetFoundations.Core.Tests.Tcp;
+
 namespace NetFoundations.PowerShell.Tests.Tcp
 {
     public sealed class InvokeTcpConversationTests : IClassFixture<ModuleSession>

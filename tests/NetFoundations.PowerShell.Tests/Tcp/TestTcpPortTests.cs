@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 
+using NetFoundations.Core.Tests.Tcp;
+
 namespace NetFoundations.PowerShell.Tests.Tcp
 {
     public sealed class TestTcpPortTests : IClassFixture<ModuleSession>
