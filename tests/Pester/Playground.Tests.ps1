@@ -272,6 +272,17 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
     }
 
+    Context 'SSH' {
+        It 'runs a command on www as the test user, trusting only the playground''s known_hosts' {
+            $folder = if ($env:NETFOUNDATIONS_PLAYGROUND_DIR) { $env:NETFOUNDATIONS_PLAYGROUND_DIR } else { '/tmp/netfoundations-playground' }
+            $credential = [pscredential]::new('brandon', [Net.NetworkCredential]::new('', 'abc123').SecurePassword)
+            $result = Invoke-SshCommand -ComputerName www.example.com -Command 'hostname; id -un' -Credential $credential -KnownHostsPath "$folder/ssh/known_hosts"
+            $result.ExitStatus | Should -Be 0
+            $result.Output | Should -Match '^www'
+            $result.Output | Should -Match 'brandon'
+        }
+    }
+
     Context 'Mail routing' {
         It 'the mail exchanger of example.com takes SMTP connections from h1' {
             $open = @(Resolve-MailExchange example.com | Test-TcpPort -Port 25 | Where-Object Open)
