@@ -120,14 +120,7 @@ namespace NetFoundations.PowerShell.Tcp
             if (CertificateAuthorityPath != null)
             {
                 var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
-                try
-                {
-                    authorities = TlsPem.ReadCertificates(path);
-                }
-                catch (Exception e) when (e is NetworkException || e is System.IO.IOException || e is UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, path));
-                }
+                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
             }
             if (SkipCertificateCheck)
                 WriteWarning("-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change this conversation.");
