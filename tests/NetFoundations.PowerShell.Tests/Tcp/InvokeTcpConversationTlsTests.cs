@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Xml.Linq;
+using NetFoundations.Core.Tests.Tls;
 using NetFoundations.PowerShell.Tests.Tls;
 
 namespace NetFoundations.PowerShell.Tests.Tcp
