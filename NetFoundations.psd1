@@ -17,6 +17,7 @@
         'Tcp.Format.ps1xml'
         'Dns.Format.ps1xml'
         'Tls.Format.ps1xml'
+        'Mail.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -31,6 +32,20 @@
         'ConvertFrom-PackedBytes'
         'Test-TlsCertificate'
         'Test-TlsProtocol'
+        'New-MailMessage'
+        'Read-MailMessage'
+        'Save-MailMessage'
+        'Save-MailAttachment'
+        'Send-SmtpMail'
+        'Test-SmtpServer'
+        'Connect-Imap'
+        'Disconnect-Imap'
+        'Get-ImapFolder'
+        'Get-ImapMessage'
+        'Read-ImapMessage'
+        'Set-ImapMessageFlag'
+        'Move-ImapMessage'
+        'Remove-ImapMessage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

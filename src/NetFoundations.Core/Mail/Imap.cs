@@ -179,16 +179,7 @@ namespace NetFoundations.Core.Mail
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
                 var list = wanted.ToList();
-                if (list.Count == 0)
-                    return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
-                var request = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags
-                    | MessageSummaryItems.Size | MessageSummaryItems.InternalDate | MessageSummaryItems.BodyStructure;
-                var summaries = await folder.FetchAsync(list, request, cancellation).ConfigureAwait(false);
-                return summaries.OrderBy(s => s.UniqueId.Id).Select(s => new ImapMessageSummary(this, folder.FullName, s.UniqueId.Id,
-                    folder.UidValidity, s.Index + 1, s.Envelope?.Date, s.InternalDate, s.Envelope?.From.ToString() ?? string.Empty,
-                    s.Envelope?.To.Select(a => a.ToString()).ToArray() ?? Array.Empty<string>(), s.Envelope?.Subject ?? string.Empty,
-                    (long)(s.Size ?? 0), Flags(s.Flags, s.Keywords), s.Envelope?.MessageId,
-                    s.Attachments.Select(a => a.FileName ?? a.PartSpecifier).ToArray())).ToArray();
+                return await SummariesAsync(folder, list, cancellation).ConfigureAwait(false);
             });
 
         /// <summary>The whole message (BODY.PEEK[]), parsed; reading it does not mark it seen.</summary>
@@ -200,8 +191,8 @@ namespace NetFoundations.Core.Mail
                 return new MailMessage(message);
             });
 
-        /// <summary>Adds and removes flags and keywords; returns the new flags of each message.</summary>
-        public Task SetFlagsAsync(string folderName, IList<uint> uids, ImapFlag add, IList<string> addKeywords, ImapFlag remove,
+        /// <summary>Adds and removes flags and keywords; returns the messages' summaries with their new flags.</summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> SetFlagsAsync(string folderName, IList<uint> uids, ImapFlag add, IList<string> addKeywords, ImapFlag remove,
             IList<string> removeKeywords, Transcript transcript, CancellationToken cancellation) =>
             RunAsync(transcript, async () =>
             {
@@ -211,11 +202,11 @@ namespace NetFoundations.Core.Mail
                     await folder.StoreAsync(ids, new StoreFlagsRequest(StoreAction.Add, (MessageFlags)add, addKeywords) { Silent = true }, cancellation).ConfigureAwait(false);
                 if (remove != ImapFlag.None || removeKeywords.Count > 0)
                     await folder.StoreAsync(ids, new StoreFlagsRequest(StoreAction.Remove, (MessageFlags)remove, removeKeywords) { Silent = true }, cancellation).ConfigureAwait(false);
-                return true;
+                return await SummariesAsync(folder, ids, cancellation).ConfigureAwait(false);
             });
 
-        /// <summary>Moves (MOVE, or COPY + \Deleted + EXPUNGE) or copies messages; returns their UIDs in the destination when the server says (UIDPLUS).</summary>
-        public Task<IReadOnlyList<uint>> MoveAsync(string folderName, IList<uint> uids, string destinationName, bool copy, Transcript transcript, CancellationToken cancellation) =>
+        /// <summary>Moves (MOVE, or COPY + \Deleted + EXPUNGE) or copies messages; returns their summaries in the destination when the server names their UIDs (UIDPLUS).</summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> MoveAsync(string folderName, IList<uint> uids, string destinationName, bool copy, Transcript transcript, CancellationToken cancellation) =>
             RunAsync(transcript, async () =>
             {
                 var destination = await client.GetFolderAsync(destinationName, cancellation).ConfigureAwait(false);
@@ -224,7 +215,10 @@ namespace NetFoundations.Core.Mail
                 var map = copy
                     ? await folder.CopyToAsync(ids, destination, cancellation).ConfigureAwait(false)
                     : await folder.MoveToAsync(ids, destination, cancellation).ConfigureAwait(false);
-                return (IReadOnlyList<uint>)map.Destination.Select(u => u.Id).ToArray();
+                if (map == null || map.Destination.Count == 0)
+                    return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
+                await destination.OpenAsync(FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                return await SummariesAsync(destination, map.Destination, cancellation).ConfigureAwait(false);
             });
 
         /// <summary>Marks messages \Deleted and expunges them (UID EXPUNGE where offered, so only these go).</summary>
@@ -286,6 +280,20 @@ namespace NetFoundations.Core.Mail
             if (!folder.IsOpen || folder.Access < access)
                 await folder.OpenAsync(access, cancellation).ConfigureAwait(false);
             return folder;
+        }
+
+        private async Task<IReadOnlyList<ImapMessageSummary>> SummariesAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)
+        {
+            if (uids.Count == 0)
+                return Array.Empty<ImapMessageSummary>();
+            var request = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags
+                | MessageSummaryItems.Size | MessageSummaryItems.InternalDate | MessageSummaryItems.BodyStructure;
+            var summaries = await folder.FetchAsync(uids, request, cancellation).ConfigureAwait(false);
+            return summaries.OrderBy(s => s.UniqueId.Id).Select(s => new ImapMessageSummary(this, folder.FullName, s.UniqueId.Id,
+                folder.UidValidity, s.Index + 1, s.Envelope?.Date, s.InternalDate, s.Envelope?.From.ToString() ?? string.Empty,
+                s.Envelope?.To.Select(a => a.ToString()).ToArray() ?? Array.Empty<string>(), s.Envelope?.Subject ?? string.Empty,
+                (long)(s.Size ?? 0), Flags(s.Flags, s.Keywords), s.Envelope?.MessageId,
+                s.Attachments.Select(a => a.FileName ?? a.PartSpecifier).ToArray())).ToArray();
         }
 
         private static SearchQuery Query(ImapSearchOptions o)

@@ -115,13 +115,24 @@ namespace NetFoundations.Core.Mail
             return buffer.ToArray();
         }
 
-        /// <summary>Writes the message as an .eml file (RFC 5322, CRLF line ends).</summary>
-        public void Save(string path)
+        /// <summary>
+        /// Writes the message as an .eml file (RFC 5322, CRLF line ends). path may be an existing folder:
+        /// the file is then named after the Message-ID. Returns the file written.
+        /// </summary>
+        public string Save(string path, bool overwrite)
         {
+            if (Directory.Exists(path))
+            {
+                var name = new string((MessageId ?? Guid.NewGuid().ToString("N")).Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == '<' || c == '>' ? '_' : c).ToArray());
+                path = Path.Combine(path, name + ".eml");
+            }
+            if (File.Exists(path) && !overwrite)
+                throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
             var options = FormatOptions.Default.Clone();
             options.NewLineFormat = NewLineFormat.Dos;
-            using var file = File.Create(path);
-            Mime.WriteTo(options, file);
+            using (var file = File.Create(path))
+                Mime.WriteTo(options, file);
+            return path;
         }
 
         /// <summary>The MIME tree, depth first, as the book's display_structure shows it.</summary>

@@ -94,7 +94,7 @@ namespace NetFoundations.Core.Mail
                 if (!(e is InvalidNetworkRequestException))
                     Drop();
                 var rejected = client?.Recipients.Where(r => !r.Accepted).ToArray();
-                if (e is SmtpCommandException smtp && rejected != null && rejected.Length > 0 && smtp.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+                if (e is SmtpCommandException && rejected != null && rejected.Length > 0 && client!.Recipients.All(r => !r.Accepted))
                     throw new RemoteErrorException($"{options.Target} accepted none of the recipients: "
                         + string.Join("; ", rejected.Select(r => $"{r.Address}: {r.ReplyCode} {r.Reply}")), options.Target, rejected[0].ReplyCode.ToString(), e);
                 throw MailConnector.Translate(e, options.Target, check);
