@@ -292,7 +292,7 @@ namespace NetFoundations.Core.Mail
             return summaries.OrderBy(s => s.UniqueId.Id).Select(s => new ImapMessageSummary(this, folder.FullName, s.UniqueId.Id,
                 folder.UidValidity, s.Index + 1, s.Envelope?.Date, s.InternalDate, s.Envelope?.From.ToString() ?? string.Empty,
                 s.Envelope?.To.Select(a => a.ToString()).ToArray() ?? Array.Empty<string>(), s.Envelope?.Subject ?? string.Empty,
-                (long)(s.Size ?? 0), Flags(s.Flags, s.Keywords), s.Envelope?.MessageId,
+                (long)(s.Size ?? 0), Flags(s.Flags, Keywords(s)), s.Envelope?.MessageId,
                 s.Attachments.Select(a => a.FileName ?? a.PartSpecifier).ToArray())).ToArray();
         }
 
@@ -313,6 +313,11 @@ namespace NetFoundations.Core.Mail
             if (o.Uids.Count > 0) And(SearchQuery.Uids(o.Uids.Select(u => new UniqueId(u)).ToList()));
             return query;
         }
+
+        // IMessageSummary.Keywords has another type in MailKit's net8.0+ build than in its netstandard2.0 build,
+        // so a direct call compiled here breaks where the newer build is loaded (the net10.0 tests).
+        private static IEnumerable<string> Keywords(IMessageSummary summary) =>
+            (summary.GetType().GetProperty(nameof(IMessageSummary.Keywords))?.GetValue(summary) as IEnumerable<string>) ?? Array.Empty<string>();
 
         private static IReadOnlyList<string> Flags(MessageFlags? flags, IEnumerable<string> keywords)
         {
