@@ -46,6 +46,9 @@
         'Set-ImapMessageFlag'
         'Move-ImapMessage'
         'Remove-ImapMessage'
+        'Get-Pop3Message'
+        'Read-Pop3Message'
+        'Remove-Pop3Message'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

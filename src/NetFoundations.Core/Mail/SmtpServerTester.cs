@@ -79,22 +79,20 @@ namespace NetFoundations.Core.Mail
                 await MailConnector.ConnectAsync(client, probe, check, cancellation).ConfigureAwait(false);
                 var capabilities = Enum.GetValues(typeof(SmtpCapabilities)).Cast<SmtpCapabilities>()
                     .Where(c => c != SmtpCapabilities.None && client.Capabilities.HasFlag(c)).Select(c => c.ToString()).ToArray();
-                var startTlsOffered = client.Capabilities.HasFlag(SmtpCapabilities.StartTLS) || (client.IsSecure && probe.Security != MailSecurity.Tls
-                    && !(probe.Security == MailSecurity.Auto && (options.Port == 465)));
+                // After STARTTLS the EHLO reply no longer lists it: a secure connection not made with implicit TLS used it.
+                var implicitTls = probe.Security == MailSecurity.Tls || (probe.Security == MailSecurity.Auto && options.Port == 465);
+                var startTlsOffered = client.Capabilities.HasFlag(SmtpCapabilities.StartTLS) || (client.IsSecure && !implicitTls);
                 var stage = quitAfter == SmtpTestStage.Connect ? SmtpTestStage.Connect
                     : quitAfter == SmtpTestStage.Auth ? SmtpTestStage.Auth
                     : client.IsSecure ? SmtpTestStage.Tls : SmtpTestStage.Ehlo;
-                var result = new SmtpServerResult(options.Server, options.Port, stage, logger.Greeting, capabilities,
-                    client.AuthenticationMechanisms.ToArray(), (long)client.MaxSize, startTlsOffered,
-                    client.IsSecure ? client.SslProtocol.ToString() : null,
-                    check.Verification?.IsValid, check.Verification?.Chain.FirstOrDefault()?.Subject,
-                    check.Verification?.Problems ?? Array.Empty<string>(),
-                    quitAfter == SmtpTestStage.Auth ? client.IsAuthenticated : (bool?)null,
-                    Array.Empty<TranscriptEntry>());
+                var authenticated = quitAfter == SmtpTestStage.Auth ? client.IsAuthenticated : (bool?)null;
+                var mechanisms = client.AuthenticationMechanisms.ToArray();
+                var maxSize = (long)client.MaxSize;
+                var tlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null;
                 await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
-                return new SmtpServerResult(result.ComputerName, result.Port, result.Stage, result.Banner, result.Capabilities,
-                    result.AuthenticationMechanisms, result.MaxSize, result.StartTlsOffered, result.TlsProtocol, result.CertificateValid,
-                    result.CertificateSubject, result.CertificateProblems, result.Authenticated, transcript.Entries);
+                return new SmtpServerResult(options.Server, options.Port, stage, logger.Greeting, capabilities, mechanisms, maxSize,
+                    startTlsOffered, tlsProtocol, check.Verification?.IsValid, check.Verification?.Chain.FirstOrDefault()?.Subject,
+                    check.Verification?.Problems ?? Array.Empty<string>(), authenticated, transcript.Entries);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
