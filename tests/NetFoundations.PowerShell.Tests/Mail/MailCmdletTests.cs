@@ -20,7 +20,7 @@ namespace NetFoundations.PowerShell.Tests.Mail
             "$ca = '" + servers.CaPath + "'\n" +
             "$alice = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'alice-password').SecurePassword)\n" +
             "$bob = [pscredential]::new('bob@mail.test', [Net.NetworkCredential]::new('', 'bob-password').SecurePassword)\n" +
-            string.Join("\n", new[] { "submission", "smtp", "imap", "imaps" }.Select(p => $"${p} = {servers.Port(p)}")) + "\n" + script);
+            string.Join("\n", new[] { "submission", "smtp", "imap", "imaps", "pop3", "pop3s" }.Select(p => $"${p} = {servers.Port(p)}")) + "\n" + script);
 
         [Fact]
         public void A_message_sent_through_piped_objects_is_found_read_flagged_moved_and_deleted_over_IMAP()
@@ -69,6 +69,24 @@ $sent; $found; $read; $flagged; $moved; $left");
             var test = Assert.Single(result.Output);
             Assert.Equal(true, P(test, "StartTlsOffered"));
             Assert.Equal(true, P(test, "CertificateValid"));
+        }
+
+        [Fact]
+        public void POP3_listings_pipe_into_read_and_remove()
+        {
+            var subject = "Pop3 cmdlet " + Guid.NewGuid().ToString("N");
+            var result = Run($@"
+Send-SmtpMail 127.0.0.1 -Port $smtp -CertificateAuthorityPath $ca -From a@mail.test -To alice@mail.test -Subject '{subject}' -Body 'über POP3' | Out-Null
+$listed = $null
+foreach ($i in 1..50) {{ $listed = Get-Pop3Message 127.0.0.1 $alice -Port $pop3s -Security Tls -CertificateAuthorityPath $ca -Headers | Where-Object Subject -eq '{subject}'; if ($listed) {{ break }}; [Threading.Thread]::Sleep(200) }}
+$read = $listed | Read-Pop3Message -Credential $alice -Security Tls -CertificateAuthorityPath $ca
+$listed | Remove-Pop3Message -Credential $alice -Security Tls -CertificateAuthorityPath $ca -Confirm:$false
+$left = @(Get-Pop3Message 127.0.0.1 $alice -Port $pop3 -Security StartTls -CertificateAuthorityPath $ca | Where-Object Uid -eq $listed.Uid).Count
+$listed; $read; $left");
+            Assert.Empty(result.Errors);
+            Assert.Equal(subject, P(result.Output[0], "Subject"));
+            Assert.Equal("über POP3", P(result.Output[1], "Body")!.ToString()!.Trim());
+            Assert.Equal(0, (int)result.Output[2].BaseObject);
         }
 
         [Fact]
