@@ -21,6 +21,9 @@ namespace NetFoundations.PowerShell
                     return new ErrorRecord(timeout, "OperationTimedOut", ErrorCategory.OperationTimeout, target);
                 case UnauthorizedAccessException denied:
                     return new ErrorRecord(denied, "PermissionDenied", ErrorCategory.PermissionDenied, target);
+                case System.IO.FileNotFoundException _:
+                case System.IO.DirectoryNotFoundException _:
+                    return new ErrorRecord(error, "PathNotFound", ErrorCategory.ObjectNotFound, target);
                 case System.IO.IOException io:
                     return new ErrorRecord(io, "FileError", ErrorCategory.WriteError, target);
                 default:

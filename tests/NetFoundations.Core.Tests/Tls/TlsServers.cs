@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Tls
 {
@@ -17,7 +18,7 @@ namespace NetFoundations.Core.Tests.Tls
 
         public TlsServers()
         {
-            scripts = Path.Combine(RepositoryRoot(), "tests", "servers", "tls");
+            scripts = Path.Combine(RepositoryPaths.Root(), "tests", "servers", "tls");
             Folder = Path.Combine(Path.GetTempPath(), "nf-tls-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
             {
@@ -63,12 +64,5 @@ namespace NetFoundations.Core.Tests.Tls
                 throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {output.Result} {errors.Result}");
         }
 
-        private static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-                if (System.IO.File.Exists(Path.Combine(folder.FullName, "NetFoundations.psd1")))
-                    return folder.FullName;
-            throw new InvalidOperationException("The repository root was not found above " + AppContext.BaseDirectory);
-        }
     }
 }

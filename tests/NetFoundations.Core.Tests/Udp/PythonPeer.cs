@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Udp
 {
@@ -33,7 +34,7 @@ namespace NetFoundations.Core.Tests.Udp
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "tests", "peers", script));
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "tests", "peers", script));
             foreach (var argument in arguments)
                 start.ArgumentList.Add(argument);
             return new PythonPeer(Process.Start(start)!);
@@ -59,14 +60,6 @@ namespace NetFoundations.Core.Tests.Udp
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             return ((IPEndPoint)socket.LocalEndPoint!).Port;
-        }
-
-        public static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-                if (File.Exists(Path.Combine(folder.FullName, "NetFoundations.psd1")))
-                    return folder.FullName;
-            throw new InvalidOperationException("The repository root was not found above " + AppContext.BaseDirectory);
         }
 
         public void Dispose()

@@ -77,13 +77,7 @@ namespace NetFoundations.PowerShell.Tests
                 ps.Streams.Warning.Select(w => w.Message).ToList());
         }
 
-        public static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-                if (File.Exists(Path.Combine(folder.FullName, "NetFoundations.psd1")))
-                    return folder.FullName;
-            throw new InvalidOperationException("The repository root (with NetFoundations.psd1) was not found above " + AppContext.BaseDirectory);
-        }
+        public static string RepositoryRoot() => NetFoundations.Tests.RepositoryPaths.Root();
 
         private static string FindManifest()
         {

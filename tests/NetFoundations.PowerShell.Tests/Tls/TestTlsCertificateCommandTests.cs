@@ -107,7 +107,7 @@ namespace NetFoundations.PowerShell.Tests.Tls
             Assert.Single(result.Output);
 
             var missingCa = Run("Test-TlsCertificate localhost -Port $ports.valid -CAFile $missing");
-            Assert.Equal("FileError", EngineResult.ErrorId(missingCa.SingleError));
+            Assert.Equal("PathNotFound", EngineResult.ErrorId(missingCa.SingleError));
             Assert.Empty(missingCa.Output);
 
             var notACertificate = Run("Test-TlsCertificate localhost -Port $ports.valid -CAFile $key");

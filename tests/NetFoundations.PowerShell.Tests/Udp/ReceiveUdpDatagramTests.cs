@@ -6,6 +6,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 
+using NetFoundations.Core.Tests.Udp;
+
 namespace NetFoundations.PowerShell.Tests.Udp
 {
     public sealed class ReceiveUdpDatagramTests : IClassFixture<ModuleSession>

@@ -3,6 +3,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 
+using NetFoundations.Core.Tests.Udp;
+
 namespace NetFoundations.PowerShell.Tests.Udp
 {
     public sealed class SendUdpDatagramTests : IClassFixture<ModuleSession>

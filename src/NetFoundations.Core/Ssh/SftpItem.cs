@@ -1,0 +1,93 @@
+using System;
+
+namespace NetFoundations.Core.Ssh
+{
+    /// <summary>A remote file or directory. Carries its Session and Path so it pipes into download, remove and rename.</summary>
+    public sealed class SftpItem
+    {
+        public SftpItem(SshSession session, string path, string name, long length, bool isDirectory, bool isSymbolicLink,
+            DateTime lastWriteTime, string mode, int userId, int groupId)
+        {
+            Session = session;
+            Path = path;
+            Name = name;
+            Length = length;
+            IsDirectory = isDirectory;
+            IsSymbolicLink = isSymbolicLink;
+            LastWriteTime = lastWriteTime;
+            Mode = mode;
+            UserId = userId;
+            GroupId = groupId;
+        }
+
+        public SshSession Session { get; }
+        public string ComputerName => Session.ComputerName;
+        /// <summary>The full remote path.</summary>
+        public string Path { get; }
+        public string Name { get; }
+        public long Length { get; }
+        public bool IsDirectory { get; }
+        public bool IsSymbolicLink { get; }
+        public DateTime LastWriteTime { get; }
+        /// <summary>Type and permissions as ls -l shows them: drwxr-xr-x.</summary>
+        public string Mode { get; }
+        public int UserId { get; }
+        public int GroupId { get; }
+
+        public override string ToString() => Path;
+    }
+
+    public enum SftpDirection
+    {
+        Download,
+        Upload,
+    }
+
+    /// <summary>One finished transfer of a file or a directory tree.</summary>
+    public sealed class SftpTransferResult
+    {
+        public SftpTransferResult(string computerName, SftpDirection direction, string remotePath, string localPath, int files, long length, TimeSpan duration)
+        {
+            ComputerName = computerName;
+            Direction = direction;
+            RemotePath = remotePath;
+            LocalPath = localPath;
+            Files = files;
+            Length = length;
+            Duration = duration;
+        }
+
+        public string ComputerName { get; }
+        public SftpDirection Direction { get; }
+        public string RemotePath { get; }
+        public string LocalPath { get; }
+        public int Files { get; }
+        /// <summary>Bytes transferred.</summary>
+        public long Length { get; }
+        public TimeSpan Duration { get; }
+        public double BytesPerSecond => Duration.TotalSeconds > 0 ? Length / Duration.TotalSeconds : 0;
+        /// <summary>Where the result binds into the next cmdlet by property name (the side the data went to).</summary>
+        public string Path => Direction == SftpDirection.Download ? LocalPath : RemotePath;
+    }
+
+    /// <summary>How far a transfer is.</summary>
+    public sealed class SftpProgress
+    {
+        public SftpProgress(SftpDirection direction, string file, long bytesDone, long totalBytes, TimeSpan elapsed)
+        {
+            Direction = direction;
+            File = file;
+            BytesDone = bytesDone;
+            TotalBytes = totalBytes;
+            Elapsed = elapsed;
+        }
+
+        public SftpDirection Direction { get; }
+        public string File { get; }
+        public long BytesDone { get; }
+        /// <summary>Bytes of the whole transfer (every file of a directory).</summary>
+        public long TotalBytes { get; }
+        public TimeSpan Elapsed { get; }
+        public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesDone / Elapsed.TotalSeconds : 0;
+    }
+}

@@ -1,0 +1,382 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+using Renci.SshNet.Sftp;
+
+namespace NetFoundations.Core.Ssh
+{
+    /// <summary>SFTP on a session: list, download, upload, remove, make directory, rename.</summary>
+    public sealed partial class SshSession
+    {
+        private const int MaxDepth = 64;
+        private readonly object sftpGate = new object();
+        private SftpClient? sftpClient;
+
+        /// <summary>Lists a directory's entries (or the one file a path names), optionally recursively and filtered by a wildcard on the name.</summary>
+        public Task ListAsync(string path, bool recurse, string? filter, Action<SftpItem> onItem, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            {
+                var root = await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                var match = filter == null ? null : WildcardRegex(filter);
+                if (!root.IsDirectory)
+                {
+                    if (match == null || match.IsMatch(root.Name))
+                        onItem(ToItem(root));
+                    return;
+                }
+                await ListDirectoryAsync(sftp, root.FullName, recurse, match, onItem, 0, transcript, cancellationToken).ConfigureAwait(false);
+            });
+
+        /// <summary>Downloads a file or a directory tree. Each file goes to a temporary name and is renamed only when complete.</summary>
+        public Task<SftpTransferResult> DownloadAsync(string remotePath, string localPath, bool force, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(remotePath, transcript, cancellationToken, async sftp =>
+            {
+                var watch = Stopwatch.StartNew();
+                var root = await sftp.GetAsync(remotePath, cancellationToken).ConfigureAwait(false);
+                var destination = Directory.Exists(localPath) ? Path.Combine(localPath, root.Name) : localPath;
+                var files = new List<(ISftpFile File, string Local)>();
+                await PlanDownloadAsync(sftp, root, destination, files, 0, cancellationToken).ConfigureAwait(false);
+                if (!force)
+                {
+                    var existing = files.FirstOrDefault(f => File.Exists(f.Local)).Local;
+                    if (existing != null)
+                        throw new IOException($"{existing} exists: use -Force to overwrite it.");
+                }
+                var progress = new TransferProgress(SftpDirection.Download, files.Sum(f => f.File.Length), watch, onProgress);
+                foreach (var (file, local) in files)
+                {
+                    transcript.Note($"download {file.FullName} -> {local} ({file.Length} bytes)");
+                    progress.StartFile(file.FullName);
+                    await DownloadFileAsync(sftp, file.FullName, local, progress, cancellationToken).ConfigureAwait(false);
+                }
+                return new SftpTransferResult(ComputerName, SftpDirection.Download, root.FullName, Path.GetFullPath(destination), files.Count, progress.Total, watch.Elapsed);
+            });
+
+        /// <summary>Uploads a file or a directory tree. Each file goes to a temporary remote name and is renamed when complete.</summary>
+        public Task<SftpTransferResult> UploadAsync(string localPath, string remotePath, bool force, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(remotePath, transcript, cancellationToken, async sftp =>
+            {
+                var watch = Stopwatch.StartNew();
+                var isDirectory = Directory.Exists(localPath);
+                if (!isDirectory && !File.Exists(localPath))
+                    throw new FileNotFoundException($"{localPath} does not exist.", localPath);
+                var name = Path.GetFileName(Path.GetFullPath(localPath).TrimEnd(Path.DirectorySeparatorChar));
+                var destination = await IsRemoteDirectoryAsync(sftp, remotePath, cancellationToken).ConfigureAwait(false) ? CombineRemote(remotePath, name) : remotePath;
+                var files = new List<(string Local, string Remote)>();
+                var folders = new List<string>();
+                if (isDirectory)
+                    PlanUpload(localPath, destination, files, folders, 0);
+                else
+                    files.Add((localPath, destination));
+                if (!force)
+                {
+                    foreach (var (_, remote) in files)
+                        if (await sftp.ExistsAsync(remote, cancellationToken).ConfigureAwait(false))
+                            throw new IOException($"{remote} exists on {ComputerName}: use -Force to overwrite it.");
+                }
+                foreach (var folder in folders)
+                    if (!await sftp.ExistsAsync(folder, cancellationToken).ConfigureAwait(false))
+                        await sftp.CreateDirectoryAsync(folder, cancellationToken).ConfigureAwait(false);
+                var progress = new TransferProgress(SftpDirection.Upload, files.Sum(f => new FileInfo(f.Local).Length), watch, onProgress);
+                foreach (var (local, remote) in files)
+                {
+                    transcript.Note($"upload {local} -> {remote}");
+                    progress.StartFile(local);
+                    await UploadFileAsync(sftp, local, remote, progress, cancellationToken).ConfigureAwait(false);
+                }
+                return new SftpTransferResult(ComputerName, SftpDirection.Upload, destination, Path.GetFullPath(localPath), files.Count, progress.Total, watch.Elapsed);
+            });
+
+        /// <summary>Removes a file, or a directory (with its contents only when recurse is set).</summary>
+        public Task RemoveAsync(string path, bool recurse, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            {
+                var item = await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                await RemoveTreeAsync(sftp, item, recurse, 0, transcript, cancellationToken).ConfigureAwait(false);
+            });
+
+        public Task<SftpItem> NewDirectoryAsync(string path, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            {
+                transcript.Note($"mkdir {path}");
+                await sftp.CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+                return ToItem(await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false));
+            });
+
+        public Task<SftpItem> RenameAsync(string path, string newPath, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            {
+                await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                if (await sftp.ExistsAsync(newPath, cancellationToken).ConfigureAwait(false))
+                    throw new IOException($"{newPath} exists on {ComputerName}.");
+                transcript.Note($"rename {path} -> {newPath}");
+                await sftp.RenameFileAsync(path, newPath, cancellationToken).ConfigureAwait(false);
+                return ToItem(await sftp.GetAsync(newPath, cancellationToken).ConfigureAwait(false));
+            });
+
+        private async Task SftpAsync(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, Task> work) =>
+            await SftpAsync<object?>(path, transcript, cancellationToken, async sftp => { await work(sftp).ConfigureAwait(false); return null; }).ConfigureAwait(false);
+
+        /// <summary>Runs SFTP work on the session's SFTP connection (opened on first use); Ctrl+C closes it to end any wait.</summary>
+        private async Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, Task<T>> work)
+        {
+            if (string.IsNullOrEmpty(path))
+                throw new ArgumentException("A remote path is needed.", nameof(path));
+            var sftp = await SftpClientAsync(transcript, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using (cancellationToken.Register(() => DropSftp(sftp)))
+                    return await work(sftp).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var translated = SshErrors.Translate(e, options.Target, path);
+                transcript.ClientError(translated.Message);
+                if (!sftp.IsConnected)
+                    DropSftp(sftp);
+                throw translated;
+            }
+        }
+
+        private async Task<SftpClient> SftpClientAsync(Transcript transcript, CancellationToken cancellationToken)
+        {
+            lock (sftpGate)
+            {
+                if (sftpClient != null && sftpClient.IsConnected)
+                    return sftpClient;
+            }
+            if (!IsConnected)
+                throw new ConnectionLostException($"The SSH session {this} is closed.", options.Target);
+            // The SFTP connection must present the very key this session was opened with.
+            var trust = new HostKeyTrust(options, transcript, HostKey);
+            var sftp = new SftpClient(CreateConnectionInfo(options, address, trust.PreferredKeyTypes, transcript));
+            await ConnectClientAsync(sftp, options, trust, transcript, cancellationToken).ConfigureAwait(false);
+            transcript.Note("sftp subsystem open");
+            lock (sftpGate)
+            {
+                if (sftpClient != null && sftpClient.IsConnected)
+                {
+                    sftp.Dispose();
+                    return sftpClient;
+                }
+                sftpClient?.Dispose();
+                sftpClient = sftp;
+                return sftp;
+            }
+        }
+
+        private void DropSftp(SftpClient sftp)
+        {
+            lock (sftpGate)
+            {
+                if (ReferenceEquals(sftpClient, sftp))
+                    sftpClient = null;
+            }
+            sftp.Dispose();
+        }
+
+        private async Task ListDirectoryAsync(SftpClient sftp, string path, bool recurse, Regex? match, Action<SftpItem> onItem, int depth, Transcript transcript, CancellationToken cancellationToken)
+        {
+            transcript.Note($"list {path}");
+            foreach (var child in await ChildrenAsync(sftp, path, cancellationToken).ConfigureAwait(false))
+            {
+                if (match == null || match.IsMatch(child.Name))
+                    onItem(ToItem(child));
+                if (recurse && child.IsDirectory && !child.IsSymbolicLink && depth < MaxDepth)
+                    await ListDirectoryAsync(sftp, child.FullName, recurse, match, onItem, depth + 1, transcript, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// A directory's entries by name, without . and .. (the synchronous listing: the async one needs
+        /// IAsyncEnumerable, which netstandard2.0 lacks; Ctrl+C still ends it by closing the connection).
+        /// </summary>
+        private static Task<List<ISftpFile>> ChildrenAsync(SftpClient sftp, string path, CancellationToken cancellationToken) =>
+            Task.Run(() => sftp.ListDirectory(path).Where(f => f.Name != "." && f.Name != "..").OrderBy(f => f.Name, StringComparer.Ordinal).ToList(), cancellationToken);
+
+        private static async Task PlanDownloadAsync(SftpClient sftp, ISftpFile item, string local, List<(ISftpFile, string)> files, int depth, CancellationToken cancellationToken)
+        {
+            if (!item.IsDirectory)
+            {
+                files.Add((item, local));
+                return;
+            }
+            if (depth >= MaxDepth)
+                throw new InvalidNetworkRequestException($"{item.FullName} is nested deeper than {MaxDepth} levels.", item.FullName);
+            Directory.CreateDirectory(local);
+            foreach (var child in await ChildrenAsync(sftp, item.FullName, cancellationToken).ConfigureAwait(false))
+            {
+                if (child.IsSymbolicLink)
+                    continue;
+                if (child.IsDirectory || child.IsRegularFile)
+                    await PlanDownloadAsync(sftp, child, Path.Combine(local, child.Name), files, depth + 1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task DownloadFileAsync(SftpClient sftp, string remote, string local, TransferProgress progress, CancellationToken cancellationToken)
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(local))!;
+            var partial = Path.Combine(folder, $".{Path.GetFileName(local)}.{Guid.NewGuid():N}.partial");
+            try
+            {
+                long length;
+                using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                {
+                    await sftp.DownloadFileAsync(remote, stream, new Reporter<DownloadFileProgressReport>(r => progress.Report((long)r.TotalBytesDownloaded)), cancellationToken).ConfigureAwait(false);
+                    length = stream.Length;
+                }
+                if (File.Exists(local))
+                    File.Replace(partial, local, null);
+                else
+                    File.Move(partial, local);
+                progress.EndFile(length);
+            }
+            finally
+            {
+                if (File.Exists(partial))
+                    File.Delete(partial);
+            }
+        }
+
+        private static async Task UploadFileAsync(SftpClient sftp, string local, string remote, TransferProgress progress, CancellationToken cancellationToken)
+        {
+            string? partial = CombineRemote(ParentOf(remote), $".{NameOf(remote)}.{Guid.NewGuid():N}.partial");
+            try
+            {
+                using (var stream = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+                    await sftp.UploadFileAsync(stream, partial, false, new Reporter<UploadFileProgressReport>(r => progress.Report((long)r.TotalBytesUploaded)), cancellationToken).ConfigureAwait(false);
+                // posix-rename@openssh.com replaces an existing file in one step.
+                await Task.Run(() => sftp.RenameFile(partial, remote, true), cancellationToken).ConfigureAwait(false);
+                partial = null;
+                progress.EndFile(new FileInfo(local).Length);
+            }
+            finally
+            {
+                if (partial != null && sftp.IsConnected)
+                {
+                    try { sftp.DeleteFile(partial); }
+                    catch (Exception) { /* the upload's own error is the one to report */ }
+                }
+            }
+        }
+
+        private static void PlanUpload(string local, string remote, List<(string, string)> files, List<string> folders, int depth)
+        {
+            if (depth >= MaxDepth)
+                throw new InvalidNetworkRequestException($"{local} is nested deeper than {MaxDepth} levels.", local);
+            folders.Add(remote);
+            foreach (var file in Directory.GetFiles(local).OrderBy(f => f, StringComparer.Ordinal))
+                files.Add((file, CombineRemote(remote, Path.GetFileName(file))));
+            foreach (var folder in Directory.GetDirectories(local).OrderBy(f => f, StringComparer.Ordinal))
+                PlanUpload(folder, CombineRemote(remote, Path.GetFileName(folder)), files, folders, depth + 1);
+        }
+
+        private static async Task<bool> IsRemoteDirectoryAsync(SftpClient sftp, string path, CancellationToken cancellationToken) =>
+            await sftp.ExistsAsync(path, cancellationToken).ConfigureAwait(false)
+            && (await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false)).IsDirectory;
+
+        private async Task RemoveTreeAsync(SftpClient sftp, ISftpFile item, bool recurse, int depth, Transcript transcript, CancellationToken cancellationToken)
+        {
+            if (item.IsDirectory && !item.IsSymbolicLink)
+            {
+                if (recurse && depth < MaxDepth)
+                {
+                    foreach (var child in await ChildrenAsync(sftp, item.FullName, cancellationToken).ConfigureAwait(false))
+                        await RemoveTreeAsync(sftp, child, recurse, depth + 1, transcript, cancellationToken).ConfigureAwait(false);
+                }
+                transcript.Note($"rmdir {item.FullName}");
+                await sftp.DeleteDirectoryAsync(item.FullName, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                transcript.Note($"remove {item.FullName}");
+                await sftp.DeleteFileAsync(item.FullName, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private SftpItem ToItem(ISftpFile file)
+        {
+            var mode = new StringBuilder(10);
+            mode.Append(file.IsDirectory ? 'd' : file.IsSymbolicLink ? 'l' : '-');
+            mode.Append(file.OwnerCanRead ? 'r' : '-').Append(file.OwnerCanWrite ? 'w' : '-').Append(file.OwnerCanExecute ? 'x' : '-');
+            mode.Append(file.GroupCanRead ? 'r' : '-').Append(file.GroupCanWrite ? 'w' : '-').Append(file.GroupCanExecute ? 'x' : '-');
+            mode.Append(file.OthersCanRead ? 'r' : '-').Append(file.OthersCanWrite ? 'w' : '-').Append(file.OthersCanExecute ? 'x' : '-');
+            return new SftpItem(this, file.FullName, file.Name, file.Length, file.IsDirectory, file.IsSymbolicLink,
+                file.LastWriteTime, mode.ToString(), file.UserId, file.GroupId);
+        }
+
+        private static Regex WildcardRegex(string filter) =>
+            new Regex("^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$");
+
+        private static string CombineRemote(string folder, string name) => folder.EndsWith("/", StringComparison.Ordinal) ? folder + name : folder + "/" + name;
+
+        private static string ParentOf(string remote)
+        {
+            var slash = remote.TrimEnd('/').LastIndexOf('/');
+            return slash < 0 ? "." : slash == 0 ? "/" : remote.Substring(0, slash);
+        }
+
+        private static string NameOf(string remote) => remote.TrimEnd('/').Substring(remote.TrimEnd('/').LastIndexOf('/') + 1);
+
+        /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool out of order).</summary>
+        private sealed class Reporter<T> : IProgress<T>
+        {
+            private readonly Action<T> report;
+            public Reporter(Action<T> report) => this.report = report;
+            public void Report(T value) => report(value);
+        }
+
+        /// <summary>Totals over the files of one transfer, reported at most a few times a second.</summary>
+        private sealed class TransferProgress
+        {
+            private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+            private readonly SftpDirection direction;
+            private readonly long totalBytes;
+            private readonly Stopwatch watch;
+            private readonly Action<SftpProgress>? onProgress;
+            private string file = string.Empty;
+            private long done;
+            private long current;
+            private TimeSpan lastReport = -Interval;
+
+            public TransferProgress(SftpDirection direction, long totalBytes, Stopwatch watch, Action<SftpProgress>? onProgress)
+            {
+                this.direction = direction;
+                this.totalBytes = totalBytes;
+                this.watch = watch;
+                this.onProgress = onProgress;
+            }
+
+            public long Total => done;
+
+            public void StartFile(string name)
+            {
+                file = name;
+                current = 0;
+            }
+
+            public void Report(long bytesOfFile)
+            {
+                current = bytesOfFile;
+                if (onProgress == null || watch.Elapsed - lastReport < Interval)
+                    return;
+                lastReport = watch.Elapsed;
+                onProgress(new SftpProgress(direction, file, done + current, totalBytes, watch.Elapsed));
+            }
+
+            public void EndFile(long bytes)
+            {
+                done += bytes;
+                current = 0;
+            }
+        }
+    }
+}

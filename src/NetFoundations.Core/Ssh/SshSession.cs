@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace NetFoundations.Core.Ssh
+{
+    /// <summary>
+    /// A logged-in SSH connection. Holds the SSH.NET client (and the login secrets) privately;
+    /// several commands may run on it at once, each on its own channel.
+    /// </summary>
+    public sealed partial class SshSession : IDisposable
+    {
+        private readonly SshClient client;
+        private readonly SshConnectionOptions options;
+        private readonly string address;
+        private volatile bool disconnected;
+
+        private SshSession(SshClient client, SshConnectionOptions options, string address, SshHostKey hostKey, string serverVersion)
+        {
+            this.client = client;
+            this.options = options;
+            this.address = address;
+            HostKey = hostKey;
+            ServerVersion = serverVersion;
+            ConnectedAt = DateTimeOffset.Now;
+        }
+
+        public string ComputerName => options.ComputerName;
+        public int Port => options.Port;
+        public string UserName => options.Credential.UserName;
+        public SshHostKey HostKey { get; }
+        public string ServerVersion { get; }
+        public DateTimeOffset ConnectedAt { get; }
+        public bool IsConnected => !disconnected && client.IsConnected;
+
+        public override string ToString() => $"{UserName}@{Endpoints.Format(ComputerName, Port)}";
+
+        /// <summary>Connects, checks the host key by the options' trust policy, then logs in.</summary>
+        public static async Task<SshSession> ConnectAsync(SshConnectionOptions options, Transcript transcript, CancellationToken cancellationToken)
+        {
+            var address = await ResolveAsync(options, cancellationToken).ConfigureAwait(false);
+            var trust = new HostKeyTrust(options, transcript);
+            var client = new SshClient(CreateConnectionInfo(options, address, trust.PreferredKeyTypes, transcript));
+            var version = string.Empty;
+            client.ServerIdentificationReceived += (_, e) => version = e.SshIdentification.ToString();
+            await ConnectClientAsync(client, options, trust, transcript, cancellationToken).ConfigureAwait(false);
+            if (options.KeepAliveInterval > TimeSpan.Zero)
+                client.KeepAliveInterval = options.KeepAliveInterval;
+            transcript.Note($"logged in as {options.Credential.UserName}");
+            return new SshSession(client, options, address, trust.AcceptedKey!, version);
+        }
+
+        /// <summary>Runs one command on its own channel; a timeout or cancellation ends it (and asks the server to kill it).</summary>
+        public async Task<SshCommandResult> RunCommandAsync(string command, TimeSpan timeout, Action<SshOutputLine>? onLine, Transcript transcript, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(command))
+                throw new ArgumentException("A command is needed.", nameof(command));
+            var target = options.Target;
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+                limit.CancelAfter(timeout);
+            var watch = Stopwatch.StartNew();
+            SshCommand ssh;
+            try
+            {
+                ssh = client.CreateCommand(command, Encoding.UTF8);
+            }
+            catch (Exception e)
+            {
+                throw SshErrors.Translate(e, target);
+            }
+            using (ssh)
+            {
+                transcript.Sent(Encoding.UTF8.GetBytes(command), 0, Encoding.UTF8.GetByteCount(command));
+                var output = new StringBuilder();
+                var error = new StringBuilder();
+                try
+                {
+                    var execution = ssh.ExecuteAsync(limit.Token);
+                    var reading = Task.WhenAll(
+                        Task.Run(() => Collect(ssh.OutputStream, output, false)),
+                        Task.Run(() => Collect(ssh.ExtendedOutputStream, error, true)));
+                    await execution.ConfigureAwait(false);
+                    // The streams end with the channel; a server that never closes them must not hold us.
+                    await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    transcript.ClientError($"timeout: {command}");
+                    throw new NetworkTimeoutException($"The command '{command}' on {target} did not finish within {timeout.TotalSeconds:0.###} s.", target);
+                }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    throw SshErrors.Translate(e, target);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                transcript.Note($"exit status {ssh.ExitStatus?.ToString() ?? "none"}{(ssh.ExitSignal != null ? " signal " + ssh.ExitSignal : string.Empty)}");
+                return new SshCommandResult(ComputerName, Port, command, ssh.ExitStatus, ssh.ExitSignal,
+                    TrimFinalNewLine(output), TrimFinalNewLine(error), watch.Elapsed);
+            }
+
+            void Collect(Stream stream, StringBuilder text, bool isError)
+            {
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                string? line;
+                while ((line = reader.ReadLine()) != null)
+                {
+                    lock (text) { text.Append(line).Append('\n'); }
+                    var bytes = Encoding.UTF8.GetBytes(line + "\n");
+                    transcript.Received(bytes, 0, bytes.Length);
+                    onLine?.Invoke(new SshOutputLine(ComputerName, command, isError, line));
+                }
+            }
+        }
+
+        public void Disconnect()
+        {
+            disconnected = true;
+            lock (sftpGate)
+            {
+                sftpClient?.Dispose();
+                sftpClient = null;
+            }
+            client.Dispose();
+        }
+
+        public void Dispose() => Disconnect();
+
+        private static string TrimFinalNewLine(StringBuilder text)
+        {
+            lock (text)
+            {
+                if (text.Length > 0 && text[text.Length - 1] == '\n')
+                    text.Length--;
+                return text.ToString();
+            }
+        }
+
+        private static async Task<string> ResolveAsync(SshConnectionOptions options, CancellationToken cancellationToken)
+        {
+            var addresses = await Endpoints.ResolveAsync(options.ComputerName, null, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            return addresses[0].ToString();
+        }
+
+        private static ConnectionInfo CreateConnectionInfo(SshConnectionOptions options, string address, IReadOnlyCollection<string> keyTypes, Transcript transcript)
+        {
+            var user = options.Credential.UserName;
+            var secret = options.Credential.Password ?? string.Empty;
+            var methods = new List<AuthenticationMethod>();
+            if (options.KeyFile != null)
+            {
+                methods.Add(new PrivateKeyAuthenticationMethod(user, LoadKey(options.KeyFile, secret, options.Target)));
+                transcript.Note($"login: public key {options.KeyFile}");
+            }
+            else
+            {
+                methods.Add(new PasswordAuthenticationMethod(user, secret));
+                var interactive = new KeyboardInteractiveAuthenticationMethod(user);
+                interactive.AuthenticationPrompt += (_, e) =>
+                {
+                    foreach (var prompt in e.Prompts)
+                    {
+                        transcript.Note($"keyboard-interactive prompt: {prompt.Request.Trim()} (answered with the password, not shown)");
+                        prompt.Response = secret;
+                    }
+                };
+                methods.Add(interactive);
+                transcript.Note("login: password, keyboard-interactive (password not shown)");
+            }
+            var info = new ConnectionInfo(address, options.Port, user, methods.ToArray()) { Timeout = options.ConnectTimeout };
+            RestrictHostKeyAlgorithms(info, keyTypes);
+            return info;
+        }
+
+        private static IPrivateKeySource LoadKey(string path, string passphrase, string target)
+        {
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"The key file {path} does not exist.", path);
+            try
+            {
+                return passphrase.Length == 0 ? new PrivateKeyFile(path) : new PrivateKeyFile(path, passphrase);
+            }
+            catch (Exception e) when (e is SshException || e is InvalidOperationException || e is FormatException)
+            {
+                throw new AuthenticationFailedException($"The key file {path} could not be read or unlocked: {e.Message}", target, inner: e);
+            }
+        }
+
+        /// <summary>Asks the server only for the key types known for it (as OpenSSH does), so a known host is checked by the key it has.</summary>
+        internal static void RestrictHostKeyAlgorithms(ConnectionInfo info, IReadOnlyCollection<string> keyTypes)
+        {
+            if (keyTypes.Count == 0)
+                return;
+            var wanted = info.HostKeyAlgorithms.Keys.Where(a => keyTypes.Contains(KeyTypeOf(a))).ToList();
+            if (wanted.Count == 0)
+                return;
+            foreach (var algorithm in info.HostKeyAlgorithms.Keys.Except(wanted).ToList())
+                info.HostKeyAlgorithms.Remove(algorithm);
+        }
+
+        /// <summary>The key type a host key algorithm uses: rsa-sha2-256 and rsa-sha2-512 sign with ssh-rsa keys.</summary>
+        internal static string KeyTypeOf(string algorithm) =>
+            algorithm.StartsWith("rsa-sha2-", StringComparison.Ordinal) ? "ssh-rsa" : algorithm;
+
+        /// <summary>Connects any SSH.NET client with the trust check, a bound on the whole handshake, and Ctrl+C.</summary>
+        internal static async Task ConnectClientAsync(BaseClient client, SshConnectionOptions options, HostKeyTrust trust, Transcript transcript, CancellationToken cancellationToken)
+        {
+            var target = options.Target;
+            client.HostKeyReceived += (_, e) => e.CanTrust = trust.Check(e.HostKey);
+            client.ServerIdentificationReceived += (_, e) => transcript.Note("server " + e.SshIdentification);
+            transcript.Note($"connecting to {target}");
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(options.ConnectTimeout);
+            try
+            {
+                // SSH.NET does not watch the token in every wait of the handshake: closing the client ends them all.
+                using (limit.Token.Register(client.Dispose))
+                    await client.ConnectAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                client.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+                if (trust.Rejection != null)
+                    throw trust.Rejection;
+                if (limit.IsCancellationRequested)
+                    throw new NetworkTimeoutException($"Connecting and logging in to {target} took longer than {options.ConnectTimeout.TotalSeconds:0.###} s.", target, e);
+                var translated = SshErrors.Translate(e, target);
+                transcript.ClientError(translated.Message);
+                throw translated;
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Net;
+
+namespace NetFoundations.Core.Tcp
+{
+    public enum TcpPortFailure
+    {
+        /// <summary>The port accepted the connection.</summary>
+        None,
+        /// <summary>The host answered with a reset: nothing listens there.</summary>
+        Refused,
+        /// <summary>No answer within the timeout (often a firewall that drops).</summary>
+        Timeout,
+        /// <summary>No route to the host or network.</summary>
+        Unreachable,
+        /// <summary>The name could not be resolved to an address.</summary>
+        NameResolution,
+        /// <summary>Any other local failure (for example too many open sockets); Message says which.</summary>
+        Error,
+    }
+
+    /// <summary>One host and port, tested.</summary>
+    public sealed class TcpPortResult
+    {
+        public TcpPortResult(string computerName, IPAddress? address, int port, TcpPortFailure failureKind, TimeSpan? latency, string? message)
+        {
+            ComputerName = computerName;
+            Address = address;
+            Port = port;
+            FailureKind = failureKind;
+            Latency = latency;
+            Message = message;
+        }
+
+        public string ComputerName { get; }
+
+        /// <summary>The address tested: the first the name resolved to (IPv4 first); null when it did not resolve.</summary>
+        public IPAddress? Address { get; }
+
+        public int Port { get; }
+        public bool Open => FailureKind == TcpPortFailure.None;
+        public TcpPortFailure FailureKind { get; }
+
+        /// <summary>Time until the connection was accepted or refused; null when there was no answer.</summary>
+        public TimeSpan? Latency { get; }
+
+        /// <summary>Why the port is not open, in words; null when it is.</summary>
+        public string? Message { get; }
+    }
+
+    /// <summary>A host and port to test.</summary>
+    public sealed class TcpPortTarget
+    {
+        public TcpPortTarget(string computerName, int port)
+        {
+            if (string.IsNullOrWhiteSpace(computerName))
+                throw new ArgumentException("A host name or address is needed.", nameof(computerName));
+            Endpoints.ValidatePort(port, nameof(port));
+            ComputerName = computerName;
+            Port = port;
+        }
+
+        public string ComputerName { get; }
+        public int Port { get; }
+    }
+}

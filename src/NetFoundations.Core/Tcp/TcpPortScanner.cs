@@ -1,0 +1,312 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NetFoundations.Core.Tcp
+{
+    /// <summary>
+    /// Tests many host:port pairs with concurrent non-blocking connects (a connect scan, as nmap -sT).
+    /// Results come out in the order of the targets, whatever order the answers arrive in.
+    /// </summary>
+    public static class TcpPortScanner
+    {
+        public const int DefaultThrottleLimit = 256;
+
+        /// <param name="transcript">Gets one note per result, in target order; null when nobody reads it (sweeps are large).</param>
+        /// <param name="onResult">Called with each result, in target order, from one thread at a time.</param>
+        /// <param name="onProgress">Called now and then with (finished, total).</param>
+        public static async Task ScanAsync(IReadOnlyList<TcpPortTarget> targets, int throttleLimit, TimeSpan timeout,
+            Transcript? transcript, Action<TcpPortResult> onResult, Action<int, int>? onProgress, CancellationToken cancellationToken)
+        {
+            if (targets == null) throw new ArgumentNullException(nameof(targets));
+            if (onResult == null) throw new ArgumentNullException(nameof(onResult));
+            if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, "The throttle limit must be at least 1.");
+            if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
+
+            var addresses = await ResolveAllAsync(targets, timeout, cancellationToken).ConfigureAwait(false);
+            var scan = new Scan(targets, addresses, timeout, transcript, onResult);
+            var period = TimeSpan.FromMilliseconds(250);
+            using (new Timer(_ => onProgress?.Invoke(scan.Finished, targets.Count), null, period, period))
+            using (cancellationToken.Register(scan.Cancel))
+            {
+                await scan.RunAsync(Math.Min(throttleLimit, Math.Max(1, targets.Count))).ConfigureAwait(false);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            onProgress?.Invoke(targets.Count, targets.Count);
+        }
+
+        /// <summary>Resolves each distinct name once, all at the same time: an address, or why there is none.</summary>
+        private static async Task<Dictionary<string, (IPAddress?, string?)>> ResolveAllAsync(IReadOnlyList<TcpPortTarget> targets, TimeSpan timeout,
+            CancellationToken cancellationToken)
+        {
+            // A resolver may take seconds where a connect on a LAN takes a millisecond.
+            var resolveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
+            var names = targets.Select(t => t.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var lookups = names.Select(async name =>
+            {
+                try
+                {
+                    return ((IPAddress?)(await Endpoints.ResolveAsync(name, null, resolveTimeout, cancellationToken).ConfigureAwait(false))[0], (string?)null);
+                }
+                catch (NetworkException e) when (e is NameResolutionException || e is NetworkTimeoutException || e is InvalidNetworkRequestException)
+                {
+                    return (null, e.Message);
+                }
+            }).ToArray();
+            var resolved = await Task.WhenAll(lookups).ConfigureAwait(false);
+            var byName = new Dictionary<string, (IPAddress?, string?)>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < names.Length; i++)
+                byName[names[i]] = resolved[i];
+            return byName;
+        }
+
+        private static string Describe(TcpPortResult result)
+        {
+            var where = Endpoints.Format(result.Address?.ToString() ?? result.ComputerName, result.Port);
+            var latency = result.Latency.HasValue ? $" in {result.Latency.Value.TotalMilliseconds:0.###} ms" : string.Empty;
+            return result.Open ? $"{where} open{latency}" : $"{where} {result.FailureKind}{latency}: {result.Message}";
+        }
+
+        private sealed class Scan
+        {
+            private readonly IReadOnlyList<TcpPortTarget> targets;
+            private readonly Dictionary<string, (IPAddress? Address, string? Failure)> addresses;
+            private readonly long timeoutTicks;
+            private readonly Transcript? transcript;
+            private readonly Action<TcpPortResult> onResult;
+            private readonly TcpPortResult?[] results;
+            private readonly object emitGate = new object();
+            private readonly TaskCompletionSource<bool> done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            private int next = -1;
+            private int emitted;
+            private int finished;
+            private int running;
+            private volatile bool cancelled;
+
+            public Scan(IReadOnlyList<TcpPortTarget> targets, Dictionary<string, (IPAddress?, string?)> addresses, TimeSpan timeout,
+                Transcript? transcript, Action<TcpPortResult> onResult)
+            {
+                this.targets = targets;
+                this.addresses = addresses;
+                timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+                this.transcript = transcript;
+                this.onResult = onResult;
+                results = new TcpPortResult?[targets.Count];
+            }
+
+            public int Finished => Volatile.Read(ref finished);
+
+            /// <summary>Runs the sweep on a few threads (one per core, at most 4), which share the concurrency.</summary>
+            public Task RunAsync(int concurrency)
+            {
+                var lanes = Math.Min(concurrency, Math.Max(1, Math.Min(4, Environment.ProcessorCount)));
+                running = lanes;
+                for (var i = 0; i < lanes; i++)
+                {
+                    var lane = new Lane(this, concurrency / lanes + (i < concurrency % lanes ? 1 : 0));
+                    new Thread(lane.Run) { IsBackground = true, Name = "Test-TcpPort lane" }.Start();
+                }
+                return done.Task;
+            }
+
+            public void Cancel() => cancelled = true;
+
+            /// <summary>The next target for a lane, or -1 when there is none.</summary>
+            private int Take() => cancelled ? -1 : Interlocked.Increment(ref next) is var index && index < targets.Count ? index : -1;
+
+            private void LaneDone(Exception? error)
+            {
+                if (error != null)
+                {
+                    cancelled = true;
+                    done.TrySetException(error);
+                }
+                else if (Interlocked.Decrement(ref running) == 0)
+                {
+                    done.TrySetResult(true);
+                }
+            }
+
+            /// <summary>Stores a result and hands on every result that is now next in target order.</summary>
+            private void Complete(int index, IPAddress? address, TcpPortFailure kind, string? message, TimeSpan? latency)
+            {
+                var target = targets[index];
+                var result = new TcpPortResult(target.ComputerName, address, target.Port, kind, latency, message);
+                Interlocked.Increment(ref finished);
+                lock (emitGate)
+                {
+                    results[index] = result;
+                    TcpPortResult? ready;
+                    while (emitted < results.Length && (ready = results[emitted]) != null)
+                    {
+                        results[emitted++] = null;
+                        transcript?.Note(Describe(ready));
+                        onResult(ready);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// One thread of the sweep, the way nmap -sT works: non-blocking connects, then one Select over
+            /// all of them, then SO_ERROR of those that answered. Per port this is the fewest system calls
+            /// .NET offers (no event-loop registration, no thread hand-off), and system calls are the cost.
+            /// </summary>
+            private sealed class Lane
+            {
+                private const int MaxWaitMicroseconds = 50_000;
+                private readonly Scan scan;
+                private readonly int capacity;
+                private readonly List<Attempt> active = new List<Attempt>();
+                private readonly Dictionary<Socket, Attempt> bySocket = new Dictionary<Socket, Attempt>();
+                private readonly List<Socket> writable = new List<Socket>();
+                private readonly List<Socket> failed = new List<Socket>();
+
+                public Lane(Scan scan, int capacity)
+                {
+                    this.scan = scan;
+                    this.capacity = capacity;
+                }
+
+                public void Run()
+                {
+                    try
+                    {
+                        while (true)
+                        {
+                            int index;
+                            while (active.Count < capacity && (index = scan.Take()) >= 0)
+                                Start(index);
+                            if (active.Count == 0 || scan.cancelled)
+                                break;
+                            Wait();
+                        }
+                        scan.LaneDone(null);
+                    }
+                    catch (Exception e)
+                    {
+                        scan.LaneDone(e);
+                    }
+                    finally
+                    {
+                        foreach (var attempt in active)
+                            attempt.Socket.Dispose();
+                    }
+                }
+
+                private void Start(int index)
+                {
+                    var target = scan.targets[index];
+                    var (address, failure) = scan.addresses[target.ComputerName];
+                    if (address == null)
+                    {
+                        scan.Complete(index, null, TcpPortFailure.NameResolution, failure, null);
+                        return;
+                    }
+                    Socket socket;
+                    try
+                    {
+                        socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                    }
+                    catch (SocketException e)
+                    {
+                        scan.Complete(index, address, TcpPortFailure.Error, $"{e.Message} ({e.SocketErrorCode})", null);
+                        return;
+                    }
+                    var attempt = new Attempt(index, address, socket);
+                    try
+                    {
+                        socket.Connect(new IPEndPoint(address, target.Port));
+                        Finish(attempt, SocketError.Success);
+                    }
+                    catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock || e.SocketErrorCode == SocketError.InProgress)
+                    {
+                        active.Add(attempt);
+                        bySocket[socket] = attempt;
+                    }
+                    catch (SocketException e)
+                    {
+                        Finish(attempt, e.SocketErrorCode);
+                    }
+                }
+
+                /// <summary>Waits until some connects answer or the oldest one is due, then settles those.</summary>
+                private void Wait()
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    var due = active[0].Started + scan.timeoutTicks - now;
+                    var wait = (int)Math.Max(0, Math.Min(MaxWaitMicroseconds, due * 1_000_000 / Stopwatch.Frequency));
+                    writable.Clear();
+                    failed.Clear();
+                    foreach (var attempt in active)
+                    {
+                        writable.Add(attempt.Socket);
+                        failed.Add(attempt.Socket);
+                    }
+                    Socket.Select(null, writable, failed, wait);
+
+                    var settled = new HashSet<Attempt>();
+                    foreach (var socket in writable.Concat(failed))
+                        if (bySocket.TryGetValue(socket, out var attempt) && settled.Add(attempt))
+                            Finish(attempt, ErrorOf(socket));
+                    now = Stopwatch.GetTimestamp();
+                    foreach (var attempt in active)
+                        if (!settled.Contains(attempt) && now - attempt.Started >= scan.timeoutTicks && settled.Add(attempt))
+                            Finish(attempt, SocketError.TimedOut);
+                    if (settled.Count > 0)
+                        active.RemoveAll(settled.Contains);
+                }
+
+                private void Finish(Attempt attempt, SocketError error)
+                {
+                    bySocket.Remove(attempt.Socket);
+                    attempt.Socket.Dispose();
+                    var latency = TimeSpan.FromSeconds((Stopwatch.GetTimestamp() - attempt.Started) / (double)Stopwatch.Frequency);
+                    switch (error)
+                    {
+                        case SocketError.Success:
+                            scan.Complete(attempt.Index, attempt.Address, TcpPortFailure.None, null, latency);
+                            break;
+                        case SocketError.ConnectionRefused:
+                            scan.Complete(attempt.Index, attempt.Address, TcpPortFailure.Refused, "The connection was refused.", latency);
+                            break;
+                        case SocketError.TimedOut:
+                            scan.Complete(attempt.Index, attempt.Address, TcpPortFailure.Timeout, "No answer within the timeout.", null);
+                            break;
+                        case SocketError.HostUnreachable:
+                        case SocketError.NetworkUnreachable:
+                        case SocketError.NetworkDown:
+                            scan.Complete(attempt.Index, attempt.Address, TcpPortFailure.Unreachable, new SocketException((int)error).Message, null);
+                            break;
+                        default:
+                            scan.Complete(attempt.Index, attempt.Address, TcpPortFailure.Error, $"{new SocketException((int)error).Message} ({error})", null);
+                            break;
+                    }
+                }
+
+                /// <summary>The outcome of a connect that Select reported (.NET gives SO_ERROR as a SocketError on every platform).</summary>
+                private static SocketError ErrorOf(Socket socket) =>
+                    (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            }
+
+            private sealed class Attempt
+            {
+                public Attempt(int index, IPAddress address, Socket socket)
+                {
+                    Index = index;
+                    Address = address;
+                    Socket = socket;
+                }
+
+                public int Index { get; }
+                public IPAddress Address { get; }
+                public Socket Socket { get; }
+                public long Started { get; } = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Management.Automation;
+using System.Threading;
+using NetFoundations.Core;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Opens an SSH session (host key checked, then login) and returns it.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "SshSession", DefaultParameterSetName = ComputerNameSet)]
+    [OutputType(typeof(SshSession))]
+    public sealed class ConnectSshSessionCommand : SshConnectCmdlet
+    {
+        protected override void ProcessRecord()
+        {
+            WarnIfInsecure();
+            foreach (var host in ComputerName)
+            {
+                var transcript = NewTranscript();
+                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host), transcript, cancel)),
+                    Timeout.InfiniteTimeSpan, Endpoints.Format(host, Port));
+            }
+        }
+    }
+}

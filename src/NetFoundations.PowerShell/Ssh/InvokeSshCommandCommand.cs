@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using NetFoundations.Core;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Runs commands on sessions or hosts, in parallel; one result per host and command.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "SshCommand", DefaultParameterSetName = SessionSet)]
+    [OutputType(typeof(SshCommandResult), typeof(SshOutputLine))]
+    public sealed class InvokeSshCommandCommand : SshConnectCmdlet
+    {
+        private const string SessionSet = "Session";
+        private readonly List<SshCommandTarget> targets = new List<SshCommandTarget>();
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNull]
+        public SshSession[] Session { get; set; } = Array.Empty<SshSession>();
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string[] Command { get; set; } = Array.Empty<string>();
+
+        /// <summary>How many hosts at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = 32;
+
+        /// <summary>Seconds each command may run; 0 for no limit.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 86400.0)]
+        public double Timeout { get; set; } = 300;
+
+        /// <summary>Also writes each output line (SshOutputLine) as it arrives.</summary>
+        [Parameter]
+        public SwitchParameter Stream { get; set; }
+
+        /// <summary>A non-zero exit status becomes an error (RemoteError) instead of a result.</summary>
+        [Parameter]
+        public SwitchParameter ErrorOnNonZeroExit { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == SessionSet)
+            {
+                foreach (var session in Session)
+                    targets.Add(SshCommandTarget.Of(session));
+                return;
+            }
+            WarnIfInsecure();
+            foreach (var host in ComputerName)
+                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host)));
+        }
+
+        protected override void EndProcessing()
+        {
+            if (targets.Count == 0)
+                return;
+            var transcript = NewTranscript();
+            Run(cancel => SshCommandRunner.RunAsync(targets, Command, ThrottleLimit, Seconds(Timeout),
+                    result => Post(() => WriteResult(result)),
+                    Stream ? line => PostObject(line) : (Action<SshOutputLine>?)null,
+                    (target, error) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, target.Name))),
+                    transcript, cancel),
+                System.Threading.Timeout.InfiniteTimeSpan, null);
+        }
+
+        private void WriteResult(SshCommandResult result)
+        {
+            if (ErrorOnNonZeroExit && result.ExitStatus != 0)
+            {
+                var error = new RemoteErrorException(
+                    $"'{result.Command}' on {result.ComputerName} exited with {(result.ExitStatus?.ToString() ?? "signal " + result.ExitSignal)}: {result.Error}",
+                    result.ComputerName, result.ExitStatus?.ToString());
+                WriteError(ErrorMapping.ToErrorRecord(error, result));
+                return;
+            }
+            WriteObject(result);
+        }
+    }
+}

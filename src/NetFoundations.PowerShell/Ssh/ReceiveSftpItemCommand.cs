@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Downloads a remote file or directory; a file is complete under its name or not there at all.</summary>
+    [Cmdlet(VerbsCommunications.Receive, "SftpItem")]
+    [OutputType(typeof(SftpTransferResult))]
+    public sealed class ReceiveSftpItemCommand : SftpCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>A local folder (the item keeps its name) or file path; default the current folder.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; } = ".";
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var transcript = NewTranscript();
+            var local = GetUnresolvedProviderPathFromPSPath(Destination);
+            var progress = ProgressReporter($"Download from {Session}");
+            Run(async cancel => PostObject(await Session.DownloadAsync(Path, local, Force, progress, transcript, cancel)), Seconds(Timeout), Path);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Management.Automation;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Removes a remote file, or a directory (its contents too with -Recurse).</summary>
+    [Cmdlet(VerbsCommon.Remove, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveSftpItemCommand : SftpCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        [Parameter]
+        public SwitchParameter Recurse { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess($"{Session}:{Path}", Recurse ? "Remove with everything in it" : "Remove"))
+                return;
+            var transcript = NewTranscript();
+            Run(cancel => Session.RemoveAsync(Path, Recurse, transcript, cancel), Seconds(Timeout), Path);
+        }
+    }
+}

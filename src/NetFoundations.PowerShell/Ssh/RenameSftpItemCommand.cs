@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Renames or moves a remote file or directory; an existing target is never replaced.</summary>
+    [Cmdlet(VerbsCommon.Rename, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SftpItem))]
+    public sealed class RenameSftpItemCommand : SftpCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>A new name in the same directory, or a full path (with a /).</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string NewName { get; set; } = string.Empty;
+
+        protected override void ProcessRecord()
+        {
+            var newPath = NewName.Contains("/") ? NewName : SiblingOf(Path, NewName);
+            if (!ShouldProcess($"{Session}:{Path}", $"Rename to {newPath}"))
+                return;
+            var transcript = NewTranscript();
+            Run(async cancel => PostObject(await Session.RenameAsync(Path, newPath, transcript, cancel)), Seconds(Timeout), Path);
+        }
+
+        private static string SiblingOf(string path, string name)
+        {
+            var slash = path.TrimEnd('/').LastIndexOf('/');
+            return slash < 0 ? name : path.Substring(0, slash + 1) + name;
+        }
+    }
+}

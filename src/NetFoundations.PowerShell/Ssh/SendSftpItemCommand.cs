@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Uploads a local file or directory; the remote file appears under its name only when complete.</summary>
+    [Cmdlet(VerbsCommunications.Send, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(SftpTransferResult))]
+    public sealed class SendSftpItemCommand : SftpCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>A remote directory (the item keeps its name) or file path.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; } = string.Empty;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var local = GetUnresolvedProviderPathFromPSPath(Path);
+            if (!ShouldProcess($"{Session}:{Destination}", $"Upload {local}"))
+                return;
+            var transcript = NewTranscript();
+            var progress = ProgressReporter($"Upload to {Session}");
+            Run(async cancel => PostObject(await Session.UploadAsync(local, Destination, Force, progress, transcript, cancel)), Seconds(Timeout), local);
+        }
+    }
+}

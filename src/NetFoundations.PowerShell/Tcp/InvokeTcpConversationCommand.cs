@@ -1,0 +1,139 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using NetFoundations.Core;
+using NetFoundations.Core.Tcp;
+// The -Encoding names and encodings are the ones Send-UdpDatagram takes.
+using NetFoundations.PowerShell.Udp;
+
+namespace NetFoundations.PowerShell.Tcp
+{
+    /// <summary>Connects to a TCP port, sends messages, receives the reply with the framing asked for, and returns the conversation.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "TcpConversation", DefaultParameterSetName = NoReceiveSet)]
+    [OutputType(typeof(TcpConversation))]
+    public sealed class InvokeTcpConversationCommand : NetworkCmdlet
+    {
+        private const string NoReceiveSet = "NoReceive";
+        private const string DelimiterSet = "Delimiter";
+        private const string LineSet = "LineCount";
+        private const string ByteCountSet = "ByteCount";
+        private const string LengthPrefixSet = "LengthPrefix";
+        private const string UntilCloseSet = "UntilClose";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string ComputerName { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>Text messages, sent in order.</summary>
+        [Parameter(Position = 2)]
+        [AllowEmptyString]
+        public string[]? Message { get; set; }
+
+        /// <summary>Byte messages: one byte array, or several.</summary>
+        [Parameter]
+        [ByteMessagesTransformation]
+        public byte[][]? Bytes { get; set; }
+
+        [Parameter]
+        [ValidateSet("UTF8", "ASCII", "Latin1", "Unicode", "BigEndianUnicode", "UTF32", IgnoreCase = true)]
+        public string Encoding { get; set; } = TextEncodings.Default;
+
+        /// <summary>Receive until this delimiter: text (encoded with -Encoding) or bytes.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DelimiterSet)]
+        [ValidateNotNull]
+        public object? Delimiter { get; set; }
+
+        /// <summary>Frames to receive with -Delimiter (default 1) or -LengthPrefix (default: until an empty frame or the end of the stream).</summary>
+        [Parameter(ParameterSetName = DelimiterSet)]
+        [Parameter(ParameterSetName = LengthPrefixSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int FrameCount { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LineSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int LineCount { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ByteCountSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int ByteCount { get; set; }
+
+        /// <summary>Frames sent and received carry a big-endian length prefix of this many bytes.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LengthPrefixSet)]
+        [ValidateSet("2", "4")]
+        public int LengthPrefix { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = UntilCloseSet)]
+        public SwitchParameter UntilClose { get; set; }
+
+        /// <summary>Shut down the sending side after the last message (the peer sees end of stream).</summary>
+        [Parameter]
+        public SwitchParameter HalfClose { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.001, 86400)]
+        public double TimeoutSeconds { get; set; } = 10;
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxReceiveBytes { get; set; } = TcpConversationRequest.DefaultMaxReceiveBytes;
+
+        protected override void BeginProcessing()
+        {
+            if (Message != null && Bytes != null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Message or -Bytes, not both."),
+                    "MessageAndBytes", ErrorCategory.InvalidArgument, null));
+        }
+
+        protected override void ProcessRecord()
+        {
+            var encoding = TextEncodings.Get(Encoding);
+            var target = Endpoints.Format(ComputerName, Port);
+            var request = new TcpConversationRequest(ComputerName, Port)
+            {
+                Messages = Bytes ?? (Message ?? Array.Empty<string>()).Select(m => encoding.GetBytes(m)).ToArray(),
+                Framing = Framing(encoding),
+                HalfClose = HalfClose,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                MaxReceiveBytes = MaxReceiveBytes,
+                Encoding = encoding,
+            };
+            var transcript = NewTranscript();
+            var activity = $"Conversation with {target}";
+            Run(async ct =>
+            {
+                var conversation = await TcpConversationClient.InvokeAsync(request, transcript, status => PostProgress(
+                    new ProgressRecord(1, activity, $"{status.Sent} of {status.ToSend} bytes sent, {status.Received} received")
+                    {
+                        PercentComplete = status.ToSend > 0 ? (int)(status.Sent * 100 / status.ToSend) : -1,
+                    }), ct).ConfigureAwait(false);
+                PostProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                PostObject(conversation);
+            }, System.Threading.Timeout.InfiniteTimeSpan, target);
+        }
+
+        private TcpFraming Framing(System.Text.Encoding encoding)
+        {
+            switch (ParameterSetName)
+            {
+                case DelimiterSet:
+                    var delimiter = Delimiter is PSObject wrapped ? wrapped.BaseObject : Delimiter;
+                    return TcpFraming.Delimited(delimiter is string text ? encoding.GetBytes(text) : LanguagePrimitives.ConvertTo<byte[]>(delimiter),
+                        FrameCount > 0 ? FrameCount : 1);
+                case LineSet:
+                    return TcpFraming.Lines(LineCount);
+                case ByteCountSet:
+                    return TcpFraming.Exactly(ByteCount);
+                case LengthPrefixSet:
+                    return TcpFraming.LengthPrefixed(LengthPrefix, FrameCount);
+                case UntilCloseSet:
+                    return TcpFraming.UntilClose;
+                default:
+                    return TcpFraming.None;
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using NetFoundations.Core.Tcp;
+
+namespace NetFoundations.PowerShell.Tcp
+{
+    /// <summary>
+    /// Tests whether TCP ports accept connections, many hosts times many ports at once. Results come in
+    /// input order: pipeline inputs in turn, within one its hosts in order, and for each host its ports in order.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "TcpPort")]
+    [OutputType(typeof(TcpPortResult), typeof(bool))]
+    public sealed class TestTcpPortCommand : NetworkCmdlet
+    {
+        private readonly List<TcpPortTarget> targets = new List<TcpPortTarget>();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(1, 65535)]
+        public int[] Port { get; set; } = Array.Empty<int>();
+
+        /// <summary>How long one connect may wait for an answer.</summary>
+        [Parameter]
+        [ValidateRange(1, 600000)]
+        public int TimeoutMilliseconds { get; set; } = 1000;
+
+        /// <summary>How many connects may be under way at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 10000)]
+        public int ThrottleLimit { get; set; } = TcpPortScanner.DefaultThrottleLimit;
+
+        /// <summary>Output only $true or $false per host and port.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var host in ComputerName)
+            {
+                if (string.IsNullOrWhiteSpace(host))
+                {
+                    WriteError(new ErrorRecord(new ArgumentException("A host name or address is needed."), "InvalidArgument", ErrorCategory.InvalidArgument, host));
+                    continue;
+                }
+                foreach (var port in Port)
+                    targets.Add(new TcpPortTarget(host, port));
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (targets.Count == 0)
+                return;
+            // A sweep's transcript is a line per port: built only when someone reads it.
+            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
+            var warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // Results are handed to the pipeline thread in batches: one wake-up per result would cost more than the connect.
+            var ready = new ConcurrentQueue<object>();
+            var drainPosted = 0;
+            const string activity = "Testing TCP ports";
+            Run(ct => TcpPortScanner.ScanAsync(targets, ThrottleLimit, TimeSpan.FromMilliseconds(TimeoutMilliseconds), transcript,
+                result =>
+                {
+                    if (result.FailureKind == TcpPortFailure.NameResolution && warned.Add(result.ComputerName))
+                        PostWarning(result.Message ?? $"The name {result.ComputerName} could not be resolved.");
+                    ready.Enqueue(Quiet ? (object)result.Open : result);
+                    if (Interlocked.Exchange(ref drainPosted, 1) == 0)
+                        Post(() =>
+                        {
+                            Volatile.Write(ref drainPosted, 0);
+                            while (ready.TryDequeue(out var item))
+                                WriteObject(item);
+                        });
+                },
+                (finished, total) => PostProgress(new ProgressRecord(1, activity, $"{finished} of {total} tested")
+                {
+                    PercentComplete = (int)(finished * 100L / total),
+                    RecordType = finished == total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                }),
+                ct), Timeout.InfiniteTimeSpan, null);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+# SSH checks a user would write: trust a host, run commands, move files over SFTP, typed errors.
+# The server is OpenSSH's sshd from tests/servers/ssh/start-sshd.sh on 127.0.0.1, in a temporary folder.
+
+BeforeAll {
+    Import-Module $env:NETFOUNDATIONS_MODULE
+    $script = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'servers', 'ssh', 'start-sshd.sh'))
+    $folder = [IO.Directory]::CreateTempSubdirectory('nf-sshd-pester-').FullName
+    $start = [Diagnostics.ProcessStartInfo]::new('bash')
+    $start.ArgumentList.Add($script)
+    $start.ArgumentList.Add($folder)
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $sshd = [Diagnostics.Process]::Start($start)
+    $settings = @{}
+    foreach ($i in 1..4) {
+        $name, $value = $sshd.StandardOutput.ReadLine() -split '=', 2
+        $settings[$name] = $value
+    }
+    foreach ($i in 1..20) {
+        $line = $sshd.StandardError.ReadLine()
+        if ($null -eq $line -or $line -match 'Server listening') { break }
+    }
+    $port = [int]$settings.PORT
+    $credential = [pscredential]::new($settings.USER, [Net.NetworkCredential]::new('', $settings.PASSWORD).SecurePassword)
+    $files = [IO.Path]::Combine($folder, 'files')
+    $knownHosts = [IO.Path]::Combine($folder, 'known_hosts')
+}
+
+AfterAll {
+    if (-not $sshd.HasExited) { $sshd.Kill($true) }
+    $sshd.WaitForExit(10000) | Out-Null
+    $sshd.Dispose()
+    [IO.Directory]::Delete($folder, $true)
+}
+
+Describe 'Trusting an SSH host' {
+    It 'refuses a host that is not in known_hosts and says how to trust it' {
+        { Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostKeyRejected,*' -ExpectedMessage '*Get-SshHostKey*'
+    }
+
+    It 'shows the host key before logging in, in the form known_hosts takes' {
+        $key = Get-SshHostKey -ComputerName 127.0.0.1 -Port $port -KeyType ssh-ed25519
+
+        $key.FingerprintSHA256 | Should -Match '^SHA256:[A-Za-z0-9+/]{43}$'
+        $key.KnownHostsLine | Should -BeExactly ([IO.File]::ReadAllText([IO.Path]::Combine($folder, 'host_ed25519_key.pub')).Trim() -replace '^(\S+ \S+).*$', "[127.0.0.1]:$port `$1")
+    }
+
+    It 'records a new host under TrustOnFirstUse, then trusts it strictly' {
+        $first = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+        Disconnect-SshSession $first
+        $again = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts
+
+        $again.IsConnected | Should -BeTrue
+        $again.HostKey.FingerprintSHA256 | Should -Be $first.HostKey.FingerprintSHA256
+        Disconnect-SshSession $again
+    }
+
+    It 'refuses a changed key, naming both fingerprints' {
+        $changed = [IO.Path]::Combine($folder, 'changed_known_hosts')
+        $alt = [IO.File]::ReadAllText([IO.Path]::Combine($folder, 'alt_host_key.pub')).Trim() -split ' '
+        [IO.File]::WriteAllText($changed, "[127.0.0.1]:$port $($alt[0]) $($alt[1])`n")
+
+        { Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $changed -TrustPolicy TrustOnFirstUse -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostKeyRejected,*' -ExpectedMessage '*CHANGED*'
+    }
+
+    It 'refuses a wrong password' {
+        $wrong = [pscredential]::new($credential.UserName, [Net.NetworkCredential]::new('', 'not-the-password').SecurePassword)
+        { Connect-SshSession 127.0.0.1 -Port $port -Credential $wrong -TrustPolicy Insecure -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuthenticationFailed,*'
+    }
+}
+
+Describe 'Invoke-SshCommand' {
+    BeforeAll {
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+    }
+
+    AfterAll {
+        Disconnect-SshSession $session
+    }
+
+    It 'returns output, error and exit status as data' {
+        $result = Invoke-SshCommand -Session $session -Command 'echo hello; echo oops >&2; exit 5'
+
+        $result.Output | Should -BeExactly 'hello'
+        $result.Error | Should -BeExactly 'oops'
+        $result.ExitStatus | Should -Be 5
+    }
+
+    It 'runs several commands at once, one result each' {
+        $results = Invoke-SshCommand -Session $session -Command 'echo a', 'echo b', 'echo c'
+
+        $results | Should -HaveCount 3
+        ($results | ForEach-Object Output) | Should -Contain 'b'
+    }
+
+    It 'times out a command that hangs' {
+        { Invoke-SshCommand -Session $session -Command 'sleep 60' -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
+    }
+}
+
+Describe 'SFTP over SSH' {
+    BeforeAll {
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+        $local = [IO.Directory]::CreateTempSubdirectory('nf-sftp-pester-').FullName
+    }
+
+    AfterAll {
+        Disconnect-SshSession $session
+        [IO.Directory]::Delete($local, $true)
+    }
+
+    It 'uploads, lists, downloads and removes a file' {
+        $source = [IO.Path]::Combine($local, 'report.txt')
+        [IO.File]::WriteAllText($source, 'quarterly numbers')
+
+        $upload = Send-SftpItem -Session $session -Path $source -Destination $files
+        $listed = Get-SftpItem -Session $session -Path $files -Filter 'report*'
+        $download = $listed | Receive-SftpItem -Destination ([IO.Path]::Combine($local, 'copy.txt'))
+        $listed | Remove-SftpItem -Confirm:$false
+
+        $upload.Length | Should -Be 17
+        $listed.Name | Should -Be 'report.txt'
+        [IO.File]::ReadAllText($download.LocalPath) | Should -BeExactly 'quarterly numbers'
+        [IO.Path]::Combine($files, 'report.txt') | Should -Not -Exist
+    }
+
+    It 'reports a missing remote path as not found' {
+        { Get-SftpItem -Session $session -Path '/no/such/path' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+    }
+}
