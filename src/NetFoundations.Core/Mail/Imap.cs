@@ -164,8 +164,7 @@ namespace NetFoundations.Core.Mail
                 var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], items, false, cancellation).ConfigureAwait(false);
                 return (IReadOnlyList<ImapFolderInfo>)folders
                     .Where(f => namePattern == null || Wildcard.Matches(namePattern, f.FullName))
-                    .Select(f => new ImapFolderInfo(f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
-                        f.Count, f.Unread, f.Recent, f.UidValidity, f.UidNext?.Id))
+                    .Select(Info)
                     .ToArray();
             });
 
@@ -235,6 +234,79 @@ namespace NetFoundations.Core.Mail
                 return true;
             });
 
+        /// <summary>
+        /// Waits up to wait for new messages in folder, with IDLE where offered and NOOP polls every pollInterval
+        /// elsewhere; returns the summaries of the messages that arrived (none when the wait ran out).
+        /// </summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> WaitForNewAsync(string folderName, TimeSpan wait, TimeSpan pollInterval, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                var firstNew = folder.UidNext?.Id ?? (await folder.SearchAsync(SearchQuery.All, cancellation).ConfigureAwait(false)).Select(u => u.Id).DefaultIfEmpty(0u).Max() + 1;
+                var arrived = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                waited.CancelAfter(wait);
+                // Cancelling done ends IDLE politely (DONE); cancellation aborts the connection.
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(waited.Token);
+                EventHandler<EventArgs> onCount = (sender, e) =>
+                {
+                    arrived.TrySetResult(true);
+                    done.Cancel();
+                };
+                folder.CountChanged += onCount;
+                try
+                {
+                    if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                    {
+                        await client.IdleAsync(done.Token, cancellation).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        while (!done.IsCancellationRequested)
+                        {
+                            await Task.WhenAny(Task.Delay(pollInterval, done.Token)).ConfigureAwait(false);
+                            if (!done.IsCancellationRequested)
+                                await client.NoOpAsync(cancellation).ConfigureAwait(false);
+                        }
+                    }
+                }
+                finally
+                {
+                    folder.CountChanged -= onCount;
+                }
+                cancellation.ThrowIfCancellationRequested();
+                if (!arrived.Task.IsCompleted)
+                    return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
+                var uids = await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(firstNew), UniqueId.MaxValue)), cancellation).ConfigureAwait(false);
+                return await SummariesAsync(folder, uids.Where(u => u.Id >= firstNew).ToList(), cancellation).ConfigureAwait(false);
+            });
+
+        /// <summary>Creates a folder; fullName's levels are separated by the server's delimiter.</summary>
+        public Task<ImapFolderInfo> CreateFolderAsync(string fullName, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var (parent, name) = await ParentAsync(fullName, cancellation).ConfigureAwait(false);
+                var created = await parent.CreateAsync(name, true, cancellation).ConfigureAwait(false);
+                return await InfoAsync(created, cancellation).ConfigureAwait(false);
+            });
+
+        public Task<ImapFolderInfo> RenameFolderAsync(string fullName, string newFullName, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await client.GetFolderAsync(fullName, cancellation).ConfigureAwait(false);
+                var (parent, name) = await ParentAsync(newFullName, cancellation).ConfigureAwait(false);
+                await folder.RenameAsync(parent, name, cancellation).ConfigureAwait(false);
+                return await InfoAsync(folder, cancellation).ConfigureAwait(false);
+            });
+
+        public Task DeleteFolderAsync(string fullName, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await client.GetFolderAsync(fullName, cancellation).ConfigureAwait(false);
+                await folder.DeleteAsync(cancellation).ConfigureAwait(false);
+                return true;
+            });
+
         public async Task DisconnectAsync(Transcript transcript, CancellationToken cancellation)
         {
             await RunAsync(transcript, async () =>
@@ -280,6 +352,25 @@ namespace NetFoundations.Core.Mail
             if (!folder.IsOpen || folder.Access < access)
                 await folder.OpenAsync(access, cancellation).ConfigureAwait(false);
             return folder;
+        }
+
+        private static ImapFolderInfo Info(IMailFolder f) =>
+            new ImapFolderInfo(f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
+                f.Count, f.Unread, f.Recent, f.UidValidity, f.UidNext?.Id);
+
+        private static async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
+        {
+            await folder.StatusAsync(StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext, cancellation).ConfigureAwait(false);
+            return Info(folder);
+        }
+
+        private async Task<(IMailFolder Parent, string Name)> ParentAsync(string fullName, CancellationToken cancellation)
+        {
+            var root = client.GetFolder(client.PersonalNamespaces[0]);
+            var at = fullName.LastIndexOf(root.DirectorySeparator);
+            if (at < 0)
+                return (root, fullName);
+            return (await client.GetFolderAsync(fullName.Substring(0, at), cancellation).ConfigureAwait(false), fullName.Substring(at + 1));
         }
 
         private async Task<IReadOnlyList<ImapMessageSummary>> SummariesAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)

@@ -98,7 +98,7 @@ namespace NetFoundations.Core.Mail
         private static string Existing(string path)
         {
             if (!File.Exists(path))
-                throw new InvalidNetworkRequestException($"The file {path} does not exist.", path);
+                throw new FileNotFoundException($"The file {path} does not exist.", path);
             return path;
         }
     }

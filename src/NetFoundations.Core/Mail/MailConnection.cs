@@ -220,7 +220,8 @@ namespace NetFoundations.Core.Mail
                 case Pop3CommandException pop:
                     return new RemoteErrorException($"{target} answered -ERR: {pop.StatusText}", target, "-ERR", error);
                 case FolderNotFoundException folder:
-                    return new InvalidNetworkRequestException($"{target} has no folder {folder.FolderName}.", folder.FolderName, error);
+                    // Like SFTP's missing paths: the shared mapping makes it PathNotFound (ObjectNotFound).
+                    return new DirectoryNotFoundException($"{target} has no folder {folder.FolderName}.", error);
                 case NotSupportedException _:
                     return new ProtocolViolationException($"{target}: {error.Message}", target, error);
                 case ProtocolException _ when error.InnerException is IOException || error.InnerException is SocketException:

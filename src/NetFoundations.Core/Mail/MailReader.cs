@@ -12,7 +12,7 @@ namespace NetFoundations.Core.Mail
         public static IReadOnlyList<MailMessage> ReadFile(string path)
         {
             if (!File.Exists(path))
-                throw new InvalidNetworkRequestException($"The file {path} does not exist.", path);
+                throw new FileNotFoundException($"The file {path} does not exist.", path);
             using var stream = File.OpenRead(path);
             var start = new byte[5];
             var read = stream.Read(start, 0, start.Length);

@@ -92,10 +92,50 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
             var again = Assert.Single(await session.SearchAsync("INBOX", new ImapSearchOptions { Uids = { report.Uid } }, new Transcript(), CancellationToken.None));
             Assert.DoesNotContain("Seen", again.Flags);
 
-            var missing = await Assert.ThrowsAsync<InvalidNetworkRequestException>(() =>
+            var missing = await Assert.ThrowsAsync<System.IO.DirectoryNotFoundException>(() =>
                 session.SearchAsync("NoSuchFolder", new ImapSearchOptions(), new Transcript(), CancellationToken.None));
             Assert.Contains("NoSuchFolder", missing.Message);
             await session.DisconnectAsync(new Transcript(), CancellationToken.None);
+        }
+    
+        [Fact]
+        public async Task A_message_over_the_servers_SIZE_is_refused_before_DATA()
+        {
+            var big = System.IO.Path.GetTempFileName();
+            System.IO.File.WriteAllBytes(big, new byte[1_100_000]);
+            var message = MailComposer.Build(new MailMessageOptions { From = "alice@mail.test", To = { "bob@mail.test" }, Subject = "big", Attachments = { big } });
+            var transcript = new Transcript();
+            using var mailer = new SmtpMailer();
+            var error = await Assert.ThrowsAsync<InvalidNetworkRequestException>(() =>
+                mailer.SendAsync(Options("submission", MailSecurity.StartTls, MailServers.Alice), message, transcript, CancellationToken.None));
+            Assert.Contains("SIZE", error.Message);
+            Assert.DoesNotContain(transcript.Entries, e => e.Text.StartsWith("MAIL FROM") || e.Text.StartsWith("DATA"));
+        }
+
+        [Fact]
+        public async Task IDLE_sees_a_message_Python_sends_and_folders_are_created_renamed_and_deleted()
+        {
+            using var session = await ImapSession.ConnectAsync(Options("imap", MailSecurity.StartTls, MailServers.Bob), new Transcript(), CancellationToken.None);
+            var subject = "Idle-" + Guid.NewGuid().ToString("N");
+            var waiting = session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
+            Thread.Sleep(500);
+            servers.Python(@"
+import smtplib, sys
+with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
+    s.sendmail('alice@mail.test', ['bob@mail.test'], 'From: alice@mail.test\r\nTo: bob@mail.test\r\nSubject: ' + sys.argv[2] + '\r\n\r\nhi\r\n')
+", servers.Port("smtp").ToString(), subject);
+            var arrived = await waiting;
+            Assert.Contains(arrived, m => m.Subject == subject);
+
+            var nothing = await session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
+            Assert.Empty(nothing);
+
+            var name = "Test" + Guid.NewGuid().ToString("N").Substring(0, 6);
+            Assert.Equal(name, (await session.CreateFolderAsync(name, new Transcript(), CancellationToken.None)).FullName);
+            var renamed = await session.RenameFolderAsync(name, "Archive/" + name, new Transcript(), CancellationToken.None);
+            Assert.Equal("Archive/" + name, renamed.FullName);
+            await session.DeleteFolderAsync("Archive/" + name, new Transcript(), CancellationToken.None);
+            Assert.Empty(await session.GetFoldersAsync("*" + name, new Transcript(), CancellationToken.None));
         }
     }
 }

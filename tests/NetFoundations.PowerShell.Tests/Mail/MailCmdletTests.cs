@@ -90,6 +90,26 @@ $listed; $read; $left");
         }
 
         [Fact]
+        public void Folders_are_created_renamed_and_removed_a_missing_folder_is_ObjectNotFound_and_a_quiet_wait_writes_nothing()
+        {
+            var name = "Cmdlet" + Guid.NewGuid().ToString("N").Substring(0, 6);
+            var result = Run($@"
+$s = Connect-Imap 127.0.0.1 $alice -Port $imaps -Security Tls -CertificateAuthorityPath $ca
+New-ImapFolder -Session $s -Name {name} | Rename-ImapFolder -Session $s -NewName Archive/{name} | ForEach-Object FullName
+Get-ImapFolder -Session $s -Name Archive/{name} | Remove-ImapFolder -Session $s -WhatIf
+@(Get-ImapFolder -Session $s -Name Archive/{name}).Count
+Remove-ImapFolder -Session $s -Name Archive/{name} -Confirm:$false
+@(Get-ImapFolder -Session $s -Name Archive/{name}).Count
+@(Wait-ImapMessage -Session $s -WaitSeconds 0.5).Count
+Get-ImapMessage -Session $s -Folder NoSuchFolder
+Disconnect-Imap -Session $s");
+            Assert.Equal(new object[] { "Archive/" + name, 1, 0, 0 }, result.Output.Select(o => o.BaseObject));
+            var error = result.SingleError;
+            Assert.Equal("PathNotFound", EngineResult.ErrorId(error));
+            Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        }
+
+        [Fact]
         public void Messages_round_trip_through_eml_files_and_the_structure_is_numbered()
         {
             var result = Run(@"
