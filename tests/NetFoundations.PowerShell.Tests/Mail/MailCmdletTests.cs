@@ -20,7 +20,7 @@ namespace NetFoundations.PowerShell.Tests.Mail
             "$ca = '" + servers.CaPath + "'\n" +
             "$alice = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'alice-password').SecurePassword)\n" +
             "$bob = [pscredential]::new('bob@mail.test', [Net.NetworkCredential]::new('', 'bob-password').SecurePassword)\n" +
-            string.Join("\n", new[] { "submission", "smtp", "imap", "imaps", "pop3", "pop3s" }.Select(p => $"${p} = {servers.Port(p)}")) + "\n" + script);
+            string.Join("\n", new[] { "submission", "smtp", "smtpplain", "imap", "imaps", "pop3", "pop3s" }.Select(p => $"${p} = {servers.Port(p)}")) + "\n" + script);
 
         [Fact]
         public void A_message_sent_through_piped_objects_is_found_read_flagged_moved_and_deleted_over_IMAP()
@@ -61,6 +61,12 @@ $sent; $found; $read; $flagged; $moved; $left");
             result = Run("$bad = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'wrong').SecurePassword)\n" +
                          "Test-SmtpServer 127.0.0.1 -Port $submission -Security StartTls -Credential $bad -CertificateAuthorityPath $ca");
             Assert.Equal("AuthenticationFailed", EngineResult.ErrorId(result.SingleError));
+
+            var transcript = System.IO.Path.GetTempFileName();
+            result = Run($"Send-SmtpMail 127.0.0.1 -Port $smtpplain -Security StartTls -From a@mail.test -To bob@mail.test -Subject x -Body y -TranscriptPath '{transcript}'");
+            Assert.Equal("ProtocolViolation", EngineResult.ErrorId(result.SingleError));
+            Assert.Contains("STARTTLS", result.SingleError.Exception.Message);
+            Assert.DoesNotContain("MAIL FROM", System.IO.File.ReadAllText(transcript));
 
             result = Run("Test-SmtpServer 127.0.0.1 -Port $smtp -Security StartTls");
             Assert.Equal("CertificateRejected", EngineResult.ErrorId(result.SingleError));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the mail test servers on 127.0.0.1, on free high ports, with everything in folder $1:
-#   Postfix   smtp (STARTTLS offered, no AUTH: mail for mail.test only), submission (STARTTLS required,
+#   Postfix   smtp (STARTTLS offered, no AUTH: mail for mail.test only), smtpplain (the same without STARTTLS), submission (STARTTLS required,
 #             then SASL AUTH through Dovecot), smtps (implicit TLS, AUTH); delivers mail.test by LMTP to Dovecot
 #   Dovecot   imap (STARTTLS), imaps, pop3 (STLS), pop3s, lmtp, and the auth service Postfix asks
 # Certificates from the TLS slice's test CA (tests/servers/tls/make-pki.sh): valid.crt is for
@@ -15,7 +15,7 @@ dir=$(mkdir -p "${1:?usage: start-servers.sh FOLDER}" && cd "$1" && pwd)
 cd "$dir"
 rm -f ports.env pids
 
-names=(smtp submission smtps imap imaps pop3 pop3s lmtp auth)
+names=(smtp smtpplain submission smtps imap imaps pop3 pop3s lmtp auth)
 read -r -a ports <<<"$(python3 -c '
 import socket, sys
 socks = [socket.socket() for _ in range(int(sys.argv[1]))]
@@ -150,6 +150,7 @@ smtpd_sasl_auth_enable = no
 CONF
 cat >postfix/etc/master.cf <<CONF
 127.0.0.1:${port[smtp]} inet n - n - - smtpd
+127.0.0.1:${port[smtpplain]} inet n - n - - smtpd -o smtpd_tls_security_level=none
 127.0.0.1:${port[submission]} inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject
 127.0.0.1:${port[smtps]} inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject
 pickup    unix  n       -       n       60      1       pickup
