@@ -50,4 +50,20 @@ Describe 'Mail' {
         ($found | Read-ImapMessage).Body.Trim() | Should -Be 'Hallo'
         Disconnect-Imap -Session $session
     }
+
+    It 'lists and retrieves the seeded mailbox over POP3 with TLS' {
+        $alice = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'alice-password').SecurePassword)
+        $listed = Get-Pop3Message 127.0.0.1 $alice -Port $script:ports.pop3s -Security Tls -CertificateAuthorityPath $script:ca -Headers
+        $listed.Subject | Should -Contain 'Quarterly report'
+        $report = $listed | Where-Object Subject -eq 'Quarterly report' |
+            Read-Pop3Message -Credential $alice -Security Tls -CertificateAuthorityPath $script:ca
+        $report.Attachments[0].FileName | Should -Be 'report.pdf'
+    }
+
+    It 'keeps a non-ASCII subject through an .eml file' {
+        $path = [IO.Path]::Combine([IO.Path]::GetTempPath(), [Guid]::NewGuid().ToString() + '.eml')
+        New-MailMessage -From 'Jürgen <j@mail.test>' -To bob@mail.test -Subject 'Grüße ☕' -Body 'Hallo' | Save-MailMessage -Path $path | Out-Null
+        (Read-MailMessage $path).Subject | Should -Be 'Grüße ☕'
+        [IO.File]::Delete($path)
+    }
 }
