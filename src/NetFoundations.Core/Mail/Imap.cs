@@ -190,6 +190,17 @@ namespace NetFoundations.Core.Mail
                 return new MailMessage(message);
             });
 
+        /// <summary>One body section as the server holds it (BODY.PEEK[section]): "2", "1.2", "HEADER", "TEXT", "2.MIME" …</summary>
+        public Task<byte[]> ReadSectionAsync(string folderName, uint uid, string section, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                using var stream = await folder.GetStreamAsync(new UniqueId(uid), section, cancellation).ConfigureAwait(false);
+                using var copy = new System.IO.MemoryStream();
+                await stream.CopyToAsync(copy).ConfigureAwait(false);
+                return copy.ToArray();
+            });
+
         /// <summary>Adds and removes flags and keywords; returns the messages' summaries with their new flags.</summary>
         public Task<IReadOnlyList<ImapMessageSummary>> SetFlagsAsync(string folderName, IList<uint> uids, ImapFlag add, IList<string> addKeywords, ImapFlag remove,
             IList<string> removeKeywords, Transcript transcript, CancellationToken cancellation) =>

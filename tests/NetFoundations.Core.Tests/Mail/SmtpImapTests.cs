@@ -89,6 +89,10 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
 
             var message = await session.ReadMessageAsync("INBOX", report.Uid, new Transcript(), CancellationToken.None);
             Assert.Equal(1033, Assert.Single(message.Attachments).Size);
+            var header = System.Text.Encoding.ASCII.GetString(await session.ReadSectionAsync("INBOX", report.Uid, "HEADER", new Transcript(), CancellationToken.None));
+            Assert.Contains("Subject: Quarterly report", header);
+            var pdf = System.Text.Encoding.ASCII.GetString(await session.ReadSectionAsync("INBOX", report.Uid, "2", new Transcript(), CancellationToken.None));
+            Assert.StartsWith("%PDF-1.4", System.Text.Encoding.Latin1.GetString(Convert.FromBase64String(pdf)));
             var again = Assert.Single(await session.SearchAsync("INBOX", new ImapSearchOptions { Uids = { report.Uid } }, new Transcript(), CancellationToken.None));
             Assert.DoesNotContain("Seen", again.Flags);
 
