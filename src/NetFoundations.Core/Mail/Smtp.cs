@@ -91,12 +91,13 @@ namespace NetFoundations.Core.Mail
             catch (Exception e) when (!(e is OperationCanceledException))
             {
                 transcript.ClientError(e.Message);
+                var recipients = client?.Recipients.ToArray() ?? Array.Empty<SmtpRecipientResult>();
+                // MailKit resets the transaction when no recipient is accepted: the connection stays usable.
+                if (e is SmtpCommandException && recipients.Length > 0 && recipients.All(r => !r.Accepted))
+                    throw new RemoteErrorException($"{options.Target} accepted none of the recipients: "
+                        + string.Join("; ", recipients.Select(r => $"{r.Address}: {r.ReplyCode} {r.Reply}")), options.Target, recipients[0].ReplyCode.ToString(), e);
                 if (!(e is InvalidNetworkRequestException))
                     Drop();
-                var rejected = client?.Recipients.Where(r => !r.Accepted).ToArray();
-                if (e is SmtpCommandException && rejected != null && rejected.Length > 0 && client!.Recipients.All(r => !r.Accepted))
-                    throw new RemoteErrorException($"{options.Target} accepted none of the recipients: "
-                        + string.Join("; ", rejected.Select(r => $"{r.Address}: {r.ReplyCode} {r.Reply}")), options.Target, rejected[0].ReplyCode.ToString(), e);
                 throw MailConnector.Translate(e, options.Target, check);
             }
         }

@@ -63,6 +63,8 @@ namespace NetFoundations.PowerShell.Mail
 
         protected override void EndProcessing()
         {
+            if (count > 0)
+                WriteProgress(new ProgressRecord(1, "Send-SmtpMail", $"{count} messages") { RecordType = ProgressRecordType.Completed });
             var transcript = NewTranscript(RevealSecrets);
             Run(ct => mailer.CloseAsync(transcript, ct), Timeout, SmtpServer);
             mailer.Dispose();

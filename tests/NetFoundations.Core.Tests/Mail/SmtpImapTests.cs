@@ -103,6 +103,21 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
         }
     
         [Fact]
+        public async Task A_message_no_recipient_accepts_is_a_remote_error_and_the_connection_sends_the_next()
+        {
+            var options = Options("smtp", MailSecurity.StartTls);
+            using var mailer = new SmtpMailer();
+            var nobody = MailComposer.Build(new MailMessageOptions { From = "alice@mail.test", To = { "nobody@mail.test" }, Subject = "lost", Body = "x" });
+            var error = await Assert.ThrowsAsync<RemoteErrorException>(() => mailer.SendAsync(options, nobody, new Transcript(), CancellationToken.None));
+            Assert.Contains("nobody@mail.test: 550", error.Message);
+            Assert.Equal("550", error.ReplyCode);
+            var transcript = new Transcript();
+            var next = MailComposer.Build(new MailMessageOptions { From = "alice@mail.test", To = { "bob@mail.test" }, Subject = "found", Body = "x" });
+            Assert.True((await mailer.SendAsync(options, next, transcript, CancellationToken.None)).Sent);
+            Assert.DoesNotContain(transcript.Entries, e => e.Text.StartsWith("EHLO"));
+        }
+
+        [Fact]
         public async Task A_message_over_the_servers_SIZE_is_refused_before_DATA()
         {
             var big = System.IO.Path.GetTempFileName();
