@@ -256,6 +256,39 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         It 'rejects www''s certificate for another name' {
             { Get-ServerCertificate www.example.com 443 mail.example.com } | Should -Throw
         }
+
+        It 'passes the whole pipe: DNS record, open port, valid certificate' {
+            $results = @(Resolve-DnsName2 www.example.com -Type A | Test-TcpPort -Port 443 | Where-Object Open | Test-TlsCertificate)
+            $results | Should -HaveCount 1
+            $results[0].IsValid | Should -BeTrue
+            $results[0].NameMatches | Should -BeTrue
+            $results[0].DaysRemaining | Should -BeGreaterThan 7   # the playground CA signs for 30 days
+        }
+
+        It 'Test-TlsCertificate -StartTls <Protocol> finds a valid certificate on <Name>:<Port>' -ForEach $startTlsServices {
+            $result = Test-TlsCertificate -ComputerName $Name -Port $Port -StartTls $Protocol
+            $result.IsValid | Should -BeTrue
+            $result.Subject | Should -Match ([regex]::Escape($Name))
+        }
+    }
+
+    Context 'SSH' {
+        It 'runs a command on www as the test user, trusting only the playground''s known_hosts' {
+            $folder = if ($env:NETFOUNDATIONS_PLAYGROUND_DIR) { $env:NETFOUNDATIONS_PLAYGROUND_DIR } else { '/tmp/netfoundations-playground' }
+            $credential = [pscredential]::new('brandon', [Net.NetworkCredential]::new('', 'abc123').SecurePassword)
+            $result = Invoke-SshCommand -ComputerName www.example.com -Command 'hostname; id -un' -Credential $credential -KnownHostsPath "$folder/ssh/known_hosts"
+            $result.ExitStatus | Should -Be 0
+            $result.Output | Should -Match '^www'
+            $result.Output | Should -Match 'brandon'
+        }
+    }
+
+    Context 'Mail routing' {
+        It 'the mail exchanger of example.com takes SMTP connections from h1' {
+            $open = @(Resolve-MailExchange example.com | Test-TcpPort -Port 25 | Where-Object Open)
+            $open | Should -Not -BeNullOrEmpty
+            $open[0].ComputerName | Should -Be 'mail.example.com'
+        }
     }
 
     Context 'Routing' {

@@ -119,3 +119,37 @@ Describe 'Invoke-TcpConversation' {
             Should -Throw -ErrorId 'ProtocolViolation,*'
     }
 }
+
+Describe 'Invoke-TcpConversation -Tls' {
+    # The repository's TLS test servers (tests/servers/tls): nginx with the test CA's certificates on loopback.
+    BeforeAll {
+        $scripts = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'servers', 'tls'))
+        $script:tlsStop = [IO.Path]::Combine($scripts, 'stop-servers.sh')
+        $script:tlsDir = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'nf-tcptls-pester-' + [Guid]::NewGuid().ToString('N'))
+        $start = [Diagnostics.Process]::Start('bash', @([IO.Path]::Combine($scripts, 'start-servers.sh'), $tlsDir))
+        if (-not $start.WaitForExit(120000) -or $start.ExitCode -ne 0) { throw 'The TLS test servers (tests/servers/tls/start-servers.sh) did not start.' }
+        $script:tlsPort = @{}
+        foreach ($line in [IO.File]::ReadAllLines([IO.Path]::Combine($tlsDir, 'ports.env'))) {
+            $name, $number = $line -split '='
+            $tlsPort[$name] = [int]$number
+        }
+        $script:tlsCa = [IO.Path]::Combine($tlsDir, 'ca.crt')
+    }
+
+    AfterAll {
+        $stop = [Diagnostics.Process]::Start('bash', @($tlsStop, $tlsDir))
+        [void]$stop.WaitForExit(30000)
+        if ([IO.Directory]::Exists($tlsDir)) { [IO.Directory]::Delete($tlsDir, $true) }
+    }
+
+    It 'sends an HTTPS request to a server whose certificate the CA file vouches for' {
+        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile $tlsCa -Message "HEAD / HTTP/1.0`r`nHost: localhost`r`n`r`n" -UntilClose
+        $reply.ReceivedText | Should -Match '^HTTP/1.1 200'
+        $reply.Tls.Protocol | Should -BeIn 'Tls12', 'Tls13'
+    }
+
+    It 'refuses a certificate for another name' {
+        { Invoke-TcpConversation 127.0.0.1 $tlsPort.wrongname -Tls -CAFile $tlsCa -Message "HEAD / HTTP/1.0`r`n`r`n" -UntilClose -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateRejected,*'
+    }
+}

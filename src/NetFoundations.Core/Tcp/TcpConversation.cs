@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Text;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Tcp
 {
@@ -15,7 +16,7 @@ namespace NetFoundations.Core.Tcp
 
         public TcpConversation(string computerName, IPAddress address, int port, IPEndPoint localEndPoint, long sent,
             byte[] received, IReadOnlyList<byte[]> frames, Encoding encoding, TimeSpan connectTime, TimeSpan? firstByteTime,
-            TimeSpan totalTime, IReadOnlyList<TranscriptEntry> transcript)
+            TimeSpan totalTime, TlsSessionInfo? tls, IReadOnlyList<TranscriptEntry> transcript)
         {
             ComputerName = computerName;
             Address = address;
@@ -28,6 +29,7 @@ namespace NetFoundations.Core.Tcp
             ConnectTime = connectTime;
             FirstByteTime = firstByteTime;
             TotalTime = totalTime;
+            Tls = tls;
             Transcript = transcript;
             receivedText = new Lazy<string>(() => encoding.GetString(received));
             messages = new Lazy<IReadOnlyList<string>>(() => frames.Select(f => encoding.GetString(f)).ToArray());
@@ -62,6 +64,9 @@ namespace NetFoundations.Core.Tcp
         public TimeSpan? FirstByteTime { get; }
 
         public TimeSpan TotalTime { get; }
+
+        /// <summary>What the TLS handshake negotiated (protocol, cipher suite, certificate and its verification); null for plain TCP.</summary>
+        public TlsSessionInfo? Tls { get; }
 
         public IReadOnlyList<TranscriptEntry> Transcript { get; }
     }

@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Tcp
 {
@@ -14,6 +15,7 @@ namespace NetFoundations.Core.Tcp
     /// One TCP conversation: connect, send the messages while receiving the reply, then close.
     /// Sending and receiving run at the same time, so a peer that answers while it reads never
     /// deadlocks with us however large the payloads (the book's tcp_deadlock.py).
+    /// With request.Tls the connection is first upgraded to TLS with verification (the book's safe_tls client).
     /// </summary>
     public static class TcpConversationClient
     {
@@ -40,7 +42,18 @@ namespace NetFoundations.Core.Tcp
             var local = (IPEndPoint)socket.LocalEndPoint;
             transcript.Note($"Connected to {Endpoints.Format(remote.Address.ToString(), remote.Port)} from {Endpoints.Format(local.Address.ToString(), local.Port)}");
 
-            var exchange = new Exchange(socket, request, transcript, clock, target);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            TlsSessionInfo? tls = null;
+            if (request.Tls != null)
+            {
+                // Bounded by the timeout and cancellable on its own; closes the connection when it fails.
+                var connection = await TlsUpgrade.AuthenticateAsync(stream, request.ComputerName, request.Tls, request.Timeout, transcript, cancellationToken)
+                    .ConfigureAwait(false);
+                stream = connection.Stream;
+                tls = connection.Session;
+            }
+
+            var exchange = new Exchange(socket, stream, tls != null, request, transcript, clock, target);
             using (var watchdog = new Watchdog(socket, request.Timeout, () => progress?.Invoke(exchange.Status(toSend))))
             using (cancellationToken.Register(socket.Dispose))
             {
@@ -60,13 +73,13 @@ namespace NetFoundations.Core.Tcp
                 }
                 finally
                 {
-                    socket.Dispose();
+                    stream.Dispose();
                 }
             }
 
             transcript.Note($"Closed after {exchange.Sent} bytes sent and {exchange.ReceivedCount} received");
             return new TcpConversation(request.ComputerName, remote.Address, remote.Port, local, exchange.Sent,
-                exchange.Received, exchange.Frames, request.Encoding, connectTime, exchange.FirstByteTime, clock.Elapsed, transcript.Entries);
+                exchange.Received, exchange.Frames, request.Encoding, connectTime, exchange.FirstByteTime, clock.Elapsed, tls, transcript.Entries);
         }
 
         /// <summary>Tries each address in turn within the timeout; the last failure is the one reported.</summary>
@@ -109,10 +122,16 @@ namespace NetFoundations.Core.Tcp
             }
         }
 
-        /// <summary>The two directions of one connection and what they have moved so far.</summary>
+        /// <summary>
+        /// The two directions of one connection and what they have moved so far. They read and write the
+        /// stream (plain or TLS: SslStream allows one reader and one writer at a time); disposing the
+        /// socket ends both.
+        /// </summary>
         private sealed class Exchange
         {
             private readonly Socket socket;
+            private readonly Stream stream;
+            private readonly bool secure;
             private readonly TcpConversationRequest request;
             private readonly Transcript transcript;
             private readonly Stopwatch clock;
@@ -121,9 +140,11 @@ namespace NetFoundations.Core.Tcp
             private long receivedCount;
             private Exception? firstError;
 
-            public Exchange(Socket socket, TcpConversationRequest request, Transcript transcript, Stopwatch clock, string target)
+            public Exchange(Socket socket, Stream stream, bool secure, TcpConversationRequest request, Transcript transcript, Stopwatch clock, string target)
             {
                 this.socket = socket;
+                this.stream = stream;
+                this.secure = secure;
                 this.request = request;
                 this.transcript = transcript;
                 this.clock = clock;
@@ -166,6 +187,7 @@ namespace NetFoundations.Core.Tcp
                 }
                 if (request.HalfClose)
                 {
+                    // Under TLS too: netstandard2.0 has no SslStream.ShutdownAsync to send close_notify first.
                     socket.Shutdown(SocketShutdown.Send);
                     transcript.Note("Sending side shut down (half-close)");
                 }
@@ -173,13 +195,13 @@ namespace NetFoundations.Core.Tcp
 
             private async Task SendBytesAsync(byte[] data)
             {
-                transcript.Sent(data, 0, data.Length);
+                transcript.Sent(data, 0, data.Length, secure);
                 for (var offset = 0; offset < data.Length;)
                 {
                     var count = Math.Min(SendChunk, data.Length - offset);
-                    var done = await socket.SendAsync(new ArraySegment<byte>(data, offset, count), SocketFlags.None).ConfigureAwait(false);
-                    offset += done;
-                    Interlocked.Add(ref sent, done);
+                    await stream.WriteAsync(data, offset, count).ConfigureAwait(false);
+                    offset += count;
+                    Interlocked.Add(ref sent, count);
                     Watchdog!.Touch();
                 }
             }
@@ -200,14 +222,14 @@ namespace NetFoundations.Core.Tcp
                     var want = (int)Math.Min(Math.Min(reader.MaxRead(length), (long)max + 1 - length), ReceiveChunk);
                     if (buffer.Length - length < want)
                         Array.Resize(ref buffer, (int)Math.Min(Math.Max((long)buffer.Length * 2, length + want), (long)max + 1));
-                    var count = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, want), SocketFlags.None).ConfigureAwait(false);
+                    var count = await stream.ReadAsync(buffer, length, want).ConfigureAwait(false);
                     if (count == 0)
                     {
                         transcript.Note("The peer closed its sending side");
                         break;
                     }
                     FirstByteTime ??= clock.Elapsed;
-                    transcript.Received(buffer, length, count);
+                    transcript.Received(buffer, length, count, secure);
                     length += count;
                     Interlocked.Add(ref receivedCount, count);
                     Watchdog!.Touch();

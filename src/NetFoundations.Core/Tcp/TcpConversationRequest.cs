@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Tcp
 {
@@ -34,6 +35,9 @@ namespace NetFoundations.Core.Tcp
 
         /// <summary>More received bytes than this end the conversation with a ProtocolViolationException.</summary>
         public int MaxReceiveBytes { get; set; } = DefaultMaxReceiveBytes;
+
+        /// <summary>When set, the connection is upgraded to TLS before anything is sent (verified unless Tls.SkipCertificateCheck); null is plain TCP.</summary>
+        public TlsClientOptions? Tls { get; set; }
 
         /// <summary>Decodes the received bytes into ReceivedText and Messages.</summary>
         public Encoding Encoding { get; set; } = new UTF8Encoding(false);

@@ -96,6 +96,20 @@ namespace NetFoundations.PowerShell
             }
         }
 
+        /// <summary>Reads a local file a parameter names (a CA bundle, a certificate); a failure ends the command with a clear error.</summary>
+        protected T LoadFile<T>(Func<T> load, string path)
+        {
+            try
+            {
+                return load();
+            }
+            catch (Exception e) when (e is NetworkException || e is IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, path));
+                throw;
+            }
+        }
+
         /// <summary>Queues an action (WriteObject, WriteProgress …) to run on the pipeline thread.</summary>
         protected void Post(Action action)
         {

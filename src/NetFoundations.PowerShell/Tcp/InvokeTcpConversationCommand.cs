@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
 using NetFoundations.Core;
 using NetFoundations.Core.Tcp;
+using NetFoundations.Core.Tls;
 // The -Encoding names and encodings are the ones Send-UdpDatagram takes.
 using NetFoundations.PowerShell.Udp;
 
@@ -81,11 +83,48 @@ namespace NetFoundations.PowerShell.Tcp
         [ValidateRange(1, int.MaxValue)]
         public int MaxReceiveBytes { get; set; } = TcpConversationRequest.DefaultMaxReceiveBytes;
 
+        /// <summary>Upgrade the connection to TLS before sending; the certificate must be valid for the name.</summary>
+        [Parameter]
+        public SwitchParameter Tls { get; set; }
+
+        /// <summary>The name sent as SNI and checked against the certificate, when not ComputerName.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ServerName { get; set; }
+
+        /// <summary>A PEM bundle whose certificates are the only trusted roots, instead of the system's store.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [Alias("CAFile")]
+        public string? CertificateAuthorityPath { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        private TlsClientOptions? tlsOptions;
+
         protected override void BeginProcessing()
         {
             if (Message != null && Bytes != null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Message or -Bytes, not both."),
                     "MessageAndBytes", ErrorCategory.InvalidArgument, null));
+            if (!Tls)
+            {
+                if (ServerName != null || CertificateAuthorityPath != null || SkipCertificateCheck)
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("-ServerName, -CertificateAuthorityPath and -SkipCertificateCheck need -Tls."),
+                        "TlsParameterWithoutTls", ErrorCategory.InvalidArgument, null));
+                return;
+            }
+            X509Certificate2Collection? authorities = null;
+            if (CertificateAuthorityPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
+                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
+            }
+            if (SkipCertificateCheck)
+                WriteWarning("-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change this conversation.");
+            tlsOptions = new TlsClientOptions(ServerName, authorities, skipCertificateCheck: SkipCertificateCheck);
         }
 
         protected override void ProcessRecord()
@@ -100,6 +139,7 @@ namespace NetFoundations.PowerShell.Tcp
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxReceiveBytes = MaxReceiveBytes,
                 Encoding = encoding,
+                Tls = tlsOptions,
             };
             var transcript = NewTranscript();
             var activity = $"Conversation with {target}";

@@ -38,7 +38,7 @@ namespace NetFoundations.PowerShell.Tls
             if (CertificateAuthorityPath != null)
             {
                 var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
-                authorities = Load(() => TlsPem.ReadCertificates(path), path);
+                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
             }
         }
 

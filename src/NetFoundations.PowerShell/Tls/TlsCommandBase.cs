@@ -50,20 +50,7 @@ namespace NetFoundations.PowerShell.Tls
             if (ClientCertificate == null)
                 return;
             var path = GetUnresolvedProviderPathFromPSPath(ClientCertificate);
-            LoadedClientCertificate = Load(() => TlsPem.LoadClientCertificate(path, ClientCertificateCredential?.Password), path);
-        }
-
-        protected T Load<T>(Func<T> load, string path)
-        {
-            try
-            {
-                return load();
-            }
-            catch (Exception e) when (e is NetworkException || e is System.IO.IOException || e is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, path));
-                throw;
-            }
+            LoadedClientCertificate = LoadFile(() => TlsPem.LoadClientCertificate(path, ClientCertificateCredential?.Password), path);
         }
 
         protected TlsTarget Target() => new TlsTarget(ComputerName, Port, Address, StartTls);

@@ -38,6 +38,7 @@ namespace NetFoundations.Core.Tests.Tcp
             Assert.Equal(peer.Port, result.Port);
             Assert.Equal("127.0.0.1", result.Address.ToString());
             Assert.NotNull(result.FirstByteTime);
+            Assert.Null(result.Tls);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Sent && e.Text == "ping\\n");
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Received && e.ByteCount == 5);
         }

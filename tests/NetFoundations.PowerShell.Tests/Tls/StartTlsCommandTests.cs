@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 
+using NetFoundations.Core.Tests.Tls;
+
 namespace NetFoundations.PowerShell.Tests.Tls
 {
     public class StartTlsCommandTests : IClassFixture<TlsFixture>

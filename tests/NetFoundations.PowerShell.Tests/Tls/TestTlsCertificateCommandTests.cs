@@ -5,6 +5,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Xml.Linq;
 
+using NetFoundations.Core.Tests.Tls;
+
 namespace NetFoundations.PowerShell.Tests.Tls
 {
     public class TlsFixture : IDisposable

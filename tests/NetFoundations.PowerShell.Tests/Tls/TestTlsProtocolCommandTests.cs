@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 
+using NetFoundations.Core.Tests.Tls;
+
 namespace NetFoundations.PowerShell.Tests.Tls
 {
     public class TestTlsProtocolCommandTests : IClassFixture<TlsFixture>
