@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
+using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Mail
 {
@@ -18,7 +19,7 @@ namespace NetFoundations.Core.Tests.Mail
 
         public MailServers()
         {
-            scripts = Path.Combine(RepositoryRoot(), "tests", "servers", "mail");
+            scripts = RepositoryPaths.Combine("tests", "servers", "mail");
             Folder = Path.Combine(Path.GetTempPath(), "nf-mail-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
             {
@@ -45,14 +46,6 @@ namespace NetFoundations.Core.Tests.Mail
         {
             try { Run("bash", Path.Combine(scripts, "stop-servers.sh"), Folder); }
             finally { if (Directory.Exists(Folder)) Directory.Delete(Folder, true); }
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-                if (File.Exists(Path.Combine(folder.FullName, "NetFoundations.psd1")))
-                    return folder.FullName;
-            throw new InvalidOperationException("The repository root was not found above " + AppContext.BaseDirectory);
         }
 
         private static string Run(string program, params string[] arguments)

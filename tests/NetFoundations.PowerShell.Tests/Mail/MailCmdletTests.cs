@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using NetFoundations.Core.Tests.Mail;
 
 namespace NetFoundations.PowerShell.Tests.Mail
 {
