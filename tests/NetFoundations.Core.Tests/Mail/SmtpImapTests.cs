@@ -89,6 +89,12 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
 
             var message = await session.ReadMessageAsync("INBOX", report.Uid, new Transcript(), CancellationToken.None);
             Assert.Equal(1033, Assert.Single(message.Attachments).Size);
+            var recent = await session.SearchAsync("INBOX", new ImapSearchOptions { Since = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None);
+            Assert.True(recent.Count >= 3);
+            Assert.Empty(await session.SearchAsync("INBOX", new ImapSearchOptions { Before = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None));
+            var large = await session.SearchAsync("INBOX", new ImapSearchOptions { LargerThan = 1500 }, new Transcript(), CancellationToken.None);
+            Assert.Contains(large, m => m.Uid == report.Uid);
+            Assert.DoesNotContain(large, m => m.Subject == "Welcome");
             var header = System.Text.Encoding.ASCII.GetString(await session.ReadSectionAsync("INBOX", report.Uid, "HEADER", new Transcript(), CancellationToken.None));
             Assert.Contains("Subject: Quarterly report", header);
             var pdf = System.Text.Encoding.ASCII.GetString(await session.ReadSectionAsync("INBOX", report.Uid, "2", new Transcript(), CancellationToken.None));
