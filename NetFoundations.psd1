@@ -19,6 +19,7 @@
         'Tls.Format.ps1xml'
         'Ssh.Format.ps1xml'
         'Telnet.Format.ps1xml'
+        'Mail.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -44,6 +45,27 @@
         'New-SftpDirectory'
         'Rename-SftpItem'
         'Invoke-TelnetCommand'
+        'New-MailMessage'
+        'Read-MailMessage'
+        'Save-MailMessage'
+        'Save-MailAttachment'
+        'Send-SmtpMail'
+        'Test-SmtpServer'
+        'Connect-Imap'
+        'Disconnect-Imap'
+        'Get-ImapFolder'
+        'Get-ImapMessage'
+        'Read-ImapMessage'
+        'Set-ImapMessageFlag'
+        'Move-ImapMessage'
+        'Remove-ImapMessage'
+        'Wait-ImapMessage'
+        'New-ImapFolder'
+        'Rename-ImapFolder'
+        'Remove-ImapFolder'
+        'Get-Pop3Message'
+        'Read-Pop3Message'
+        'Remove-Pop3Message'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

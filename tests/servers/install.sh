@@ -11,11 +11,12 @@ packages=(
   dovecot-imapd   # TLS: IMAP STARTTLS
   dovecot-pop3d   # TLS: POP3 STLS
   vsftpd          # TLS: FTP AUTH TLS
-  postfix         # TLS: SMTP STARTTLS
+  postfix         # TLS: SMTP STARTTLS; Mail: smtp, submission, smtps
   openssh-server  # sshd for the SSH and SFTP tests
   openssh-client  # ssh, sftp, ssh-keygen, ssh-keyscan: key generation and the reference client
   inetutils-telnetd  # telnetd for the Telnet tests
   socat           # runs telnetd per connection (a small inetd)
+  dovecot-lmtpd   # Mail: Postfix delivers to Dovecot by LMTP
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)

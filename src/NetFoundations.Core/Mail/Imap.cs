@@ -1,0 +1,444 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+
+namespace NetFoundations.Core.Mail
+{
+    /// <summary>An IMAP folder with its attributes and STATUS counts.</summary>
+    public sealed class ImapFolderInfo
+    {
+        public ImapFolderInfo(string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
+            int count, int unseen, int recent, uint uidValidity, uint? uidNext)
+        {
+            Name = name;
+            FullName = fullName;
+            Delimiter = delimiter;
+            Attributes = attributes;
+            SpecialUse = specialUse;
+            Count = count;
+            Unseen = unseen;
+            Recent = recent;
+            UidValidity = uidValidity;
+            UidNext = uidNext;
+        }
+
+        public string Name { get; }
+        /// <summary>The folder's path, with Delimiter between levels; what -Folder takes.</summary>
+        public string FullName { get; }
+        public char Delimiter { get; }
+        public IReadOnlyList<string> Attributes { get; }
+        /// <summary>Sent, Drafts, Trash, Junk, Archive, All, Flagged (RFC 6154), or null.</summary>
+        public string? SpecialUse { get; }
+        public int Count { get; }
+        public int Unseen { get; }
+        public int Recent { get; }
+        public uint UidValidity { get; }
+        public uint? UidNext { get; }
+    }
+
+    /// <summary>One message as IMAP describes it (ENVELOPE, FLAGS, RFC822.SIZE, INTERNALDATE, BODYSTRUCTURE), fetched without marking it seen.</summary>
+    public sealed class ImapMessageSummary
+    {
+        public ImapMessageSummary(ImapSession session, string folder, uint uid, uint uidValidity, int index, DateTimeOffset? date,
+            DateTimeOffset? internalDate, string from, IReadOnlyList<string> to, string subject, long size, IReadOnlyList<string> flags,
+            string? messageId, IReadOnlyList<string> attachmentNames)
+        {
+            Session = session;
+            Folder = folder;
+            Uid = uid;
+            UidValidity = uidValidity;
+            Index = index;
+            Date = date;
+            InternalDate = internalDate;
+            From = from;
+            To = to;
+            Subject = subject;
+            Size = size;
+            Flags = flags;
+            MessageId = messageId;
+            AttachmentNames = attachmentNames;
+        }
+
+        /// <summary>The session it came from: binds -Session of the cmdlets it is piped into.</summary>
+        public ImapSession Session { get; }
+        public string Folder { get; }
+        public uint Uid { get; }
+        public uint UidValidity { get; }
+        public int Index { get; }
+        public DateTimeOffset? Date { get; }
+        public DateTimeOffset? InternalDate { get; }
+        public string From { get; }
+        public IReadOnlyList<string> To { get; }
+        public string Subject { get; }
+        public long Size { get; }
+        /// <summary>Seen, Answered, Flagged, Deleted, Draft and keywords.</summary>
+        public IReadOnlyList<string> Flags { get; }
+        public string? MessageId { get; }
+        public IReadOnlyList<string> AttachmentNames { get; }
+    }
+
+    /// <summary>What to search for; unset criteria are not used (all set ones must match).</summary>
+    public sealed class ImapSearchOptions
+    {
+        public bool? Seen { get; set; }
+        public bool? Flagged { get; set; }
+        public string? From { get; set; }
+        public string? To { get; set; }
+        public string? Subject { get; set; }
+        public string? Body { get; set; }
+        public DateTime? Since { get; set; }
+        public DateTime? Before { get; set; }
+        public int? LargerThan { get; set; }
+        public int? SmallerThan { get; set; }
+        public IList<uint> Uids { get; set; } = new List<uint>();
+        public int? Limit { get; set; }
+    }
+
+    /// <summary>The system flags a cmdlet can set or clear; keywords are passed as text.</summary>
+    [Flags]
+    public enum ImapFlag { None = 0, Seen = 1, Answered = 2, Flagged = 4, Deleted = 8, Draft = 16 }
+
+    /// <summary>
+    /// An IMAP connection, logged in. Its operations run one at a time; each records to the transcript it
+    /// is given. Summaries it returns carry it, so they pipe into the cmdlets that fetch, flag, move or delete.
+    /// </summary>
+    public sealed class ImapSession : IDisposable
+    {
+        private readonly ImapClient client;
+        private readonly TranscriptLogger logger;
+        private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
+
+        private ImapSession(MailServerOptions options, ImapClient client, TranscriptLogger logger)
+        {
+            this.client = client;
+            this.logger = logger;
+            ComputerName = options.Server;
+            Port = options.Port;
+            UserName = options.Credential?.UserName;
+            TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null;
+            Capabilities = Enum.GetValues(typeof(ImapCapabilities)).Cast<ImapCapabilities>()
+                .Where(c => c != ImapCapabilities.None && client.Capabilities.HasFlag(c)).Select(c => c.ToString()).ToArray();
+            Greeting = logger.Greeting;
+        }
+
+        public string ComputerName { get; }
+        public int Port { get; }
+        public string? UserName { get; }
+        public string? TlsProtocol { get; }
+        public IReadOnlyList<string> Capabilities { get; }
+        public string? Greeting { get; }
+        public bool IsConnected => client.IsConnected;
+
+        private string Target => Endpoints.Format(ComputerName, Port);
+
+        public static async Task<ImapSession> ConnectAsync(MailServerOptions options, Transcript transcript, CancellationToken cancellation)
+        {
+            if (options.Credential == null)
+                throw new InvalidNetworkRequestException("An IMAP session needs a credential.", options.Target);
+            var logger = new TranscriptLogger(() => false) { Target = transcript };
+            var client = new ImapClient(logger);
+            logger.SecureCheck = () => client.IsSecure;
+            var check = new CertificateCheck(options);
+            try
+            {
+                await MailConnector.ConnectAsync(client, options, check, cancellation).ConfigureAwait(false);
+                return new ImapSession(options, client, logger);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                client.Dispose();
+                transcript.ClientError(e.Message);
+                throw MailConnector.Translate(e, options.Target, check);
+            }
+        }
+
+        public Task<IReadOnlyList<ImapFolderInfo>> GetFoldersAsync(string? namePattern, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var items = StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext;
+                var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], items, false, cancellation).ConfigureAwait(false);
+                return (IReadOnlyList<ImapFolderInfo>)folders
+                    .Where(f => namePattern == null || Wildcard.Matches(namePattern, f.FullName))
+                    .Select(Info)
+                    .ToArray();
+            });
+
+        /// <summary>Searches folder (opened read-only, so nothing is marked seen) and fetches the summaries of the matches, oldest first.</summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> SearchAsync(string folderName, ImapSearchOptions search, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                var uids = await folder.SearchAsync(Query(search), cancellation).ConfigureAwait(false);
+                IEnumerable<UniqueId> wanted = uids.OrderBy(u => u.Id);
+                if (search.Limit.HasValue)
+                    wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
+                var list = wanted.ToList();
+                return await SummariesAsync(folder, list, cancellation).ConfigureAwait(false);
+            });
+
+        /// <summary>The whole message (BODY.PEEK[]), parsed; reading it does not mark it seen.</summary>
+        public Task<MailMessage> ReadMessageAsync(string folderName, uint uid, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                var message = await folder.GetMessageAsync(new UniqueId(uid), cancellation).ConfigureAwait(false);
+                return new MailMessage(message);
+            });
+
+        /// <summary>One body section as the server holds it (BODY.PEEK[section]): "2", "1.2", "HEADER", "TEXT", "2.MIME" …</summary>
+        public Task<byte[]> ReadSectionAsync(string folderName, uint uid, string section, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                using var stream = await folder.GetStreamAsync(new UniqueId(uid), section, cancellation).ConfigureAwait(false);
+                using var copy = new System.IO.MemoryStream();
+                await stream.CopyToAsync(copy).ConfigureAwait(false);
+                return copy.ToArray();
+            });
+
+        /// <summary>Adds and removes flags and keywords; returns the messages' summaries with their new flags.</summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> SetFlagsAsync(string folderName, IList<uint> uids, ImapFlag add, IList<string> addKeywords, ImapFlag remove,
+            IList<string> removeKeywords, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadWrite, cancellation).ConfigureAwait(false);
+                var ids = uids.Select(u => new UniqueId(u)).ToList();
+                if (add != ImapFlag.None || addKeywords.Count > 0)
+                    await folder.StoreAsync(ids, new StoreFlagsRequest(StoreAction.Add, (MessageFlags)add, addKeywords) { Silent = true }, cancellation).ConfigureAwait(false);
+                if (remove != ImapFlag.None || removeKeywords.Count > 0)
+                    await folder.StoreAsync(ids, new StoreFlagsRequest(StoreAction.Remove, (MessageFlags)remove, removeKeywords) { Silent = true }, cancellation).ConfigureAwait(false);
+                return await SummariesAsync(folder, ids, cancellation).ConfigureAwait(false);
+            });
+
+        /// <summary>Moves (MOVE, or COPY + \Deleted + EXPUNGE) or copies messages; returns their summaries in the destination when the server names their UIDs (UIDPLUS).</summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> MoveAsync(string folderName, IList<uint> uids, string destinationName, bool copy, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var destination = await client.GetFolderAsync(destinationName, cancellation).ConfigureAwait(false);
+                var folder = await OpenAsync(folderName, FolderAccess.ReadWrite, cancellation).ConfigureAwait(false);
+                var ids = uids.Select(u => new UniqueId(u)).ToList();
+                var map = copy
+                    ? await folder.CopyToAsync(ids, destination, cancellation).ConfigureAwait(false)
+                    : await folder.MoveToAsync(ids, destination, cancellation).ConfigureAwait(false);
+                if (map == null || map.Destination.Count == 0)
+                    return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
+                await destination.OpenAsync(FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                return await SummariesAsync(destination, map.Destination, cancellation).ConfigureAwait(false);
+            });
+
+        /// <summary>Marks messages \Deleted and expunges them (UID EXPUNGE where offered, so only these go).</summary>
+        public Task DeleteAsync(string folderName, IList<uint> uids, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadWrite, cancellation).ConfigureAwait(false);
+                var ids = uids.Select(u => new UniqueId(u)).ToList();
+                await folder.AddFlagsAsync(ids, MessageFlags.Deleted, true, cancellation).ConfigureAwait(false);
+                if (client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+                    await folder.ExpungeAsync(ids, cancellation).ConfigureAwait(false);
+                else
+                    await folder.ExpungeAsync(cancellation).ConfigureAwait(false);
+                return true;
+            });
+
+        /// <summary>
+        /// Waits up to wait for new messages in folder, with IDLE where offered and NOOP polls every pollInterval
+        /// elsewhere; returns the summaries of the messages that arrived (none when the wait ran out).
+        /// </summary>
+        public Task<IReadOnlyList<ImapMessageSummary>> WaitForNewAsync(string folderName, TimeSpan wait, TimeSpan pollInterval, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
+                var firstNew = folder.UidNext?.Id ?? (await folder.SearchAsync(SearchQuery.All, cancellation).ConfigureAwait(false)).Select(u => u.Id).DefaultIfEmpty(0u).Max() + 1;
+                var arrived = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                waited.CancelAfter(wait);
+                // Cancelling done ends IDLE politely (DONE); cancellation aborts the connection.
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(waited.Token);
+                EventHandler<EventArgs> onCount = (sender, e) =>
+                {
+                    arrived.TrySetResult(true);
+                    done.Cancel();
+                };
+                folder.CountChanged += onCount;
+                try
+                {
+                    if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                    {
+                        await client.IdleAsync(done.Token, cancellation).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        while (!done.IsCancellationRequested)
+                        {
+                            await Task.WhenAny(Task.Delay(pollInterval, done.Token)).ConfigureAwait(false);
+                            if (!done.IsCancellationRequested)
+                                await client.NoOpAsync(cancellation).ConfigureAwait(false);
+                        }
+                    }
+                }
+                finally
+                {
+                    folder.CountChanged -= onCount;
+                }
+                cancellation.ThrowIfCancellationRequested();
+                if (!arrived.Task.IsCompleted)
+                    return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
+                var uids = await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(firstNew), UniqueId.MaxValue)), cancellation).ConfigureAwait(false);
+                return await SummariesAsync(folder, uids.Where(u => u.Id >= firstNew).ToList(), cancellation).ConfigureAwait(false);
+            });
+
+        /// <summary>Creates a folder; fullName's levels are separated by the server's delimiter.</summary>
+        public Task<ImapFolderInfo> CreateFolderAsync(string fullName, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var (parent, name) = await ParentAsync(fullName, cancellation).ConfigureAwait(false);
+                var created = await parent.CreateAsync(name, true, cancellation).ConfigureAwait(false);
+                return await InfoAsync(created, cancellation).ConfigureAwait(false);
+            });
+
+        public Task<ImapFolderInfo> RenameFolderAsync(string fullName, string newFullName, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await client.GetFolderAsync(fullName, cancellation).ConfigureAwait(false);
+                var (parent, name) = await ParentAsync(newFullName, cancellation).ConfigureAwait(false);
+                await folder.RenameAsync(parent, name, cancellation).ConfigureAwait(false);
+                return await InfoAsync(folder, cancellation).ConfigureAwait(false);
+            });
+
+        public Task DeleteFolderAsync(string fullName, Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folder = await client.GetFolderAsync(fullName, cancellation).ConfigureAwait(false);
+                await folder.DeleteAsync(cancellation).ConfigureAwait(false);
+                return true;
+            });
+
+        public async Task DisconnectAsync(Transcript transcript, CancellationToken cancellation)
+        {
+            await RunAsync(transcript, async () =>
+            {
+                if (client.IsConnected)
+                    await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            client.Dispose();
+        }
+
+        public void Dispose() => client.Dispose();
+
+        public override string ToString() => $"{UserName}@{Target}";
+
+        private async Task<T> RunAsync<T>(Transcript transcript, Func<Task<T>> work)
+        {
+            await gate.WaitAsync().ConfigureAwait(false);
+            logger.Target = transcript;
+            try
+            {
+                if (!client.IsConnected)
+                    throw new ConnectionLostException($"The IMAP session with {Target} is closed: connect again.", Target);
+                return await work().ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                transcript.ClientError(e.Message);
+                throw MailConnector.Translate(e, Target, null);
+            }
+            finally
+            {
+                logger.Target = null;
+                gate.Release();
+            }
+        }
+
+        private async Task<IMailFolder> OpenAsync(string name, FolderAccess access, CancellationToken cancellation)
+        {
+            var folder = string.Equals(name, "INBOX", StringComparison.OrdinalIgnoreCase)
+                ? client.Inbox
+                : await client.GetFolderAsync(name, cancellation).ConfigureAwait(false);
+            if (!folder.IsOpen || folder.Access < access)
+                await folder.OpenAsync(access, cancellation).ConfigureAwait(false);
+            return folder;
+        }
+
+        private static ImapFolderInfo Info(IMailFolder f) =>
+            new ImapFolderInfo(f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
+                f.Count, f.Unread, f.Recent, f.UidValidity, f.UidNext?.Id);
+
+        private static async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
+        {
+            await folder.StatusAsync(StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext, cancellation).ConfigureAwait(false);
+            return Info(folder);
+        }
+
+        private async Task<(IMailFolder Parent, string Name)> ParentAsync(string fullName, CancellationToken cancellation)
+        {
+            var root = client.GetFolder(client.PersonalNamespaces[0]);
+            var at = fullName.LastIndexOf(root.DirectorySeparator);
+            if (at < 0)
+                return (root, fullName);
+            return (await client.GetFolderAsync(fullName.Substring(0, at), cancellation).ConfigureAwait(false), fullName.Substring(at + 1));
+        }
+
+        private async Task<IReadOnlyList<ImapMessageSummary>> SummariesAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)
+        {
+            if (uids.Count == 0)
+                return Array.Empty<ImapMessageSummary>();
+            var request = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags
+                | MessageSummaryItems.Size | MessageSummaryItems.InternalDate | MessageSummaryItems.BodyStructure;
+            var summaries = await folder.FetchAsync(uids, request, cancellation).ConfigureAwait(false);
+            return summaries.OrderBy(s => s.UniqueId.Id).Select(s => new ImapMessageSummary(this, folder.FullName, s.UniqueId.Id,
+                folder.UidValidity, s.Index + 1, s.Envelope?.Date, s.InternalDate, s.Envelope?.From.ToString() ?? string.Empty,
+                s.Envelope?.To.Select(a => a.ToString()).ToArray() ?? Array.Empty<string>(), s.Envelope?.Subject ?? string.Empty,
+                (long)(s.Size ?? 0), Flags(s.Flags, Keywords(s)), s.Envelope?.MessageId,
+                s.Attachments.Select(a => a.FileName ?? a.PartSpecifier).ToArray())).ToArray();
+        }
+
+        private static SearchQuery Query(ImapSearchOptions o)
+        {
+            SearchQuery query = SearchQuery.All;
+            void And(SearchQuery q) => query = query == SearchQuery.All ? q : query.And(q);
+            if (o.Seen.HasValue) And(o.Seen.Value ? SearchQuery.Seen : SearchQuery.NotSeen);
+            if (o.Flagged.HasValue) And(o.Flagged.Value ? SearchQuery.Flagged : SearchQuery.NotFlagged);
+            if (o.From != null) And(SearchQuery.FromContains(o.From));
+            if (o.To != null) And(SearchQuery.ToContains(o.To));
+            if (o.Subject != null) And(SearchQuery.SubjectContains(o.Subject));
+            if (o.Body != null) And(SearchQuery.BodyContains(o.Body));
+            if (o.Since.HasValue) And(SearchQuery.DeliveredAfter(o.Since.Value));   // SINCE: on or after the day
+            if (o.Before.HasValue) And(SearchQuery.DeliveredBefore(o.Before.Value)); // BEFORE: before the day
+            if (o.LargerThan.HasValue) And(SearchQuery.LargerThan(o.LargerThan.Value));
+            if (o.SmallerThan.HasValue) And(SearchQuery.SmallerThan(o.SmallerThan.Value));
+            if (o.Uids.Count > 0) And(SearchQuery.Uids(o.Uids.Select(u => new UniqueId(u)).ToList()));
+            return query;
+        }
+
+        // IMessageSummary.Keywords has another type in MailKit's net8.0+ build than in its netstandard2.0 build,
+        // so a direct call compiled here breaks where the newer build is loaded (the net10.0 tests).
+        private static IEnumerable<string> Keywords(IMessageSummary summary) =>
+            (summary.GetType().GetProperty(nameof(IMessageSummary.Keywords))?.GetValue(summary) as IEnumerable<string>) ?? Array.Empty<string>();
+
+        private static IReadOnlyList<string> Flags(MessageFlags? flags, IEnumerable<string> keywords)
+        {
+            var names = Enum.GetValues(typeof(ImapFlag)).Cast<ImapFlag>()
+                .Where(f => f != ImapFlag.None && flags.HasValue && flags.Value.HasFlag((MessageFlags)f)).Select(f => f.ToString());
+            return names.Concat(keywords).ToArray();
+        }
+
+        private static IReadOnlyList<string> Attributes(FolderAttributes attributes) =>
+            Enum.GetValues(typeof(FolderAttributes)).Cast<FolderAttributes>()
+                .Where(a => a != FolderAttributes.None && attributes.HasFlag(a)).Select(a => a.ToString()).ToArray();
+
+        private static string? SpecialUse(FolderAttributes attributes)
+        {
+            foreach (var use in new[] { FolderAttributes.Inbox, FolderAttributes.Sent, FolderAttributes.Drafts, FolderAttributes.Trash, FolderAttributes.Junk,
+                FolderAttributes.Archive, FolderAttributes.All, FolderAttributes.Flagged })
+                if (attributes.HasFlag(use))
+                    return use.ToString();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using NetFoundations.Core.Tls;
+
+namespace NetFoundations.Core.Mail
+{
+    /// <summary>
+    /// Auto: implicit TLS on 465/993/995, else STARTTLS when offered. StartTls: required (fails before
+    /// anything is sent when not offered). StartTlsWhenAvailable: used when offered. Tls: implicit. None: plain text.
+    /// </summary>
+    public enum MailSecurity { Auto, StartTls, StartTlsWhenAvailable, Tls, None }
+
+    /// <summary>Where and how to connect to a mail server (SMTP, IMAP or POP3).</summary>
+    public sealed class MailServerOptions
+    {
+        public MailServerOptions(string server, int port)
+        {
+            Endpoints.ValidatePort(port);
+            Server = server;
+            Port = port;
+        }
+
+        public string Server { get; }
+        public int Port { get; }
+        public MailSecurity Security { get; set; } = MailSecurity.Auto;
+        /// <summary>PEM bundle of the only CAs to trust; else the system's store.</summary>
+        public string? CertificateAuthorityPath { get; set; }
+        /// <summary>Accept any certificate (the caller opted out by name).</summary>
+        public bool SkipCertificateCheck { get; set; }
+        public NetworkCredential? Credential { get; set; }
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        public string Target => Endpoints.Format(Server, Port);
+
+        internal bool SameServer(MailServerOptions other) =>
+            string.Equals(Server, other.Server, StringComparison.OrdinalIgnoreCase) && Port == other.Port && Security == other.Security
+            && CertificateAuthorityPath == other.CertificateAuthorityPath && SkipCertificateCheck == other.SkipCertificateCheck
+            && Credential?.UserName == other.Credential?.UserName && Credential?.Password == other.Credential?.Password;
+    }
+
+    /// <summary>The certificate check of one connection, kept for the result and for the error.</summary>
+    internal sealed class CertificateCheck
+    {
+        private readonly MailServerOptions options;
+        private readonly X509Certificate2Collection? authorities;
+
+        public CertificateCheck(MailServerOptions options)
+        {
+            this.options = options;
+            authorities = options.CertificateAuthorityPath == null ? null : TlsPem.ReadCertificates(options.CertificateAuthorityPath);
+        }
+
+        public TlsVerification? Verification { get; private set; }
+
+        public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        {
+            if (certificate == null)
+                return options.SkipCertificateCheck;
+            var leaf = new X509Certificate2(certificate);
+            var presented = new List<X509Certificate2>();
+            if (chain != null)
+            {
+                presented.AddRange(chain.ChainPolicy.ExtraStore.Cast<X509Certificate2>());
+                presented.AddRange(chain.ChainElements.Cast<X509ChainElement>().Select(e => e.Certificate));
+            }
+            Verification = TlsVerifier.Verify(leaf, presented, options.Server, authorities, DateTime.Now);
+            return options.SkipCertificateCheck || Verification.IsValid;
+        }
+    }
+
+    /// <summary>Feeds MailKit's protocol log into a Transcript; AUTH secrets are redacted unless the transcript reveals them.</summary>
+    internal sealed class TranscriptLogger : IProtocolLogger
+    {
+        private StringBuilder? firstReply = new StringBuilder();
+
+        public TranscriptLogger(Func<bool> secure) => SecureCheck = secure;
+
+        /// <summary>Whether the connection is inside TLS now (the client's IsSecure).</summary>
+        public Func<bool> SecureCheck { get; set; }
+
+        public Transcript? Target { get; set; }
+        public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
+        /// <summary>The server's first line (the banner or greeting).</summary>
+        public string? Greeting { get; private set; }
+
+        public void LogConnect(Uri uri) => Target?.Note($"Connected to {uri}");
+
+        public void LogClient(byte[] buffer, int offset, int count)
+        {
+            var target = Target;
+            if (target == null)
+                return;
+            var secrets = AuthenticationSecretDetector?.DetectSecrets(buffer, offset, count);
+            if (secrets == null || secrets.Count == 0)
+            {
+                target.Sent(buffer, offset, count, SecureCheck());
+                return;
+            }
+            var text = new StringBuilder();
+            var at = offset;
+            foreach (var secret in secrets.OrderBy(s => s.StartIndex))
+            {
+                text.Append(Transcript.Describe(buffer, at, secret.StartIndex - at)).Append("********");
+                at = secret.StartIndex + secret.Length;
+            }
+            text.Append(Transcript.Describe(buffer, at, offset + count - at));
+            target.SentSecret(buffer, offset, count, text.ToString(), SecureCheck());
+        }
+
+        public void LogServer(byte[] buffer, int offset, int count)
+        {
+            if (firstReply != null)
+            {
+                firstReply.Append(Encoding.UTF8.GetString(buffer, offset, count));
+                var end = firstReply.ToString().IndexOf('\n');
+                if (end >= 0)
+                {
+                    Greeting = firstReply.ToString().Substring(0, end).TrimEnd('\r');
+                    firstReply = null;
+                }
+            }
+            Target?.Received(buffer, offset, count, SecureCheck());
+        }
+
+        public void Dispose() { }
+    }
+
+    /// <summary>Connects MailKit's clients with the project's certificate checks, timeouts and errors.</summary>
+    internal static class MailConnector
+    {
+        public static async Task ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation)
+        {
+            client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
+            client.CheckCertificateRevocation = false;
+            client.ServerCertificateValidationCallback = check.Validate;
+            var addresses = await Endpoints.ResolveAsync(options.Server, null, options.Timeout, cancellation).ConfigureAwait(false);
+            var socket = await ConnectSocketAsync(addresses, options, cancellation).ConfigureAwait(false);
+            try
+            {
+                // MailKit names the host for TLS (SNI and the name check) by the host it is given.
+                await client.ConnectAsync(socket, options.Server, options.Port, Security(options), cancellation).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            if (options.Credential != null)
+                await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
+        }
+
+        private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)
+        {
+            Exception? last = null;
+            foreach (var address in addresses)
+            {
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                using (cancellation.Register(socket.Dispose))
+                {
+                    try
+                    {
+                        await Task.Factory.FromAsync(socket.BeginConnect, socket.EndConnect, (EndPoint)new IPEndPoint(address, options.Port), null).ConfigureAwait(false);
+                        return socket;
+                    }
+                    catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+                    {
+                        socket.Dispose();
+                        cancellation.ThrowIfCancellationRequested();
+                        last = e;
+                    }
+                }
+            }
+            throw last is SocketException socketError
+                ? SocketErrors.Translate(socketError, options.Target)
+                : new ConnectionRefusedException($"Could not connect to {options.Target}.", options.Target, last);
+        }
+
+        private static SecureSocketOptions Security(MailServerOptions options) => options.Security switch
+        {
+            MailSecurity.StartTls => SecureSocketOptions.StartTls,
+            MailSecurity.StartTlsWhenAvailable => SecureSocketOptions.StartTlsWhenAvailable,
+            MailSecurity.Tls => SecureSocketOptions.SslOnConnect,
+            MailSecurity.None => SecureSocketOptions.None,
+            _ => options.Port == 465 || options.Port == 993 || options.Port == 995 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable,
+        };
+
+        /// <summary>MailKit's and the system's exceptions as the project's error families.</summary>
+        public static Exception Translate(Exception error, string target, CertificateCheck? check)
+        {
+            switch (error)
+            {
+                case NetworkException _:
+                case OperationCanceledException _:
+                    return error;
+                case SslHandshakeException _:
+                    var problems = check?.Verification?.Problems;
+                    return problems != null && problems.Count > 0
+                        ? new CertificateRejectedException($"The certificate of {target} was rejected: {string.Join(" ", problems)}", target, error)
+                        : new ProtocolViolationException($"The TLS handshake with {target} failed: {error.InnerException?.Message ?? error.Message}", target, error);
+                case AuthenticationException _:
+                    return new AuthenticationFailedException($"{target} refused the credential: {error.Message}", target, null, error);
+                case SmtpCommandException smtp:
+                    return new RemoteErrorException($"{target} answered {(int)smtp.StatusCode}: {smtp.Message}", target, ((int)smtp.StatusCode).ToString(), error);
+                case ImapCommandException imap:
+                    return new RemoteErrorException($"{target} answered {imap.Response}: {imap.ResponseText}", target, imap.Response.ToString(), error);
+                case Pop3CommandException pop:
+                    return new RemoteErrorException($"{target} answered -ERR: {pop.StatusText}", target, "-ERR", error);
+                case FolderNotFoundException folder:
+                    // Like SFTP's missing paths: the shared mapping makes it PathNotFound (ObjectNotFound).
+                    return new DirectoryNotFoundException($"{target} has no folder {folder.FolderName}.", error);
+                case NotSupportedException _:
+                    return new ProtocolViolationException($"{target}: {error.Message}", target, error);
+                case ProtocolException _ when error.InnerException is IOException || error.InnerException is SocketException:
+                case IOException _:
+                    var socket = FindSocketError(error);
+                    if (socket?.SocketErrorCode == SocketError.TimedOut)
+                        return new NetworkTimeoutException($"{target} did not answer in time.", target, error);
+                    return new ConnectionLostException($"The connection to {target} broke: {error.Message}", target, error);
+                case TimeoutException _:
+                    return new NetworkTimeoutException($"{target} did not answer in time.", target, error);
+                case ProtocolException _:
+                    return new ProtocolViolationException($"{target} broke the protocol: {error.Message}", target, error);
+                case SocketException socketError:
+                    return SocketErrors.Translate(socketError, target);
+                case ServiceNotConnectedException _:
+                    return new ConnectionLostException($"The connection to {target} is closed.", target, error);
+                default:
+                    return error;
+            }
+        }
+
+        private static SocketException? FindSocketError(Exception? error)
+        {
+            for (; error != null; error = error.InnerException)
+                if (error is SocketException socket)
+                    return socket;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MailKit.Net.Smtp;
+
+namespace NetFoundations.Core.Mail
+{
+    /// <summary>Where Test-SmtpServer stops, like swaks --quit-after.</summary>
+    public enum SmtpTestStage { Connect, Ehlo, Tls, Auth }
+
+    /// <summary>What an SMTP server offers: banner, EHLO capabilities, TLS and its certificate, AUTH.</summary>
+    public sealed class SmtpServerResult
+    {
+        public SmtpServerResult(string computerName, int port, SmtpTestStage stage, string? banner, IReadOnlyList<string> capabilities,
+            IReadOnlyList<string> authenticationMechanisms, long maxSize, bool startTlsOffered, string? tlsProtocol,
+            bool? certificateValid, string? certificateSubject, IReadOnlyList<string> certificateProblems, bool? authenticated,
+            IReadOnlyList<TranscriptEntry> transcript)
+        {
+            ComputerName = computerName;
+            Port = port;
+            Stage = stage;
+            Banner = banner;
+            Capabilities = capabilities;
+            AuthenticationMechanisms = authenticationMechanisms;
+            MaxSize = maxSize;
+            StartTlsOffered = startTlsOffered;
+            TlsProtocol = tlsProtocol;
+            CertificateValid = certificateValid;
+            CertificateSubject = certificateSubject;
+            CertificateProblems = certificateProblems;
+            Authenticated = authenticated;
+            Transcript = transcript;
+        }
+
+        public string ComputerName { get; }
+        public int Port { get; }
+        /// <summary>The last stage reached.</summary>
+        public SmtpTestStage Stage { get; }
+        public string? Banner { get; }
+        /// <summary>EHLO extensions as MailKit names them: Size, StartTLS, Authentication, EightBitMime, Pipelining …</summary>
+        public IReadOnlyList<string> Capabilities { get; }
+        public IReadOnlyList<string> AuthenticationMechanisms { get; }
+        /// <summary>SIZE's limit in bytes (0: none announced).</summary>
+        public long MaxSize { get; }
+        public bool StartTlsOffered { get; }
+        public string? TlsProtocol { get; }
+        public bool? CertificateValid { get; }
+        public string? CertificateSubject { get; }
+        public IReadOnlyList<string> CertificateProblems { get; }
+        /// <summary>Null when no credential was tried.</summary>
+        public bool? Authenticated { get; }
+        public IReadOnlyList<TranscriptEntry> Transcript { get; }
+    }
+
+    /// <summary>Looks at an SMTP server without sending mail.</summary>
+    public static class SmtpServerTester
+    {
+        public static async Task<SmtpServerResult> TestAsync(MailServerOptions options, SmtpTestStage quitAfter, Transcript transcript, CancellationToken cancellation)
+        {
+            if (quitAfter == SmtpTestStage.Auth && options.Credential == null)
+                throw new InvalidNetworkRequestException("Stopping after AUTH needs a credential.", options.Target);
+            // MailKit's connect says EHLO and, as asked, STARTTLS: stopping before TLS means connecting in plain text.
+            var probe = new MailServerOptions(options.Server, options.Port)
+            {
+                Security = quitAfter < SmtpTestStage.Tls ? (options.Security == MailSecurity.Tls ? MailSecurity.Tls : MailSecurity.None) : options.Security,
+                CertificateAuthorityPath = options.CertificateAuthorityPath,
+                SkipCertificateCheck = options.SkipCertificateCheck,
+                Credential = quitAfter == SmtpTestStage.Auth ? options.Credential : null,
+                Timeout = options.Timeout,
+            };
+            var check = new CertificateCheck(probe);
+            var logger = new TranscriptLogger(() => false) { Target = transcript };
+            using var client = new SmtpClient(logger);
+            logger.SecureCheck = () => client.IsSecure;
+            try
+            {
+                await MailConnector.ConnectAsync(client, probe, check, cancellation).ConfigureAwait(false);
+                var capabilities = Enum.GetValues(typeof(SmtpCapabilities)).Cast<SmtpCapabilities>()
+                    .Where(c => c != SmtpCapabilities.None && client.Capabilities.HasFlag(c)).Select(c => c.ToString()).ToArray();
+                // After STARTTLS the EHLO reply no longer lists it: a secure connection not made with implicit TLS used it.
+                var implicitTls = probe.Security == MailSecurity.Tls || (probe.Security == MailSecurity.Auto && options.Port == 465);
+                var startTlsOffered = client.Capabilities.HasFlag(SmtpCapabilities.StartTLS) || (client.IsSecure && !implicitTls);
+                var stage = quitAfter == SmtpTestStage.Connect ? SmtpTestStage.Connect
+                    : quitAfter == SmtpTestStage.Auth ? SmtpTestStage.Auth
+                    : client.IsSecure ? SmtpTestStage.Tls : SmtpTestStage.Ehlo;
+                var authenticated = quitAfter == SmtpTestStage.Auth ? client.IsAuthenticated : (bool?)null;
+                var mechanisms = client.AuthenticationMechanisms.ToArray();
+                var maxSize = (long)client.MaxSize;
+                var tlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null;
+                await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
+                return new SmtpServerResult(options.Server, options.Port, stage, logger.Greeting, capabilities, mechanisms, maxSize,
+                    startTlsOffered, tlsProtocol, check.Verification?.IsValid, check.Verification?.Chain.FirstOrDefault()?.Subject,
+                    check.Verification?.Problems ?? Array.Empty<string>(), authenticated, transcript.Entries);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                transcript.ClientError(e.Message);
+                throw MailConnector.Translate(e, options.Target, check);
+            }
+        }
+    }
+}

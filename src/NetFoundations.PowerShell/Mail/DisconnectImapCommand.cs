@@ -1,0 +1,20 @@
+using System.Management.Automation;
+using NetFoundations.Core.Mail;
+
+namespace NetFoundations.PowerShell.Mail
+{
+    [Cmdlet(VerbsCommunications.Disconnect, "Imap")]
+    [OutputType(typeof(ImapSession))]
+    public sealed class DisconnectImapCommand : ImapCmdlet
+    {
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var transcript = NewTranscript();
+            if (Run(ct => Session.DisconnectAsync(transcript, ct), Timeout, Session.ToString()) && PassThru)
+                WriteObject(Session);
+        }
+    }
+}

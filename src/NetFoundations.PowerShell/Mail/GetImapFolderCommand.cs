@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using NetFoundations.Core.Mail;
+
+namespace NetFoundations.PowerShell.Mail
+{
+    [Cmdlet(VerbsCommon.Get, "ImapFolder")]
+    [OutputType(typeof(ImapFolderInfo))]
+    public sealed class GetImapFolderCommand : ImapCmdlet
+    {
+        /// <summary>Folder names (FullName) to list, as a wildcard.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var transcript = NewTranscript();
+            Run(async ct =>
+            {
+                foreach (var folder in await Session.GetFoldersAsync(Name, transcript, ct).ConfigureAwait(false))
+                    PostObject(folder);
+            }, Timeout, Session.ToString());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Management.Automation;
+using NetFoundations.Core.Mail;
+
+namespace NetFoundations.PowerShell.Mail
+{
+    /// <summary>Searches a folder and writes message summaries; nothing is marked seen.</summary>
+    [Cmdlet(VerbsCommon.Get, "ImapMessage")]
+    [OutputType(typeof(ImapMessageSummary))]
+    public sealed class GetImapMessageCommand : ImapCmdlet
+    {
+        /// <summary>The folder; binds FullName of piped folders.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string Folder { get; set; } = "INBOX";
+
+        [Parameter] public SwitchParameter Unseen { get; set; }
+        [Parameter] public SwitchParameter Seen { get; set; }
+        [Parameter] public SwitchParameter Flagged { get; set; }
+        [Parameter] public string? From { get; set; }
+        [Parameter] public string? To { get; set; }
+        [Parameter] public string? Subject { get; set; }
+        [Parameter] public string? BodyText { get; set; }
+        [Parameter] public DateTime? Since { get; set; }
+        [Parameter] public DateTime? Before { get; set; }
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int? LargerThan { get; set; }
+        [Parameter] [ValidateRange(1, int.MaxValue)] public int? SmallerThan { get; set; }
+        [Parameter] public uint[] Uid { get; set; } = new uint[0];
+
+        /// <summary>Only the newest N matches.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? Last { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var search = new ImapSearchOptions
+            {
+                Seen = Unseen ? false : Seen ? true : (bool?)null,
+                Flagged = Flagged ? true : (bool?)null,
+                From = From,
+                To = To,
+                Subject = Subject,
+                Body = BodyText,
+                Since = Since,
+                Before = Before,
+                LargerThan = LargerThan,
+                SmallerThan = SmallerThan,
+                Uids = Uid,
+                Limit = Last,
+            };
+            var transcript = NewTranscript();
+            Run(async ct =>
+            {
+                foreach (var summary in await Session.SearchAsync(Folder, search, transcript, ct).ConfigureAwait(false))
+                    PostObject(summary);
+            }, Timeout, $"{Folder} on {Session}");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Management.Automation;
+using NetFoundations.Core.Mail;
+
+namespace NetFoundations.PowerShell.Mail
+{
+    /// <summary>The connection parameters SMTP, IMAP and POP3 cmdlets share.</summary>
+    public abstract class MailCmdlet : NetworkCmdlet
+    {
+        /// <summary>The server's port; 0 (unset) takes the protocol's default.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        [Parameter]
+        public MailSecurity Security { get; set; } = MailSecurity.Auto;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateAuthorityPath { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double TimeoutSeconds { get; set; } = 30;
+
+        /// <summary>Show AUTH secrets in the transcript.</summary>
+        [Parameter]
+        public SwitchParameter RevealSecrets { get; set; }
+
+        protected TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+        protected MailServerOptions ServerOptions(string server, int defaultPort, PSCredential? credential) =>
+            new MailServerOptions(server, Port == 0 ? defaultPort : Port)
+            {
+                Security = Security,
+                CertificateAuthorityPath = CertificateAuthorityPath == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath),
+                SkipCertificateCheck = SkipCertificateCheck,
+                Credential = credential?.GetNetworkCredential(),
+                Timeout = Timeout,
+            };
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+
+namespace NetFoundations.PowerShell.Mail
+{
+    [Cmdlet(VerbsCommon.Remove, "ImapFolder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveImapFolderCommand : ImapCmdlet
+    {
+        /// <summary>The folder's full name; binds FullName of piped folders.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = string.Empty;
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess($"{Name} on {Session}", "Delete folder and its messages"))
+                return;
+            var transcript = NewTranscript();
+            Run(ct => Session.DeleteFolderAsync(Name, transcript, ct), Timeout, Name);
+        }
+    }
+}
