@@ -200,22 +200,6 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             $page.Url | Should -Be 'http://www.example.com/cookies'
             $page.Text | Should -Match '"flavor": "oatmeal"'
         }
-
-        It 'mail holds the three seeded messages for the test user (IMAPS)' {
-            $client = [Net.Sockets.TcpClient]::new('mail.example.com', 993)
-            try {
-                $client.ReceiveTimeout = 5000
-                $tls = [Net.Security.SslStream]::new($client.GetStream(), $false)
-                $tls.AuthenticateAsClient('mail.example.com')
-                $reader = [IO.StreamReader]::new($tls)
-                $bytes = [Text.Encoding]::ASCII.GetBytes("a1 LOGIN brandon abc123`r`na2 EXAMINE INBOX`r`na3 LOGOUT`r`n")
-                $tls.Write($bytes, 0, $bytes.Length)
-                $lines = [Collections.Generic.List[string]]::new()
-                for ($line = $reader.ReadLine(); $null -ne $line -and $lines.Count -lt 50; $line = $reader.ReadLine()) { $lines.Add($line) }
-            } finally { $client.Dispose() }
-            $lines | Should -Contain '* 3 EXISTS'
-            ($lines | Where-Object { $_ -like 'a2 OK*' }) | Should -Not -BeNullOrEmpty
-        }
     }
 
     Context 'NAT' {
@@ -283,11 +267,72 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
     }
 
-    Context 'Mail routing' {
+    Context 'Mail' {
+        BeforeAll {
+            $brandon = [pscredential]::new('brandon', [Net.NetworkCredential]::new('', 'abc123').SecurePassword)
+            $seeded = @('Welcome to example.com!', 'Introduction to e-mail', 'Your file, with a MIME attachment')
+
+            # The INBOX messages with this subject, waiting up to ten seconds for delivery.
+            function Wait-Delivered([object] $Session, [string] $Subject) {
+                foreach ($attempt in 1..50) {
+                    $found = @(Get-ImapMessage -Session $Session -Subject $Subject)
+                    if ($found.Count) { return $found }
+                    [Threading.Thread]::Sleep(200)
+                }
+            }
+        }
+
         It 'the mail exchanger of example.com takes SMTP connections from h1' {
             $open = @(Resolve-MailExchange example.com | Test-TcpPort -Port 25 | Where-Object Open)
             $open | Should -Not -BeNullOrEmpty
             $open[0].ComputerName | Should -Be 'mail.example.com'
+        }
+
+        It 'holds the three seeded messages for the test user, read over IMAPS' {
+            $session = Connect-Imap mail.example.com $brandon -Security Tls
+            try {
+                $messages = @(Get-ImapMessage -Session $session)
+                foreach ($subject in $seeded) { $messages.Subject | Should -Contain $subject }
+                $attachment = $messages | Where-Object Subject -eq 'Your file, with a MIME attachment' | Read-ImapMessage
+                $attachment.Attachments | Should -Not -BeNullOrEmpty
+            } finally { Disconnect-Imap -Session $session }
+        }
+
+        It 'lists the seeded messages over POP3 with TLS (995)' {
+            $listed = @(Get-Pop3Message mail.example.com $brandon -Security Tls -Headers)
+            foreach ($subject in $seeded) { $listed.Subject | Should -Contain $subject }
+        }
+
+        It 'takes mail from h1 for example.com at its exchanger on port 25, which IMAP then finds' {
+            $subject = 'Through the MX ' + [Guid]::NewGuid().ToString('N')
+            $sent = Resolve-MailExchange example.com |
+                Send-SmtpMail -From 'h1@example.com' -To 'brandon@example.com' -Subject $subject -Body 'Hello over port 25' -Security StartTls
+            $sent.Sent | Should -BeTrue
+            $session = Connect-Imap mail.example.com $brandon -Security Tls
+            try {
+                $found = Wait-Delivered $session $subject
+                $found | Should -HaveCount 1
+                ($found | Read-ImapMessage).Body.Trim() | Should -Be 'Hello over port 25'
+                $found | Remove-ImapMessage -Confirm:$false
+            } finally { Disconnect-Imap -Session $session }
+        }
+
+        It 'submits mail on 587 only after STARTTLS and AUTH, and delivers it' {
+            $server = Test-SmtpServer mail.example.com -Port 587 -Security StartTls -Credential $brandon
+            $server.StartTlsOffered | Should -BeTrue
+            $server.CertificateValid | Should -BeTrue
+            $server.Authenticated | Should -BeTrue
+            $subject = 'Submitted ' + [Guid]::NewGuid().ToString('N')
+            $sent = New-MailMessage -From 'brandon@example.com' -To 'brandon@example.com' -Subject $subject -Body 'Hello over 587' |
+                Send-SmtpMail -SmtpServer mail.example.com -Port 587 -Security StartTls -Credential $brandon
+            $sent.Sent | Should -BeTrue
+            $sent.TlsProtocol | Should -Not -BeNullOrEmpty
+            $session = Connect-Imap mail.example.com $brandon -Security Tls
+            try {
+                $found = Wait-Delivered $session $subject
+                $found | Should -HaveCount 1
+                $found | Remove-ImapMessage -Confirm:$false
+            } finally { Disconnect-Imap -Session $session }
         }
     }
 
