@@ -120,9 +120,11 @@ namespace NetFoundations.Core.Ssh
             }
         }
 
+        /// <summary>Stops the session's tunnels, then closes its SFTP connection and the session.</summary>
         public void Disconnect()
         {
             disconnected = true;
+            StopTunnels();
             lock (sftpGate)
             {
                 sftpClient?.Dispose();

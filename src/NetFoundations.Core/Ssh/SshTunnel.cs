@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+
+namespace NetFoundations.Core.Ssh
+{
+    public enum SshTunnelKind
+    {
+        /// <summary>A local port; each connection to it is carried to Host:Port as the SSH server sees it (ssh -L).</summary>
+        Local,
+        /// <summary>A port on the SSH server; each connection to it is carried back to Host:Port as this machine sees it (ssh -R).</summary>
+        Remote,
+        /// <summary>A local SOCKS4/5 proxy; each connection goes where the SOCKS request says, from the SSH server (ssh -D).</summary>
+        Dynamic,
+    }
+
+    /// <summary>
+    /// A port forward on an SSH session (SSH.NET's ForwardedPortLocal, -Remote or -Dynamic). It stays up until it is
+    /// stopped or its session ends. Failures of single forwarded connections never stop it: they are kept in Errors.
+    /// </summary>
+    public sealed class SshTunnel : IDisposable
+    {
+        private const int MaxErrors = 20;
+        // Stopping waits for open connections to close; SSH.NET would wait as long as the session's timeout.
+        private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
+
+        private readonly List<Exception> errors = new List<Exception>();
+        private int connections;
+        private int stopped;
+
+        internal SshTunnel(SshSession session, SshTunnelKind kind, ForwardedPort forward, string boundHost, string? host, int? port)
+        {
+            Session = session;
+            Kind = kind;
+            Forward = forward;
+            BoundHost = boundHost;
+            Host = host;
+            Port = port;
+            Forward.RequestReceived += (_, e) => Interlocked.Increment(ref connections);
+            Forward.Exception += (_, e) => AddError(e.Exception);
+        }
+
+        public SshSession Session { get; }
+        internal ForwardedPort Forward { get; }
+        public SshTunnelKind Kind { get; }
+        /// <summary>The SSH server the tunnel goes through.</summary>
+        public string ComputerName => Session.ComputerName;
+        /// <summary>Where the tunnel listens: on this machine (Local, Dynamic) or on the SSH server (Remote).</summary>
+        public string BoundHost { get; }
+        /// <summary>The port actually listened on (the one picked when 0 was asked for).</summary>
+        public int BoundPort { get; private set; }
+        /// <summary>Where connections go (none for Dynamic: each SOCKS request says).</summary>
+        public string? Host { get; }
+        public int? Port { get; }
+        public DateTimeOffset StartedAt { get; private set; }
+        public bool IsStarted => stopped == 0 && Forward.IsStarted && Session.IsConnected;
+        /// <summary>Connections carried so far.</summary>
+        public int Connections => Volatile.Read(ref connections);
+
+        /// <summary>Failures of forwarded connections (destination refused, server refused the channel …), the last 20, oldest first.</summary>
+        public IReadOnlyList<Exception> Errors
+        {
+            get { lock (errors) { return errors.ToArray(); } }
+        }
+
+        public override string ToString()
+        {
+            var bound = Endpoints.Format(BoundHost, BoundPort);
+            var via = Session.ToString();
+            return Kind switch
+            {
+                SshTunnelKind.Local => $"Local {bound} -> {Endpoints.Format(Host!, Port!.Value)} via {via}",
+                SshTunnelKind.Remote => $"Remote {bound} on {via} -> {Endpoints.Format(Host!, Port!.Value)}",
+                _ => $"Dynamic (SOCKS) {bound} via {via}",
+            };
+        }
+
+        /// <summary>Stops listening and closes the tunnel's connections; a tunnel already stopped is an error.</summary>
+        public void Stop()
+        {
+            if (!TryStop())
+                throw new InvalidNetworkRequestException($"The tunnel {this} is already removed.", ToString());
+        }
+
+        public void Dispose() => TryStop();
+
+        internal void Started(int boundPort)
+        {
+            BoundPort = boundPort;
+            StartedAt = DateTimeOffset.Now;
+        }
+
+        /// <summary>Stops once; false when already stopped. Never waits longer than StopBound.</summary>
+        internal bool TryStop()
+        {
+            if (Interlocked.Exchange(ref stopped, 1) != 0)
+                return false;
+            Task.Run(() => Session.RemoveTunnel(this)).Wait(StopBound);
+            return true;
+        }
+
+        internal void AddError(Exception error)
+        {
+            var translated = SshErrors.Translate(error, Host != null ? Endpoints.Format(Host, Port!.Value) : ToString());
+            lock (errors)
+            {
+                if (errors.Count == MaxErrors)
+                    errors.RemoveAt(0);
+                errors.Add(translated);
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System;
+using System.Management.Automation;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Lists the tunnels (port forwards) of sessions.</summary>
+    [Cmdlet(VerbsCommon.Get, "SshTunnel")]
+    [OutputType(typeof(SshTunnel))]
+    public sealed class GetSshTunnelCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNull]
+        public SshSession[] Session { get; set; } = Array.Empty<SshSession>();
+
+        protected override void ProcessRecord()
+        {
+            foreach (var session in Session)
+                WriteObject(session.Tunnels, enumerateCollection: true);
+        }
+    }
+}

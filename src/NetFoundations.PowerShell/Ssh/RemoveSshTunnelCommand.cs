@@ -1,0 +1,34 @@
+using System;
+using System.Management.Automation;
+using NetFoundations.Core;
+using NetFoundations.Core.Ssh;
+
+namespace NetFoundations.PowerShell.Ssh
+{
+    /// <summary>Stops tunnels: the port is no longer listened on and the tunnel's connections close.</summary>
+    [Cmdlet(VerbsCommon.Remove, "SshTunnel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveSshTunnelCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public SshTunnel[] Tunnel { get; set; } = Array.Empty<SshTunnel>();
+
+        protected override void ProcessRecord()
+        {
+            foreach (var tunnel in Tunnel)
+            {
+                if (!ShouldProcess(tunnel.ToString(), "Remove tunnel"))
+                    continue;
+                try
+                {
+                    tunnel.Stop();
+                }
+                catch (NetworkException e)
+                {
+                    WriteError(ErrorMapping.ToErrorRecord(e, tunnel));
+                }
+            }
+        }
+    }
+}
