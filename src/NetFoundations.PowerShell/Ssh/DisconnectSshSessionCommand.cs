@@ -4,7 +4,7 @@ using NetFoundations.Core.Ssh;
 
 namespace NetFoundations.PowerShell.Ssh
 {
-    /// <summary>Closes SSH sessions (and their SFTP connections).</summary>
+    /// <summary>Closes SSH sessions (after stopping their tunnels, and their SFTP connections).</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "SshSession")]
     [OutputType(typeof(void))]
     public sealed class DisconnectSshSessionCommand : NetworkCmdlet

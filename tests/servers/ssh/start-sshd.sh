@@ -44,6 +44,7 @@ PubkeyAuthentication yes
 PermitRootLogin no
 AllowUsers $user
 MaxSessions 64
+AllowTcpForwarding yes
 MaxStartups 100:30:200
 Subsystem sftp internal-sftp
 LogLevel INFO
