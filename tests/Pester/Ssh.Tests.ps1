@@ -1,4 +1,4 @@
-# SSH checks a user would write: trust a host, run commands, move files over SFTP, typed errors.
+# SSH checks a user would write: trust a host, run commands, move files over SFTP, tunnels, typed errors.
 # The server is OpenSSH's sshd from tests/servers/ssh/start-sshd.sh on 127.0.0.1, in a temporary folder.
 
 BeforeAll {
@@ -130,5 +130,76 @@ Describe 'SFTP over SSH' {
 
     It 'reports a missing remote path as not found' {
         { Get-SftpItem -Session $session -Path '/no/such/path' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+    }
+}
+
+Describe 'SSH tunnels' {
+    BeforeAll {
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+        $peer = [Diagnostics.ProcessStartInfo]::new('python3')
+        $peer.ArgumentList.Add('-u')
+        $peer.ArgumentList.Add([IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'peers', 'tcp_echo.py')))
+        $peer.UseShellExecute = $false
+        $peer.RedirectStandardOutput = $true
+        $echo = [Diagnostics.Process]::Start($peer)
+        $echoPort = [int]($echo.StandardOutput.ReadLine() -replace '^PORT ', '')
+    }
+
+    AfterAll {
+        Disconnect-SshSession $session
+        if (-not $echo.HasExited) { $echo.Kill($true) }
+        $echo.WaitForExit(5000) | Out-Null
+        $echo.Dispose()
+    }
+
+    It 'carries a local port to a service the server reaches, until removed' {
+        $tunnel = $session | New-SshTunnel -RemoteHost 127.0.0.1 -RemotePort $echoPort
+        $reply = Invoke-TcpConversation 127.0.0.1 $tunnel.BoundPort 'ping|' -Delimiter '|' -FrameCount 1
+        Remove-SshTunnel $tunnel
+
+        $tunnel.Kind | Should -Be 'Local'
+        $reply.Messages | Should -Be 'ping'
+        $tunnel.Connections | Should -Be 1
+        $tunnel.IsStarted | Should -BeFalse
+    }
+
+    It 'lets the server reach a service on this machine' {
+        $tunnel = New-SshTunnel -Session $session -Remote -LocalPort $echoPort
+        $reply = Invoke-TcpConversation 127.0.0.1 $tunnel.BoundPort 'pong|' -Delimiter '|' -FrameCount 1
+        Remove-SshTunnel $tunnel
+
+        $tunnel.Kind | Should -Be 'Remote'
+        $tunnel.BoundPort | Should -BeGreaterThan 0
+        $reply.Messages | Should -Be 'pong'
+    }
+
+    It 'lists the tunnels of a session until they are removed' {
+        $null = New-SshTunnel -Session $session -Dynamic
+        $null = New-SshTunnel -Session $session -RemoteHost 127.0.0.1 -RemotePort $echoPort
+
+        $listed = Get-SshTunnel $session
+        $listed | Should -HaveCount 2
+        $listed.Kind | Should -Contain 'Dynamic'
+        $listed | Remove-SshTunnel
+        Get-SshTunnel $session | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a local port that is already in use' {
+        $first = New-SshTunnel -Session $session -Dynamic
+
+        { New-SshTunnel -Session $session -Dynamic -LocalPort $first.BoundPort -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*in use*'
+        Remove-SshTunnel $first
+    }
+
+    It 'reports a port the server refuses as a remote error' {
+        { New-SshTunnel -Session $session -Remote -RemotePort 1 -LocalPort $echoPort -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteError,*'
+    }
+
+    It 'says a tunnel removed twice is already removed' {
+        $tunnel = New-SshTunnel -Session $session -Dynamic
+        Remove-SshTunnel $tunnel
+
+        { Remove-SshTunnel $tunnel -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*already removed*'
     }
 }
