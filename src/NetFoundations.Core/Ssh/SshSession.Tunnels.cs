@@ -128,6 +128,9 @@ namespace NetFoundations.Core.Ssh
             {
                 // The session is gone, and the forward with it.
             }
+            // The client's list of forwards is touched under this lock only (see Disconnect).
+            lock (tunnels)
+                client.RemoveForwardedPort(tunnel.Forward);
         }
 
         private void StopTunnels()

@@ -130,7 +130,9 @@ namespace NetFoundations.Core.Ssh
                 sftpClient?.Dispose();
                 sftpClient = null;
             }
-            client.Dispose();
+            // Disposing stops the forwards still in the client's list, which RemoveTunnel may be changing.
+            lock (tunnels)
+                client.Dispose();
         }
 
         public void Dispose() => Disconnect();

@@ -59,7 +59,10 @@ namespace NetFoundations.Core.Ssh
         /// <summary>Connections carried so far.</summary>
         public int Connections => Volatile.Read(ref connections);
 
-        /// <summary>Failures of forwarded connections (destination refused, server refused the channel …), the last 20, oldest first.</summary>
+        /// <summary>
+        /// Failures of forwarded connections (the destination of a remote tunnel refused, a malformed SOCKS request …), the last 20,
+        /// oldest first. SSH.NET does not report a connection the server could not make for a local tunnel: it is just closed.
+        /// </summary>
         public IReadOnlyList<Exception> Errors
         {
             get { lock (errors) { return errors.ToArray(); } }
@@ -93,7 +96,7 @@ namespace NetFoundations.Core.Ssh
         }
 
         /// <summary>Stops once; false when already stopped. Never waits longer than StopBound.</summary>
-        internal bool TryStop()
+        private bool TryStop()
         {
             if (Interlocked.Exchange(ref stopped, 1) != 0)
                 return false;
@@ -101,7 +104,7 @@ namespace NetFoundations.Core.Ssh
             return true;
         }
 
-        internal void AddError(Exception error)
+        private void AddError(Exception error)
         {
             var translated = SshErrors.Translate(error, Host != null ? Endpoints.Format(Host, Port!.Value) : ToString());
             lock (errors)
