@@ -81,10 +81,11 @@ namespace NetFoundations.Core.Ssh
         }
 
         /// <summary>Stops listening and closes the tunnel's connections; a tunnel already stopped is an error.</summary>
-        public void Stop()
+        public void Stop(Transcript? transcript = null)
         {
             if (!TryStop())
                 throw new InvalidNetworkRequestException($"The tunnel {this} is already removed.", ToString());
+            transcript?.Note($"tunnel stopped: {this}");
         }
 
         public void Dispose() => TryStop();

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using NetFoundations.Core;
+using System.Threading.Tasks;
 using NetFoundations.Core.Ssh;
 
 namespace NetFoundations.PowerShell.Ssh
@@ -8,7 +8,7 @@ namespace NetFoundations.PowerShell.Ssh
     /// <summary>Stops tunnels: the port is no longer listened on and the tunnel's connections close.</summary>
     [Cmdlet(VerbsCommon.Remove, "SshTunnel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
-    public sealed class RemoveSshTunnelCommand : PSCmdlet
+    public sealed class RemoveSshTunnelCommand : NetworkCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -20,14 +20,13 @@ namespace NetFoundations.PowerShell.Ssh
             {
                 if (!ShouldProcess(tunnel.ToString(), "Remove tunnel"))
                     continue;
-                try
-                {
-                    tunnel.Stop();
-                }
-                catch (NetworkException e)
-                {
-                    WriteError(ErrorMapping.ToErrorRecord(e, tunnel));
-                }
+                var transcript = NewTranscript();
+                Run(_ =>
+                    {
+                        tunnel.Stop(transcript);
+                        return Task.CompletedTask;
+                    },
+                    System.Threading.Timeout.InfiniteTimeSpan, tunnel);
             }
         }
     }

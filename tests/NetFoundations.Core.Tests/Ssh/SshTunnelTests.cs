@@ -153,6 +153,20 @@ namespace NetFoundations.Core.Tests.Ssh
         }
 
         [Fact]
+        public async Task ACancelledStartLeavesNoTunnel()
+        {
+            using var session = await ConnectAsync();
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.StartRemoteTunnelAsync("127.0.0.1", 0, "127.0.0.1", 80, new Transcript(), cancelled.Token));
+
+            Assert.Empty(session.Tunnels);
+            var tunnel = await session.StartDynamicTunnelAsync("127.0.0.1", 0, new Transcript(), Token);
+            Assert.True(tunnel.IsStarted);
+        }
+
+        [Fact]
         public async Task StoppingTwiceIsAnErrorButDisposingIsQuiet()
         {
             using var session = await ConnectAsync();
@@ -160,7 +174,7 @@ namespace NetFoundations.Core.Tests.Ssh
 
             tunnel.Stop();
 
-            var error = Assert.Throws<InvalidNetworkRequestException>(tunnel.Stop);
+            var error = Assert.Throws<InvalidNetworkRequestException>(() => tunnel.Stop());
             Assert.Contains("already removed", error.Message);
             tunnel.Dispose();
         }
@@ -176,7 +190,7 @@ namespace NetFoundations.Core.Tests.Ssh
             stream.Write(Encoding.ASCII.GetBytes("open"));
             Assert.Equal("open", Encoding.ASCII.GetString(ReadExactly(stream, 4)));
 
-            await Task.Run(tunnel.Stop).WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Run(() => tunnel.Stop()).WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.False(tunnel.IsStarted);
             Assert.True(ReadsToEnd(stream));
@@ -199,7 +213,7 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.True(ReadsToEnd(client.GetStream()));
             foreach (var port in new[] { local.BoundPort, remote.BoundPort, dynamic.BoundPort })
                 Assert.Equal(SocketError.ConnectionRefused, Assert.Throws<SocketException>(() => Echo(port, "gone")).SocketErrorCode);
-            Assert.Throws<InvalidNetworkRequestException>(local.Stop);
+            Assert.Throws<InvalidNetworkRequestException>(() => local.Stop());
             await Assert.ThrowsAsync<ConnectionLostException>(() => session.StartDynamicTunnelAsync("127.0.0.1", 0, new Transcript(), Token));
         }
 

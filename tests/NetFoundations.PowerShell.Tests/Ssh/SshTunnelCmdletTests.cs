@@ -42,7 +42,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
                 (Invoke-TcpConversation 127.0.0.1 $local.BoundPort 'via local|' -Delimiter '|' -FrameCount 1).Messages
                 (Invoke-TcpConversation 127.0.0.1 $remote.BoundPort 'via remote|' -Delimiter '|' -FrameCount 1).Messages
                 @(Get-SshTunnel $s).Count
-                Get-SshTunnel $s | Remove-SshTunnel
+                Get-SshTunnel $s | Remove-SshTunnel -Verbose
                 @(Get-SshTunnel $s).Count
                 $local.IsStarted, $remote.IsStarted
                 Disconnect-SshSession $s", echo.Port);
@@ -61,6 +61,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
                 Assert.Equal(1, Property(t, "Connections"));
             });
             Assert.Equal(new object[] { "via local", "via remote", 2, 0, false, false }, result.Output.Skip(2).Select(o => o.BaseObject));
+            Assert.Equal(2, result.Verbose.Count(v => v.Contains("tunnel stopped")));
         }
 
         [Fact]
