@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 
 using NetFoundations.Core.Tests.Tcp;
 
@@ -211,24 +209,12 @@ namespace NetFoundations.PowerShell.Tests.Tcp
         public void Ctrl_c_stops_a_stalled_conversation()
         {
             using var peer = new TcpPeer("tcp_stall.py");
-            var state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { session.ManifestPath });
-            using var runspace = RunspaceFactory.CreateRunspace(state);
-            runspace.Open();
-            using var ps = System.Management.Automation.PowerShell.Create();
-            ps.Runspace = runspace;
-            ps.AddCommand("Invoke-TcpConversation").AddParameter("ComputerName", "127.0.0.1").AddParameter("Port", peer.Port)
-                .AddParameter("UntilClose").AddParameter("TimeoutSeconds", 600);
-            var running = ps.BeginInvoke();
-            var clock = Stopwatch.StartNew();
-            while (ps.InvocationStateInfo.State != PSInvocationState.Running && clock.Elapsed < TimeSpan.FromSeconds(10))
-                System.Threading.Thread.Sleep(20);
-            System.Threading.Thread.Sleep(300);
+            using var script = new RunningScript(session, $"Invoke-TcpConversation -ComputerName 127.0.0.1 -Port {peer.Port} -UntilClose -TimeoutSeconds 600");
+            script.WaitUntilRunning(TimeSpan.FromMilliseconds(300));
 
-            ps.Stop();
+            script.Stop(TimeSpan.FromSeconds(10));
 
-            Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)), "The conversation did not stop within 10 s.");
-            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+            Assert.Equal(PSInvocationState.Stopped, script.State);
         }
 
         [Fact]

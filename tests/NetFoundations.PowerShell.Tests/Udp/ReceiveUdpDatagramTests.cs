@@ -1,10 +1,8 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Tasks;
 
 using NetFoundations.Core.Tests.Udp;
 
@@ -84,24 +82,14 @@ namespace NetFoundations.PowerShell.Tests.Udp
         [Fact]
         public void StopEndsAListeningPipeline()
         {
-            var state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { session.ManifestPath });
-            using var runspace = RunspaceFactory.CreateRunspace(state);
-            runspace.Open();
-            using var ps = System.Management.Automation.PowerShell.Create();
-            ps.Runspace = runspace;
             var port = PythonPeer.ClosedPort();
-            ps.AddScript($"Receive-UdpDatagram -Port {port} -LocalAddress 127.0.0.1 -TimeoutSeconds 600");
-
-            var running = ps.BeginInvoke();
+            using var script = new RunningScript(session, $"Receive-UdpDatagram -Port {port} -LocalAddress 127.0.0.1 -TimeoutSeconds 600");
             using (var sender = SenderOnceBound(port, "still listening"))
                 Assert.Equal(new[] { "DONE" }, sender.OutputLines());
-            var stop = Task.Run(() => ps.Stop());
 
-            // Stop returning at all is the point; the bound only keeps a broken Stop from hanging the run.
-            Assert.True(stop.Wait(TimeSpan.FromSeconds(10)), "Stop() did not return.");
-            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
-            Assert.True(running.IsCompleted);
+            script.Stop(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(PSInvocationState.Stopped, script.State);
         }
     }
 }

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SSH benchmark, in one run against the repository's sshd (tests/servers/ssh) on 127.0.0.1:
+#  (a) an SFTP download of a large file: Receive-SftpItem against OpenSSH's sftp (goal: >= 0.8 x its rate);
+#  (b) one command on 20 hosts: Invoke-SshCommand over 20 sessions in parallel against 20 ssh runs
+#      one after another (goal: faster).
+# Needs: root (sshd and its test user), openssh-server, openssh-client, python3, a built module.
+# Usage: bench/ssh.sh [MEGABYTES=1024] [ROUNDS=2]
+set -euo pipefail
+
+megabytes="${1:-1024}"
+rounds="${2:-2}"
+sessions=20
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d /tmp/nf-ssh-bench.XXXXXX)"
+host="$root/src/NetFoundations.Host/bin/Release/net10.0/nfhost.dll"
+module="$(ls -d "$root"/out/NetFoundations/*/NetFoundations.psd1 2>/dev/null | tail -1)"
+
+for tool in ssh sftp ssh-keyscan python3 /usr/sbin/sshd; do
+    command -v "$tool" >/dev/null || { echo "bench/ssh.sh: $tool is missing (apt-get install openssh-server openssh-client)" >&2; exit 3; }
+done
+[[ -f "$host" && -f "$module" ]] || { echo "bench/ssh.sh: build first (build.ps1 -Task Build)" >&2; exit 3; }
+[[ $(id -u) -eq 0 ]] || { echo "bench/ssh.sh: run as root (it starts sshd with a test user)" >&2; exit 3; }
+
+sshd_pid=
+cleanup() { [[ -n $sshd_pid ]] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+chmod 755 "$work"   # the test user reads the files below it
+mkdir -p "$work/server"
+"$root/tests/servers/ssh/start-sshd.sh" "$work/server" >"$work/sshd.out" 2>"$work/sshd.log" &
+sshd_pid=$!
+for _ in $(seq 100); do grep -q '^PORT=' "$work/sshd.out" 2>/dev/null && grep -q 'Server listening' "$work/sshd.log" && break; sleep 0.1; done
+grep -q 'Server listening' "$work/sshd.log" || { echo "bench/ssh.sh: sshd did not start" >&2; cat "$work/sshd.log" >&2; exit 1; }
+port="$(sed -n 's/^PORT=//p' "$work/sshd.out")"
+user="$(sed -n 's/^USER=//p' "$work/sshd.out")"
+key="$work/server/client_key"
+ssh-keyscan -p "$port" 127.0.0.1 2>/dev/null >"$work/known_hosts"
+ssh_options=(-i "$key" -o "UserKnownHostsFile=$work/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes)
+
+# The file to download, incompressible, in the test user's files folder; a small one to warm up.
+big="$work/server/files/big.bin" small="$work/server/files/small.bin"
+head -c "$((megabytes * 1024 * 1024))" /dev/urandom >"$big"
+head -c 1048576 /dev/urandom >"$small"
+expected="$(sha256sum <"$big" | cut -d' ' -f1)"
+
+seconds_since() { python3 -c "import time; print(f'{time.time() - $1:.3f}')"; }
+now() { python3 -c 'import time; print(time.time())'; }
+
+# OpenSSH's sftp, a whole process per download.
+openssh_download() {
+    rm -f "$work/openssh.bin"
+    local start; start="$(now)"
+    sftp -q -P "$port" "${ssh_options[@]}" -b - "$user@127.0.0.1" >/dev/null <<<"get $big $work/openssh.bin"
+    seconds_since "$start"
+    [[ "$(sha256sum <"$work/openssh.bin" | cut -d' ' -f1)" == "$expected" ]] || { echo "bench/ssh.sh: sftp's copy differs" >&2; exit 1; }
+}
+
+# 20 ssh processes one after another, each running `true`.
+openssh_sequential() {
+    local start; start="$(now)"
+    for _ in $(seq "$sessions"); do ssh -p "$port" "${ssh_options[@]}" "$user@127.0.0.1" true; done
+    seconds_since "$start"
+}
+
+# NetFoundations: one engine for all rounds (start-up and JIT are not counted), timed inside it.
+# Prints "download <seconds>" and "parallel <seconds>" lines, one pair per round.
+nf_rounds() {
+    dotnet "$host" -Command "
+        Import-Module '$module'
+        \$credential = [pscredential]::new('$user', [Security.SecureString]::new())
+        \$connect = @{ Port = $port; Credential = \$credential; KeyFile = '$key'; KnownHostsPath = '$work/known_hosts' }
+        \$destination = '$work/nf.bin'
+        \$hosts = @(foreach (\$i in 1..$sessions) { '127.0.0.1' })
+        \$session = Connect-SshSession 127.0.0.1 @connect
+        [void](Receive-SftpItem -Session \$session -Path '$small' -Destination \$destination)   # warm up (JIT)
+        [void](Invoke-SshCommand -ComputerName 127.0.0.1 @connect -Command true)
+        foreach (\$round in 1..$rounds) {
+            if ([IO.File]::Exists(\$destination)) { [IO.File]::Delete(\$destination) }
+            \$watch = [Diagnostics.Stopwatch]::StartNew()
+            [void](Receive-SftpItem -Session \$session -Path '$big' -Destination \$destination)
+            'download {0:F3}' -f \$watch.Elapsed.TotalSeconds
+            \$watch = [Diagnostics.Stopwatch]::StartNew()
+            \$results = @(Invoke-SshCommand -ComputerName \$hosts @connect -Command true -ThrottleLimit $sessions)
+            \$watch.Stop()
+            if (@(\$results | Where-Object { \$_.ExitStatus -eq 0 }).Count -ne $sessions) { throw 'not every parallel command succeeded' }
+            'parallel {0:F3}' -f \$watch.Elapsed.TotalSeconds
+        }
+        Disconnect-SshSession -Session \$session
+    "
+}
+
+echo "SSH bench: $megabytes MiB download, $sessions sessions, $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+declare -a sftp_times ssh_times
+for round in $(seq "$rounds"); do
+    sftp_times+=("$(openssh_download)")
+    ssh_times+=("$(openssh_sequential)")
+    echo "round $round: sftp ${sftp_times[-1]} s, $sessions x ssh ${ssh_times[-1]} s"
+done
+nf_output="$(nf_rounds)"
+echo "$nf_output" | sed 's/^/Receive-SftpItem \/ Invoke-SshCommand: /'
+[[ "$(sha256sum <"$work/nf.bin" | cut -d' ' -f1)" == "$expected" ]] || { echo "bench/ssh.sh: Receive-SftpItem's copy differs" >&2; exit 1; }
+
+python3 - "$megabytes" "$sessions" "${sftp_times[*]}" "${ssh_times[*]}" "$nf_output" <<'PY'
+import sys
+megabytes, sessions = int(sys.argv[1]), int(sys.argv[2])
+sftp, ssh = min(map(float, sys.argv[3].split())), min(map(float, sys.argv[4].split()))
+lines = [l.split() for l in sys.argv[5].splitlines() if l.strip()]
+download = min(float(v) for k, v in lines if k == "download")
+parallel = min(float(v) for k, v in lines if k == "parallel")
+rate = lambda s: megabytes / s
+print(f"(a) download: Receive-SftpItem {rate(download):.0f} MiB/s, sftp {rate(sftp):.0f} MiB/s, "
+      f"ratio {rate(download) / rate(sftp):.2f} (goal >= 0.8): {'met' if rate(download) >= 0.8 * rate(sftp) else 'NOT met'}")
+print(f"(b) {sessions} hosts: Invoke-SshCommand in parallel {parallel:.2f} s, ssh one after another {ssh:.2f} s, "
+      f"speed-up {ssh / parallel:.1f}x (goal > 1): {'met' if parallel < ssh else 'NOT met'}")
+PY
