@@ -79,7 +79,16 @@ namespace NetFoundations.Core.Expect
             while (true)
             {
                 var text = unmatched.ToString();
-                var match = pattern.Match(text);
+                Match match;
+                try
+                {
+                    match = pattern.Match(text);
+                }
+                catch (RegexMatchTimeoutException e)
+                {
+                    throw new InvalidNetworkRequestException(
+                        $"Matching '{pattern}' against the {text.Length} characters received took longer than {e.MatchTimeout.TotalSeconds:0.###} s: the pattern backtracks too much.", Target, e);
+                }
                 if (match.Success)
                     return Consume(pattern, match, text, watch.Elapsed);
                 string? received;

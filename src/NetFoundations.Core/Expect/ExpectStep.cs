@@ -14,6 +14,8 @@ namespace NetFoundations.Core.Expect
     public sealed class ExpectStep
     {
         public const string SecretPlaceholder = "(secret)";
+        /// <summary>Bounds one match of a pattern against the text received (a pattern that backtracks without end on what a peer sends).</summary>
+        public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
         private readonly string? secret;
 
         private ExpectStep(ExpectStepKind kind, string? text, string? secret, bool newLine, Regex? pattern, TimeSpan? timeout)
@@ -55,7 +57,7 @@ namespace NetFoundations.Core.Expect
             Regex regex;
             try
             {
-                regex = new Regex(pattern);
+                regex = new Regex(pattern, RegexOptions.None, MatchTimeout);
             }
             catch (ArgumentException e)
             {

@@ -48,7 +48,7 @@ namespace NetFoundations.PowerShell.Ssh
             var targets = ParameterSetName == SessionSet
                 ? Session.Select(SshCommandTarget.Of)
                 : ComputerName.Select(host => SshCommandTarget.Connect(ConnectionOptions(host)));
-            foreach (var target in targets.ToList())
+            foreach (var target in targets)
             {
                 var transcript = NewTranscript();
                 Run(cancel => SshShell.RunAsync(target, Step, shellOptions, PostObject, transcript, cancel),

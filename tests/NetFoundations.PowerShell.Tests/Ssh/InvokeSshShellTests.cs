@@ -20,13 +20,14 @@ namespace NetFoundations.PowerShell.Tests.Ssh
 
         private static object? Property(PSObject value, string name) => value.Properties[name]?.Value;
 
-        private EngineResult Run(string script) =>
-            session.Run(script, new Dictionary<string, object?>
-            {
-                ["port"] = server.Port,
-                ["cred"] = server.Credential(),
-                ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
-            });
+        private Dictionary<string, object?> Variables() => new Dictionary<string, object?>
+        {
+            ["port"] = server.Port,
+            ["cred"] = server.Credential(),
+            ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
+        };
+
+        private EngineResult Run(string script) => session.Run(script, Variables());
 
         [Fact]
         public void StepsOnASessionGiveOneResultPerExpectWithTheCommandsOutput()
@@ -95,6 +96,18 @@ namespace NetFoundations.PowerShell.Tests.Ssh
             var error = result.SingleError;
             Assert.Equal("ParameterArgumentTransformationError", EngineResult.ErrorId(error));
             Assert.Contains(message, error.Exception.Message);
+        }
+
+        [Fact]
+        public void CtrlCEndsAnExpectThatWaits()
+        {
+            using var script = new RunningScript(session,
+                "Invoke-SshShell 127.0.0.1 -Port $port -Credential $cred -KnownHostsPath $kh -Step @{ Expect = 'never-printed'; Timeout = 600 }", Variables());
+            script.WaitUntilRunning(TimeSpan.FromSeconds(2));
+
+            script.Stop(TimeSpan.FromSeconds(5));
+
+            Assert.Equal(PSInvocationState.Stopped, script.State);
         }
 
         [Fact]

@@ -18,13 +18,14 @@ namespace NetFoundations.PowerShell.Tests.Telnet
             this.server = server;
         }
 
-        private EngineResult Run(string script) =>
-            session.Run(script, new Dictionary<string, object?>
-            {
-                ["port"] = server.Port,
-                ["user"] = server.Credential.UserName,
-                ["cred"] = new PSCredential(server.Credential.UserName, new NetworkCredential(string.Empty, server.Credential.Password).SecurePassword),
-            });
+        private Dictionary<string, object?> Variables() => new Dictionary<string, object?>
+        {
+            ["port"] = server.Port,
+            ["user"] = server.Credential.UserName,
+            ["cred"] = new PSCredential(server.Credential.UserName, new NetworkCredential(string.Empty, server.Credential.Password).SecurePassword),
+        };
+
+        private EngineResult Run(string script) => session.Run(script, Variables());
 
         [Fact]
         public void AfterTheLoginEachExpectGivesTheOutputOfTheCommandBeforeIt()
@@ -58,6 +59,17 @@ namespace NetFoundations.PowerShell.Tests.Telnet
             Assert.Empty(result.Output);
             Assert.Equal("ConnectionLost", EngineResult.ErrorId(result.SingleError));
             Assert.Contains("'never-printed'", result.SingleError.Exception.Message);
+        }
+
+        [Fact]
+        public void CtrlCEndsAnExpectThatWaits()
+        {
+            using var script = new RunningScript(session, "Invoke-TelnetShell 127.0.0.1 -Port $port -Step @{ Expect = 'never-printed'; Timeout = 600 }", Variables());
+            script.WaitUntilRunning(TimeSpan.FromSeconds(2));
+
+            script.Stop(TimeSpan.FromSeconds(5));
+
+            Assert.Equal(PSInvocationState.Stopped, script.State);
         }
 
         [Fact]
