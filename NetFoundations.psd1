@@ -20,6 +20,7 @@
         'Ssh.Format.ps1xml'
         'Telnet.Format.ps1xml'
         'Mail.Format.ps1xml'
+        'Expect.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -69,6 +70,8 @@
         'Get-Pop3Message'
         'Read-Pop3Message'
         'Remove-Pop3Message'
+        'Invoke-SshShell'
+        'Invoke-TelnetShell'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

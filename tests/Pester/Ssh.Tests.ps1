@@ -133,6 +133,41 @@ Describe 'SFTP over SSH' {
     }
 }
 
+Describe 'Invoke-SshShell' {
+    BeforeAll {
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+        $prompt = @{ Expect = '\$ $' }
+    }
+
+    AfterAll {
+        Disconnect-SshSession $session
+    }
+
+    It 'runs commands in the shell and returns what each printed' {
+        $results = $session | Invoke-SshShell -Step $prompt, @{ Send = 'echo hello-$((6*7))' }, $prompt, @{ Send = 'echo $TERM' }, $prompt
+
+        $results | Should -HaveCount 3
+        $results[1].Output | Should -BeExactly 'hello-42'
+        $results[1].Command | Should -BeExactly 'echo hello-$((6*7))'
+        $results[2].Output | Should -BeExactly 'dumb'
+    }
+
+    It 'captures named groups of the match' {
+        $results = Invoke-SshShell -Session $session -Step $prompt, @{ Send = 'echo v=$((40+2))' }, @{ Expect = 'v=(?<v>\d+)' }
+
+        $results[1].Groups.v | Should -Be '42'
+    }
+
+    It 'times out an expect that never matches, naming the pattern' {
+        { Invoke-SshShell -Session $session -Step $prompt, @{ Expect = 'never-printed'; Timeout = 1 } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationTimedOut,*' -ExpectedMessage "*'never-printed'*"
+    }
+
+    It 'refuses a step with an unknown key' {
+        { Invoke-SshShell -Session $session -Step @{ Sned = 'ls' } } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+    }
+}
+
 Describe 'SSH tunnels' {
     BeforeAll {
         $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse

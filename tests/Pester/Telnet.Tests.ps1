@@ -50,3 +50,29 @@ Describe 'Invoke-TelnetCommand' {
             Should -Throw -ErrorId 'OperationTimedOut,*'
     }
 }
+
+Describe 'Invoke-TelnetShell' {
+    It 'logs in, then returns the output of each command before a prompt' {
+        $results = Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @{ Send = 'echo hello-$((6*7))' }, @{ Expect = '\$ $' }
+
+        $results.Output | Should -BeExactly 'hello-42'
+    }
+
+    It 'lets the steps answer the login prompts, sending the password as a secret' {
+        $transcript = [IO.Path]::Combine([IO.Path]::GetTempPath(), "nf-telnet-shell-$([Guid]::NewGuid()).log")
+        $results = Invoke-TelnetShell 127.0.0.1 -Port $port -TranscriptPath $transcript -Step @(
+            @{ Expect = 'login:\s*$' }, @{ Send = $credential.UserName }, @{ Expect = 'Password:\s*$' }, @{ SendSecret = $credential }
+            @{ Expect = '\$ $' }, @{ Send = 'id -un' }, @{ Expect = '\$ $' })
+
+        $results[-1].Output | Should -BeExactly $credential.UserName
+        $log = [IO.File]::ReadAllText($transcript)
+        $log | Should -Match 'IAC DO TTYPE'
+        $log.Contains($credential.GetNetworkCredential().Password) | Should -BeFalse
+        [IO.File]::Delete($transcript)
+    }
+
+    It 'reports the server closing during an expect as a lost connection' {
+        { Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @{ Send = 'exit' }, @{ Expect = 'never-printed' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionLost,*'
+    }
+}

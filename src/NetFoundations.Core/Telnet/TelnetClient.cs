@@ -2,27 +2,25 @@ using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using NetFoundations.Core.Expect;
 
 namespace NetFoundations.Core.Telnet
 {
     /// <summary>
     /// A Telnet client (RFC 854): option negotiation by a fixed policy (RFC 855) — it agrees to send its
     /// terminal type (TTYPE, RFC 1091) and lets the server echo and suppress go-ahead; everything else is
-    /// refused — and send/expect steps on the text. The transcript shows the negotiation decoded.
+    /// refused. It is the text channel of an ExpectSession; the transcript shows the negotiation decoded.
     /// </summary>
-    public sealed class TelnetClient : IDisposable
+    public sealed class TelnetClient : IExpectChannel
     {
         private const byte Iac = 255, Dont = 254, Do = 253, Wont = 252, Will = 251, Sb = 250, Se = 240;
         private const byte Echo = 1, SuppressGoAhead = 3, TerminalTypeOption = 24;
-        private const int MaxBuffer = 1 << 20;
         private readonly Socket socket;
         private readonly string target;
         private readonly string terminalType;
         private readonly Transcript transcript;
-        private readonly StringBuilder text = new StringBuilder();
         private readonly HashSet<(byte, byte)> answered = new HashSet<(byte, byte)>();
         private readonly byte[] readBuffer = new byte[8192];
         private readonly Decoder decoder = Encoding.UTF8.GetDecoder();
@@ -30,13 +28,20 @@ namespace NetFoundations.Core.Telnet
         private int state;
         private byte verb;
 
-        private TelnetClient(Socket socket, string target, string terminalType, Transcript transcript)
+        private TelnetClient(Socket socket, string computerName, int port, string terminalType, Transcript transcript)
         {
             this.socket = socket;
-            this.target = target;
+            ComputerName = computerName;
+            Port = port;
+            target = Endpoints.Format(computerName, port);
             this.terminalType = terminalType;
             this.transcript = transcript;
         }
+
+        public string ComputerName { get; }
+        public int Port { get; }
+        /// <summary>The NVT's end of line (RFC 854).</summary>
+        public string NewLine => "\r\n";
 
         public static async Task<TelnetClient> ConnectAsync(string host, int port, string terminalType, TimeSpan timeout, Transcript transcript, CancellationToken cancellationToken)
         {
@@ -60,13 +65,13 @@ namespace NetFoundations.Core.Telnet
                 throw new NetworkTimeoutException($"Connecting to {target} took longer than {timeout.TotalSeconds:0.###} s.", target, e);
             }
             transcript.Note($"connected to {target}");
-            return new TelnetClient(socket, target, terminalType, transcript);
+            return new TelnetClient(socket, host, port, terminalType, transcript);
         }
 
-        /// <summary>Sends a line (CR LF). A secret line is redacted in the transcript.</summary>
-        public Task SendLineAsync(string line, bool secret, CancellationToken cancellationToken)
+        /// <summary>Sends text; a secret is redacted in the transcript. (UTF-8 never makes the byte 255, so there is no IAC to double.)</summary>
+        public Task SendAsync(string text, bool secret, CancellationToken cancellationToken)
         {
-            var bytes = Encoding.UTF8.GetBytes(line.Replace("\xFF", "\xFF\xFF") + "\r\n");
+            var bytes = Encoding.UTF8.GetBytes(text);
             if (secret)
                 transcript.SentSecret(bytes, 0, bytes.Length, "(secret not shown)");
             else
@@ -74,51 +79,26 @@ namespace NetFoundations.Core.Telnet
             return WriteAsync(bytes, cancellationToken);
         }
 
-        /// <summary>
-        /// Reads (answering negotiation as it comes) until the text received matches pattern; returns the
-        /// text up to the end of the match and keeps the rest for the next expect.
-        /// </summary>
-        public async Task<(string Text, Match Match)> ExpectAsync(Regex pattern, TimeSpan timeout, CancellationToken cancellationToken)
+        /// <summary>Reads what comes next, answering the negotiation in it; returns its text, null when the server closed.</summary>
+        public async Task<string?> ReceiveAsync()
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            using (limit.Token.Register(socket.Dispose))
+            int count;
+            try
             {
-                while (true)
-                {
-                    var match = pattern.Match(text.ToString());
-                    if (match.Success)
-                    {
-                        var upTo = text.ToString(0, match.Index + match.Length);
-                        text.Remove(0, match.Index + match.Length);
-                        return (upTo, match);
-                    }
-                    int count;
-                    try
-                    {
-                        count = await socket.ReceiveAsync(new ArraySegment<byte>(readBuffer), SocketFlags.None).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (limit.IsCancellationRequested)
-                            throw new NetworkTimeoutException($"{target} did not send text matching '{pattern}' within {timeout.TotalSeconds:0.###} s. Last text: {Tail()}", target, e);
-                        throw e is SocketException s ? SocketErrors.Translate(s, target) : new ConnectionLostException($"The connection with {target} was closed.", target, e);
-                    }
-                    if (count == 0)
-                        throw new ConnectionLostException($"{target} closed the connection before sending text matching '{pattern}'. Last text: {Tail()}", target);
-                    transcript.Received(readBuffer, 0, count);
-                    await ProcessAsync(count, cancellationToken).ConfigureAwait(false);
-                    if (text.Length > MaxBuffer)
-                        throw new ProtocolViolationException($"{target} sent more than {MaxBuffer} bytes without matching '{pattern}'.", target);
-                }
+                count = await socket.ReceiveAsync(new ArraySegment<byte>(readBuffer), SocketFlags.None).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                throw e is SocketException s ? SocketErrors.Translate(s, target) : new ConnectionLostException($"The connection with {target} was closed.", target, e);
+            }
+            if (count == 0)
+                return null;
+            transcript.Received(readBuffer, 0, count);
+            return await ProcessAsync(count).ConfigureAwait(false);
         }
 
-        private string Tail() => Transcript.Describe(Encoding.UTF8.GetBytes(text.ToString()), Math.Max(0, Encoding.UTF8.GetByteCount(text.ToString()) - 80), Math.Min(80, Encoding.UTF8.GetByteCount(text.ToString())));
-
         /// <summary>Splits received bytes into text and commands, answering the commands by the policy.</summary>
-        private async Task ProcessAsync(int count, CancellationToken cancellationToken)
+        private async Task<string> ProcessAsync(int count)
         {
             var data = new List<byte>(count);
             for (var i = 0; i < count; i++)
@@ -138,24 +118,25 @@ namespace NetFoundations.Core.Telnet
                         break;
                     case 2: // option of DO/DONT/WILL/WONT
                         state = 0;
-                        await AnswerAsync(verb, b, cancellationToken).ConfigureAwait(false);
+                        await AnswerAsync(verb, b).ConfigureAwait(false);
                         break;
                     case 3: // inside SB
                         if (b == Iac) state = 4;
                         else if (subnegotiation.Count < 1024) subnegotiation.Add(b);
                         break;
                     case 4: // IAC inside SB
-                        if (b == Se) { state = 0; await SubnegotiationAsync(cancellationToken).ConfigureAwait(false); }
+                        if (b == Se) { state = 0; await SubnegotiationAsync().ConfigureAwait(false); }
                         else { subnegotiation.Add(b); state = 3; }
                         break;
                 }
             }
-            var chars = new char[decoder.GetCharCount(data.ToArray(), 0, data.Count)];
-            decoder.GetChars(data.ToArray(), 0, data.Count, chars, 0);
-            text.Append(chars);
+            var bytes = data.ToArray();
+            var chars = new char[decoder.GetCharCount(bytes, 0, bytes.Length)];
+            decoder.GetChars(bytes, 0, bytes.Length, chars, 0);
+            return new string(chars);
         }
 
-        private async Task AnswerAsync(byte request, byte option, CancellationToken cancellationToken)
+        private async Task AnswerAsync(byte request, byte option)
         {
             transcript.Note($"<- IAC {Name(request)} {OptionName(option)}");
             byte reply;
@@ -169,10 +150,10 @@ namespace NetFoundations.Core.Telnet
             if (!answered.Add((request, option)))
                 return;
             transcript.Note($"-> IAC {Name(reply)} {OptionName(option)}");
-            await WriteAsync(new[] { Iac, reply, option }, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(new[] { Iac, reply, option }, CancellationToken.None).ConfigureAwait(false);
         }
 
-        private async Task SubnegotiationAsync(CancellationToken cancellationToken)
+        private async Task SubnegotiationAsync()
         {
             if (subnegotiation.Count >= 2 && subnegotiation[0] == TerminalTypeOption && subnegotiation[1] == 1)
             {
@@ -181,7 +162,7 @@ namespace NetFoundations.Core.Telnet
                 var reply = new List<byte> { Iac, Sb, TerminalTypeOption, 0 };
                 reply.AddRange(Encoding.ASCII.GetBytes(terminalType));
                 reply.AddRange(new[] { Iac, Se });
-                await WriteAsync(reply.ToArray(), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(reply.ToArray(), CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             transcript.Note($"<- IAC SB {(subnegotiation.Count > 0 ? OptionName(subnegotiation[0]) : "?")} … IAC SE (ignored)");

@@ -1,29 +1,31 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Net;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using NetFoundations.Core.Expect;
 
 namespace NetFoundations.Core.Telnet
 {
-    /// <summary>Where and how to log in over Telnet; the prompts are regular expressions matched at the end of the text received.</summary>
+    /// <summary>Where and how to connect and log in over Telnet; the prompts are regular expressions matched at the end of the text received.</summary>
     public sealed class TelnetLoginOptions
     {
-        public TelnetLoginOptions(string computerName, int port, NetworkCredential credential)
+        /// <param name="credential">The login; null to skip the scripted login (steps answer the prompts themselves).</param>
+        public TelnetLoginOptions(string computerName, int port, NetworkCredential? credential)
         {
             if (string.IsNullOrWhiteSpace(computerName))
                 throw new ArgumentException("A host name or address is needed.", nameof(computerName));
             Endpoints.ValidatePort(port, nameof(port));
             ComputerName = computerName;
             Port = port;
-            Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+            Credential = credential;
         }
 
         public string ComputerName { get; }
         public int Port { get; }
-        public NetworkCredential Credential { get; }
+        public NetworkCredential? Credential { get; }
         public string LoginPrompt { get; set; } = @"login:\s*$";
         public string PasswordPrompt { get; set; } = @"[Pp]assword:\s*$";
         public string ShellPrompt { get; set; } = @"[$#>%]\s*(?:\x1B\[[0-9;?]*[A-Za-z]\s*)*$";
@@ -53,44 +55,46 @@ namespace NetFoundations.Core.Telnet
         public TimeSpan Duration { get; }
     }
 
-    /// <summary>The book's telnet_login: log in by the prompts, run a command, collect its output, log out.</summary>
+    /// <summary>The book's telnet_login: log in by the prompts, then run expect steps, or a command and collect its output.</summary>
     public static class TelnetLogin
     {
+        /// <summary>Connects, logs in when the options carry a credential, then runs the steps; onResult sees each Expect step's result.</summary>
+        public static async Task<IReadOnlyList<ExpectResult>> RunStepsAsync(TelnetLoginOptions options, IReadOnlyList<ExpectStep> steps, Action<ExpectResult>? onResult,
+            Transcript transcript, CancellationToken cancellationToken)
+        {
+            var client = await TelnetClient.ConnectAsync(options.ComputerName, options.Port, options.TerminalType, options.StepTimeout, transcript, cancellationToken).ConfigureAwait(false);
+            using var shell = new ExpectSession(client, transcript);
+            if (options.Credential != null)
+                await LogInAsync(shell, options, options.Credential, transcript, cancellationToken).ConfigureAwait(false);
+            return await shell.RunAsync(steps, options.StepTimeout, onResult, cancellationToken).ConfigureAwait(false);
+        }
+
         public static async Task<TelnetCommandResult> RunCommandAsync(TelnetLoginOptions options, string command, Transcript transcript, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(command))
                 throw new ArgumentException("A command is needed.", nameof(command));
-            var target = Endpoints.Format(options.ComputerName, options.Port);
+            if (options.Credential == null)
+                throw new ArgumentException("A credential is needed to log in.", nameof(options));
             var watch = Stopwatch.StartNew();
-            var shell = new Regex(options.ShellPrompt);
-            using var client = await TelnetClient.ConnectAsync(options.ComputerName, options.Port, options.TerminalType, options.StepTimeout, transcript, cancellationToken).ConfigureAwait(false);
-            await client.ExpectAsync(new Regex(options.LoginPrompt), options.StepTimeout, cancellationToken).ConfigureAwait(false);
-            await client.SendLineAsync(options.Credential.UserName, false, cancellationToken).ConfigureAwait(false);
-            await client.ExpectAsync(new Regex(options.PasswordPrompt), options.StepTimeout, cancellationToken).ConfigureAwait(false);
-            await client.SendLineAsync(options.Credential.Password ?? string.Empty, true, cancellationToken).ConfigureAwait(false);
-            var loggedIn = await client.ExpectAsync(new Regex($"(?<failed>{options.FailurePattern})|(?<shell>{options.ShellPrompt})"), options.StepTimeout, cancellationToken).ConfigureAwait(false);
-            if (loggedIn.Match.Groups["failed"].Success)
-                throw new AuthenticationFailedException($"Login to {target} as {options.Credential.UserName} failed: {loggedIn.Match.Value.Trim()}", target);
-            transcript.Note($"logged in as {options.Credential.UserName}");
-
-            await client.SendLineAsync(command, false, cancellationToken).ConfigureAwait(false);
-            var reply = await client.ExpectAsync(shell, options.StepTimeout, cancellationToken).ConfigureAwait(false);
-            var output = ExtractOutput(reply.Text);
-            await client.SendLineAsync("exit", false, cancellationToken).ConfigureAwait(false);
-            return new TelnetCommandResult(options.ComputerName, options.Port, command, output, watch.Elapsed);
+            var steps = new[] { ExpectStep.Send(command), ExpectStep.Expect(options.ShellPrompt), ExpectStep.Send("exit") };
+            var results = await RunStepsAsync(options, steps, null, transcript, cancellationToken).ConfigureAwait(false);
+            return new TelnetCommandResult(options.ComputerName, options.Port, command, results[0].Output, watch.Elapsed);
         }
 
-        private static readonly Regex TerminalEscape = new Regex(@"\x1B\[[0-?]*[ -/]*[@-~]");
-
-        /// <summary>Drops terminal escapes, the echoed command line (first line) and the prompt (last line); lines end with \n.</summary>
-        internal static string ExtractOutput(string text)
+        private static async Task LogInAsync(ExpectSession shell, TelnetLoginOptions options, NetworkCredential credential, Transcript transcript, CancellationToken cancellationToken)
         {
-            var lines = TerminalEscape.Replace(text, string.Empty).Replace("\r\n", "\n").Replace("\r", string.Empty).Split('\n').ToList();
-            if (lines.Count > 0)
-                lines.RemoveAt(lines.Count - 1);
-            if (lines.Count > 0)
-                lines.RemoveAt(0);
-            return string.Join("\n", lines);
+            var steps = new[]
+            {
+                ExpectStep.Expect(options.LoginPrompt),
+                ExpectStep.Send(credential.UserName),
+                ExpectStep.Expect(options.PasswordPrompt),
+                ExpectStep.SendSecret(credential),
+                ExpectStep.Expect($"(?<failed>{options.FailurePattern})|(?<shell>{options.ShellPrompt})"),
+            };
+            var loggedIn = (await shell.RunAsync(steps, options.StepTimeout, null, cancellationToken).ConfigureAwait(false)).Last();
+            if (loggedIn.Groups.ContainsKey("failed"))
+                throw new AuthenticationFailedException($"Login to {shell.Target} as {credential.UserName} failed: {loggedIn.Match.Trim()}", shell.Target);
+            transcript.Note($"logged in as {credential.UserName}");
         }
     }
 }
