@@ -8,9 +8,9 @@ namespace NetFoundations.Core.Ssh
 {
     public enum SshTunnelKind
     {
-        /// <summary>A local port; each connection to it is carried to Host:Port as the SSH server sees it (ssh -L).</summary>
+        /// <summary>A local port; each connection to it is carried to DestinationHost:DestinationPort as the SSH server sees it (ssh -L).</summary>
         Local,
-        /// <summary>A port on the SSH server; each connection to it is carried back to Host:Port as this machine sees it (ssh -R).</summary>
+        /// <summary>A port on the SSH server; each connection to it is carried back to DestinationHost:DestinationPort as this machine sees it (ssh -R).</summary>
         Remote,
         /// <summary>A local SOCKS4/5 proxy; each connection goes where the SOCKS request says, from the SSH server (ssh -D).</summary>
         Dynamic,
@@ -36,8 +36,8 @@ namespace NetFoundations.Core.Ssh
             Kind = kind;
             Forward = forward;
             BoundHost = boundHost;
-            Host = host;
-            Port = port;
+            DestinationHost = host;
+            DestinationPort = port;
             Forward.RequestReceived += (_, e) => Interlocked.Increment(ref connections);
             Forward.Exception += (_, e) => AddError(e.Exception);
         }
@@ -51,9 +51,12 @@ namespace NetFoundations.Core.Ssh
         public string BoundHost { get; }
         /// <summary>The port actually listened on (the one picked when 0 was asked for).</summary>
         public int BoundPort { get; private set; }
-        /// <summary>Where connections go (none for Dynamic: each SOCKS request says).</summary>
-        public string? Host { get; }
-        public int? Port { get; }
+        /// <summary>
+        /// Where connections go (none for Dynamic: each SOCKS request says). Not named Host and Port, so a
+        /// tunnel piped into Test-TcpPort does not bind the SSH server with the destination's port.
+        /// </summary>
+        public string? DestinationHost { get; }
+        public int? DestinationPort { get; }
         public DateTimeOffset StartedAt { get; private set; }
         public bool IsStarted => stopped == 0 && Forward.IsStarted && Session.IsConnected;
         /// <summary>Connections carried so far.</summary>
@@ -74,8 +77,8 @@ namespace NetFoundations.Core.Ssh
             var via = Session.ToString();
             return Kind switch
             {
-                SshTunnelKind.Local => $"Local {bound} -> {Endpoints.Format(Host!, Port!.Value)} via {via}",
-                SshTunnelKind.Remote => $"Remote {bound} on {via} -> {Endpoints.Format(Host!, Port!.Value)}",
+                SshTunnelKind.Local => $"Local {bound} -> {Endpoints.Format(DestinationHost!, DestinationPort!.Value)} via {via}",
+                SshTunnelKind.Remote => $"Remote {bound} on {via} -> {Endpoints.Format(DestinationHost!, DestinationPort!.Value)}",
                 _ => $"Dynamic (SOCKS) {bound} via {via}",
             };
         }
@@ -107,7 +110,7 @@ namespace NetFoundations.Core.Ssh
 
         private void AddError(Exception error)
         {
-            var translated = SshErrors.Translate(error, Host != null ? Endpoints.Format(Host, Port!.Value) : ToString());
+            var translated = SshErrors.Translate(error, DestinationHost != null ? Endpoints.Format(DestinationHost, DestinationPort!.Value) : ToString());
             lock (errors)
             {
                 if (errors.Count == MaxErrors)

@@ -35,7 +35,7 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.True(tunnel.IsStarted);
             Assert.NotEqual(0, tunnel.BoundPort);
             Assert.Equal("127.0.0.1", tunnel.BoundHost);
-            Assert.Equal(("127.0.0.1", echo.Port), (tunnel.Host, tunnel.Port!.Value));
+            Assert.Equal(("127.0.0.1", echo.Port), (tunnel.DestinationHost, tunnel.DestinationPort!.Value));
             Assert.Equal("127.0.0.1", tunnel.ComputerName);
             Assert.Same(tunnel, Assert.Single(session.Tunnels));
             Assert.Contains(transcript.Entries, e => e.Text.Contains("tunnel started"));
@@ -80,8 +80,8 @@ namespace NetFoundations.Core.Tests.Ssh
             var tunnel = await session.StartDynamicTunnelAsync("127.0.0.1", 0, new Transcript(), Token);
 
             Assert.Equal(SshTunnelKind.Dynamic, tunnel.Kind);
-            Assert.Null(tunnel.Host);
-            Assert.Null(tunnel.Port);
+            Assert.Null(tunnel.DestinationHost);
+            Assert.Null(tunnel.DestinationPort);
             using var client = Connect(tunnel.BoundPort);
             var stream = client.GetStream();
             stream.Write(new byte[] { 5, 1, 0 });                       // SOCKS5, one method: no authentication

@@ -57,7 +57,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
                 Assert.Equal("127.0.0.1", Property(t, "ComputerName"));
                 Assert.Equal("127.0.0.1", Property(t, "BoundHost"));
                 Assert.NotEqual(0, (int)Property(t, "BoundPort")!);
-                Assert.Equal(echo.Port, Property(t, "Port"));
+                Assert.Equal(echo.Port, Property(t, "DestinationPort"));
                 Assert.Equal(1, Property(t, "Connections"));
             });
             Assert.Equal(new object[] { "via local", "via remote", 2, 0, false, false }, result.Output.Skip(2).Select(o => o.BaseObject));
