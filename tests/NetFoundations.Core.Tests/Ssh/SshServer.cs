@@ -4,13 +4,13 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Threading.Tasks;
-using NetFoundations.Core.Ssh;
 using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Ssh
 {
     /// <summary>OpenSSH's sshd on 127.0.0.1, started by tests/servers/ssh/start-sshd.sh in a temporary folder; killed on Dispose.</summary>
-    public sealed class SshServer : IDisposable
+    /// <remarks>Shared with the cmdlet tests, which do not reference Core: what needs Core is in SshServer.Options.cs.</remarks>
+    public sealed partial class SshServer : IDisposable
     {
         private readonly Process process;
         private readonly List<string> log = new List<string>();
@@ -79,14 +79,6 @@ namespace NetFoundations.Core.Tests.Ssh
             File.WriteAllLines(path, lines);
             return path;
         }
-
-        /// <summary>Options for this server; known_hosts defaults to a fresh file that trusts its ed25519 key.</summary>
-        public SshConnectionOptions Options(string? knownHosts = null, NetworkCredential? credential = null) =>
-            new SshConnectionOptions("127.0.0.1", Port, credential ?? Credential)
-            {
-                KnownHostsPath = knownHosts ?? NewKnownHosts(KnownHostsLine()),
-                ConnectTimeout = TimeSpan.FromSeconds(20),
-            };
 
         /// <summary>Runs a program to completion (bounded) and returns exit code and output.</summary>
         public static (int ExitCode, string Output, string Error) Exec(string program, params string[] arguments)

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 
+using NetFoundations.Core.Tests.Ssh;
+
 namespace NetFoundations.PowerShell.Tests.Ssh
 {
     /// <summary>Invoke-SshShell in the engine against the test sshd: the user's login shell prompts with "$ ".</summary>
@@ -23,7 +25,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
         private Dictionary<string, object?> Variables() => new Dictionary<string, object?>
         {
             ["port"] = server.Port,
-            ["cred"] = server.Credential(),
+            ["cred"] = server.PSCredential(),
             ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
         };
 

@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 
+using NetFoundations.Core.Tests.Ssh;
+
 namespace NetFoundations.PowerShell.Tests.Ssh
 {
     public sealed class SshCmdletTests : IClassFixture<ModuleSession>, IClassFixture<SshServer>
@@ -23,7 +25,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
             session.Run(script, new Dictionary<string, object?>
             {
                 ["port"] = server.Port,
-                ["cred"] = server.Credential(password),
+                ["cred"] = server.PSCredential(password),
                 ["kh"] = knownHosts ?? server.NewKnownHosts(server.KnownHostsLine()),
                 ["files"] = server.FilesFolder,
             });
@@ -123,7 +125,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
                     Get-SftpItem -Session $s -Path ($remote + '/nope')
                     Disconnect-SshSession $s", new Dictionary<string, object?>
                 {
-                    ["port"] = server.Port, ["cred"] = server.Credential(), ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
+                    ["port"] = server.Port, ["cred"] = server.PSCredential(), ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
                     ["remote"] = remote, ["local"] = local,
                 });
 

@@ -6,6 +6,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 
+using NetFoundations.Core.Tests.Ssh;
+
 namespace NetFoundations.PowerShell.Tests.Ssh
 {
     /// <summary>Ctrl+C ends SSH cmdlets promptly and leaves nothing that looks complete.</summary>
@@ -24,7 +26,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
             new RunningScript(session, script, new Dictionary<string, object?>
             {
                 ["port"] = server.Port,
-                ["cred"] = server.Credential(),
+                ["cred"] = server.PSCredential(),
                 ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
                 ["files"] = server.FilesFolder,
                 ["destination"] = destination,

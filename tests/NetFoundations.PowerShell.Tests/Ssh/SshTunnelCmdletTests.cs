@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Sockets;
 using NetFoundations.Core.Tests.Tcp;
 
+using NetFoundations.Core.Tests.Ssh;
+
 namespace NetFoundations.PowerShell.Tests.Ssh
 {
     public sealed class SshTunnelCmdletTests : IClassFixture<ModuleSession>, IClassFixture<SshServer>
@@ -25,7 +27,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
                 " + script, new Dictionary<string, object?>
             {
                 ["port"] = server.Port,
-                ["cred"] = server.Credential(),
+                ["cred"] = server.PSCredential(),
                 ["kh"] = server.NewKnownHosts(server.KnownHostsLine()),
                 ["echo"] = echoPort,
                 ["busy"] = busyPort,
