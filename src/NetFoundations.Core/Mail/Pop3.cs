@@ -85,6 +85,15 @@ namespace NetFoundations.Core.Mail
             }).ToList();
         }
 
+        /// <summary>Leaves MailKit only APOP to log in with (it would fall back to USER/PASS or SASL), or fails when the server does not offer it.</summary>
+        private static void OnlyApop(Pop3Client client, MailServerOptions options, string? greeting)
+        {
+            if (!client.Capabilities.HasFlag(Pop3Capabilities.Apop))
+                throw new ProtocolViolationException(
+                    $"{options.Target} does not offer APOP: its greeting has no timestamp ({greeting}). Nothing was sent to log in.", options.Target);
+            client.Capabilities &= ~(Pop3Capabilities.User | Pop3Capabilities.Sasl);
+        }
+
         private static async Task<T> WithClientAsync<T>(MailServerOptions options, Transcript transcript, CancellationToken cancellation, Func<Pop3Client, Task<T>> work)
         {
             if (options.Credential == null)
@@ -95,7 +104,8 @@ namespace NetFoundations.Core.Mail
             var check = new CertificateCheck(options);
             try
             {
-                await MailConnector.ConnectAsync(client, options, check, cancellation).ConfigureAwait(false);
+                await MailConnector.ConnectAsync(client, options, check, cancellation,
+                    options.RequireApop ? () => OnlyApop(client, options, logger.Greeting) : (Action?)null).ConfigureAwait(false);
                 var result = await work(client).ConfigureAwait(false);
                 await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
                 return result;
