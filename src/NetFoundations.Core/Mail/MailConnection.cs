@@ -144,9 +144,12 @@ namespace NetFoundations.Core.Mail
     /// <summary>Connects MailKit's clients with the project's certificate checks, timeouts and errors.</summary>
     internal static class MailConnector
     {
-        /// <summary>Connects and, with a credential, logs in; beforeLogin sees the connected client first (its capabilities are known).</summary>
+        /// <summary>
+        /// Connects and, with a credential, logs in; loginWith, called once connected (the server's capabilities known),
+        /// may narrow how the credential is offered.
+        /// </summary>
         public static async Task ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation,
-            Action? beforeLogin = null)
+            Func<NetworkCredential, ICredentials>? loginWith = null)
         {
             client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
             client.CheckCertificateRevocation = false;
@@ -163,9 +166,8 @@ namespace NetFoundations.Core.Mail
                 socket.Dispose();
                 throw;
             }
-            beforeLogin?.Invoke();
             if (options.Credential != null)
-                await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
+                await client.AuthenticateAsync(loginWith?.Invoke(options.Credential) ?? options.Credential, cancellation).ConfigureAwait(false);
         }
 
         private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)
