@@ -1,7 +1,8 @@
 """maildir.py MAILDIR COUNT: writes COUNT messages straight into a Maildir (cur/, unseen), as Dovecot
 would have stored them, in a second instead of COUNT deliveries. Every fifth message carries a small
 attachment and every seventh has a non-ASCII subject, so ENVELOPE and BODYSTRUCTURE vary; dates run
-back one hour per message (the file times too: Dovecot's INTERNALDATE). File names follow Dovecot's: TIME.MnPnQn.HOST,S=SIZE:2, (S= saves a stat).
+back one hour per message, and so do the file times (Dovecot's INTERNALDATE). File names follow
+Dovecot's: TIME.MnPnQn.HOST,S=SIZE:2, (S= spares it a stat per message).
 """
 import os
 import sys
