@@ -60,6 +60,32 @@ Describe 'Mail' {
         $report.Attachments[0].FileName | Should -Be 'report.pdf'
     }
 
+    It 'logs in with APOP where the server offers it' {
+        $alice = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'alice-password').SecurePassword)
+        $listed = Get-Pop3Message 127.0.0.1 $alice -Port $script:ports.pop3 -Security StartTls -CertificateAuthorityPath $script:ca -Apop -Headers
+        $listed.Subject | Should -Contain 'Welcome'
+    }
+
+    It 'waits for mail by polling where IDLE is not offered' {
+        $session = Connect-Imap 127.0.0.2 $script:bob -Port $script:ports.imapnoidle -Security None
+        $session.Capabilities | Should -Not -Contain 'Idle'
+        @(Wait-ImapMessage -Session $session -WaitSeconds 1.5 -PollSeconds 1) | Should -HaveCount 0
+        Disconnect-Imap -Session $session
+    }
+
+    It 'builds an inline image as multipart/related with a cid reference' {
+        $folder = [IO.Directory]::CreateTempSubdirectory('nf-inline-').FullName
+        $png = [IO.Path]::Combine($folder, 'logo.png')
+        [IO.File]::WriteAllBytes($png, [byte[]](137, 80, 78, 71, 13, 10, 26, 10))
+        $path = [IO.Path]::Combine($folder, 'logo.eml')
+        New-MailMessage -From bob@mail.test -To bob@mail.test -Subject Logo -HtmlBody '<img src="cid:logo.png">' -InlineImage $png |
+            Save-MailMessage -Path $path | Out-Null
+        $parts = Read-MailMessage $path -Structure
+        $parts.ContentType | Should -Contain 'multipart/related'
+        ($parts | Where-Object ContentType -eq 'image/png').ContentId | Should -Be 'logo.png'
+        [IO.Directory]::Delete($folder, $true)
+    }
+
     It 'keeps a non-ASCII subject through an .eml file' {
         $path = [IO.Path]::Combine([IO.Path]::GetTempPath(), [Guid]::NewGuid().ToString() + '.eml')
         New-MailMessage -From 'Jürgen <j@mail.test>' -To bob@mail.test -Subject 'Grüße ☕' -Body 'Hallo' | Save-MailMessage -Path $path | Out-Null

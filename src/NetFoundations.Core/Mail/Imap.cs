@@ -109,6 +109,9 @@ namespace NetFoundations.Core.Mail
     /// </summary>
     public sealed class ImapSession : IDisposable
     {
+        /// <summary>Summaries per FETCH when searching: the first reach the caller early, the round trips stay few.</summary>
+        private const int SummaryBatch = 500;
+        private static readonly ImapFlag[] SystemFlags = Enum.GetValues(typeof(ImapFlag)).Cast<ImapFlag>().Where(f => f != ImapFlag.None).ToArray();
         private readonly ImapClient client;
         private readonly TranscriptLogger logger;
         private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
@@ -169,7 +172,18 @@ namespace NetFoundations.Core.Mail
             });
 
         /// <summary>Searches folder (opened read-only, so nothing is marked seen) and fetches the summaries of the matches, oldest first.</summary>
-        public Task<IReadOnlyList<ImapMessageSummary>> SearchAsync(string folderName, ImapSearchOptions search, Transcript transcript, CancellationToken cancellation) =>
+        public async Task<IReadOnlyList<ImapMessageSummary>> SearchAsync(string folderName, ImapSearchOptions search, Transcript transcript, CancellationToken cancellation)
+        {
+            var summaries = new List<ImapMessageSummary>();
+            await SearchAsync(folderName, search, summaries.Add, transcript, cancellation).ConfigureAwait(false);
+            return summaries;
+        }
+
+        /// <summary>
+        /// As SearchAsync, but the summaries are fetched in batches and each goes to found as soon as its batch
+        /// is parsed, so a caller can use the first while the rest are on the way.
+        /// </summary>
+        public Task SearchAsync(string folderName, ImapSearchOptions search, Action<ImapMessageSummary> found, Transcript transcript, CancellationToken cancellation) =>
             RunAsync(transcript, async () =>
             {
                 var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
@@ -178,7 +192,10 @@ namespace NetFoundations.Core.Mail
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
                 var list = wanted.ToList();
-                return await SummariesAsync(folder, list, cancellation).ConfigureAwait(false);
+                for (var at = 0; at < list.Count; at += SummaryBatch)
+                    foreach (var summary in await SummariesAsync(folder, list.GetRange(at, Math.Min(SummaryBatch, list.Count - at)), cancellation).ConfigureAwait(false))
+                        found(summary);
+                return true;
             });
 
         /// <summary>The whole message (BODY.PEEK[]), parsed; reading it does not mark it seen.</summary>
@@ -418,13 +435,15 @@ namespace NetFoundations.Core.Mail
 
         // IMessageSummary.Keywords has another type in MailKit's net8.0+ build than in its netstandard2.0 build,
         // so a direct call compiled here breaks where the newer build is loaded (the net10.0 tests).
+        private static readonly System.Reflection.PropertyInfo? KeywordsProperty =
+            typeof(MessageSummary).GetProperty(nameof(IMessageSummary.Keywords));
+
         private static IEnumerable<string> Keywords(IMessageSummary summary) =>
-            (summary.GetType().GetProperty(nameof(IMessageSummary.Keywords))?.GetValue(summary) as IEnumerable<string>) ?? Array.Empty<string>();
+            (KeywordsProperty?.GetValue(summary) as IEnumerable<string>) ?? Array.Empty<string>();
 
         private static IReadOnlyList<string> Flags(MessageFlags? flags, IEnumerable<string> keywords)
         {
-            var names = Enum.GetValues(typeof(ImapFlag)).Cast<ImapFlag>()
-                .Where(f => f != ImapFlag.None && flags.HasValue && flags.Value.HasFlag((MessageFlags)f)).Select(f => f.ToString());
+            var names = SystemFlags.Where(f => flags.HasValue && (flags.Value & (MessageFlags)f) != 0).Select(f => f.ToString());
             return names.Concat(keywords).ToArray();
         }
 

@@ -42,6 +42,8 @@ namespace NetFoundations.Core.Mail
         /// <summary>Accept any certificate (the caller opted out by name).</summary>
         public bool SkipCertificateCheck { get; set; }
         public NetworkCredential? Credential { get; set; }
+        /// <summary>POP3: log in with APOP only; a server whose greeting offers no APOP timestamp is an error before the credential is used.</summary>
+        public bool RequireApop { get; set; }
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
         public string Target => Endpoints.Format(Server, Port);
@@ -142,7 +144,12 @@ namespace NetFoundations.Core.Mail
     /// <summary>Connects MailKit's clients with the project's certificate checks, timeouts and errors.</summary>
     internal static class MailConnector
     {
-        public static async Task ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation)
+        /// <summary>
+        /// Connects and, with a credential, logs in; loginWith, called once connected (the server's capabilities known),
+        /// may narrow how the credential is offered.
+        /// </summary>
+        public static async Task ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation,
+            Func<NetworkCredential, ICredentials>? loginWith = null)
         {
             client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
             client.CheckCertificateRevocation = false;
@@ -160,7 +167,7 @@ namespace NetFoundations.Core.Mail
                 throw;
             }
             if (options.Credential != null)
-                await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
+                await client.AuthenticateAsync(loginWith?.Invoke(options.Credential) ?? options.Credential, cancellation).ConfigureAwait(false);
         }
 
         private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)

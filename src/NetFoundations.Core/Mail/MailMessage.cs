@@ -31,7 +31,8 @@ namespace NetFoundations.Core.Mail
     /// <summary>One node of a message's MIME tree, numbered as IMAP numbers body parts (1, 1.2 …; the multipart root has none).</summary>
     public sealed class MailPart
     {
-        public MailPart(string partNumber, int depth, string contentType, string? disposition, string? fileName, string? transferEncoding, long size)
+        public MailPart(string partNumber, int depth, string contentType, string? disposition, string? fileName, string? transferEncoding, long size,
+            string? contentId)
         {
             PartNumber = partNumber;
             Depth = depth;
@@ -40,6 +41,7 @@ namespace NetFoundations.Core.Mail
             FileName = fileName;
             TransferEncoding = transferEncoding;
             Size = size;
+            ContentId = contentId;
         }
 
         public string PartNumber { get; }
@@ -50,6 +52,8 @@ namespace NetFoundations.Core.Mail
         public string? TransferEncoding { get; }
         /// <summary>Encoded size of the part's content in bytes (0 for a multipart container).</summary>
         public long Size { get; }
+        /// <summary>The Content-ID an HTML part refers to as cid:ContentId (inline images), or null.</summary>
+        public string? ContentId { get; }
     }
 
     /// <summary>
@@ -143,7 +147,7 @@ namespace NetFoundations.Core.Mail
             {
                 var part = entity as MimePart;
                 parts.Add(new MailPart(number, depth, entity.ContentType.MimeType, entity.ContentDisposition?.Disposition,
-                    part?.FileName, part?.ContentTransferEncoding.ToString(), part?.Content?.Stream.Length ?? 0));
+                    part?.FileName, part?.ContentTransferEncoding.ToString(), part?.Content?.Stream.Length ?? 0, entity.ContentId));
             });
             return parts;
         }

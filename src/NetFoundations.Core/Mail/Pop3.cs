@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using MailKit.Net.Pop3;
@@ -85,6 +86,34 @@ namespace NetFoundations.Core.Mail
             }).ToList();
         }
 
+        /// <summary>
+        /// The credential offered for APOP only: MailKit falls back to SASL and then USER/PASS when APOP is refused,
+        /// and asks the credential for each before it sends anything, so refusing there ends the login.
+        /// </summary>
+        private static ICredentials ApopOnly(Pop3Client client, MailServerOptions options, string? greeting, NetworkCredential credential)
+        {
+            if (!client.Capabilities.HasFlag(Pop3Capabilities.Apop))
+                throw new ProtocolViolationException(
+                    $"{options.Target} does not offer APOP: its greeting has no timestamp ({greeting}). Nothing was sent to log in.", options.Target);
+            return new ApopCredential(credential, options.Target);
+        }
+
+        private sealed class ApopCredential : ICredentials
+        {
+            private readonly NetworkCredential credential;
+            private readonly string target;
+
+            public ApopCredential(NetworkCredential credential, string target)
+            {
+                this.credential = credential;
+                this.target = target;
+            }
+
+            public NetworkCredential GetCredential(Uri uri, string authType) => authType == "APOP"
+                ? credential
+                : throw new MailKit.Security.AuthenticationException($"{target} refused the APOP login (nothing else is tried when APOP is required).");
+        }
+
         private static async Task<T> WithClientAsync<T>(MailServerOptions options, Transcript transcript, CancellationToken cancellation, Func<Pop3Client, Task<T>> work)
         {
             if (options.Credential == null)
@@ -95,7 +124,9 @@ namespace NetFoundations.Core.Mail
             var check = new CertificateCheck(options);
             try
             {
-                await MailConnector.ConnectAsync(client, options, check, cancellation).ConfigureAwait(false);
+                await MailConnector.ConnectAsync(client, options, check, cancellation,
+                    options.RequireApop ? credential => ApopOnly(client, options, logger.Greeting, credential) : (Func<NetworkCredential, ICredentials>?)null)
+                    .ConfigureAwait(false);
                 var result = await work(client).ConfigureAwait(false);
                 await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
                 return result;

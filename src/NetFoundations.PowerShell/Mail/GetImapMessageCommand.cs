@@ -51,11 +51,7 @@ namespace NetFoundations.PowerShell.Mail
                 Limit = Last,
             };
             var transcript = NewTranscript();
-            Run(async ct =>
-            {
-                foreach (var summary in await Session.SearchAsync(Folder, search, transcript, ct).ConfigureAwait(false))
-                    PostObject(summary);
-            }, Timeout, $"{Folder} on {Session}");
+            Run(ct => Session.SearchAsync(Folder, search, PostObject, transcript, ct), Timeout, $"{Folder} on {Session}");
         }
     }
 }

@@ -13,7 +13,15 @@ namespace NetFoundations.PowerShell.Mail
         [Credential]
         public PSCredential Credential { get; set; } = null!;
 
-        protected Core.Mail.MailServerOptions Pop3Options() =>
-            ServerOptions(ComputerName, Security == Core.Mail.MailSecurity.Tls ? 995 : 110, Credential);
+        /// <summary>Log in with APOP only; a server that does not offer it is an error.</summary>
+        [Parameter]
+        public SwitchParameter Apop { get; set; }
+
+        protected Core.Mail.MailServerOptions Pop3Options()
+        {
+            var options = ServerOptions(ComputerName, Security == Core.Mail.MailSecurity.Tls ? 995 : 110, Credential);
+            options.RequireApop = Apop;
+            return options;
+        }
     }
 }

@@ -64,6 +64,42 @@ print(m.get_body(('plain',)).get_content().strip())", eml);
         }
 
         [Fact]
+        public void An_inline_image_makes_multipart_related_with_a_cid_reference_and_Python_resolves_it()
+        {
+            var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.Concat(Enumerable.Range(0, 500).Select(i => (byte)i)).ToArray();
+            var image = TempFile("logo.png", png);
+            var message = MailComposer.Build(new MailMessageOptions
+            {
+                From = "a@mail.test",
+                To = { "b@mail.test" },
+                Subject = "Logo",
+                Body = "See the logo.",
+                HtmlBody = "<p>See the logo: <img src=\"cid:logo.png\"></p>",
+                InlineImages = { image },
+            });
+
+            var structure = message.GetStructure();
+            Assert.Equal(new[] { ("", "multipart/alternative"), ("1", "text/plain"), ("2", "multipart/related"), ("2.1", "text/html"), ("2.2", "image/png") },
+                structure.Select(p => (p.PartNumber, p.ContentType)));
+            var part = structure.Last();
+            Assert.Equal(("logo.png", "inline"), (part.ContentId, part.Disposition));
+            var inline = Assert.Single(message.Attachments);
+            Assert.True(inline.IsInline);
+            Assert.Equal(("logo.png", (long)png.Length), (inline.ContentId, inline.Size));
+
+            var eml = Path.Combine(Path.GetDirectoryName(image)!, "logo.eml");
+            message.Save(eml, false);
+            var python = RunPython(@"
+import sys, email, email.policy, re
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+related = next(p for p in m.walk() if p.get_content_type() == 'multipart/related')
+html, image = related.get_payload()
+cid = re.search(r'src=""cid:([^""]+)""', html.get_content()).group(1)
+print(cid, image['Content-ID'] == '<' + cid + '>', image.get_content_type(), image.get_content() == open(sys.argv[2], 'rb').read())", eml, image);
+            Assert.Equal("logo.png True image/png True", python.Trim());
+        }
+
+        [Fact]
         public void An_mbox_gives_every_message_and_garbage_is_a_parse_error()
         {
             var mbox = TempFile("box.mbox", Encoding.ASCII.GetBytes(

@@ -21,7 +21,7 @@ namespace NetFoundations.PowerShell.Tests.Mail
             "$ca = '" + servers.CaPath + "'\n" +
             "$alice = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'alice-password').SecurePassword)\n" +
             "$bob = [pscredential]::new('bob@mail.test', [Net.NetworkCredential]::new('', 'bob-password').SecurePassword)\n" +
-            string.Join("\n", new[] { "submission", "smtp", "smtpplain", "imap", "imaps", "pop3", "pop3s" }.Select(p => $"${p} = {servers.Port(p)}")) + "\n" + script);
+            string.Join("\n", new[] { "submission", "smtp", "smtpplain", "imap", "imaps", "pop3", "pop3s", "imapnoidle" }.Select(p => $"${p} = {servers.Port(p)}")) + "\n" + script);
 
         [Fact]
         public void A_message_sent_through_piped_objects_is_found_read_flagged_moved_and_deleted_over_IMAP()
@@ -130,6 +130,61 @@ Read-MailMessage -Bytes ([byte[]](0,1,2))");
             Assert.Equal("ProtocolViolation", EngineResult.ErrorId(result.SingleError));
         }
 
+        [Fact]
+        public void Apop_logs_in_where_Dovecot_offers_it_and_is_a_clear_error_where_the_server_does_not()
+        {
+            var transcript = System.IO.Path.GetTempFileName();
+            var result = Run($@"
+Get-Pop3Message 127.0.0.1 $alice -Port $pop3 -Security StartTls -CertificateAuthorityPath $ca -Apop -Headers -TranscriptPath '{transcript}' | Where-Object Subject -eq Welcome
+$bad = [pscredential]::new('alice@mail.test', [Net.NetworkCredential]::new('', 'wrong').SecurePassword)
+Get-Pop3Message 127.0.0.1 $bad -Port $pop3s -Security Tls -CertificateAuthorityPath $ca -Apop -TranscriptPath '{transcript}'");
+            Assert.Equal("Welcome", P(Assert.Single(result.Output), "Subject"));
+            Assert.Equal("AuthenticationFailed", EngineResult.ErrorId(result.SingleError));
+            var text = System.IO.File.ReadAllText(transcript);
+            Assert.Equal(2, text.Split("APOP ********").Length - 1);
+            Assert.DoesNotContain("USER ", text);
+            Assert.DoesNotContain("AUTH ", text);
+
+            using var noApop = new ScriptedMailServer("+OK POP3 ready", line => line == "CAPA" ? "+OK\nUSER\nUIDL\n." : line == "QUIT" ? "+OK bye" : "-ERR unknown command");
+            result = Run($"Get-Pop3Message 127.0.0.1 $alice -Port {noApop.Port} -Security None -Apop");
+            Assert.Empty(result.Output);
+            Assert.Equal("ProtocolViolation", EngineResult.ErrorId(result.SingleError));
+            Assert.Contains("does not offer APOP", result.SingleError.Exception.Message);
+            Assert.DoesNotContain(noApop.Received, l => l.StartsWith("USER") || l.StartsWith("PASS"));
+        }
+
+        [Fact]
+        public void An_inline_image_is_multipart_related_and_the_structure_shows_its_content_id()
+        {
+            var result = Run(@"
+$folder = [IO.Directory]::CreateTempSubdirectory('nf-inline-').FullName
+$png = [IO.Path]::Combine($folder, 'logo.png')
+[IO.File]::WriteAllBytes($png, [byte[]](137, 80, 78, 71, 13, 10, 26, 10) + [byte[]](0..99))
+$path = [IO.Path]::Combine($folder, 'logo.eml')
+New-MailMessage -From a@mail.test -To b@mail.test -Subject Logo -Body text -HtmlBody '<img src=""cid:logo.png"">' -InlineImage $png |
+    Save-MailMessage -Path $path | Out-Null
+Read-MailMessage $path -Structure");
+            Assert.Empty(result.Errors);
+            Assert.Equal(new[] { "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png" },
+                result.Output.Select(o => P(o, "ContentType")));
+            var image = result.Output.Last();
+            Assert.Equal(new object?[] { "2.2", "inline", "logo.png" }, new[] { P(image, "PartNumber"), P(image, "Disposition"), P(image, "ContentId") });
+        }
+
+        [Fact]
+        public void Without_IDLE_Wait_ImapMessage_polls_with_NOOP_and_a_quiet_wait_writes_nothing()
+        {
+            var transcript = System.IO.Path.GetTempFileName();
+            var result = Run($@"
+$s = Connect-Imap 127.0.0.2 $bob -Port $imapnoidle -Security None
+$s.Capabilities -contains 'Idle'
+@(Wait-ImapMessage -Session $s -WaitSeconds 2.5 -PollSeconds 1 -TranscriptPath '{transcript}').Count
+Disconnect-Imap -Session $s");
+            Assert.Empty(result.Errors);
+            Assert.Equal(new object[] { false, 0 }, result.Output.Select(o => o.BaseObject));
+            Assert.Contains(" NOOP", System.IO.File.ReadAllText(transcript));
+        }
+
         private static object? P(PSObject o, string name) => o.Properties[name].Value;
 
         private static IEnumerable<string> Strings(object? list) => Strings(list, o => o.ToString()!);
@@ -141,6 +196,7 @@ Read-MailMessage -Bytes ([byte[]](0,1,2))");
         [InlineData("New-MailMessage")]
         [InlineData("Send-SmtpMail")]
         [InlineData("Get-ImapMessage")]
+        [InlineData("Get-Pop3Message")]
         public void Help_shows_the_synopsis_and_examples(string name)
         {
             var help = Run($"Get-Help {name} -Full");

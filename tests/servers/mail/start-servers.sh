@@ -2,20 +2,24 @@
 # Starts the mail test servers on 127.0.0.1, on free high ports, with everything in folder $1:
 #   Postfix   smtp (STARTTLS offered, no AUTH: mail for mail.test only), smtpplain (the same without STARTTLS), submission (STARTTLS required,
 #             then SASL AUTH through Dovecot), smtps (implicit TLS, AUTH); delivers mail.test by LMTP to Dovecot
-#   Dovecot   imap (STARTTLS), imaps, pop3 (STLS), pop3s, lmtp, and the auth service Postfix asks
+#   Dovecot   imap (STARTTLS), imaps, pop3 (STLS), pop3s, lmtp, and the auth service Postfix asks;
+#             POP3 offers APOP; imapnoidle is IMAP on 127.0.0.2 (not .1) without IDLE in its capabilities
 # Certificates from the TLS slice's test CA (tests/servers/tls/make-pki.sh): valid.crt is for
 # localhost and 127.0.0.1; ca.crt is the bundle to trust.
 # Users (passwords): alice@mail.test (alice-password), bob@mail.test (bob-password). alice's INBOX
 # is seeded by seed.py. Writes $1/ports.env (NAME=PORT) once every port accepts connections.
+# With a second argument N (for bench/mail.sh), user bench@mail.test (bench-password) gets an INBOX
+# of N messages, written as a Maildir by maildir.py.
 # stop-servers.sh $1 stops them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mkdir -p "${1:?usage: start-servers.sh FOLDER}" && cd "$1" && pwd)
+dir=$(mkdir -p "${1:?usage: start-servers.sh FOLDER [BENCH_MESSAGES]}" && cd "$1" && pwd)
+bench_messages=${2:-0}
 [ -f "$dir/ca.crt" ] || bash "$here/../tls/make-pki.sh" "$dir" >/dev/null
 cd "$dir"
 rm -f ports.env pids
 
-names=(smtp smtpplain submission smtps imap imaps pop3 pop3s lmtp auth)
+names=(smtp smtpplain submission smtps imap imaps pop3 pop3s lmtp auth imapnoidle)
 read -r -a ports <<<"$(python3 -c '
 import socket, sys
 socks = [socket.socket() for _ in range(int(sys.argv[1]))]
@@ -27,11 +31,15 @@ started() { echo "$1" >>pids; }
 
 # --- Dovecot ----------------------------------------------------------------------------------
 mkdir -p dovecot/run dovecot/state dovecot/home
-chown nobody:nogroup dovecot/home
 cat >dovecot/users <<USERS
 alice@mail.test:{PLAIN}alice-password::::::
 bob@mail.test:{PLAIN}bob-password::::::
 USERS
+if [ "$bench_messages" -gt 0 ]; then
+  echo 'bench@mail.test:{PLAIN}bench-password::::::' >>dovecot/users
+  python3 "$here/maildir.py" dovecot/home/bench@mail.test/Maildir "$bench_messages"
+fi
+chown -R nobody:nogroup dovecot/home
 cat >dovecot/dovecot.conf <<CONF
 base_dir = $dir/dovecot/run
 state_dir = $dir/dovecot/state
@@ -41,7 +49,7 @@ listen = 127.0.0.1
 ssl = yes
 ssl_cert = <$dir/valid.fullchain.pem
 ssl_key = <$dir/valid.key
-auth_mechanisms = plain login
+auth_mechanisms = plain login apop
 default_internal_user = dovecot
 default_login_user = dovenull
 mail_location = maildir:~/Maildir
@@ -83,6 +91,17 @@ service imap-login {
     address = 127.0.0.1
     port = ${port[imaps]}
     ssl = yes
+  }
+  inet_listener imapnoidle {
+    address = 127.0.0.2
+    port = ${port[imapnoidle]}
+  }
+}
+local 127.0.0.2 {
+  # Dovecot counts only same-address connections as secure; this listener is plain text on purpose.
+  disable_plaintext_auth = no
+  protocol imap {
+    imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ NAMESPACE UIDPLUS MOVE SPECIAL-USE
   }
 }
 service pop3-login {
@@ -178,11 +197,13 @@ postfix -c "$dir/postfix/etc" start >>postfix/stdout.log 2>&1
 
 # --- wait until every port accepts, then seed alice's mailbox ----------------------------------
 for name in "${names[@]}"; do
+  address=127.0.0.1
+  [ "$name" = imapnoidle ] && address=127.0.0.2
   for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/${port[$name]}") 2>/dev/null; then break; fi
+    if (exec 3<>"/dev/tcp/$address/${port[$name]}") 2>/dev/null; then break; fi
     sleep 0.1
   done
-  (exec 3<>"/dev/tcp/127.0.0.1/${port[$name]}") 2>/dev/null || { echo "$name did not start on port ${port[$name]}" >&2; exit 1; }
+  (exec 3<>"/dev/tcp/$address/${port[$name]}") 2>/dev/null || { echo "$name did not start on $address port ${port[$name]}" >&2; exit 1; }
 done
 python3 "$here/seed.py" "${port[lmtp]}" alice@mail.test
 for name in "${names[@]}"; do echo "$name=${port[$name]}"; done >ports.env.tmp
