@@ -48,13 +48,14 @@ dig_answers="$(wc -l < "$work/dig.out")"
 nf_out="$(dotnet "$host" -Command "
     Import-Module '$module'
     \$names = [IO.File]::ReadAllLines('$work/names.txt')
-    [void](Resolve-DnsName2 www.example.test -Server 127.0.0.1:$port)   # warm up (JIT)
+    [void](\$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle)   # warm up (JIT)
     \$watch = [Diagnostics.Stopwatch]::StartNew()
     \$records = \$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle
     \$watch.Stop()
     \"\$(@(\$records).Count) \$(\$watch.Elapsed.TotalSeconds)\"
 ")"
 read -r nf_answers nf_seconds <<< "$(echo "$nf_out" | tail -1)"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 dig_qps="$(qps "$count" "$dig_seconds")"
 nf_qps="$(qps "$count" "$nf_seconds")"
@@ -68,3 +69,5 @@ nf, perf, dig = (float(x) for x in sys.argv[1:])
 print(f"Resolve-DnsName2 / dnsperf = {nf / perf:.2f} (goal >= 0.5): {'met' if nf >= perf / 2 else 'NOT met'}")
 print(f"Resolve-DnsName2 / dig -f  = {nf / dig:.1f} (goal >= 10): {'met' if nf >= 10 * dig else 'NOT met'}")
 PY
+echo "load average after the run: $load"
+
