@@ -95,10 +95,8 @@ namespace NetFoundations.Core.Dns
         private async Task<DnsResponse> QueryAsync(string name, DnsRecordType type, DnsUdpChannel? channel, Transcript? transcript, CancellationToken cancellationToken)
         {
             var question = DnsNames.Display(name.Trim());
-            var target = Target(question, type);
             transcript?.Note($"-> {question} IN {type} to {string.Join(", ", Servers)}{(options.TcpOnly ? " over TCP" : string.Empty)}");
-            var response = channel == null ? null
-                : await channel.AskAsync(question, type, options.Recursion, options.Timeout, cancellationToken).ConfigureAwait(false);
+            var response = channel == null ? null : await channel.AskAsync(question, type, options.Recursion).ConfigureAwait(false);
             if (response == null)
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -116,7 +114,7 @@ namespace NetFoundations.Core.Dns
                 }
                 catch (Exception e)
                 {
-                    var error = Translate(e, target);
+                    var error = Translate(e, Target(question, type));
                     transcript?.ClientError(error.Message);
                     throw error;
                 }
@@ -196,7 +194,7 @@ namespace NetFoundations.Core.Dns
         {
             if (concurrency < 1 || concurrency > MaxConcurrency)
                 throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"Concurrency is a number from 1 to {MaxConcurrency}.");
-            using var channel = OpenChannel();
+            using var channel = OpenChannel(cancellationToken);
             using var gate = new SemaphoreSlim(concurrency);
             var lookups = names.Select(name => LookupOneAsync(name, type, wholeResponse, gate, channel, transcript, cancellationToken)).ToArray();
             for (var next = 0; next < lookups.Length;)
@@ -209,12 +207,12 @@ namespace NetFoundations.Core.Dns
             }
         }
 
-        private DnsUdpChannel? OpenChannel()
+        private DnsUdpChannel? OpenChannel(CancellationToken cancellationToken)
         {
             if (client.NameServers.Count != 1 || options.TcpOnly || options.DnssecOk)
                 return null;
             var server = client.NameServers.First();
-            return IPAddress.TryParse(server.Address, out var address) ? DnsUdpChannel.Open(address, server.Port) : null;
+            return IPAddress.TryParse(server.Address, out var address) ? DnsUdpChannel.Open(address, server.Port, options.Timeout, cancellationToken) : null;
         }
 
         private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, SemaphoreSlim gate,

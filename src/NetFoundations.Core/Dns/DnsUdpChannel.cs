@@ -23,24 +23,36 @@ namespace NetFoundations.Core.Dns
     {
         private const int ReceiveBuffer = 1 << 20;
         private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(200);
+        private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+        private static readonly RandomNumberGenerator Random = RandomNumberGenerator.Create();
         private readonly Socket socket;
         private readonly string server;
-        private readonly Dictionary<int, TaskCompletionSource<byte[]?>> waiting = new Dictionary<int, TaskCompletionSource<byte[]?>>();
-        private readonly RandomNumberGenerator random = RandomNumberGenerator.Create();
-        private readonly byte[] idBytes = new byte[2];
+        private readonly TimeSpan timeout;
+        private readonly Dictionary<int, Ask> waiting = new Dictionary<int, Ask>();
+        private readonly byte[] ids = new byte[512];
+        private readonly Timer expiry;
+        private readonly CancellationTokenRegistration cancellation;
+        private int usedIds;
         private Task? receiving;
         private bool failed;
         private double smoothedRtt = -1; // milliseconds, as TCP keeps it (RFC 6298)
         private double rttVariation;
 
-        private DnsUdpChannel(Socket socket, string server)
+        private DnsUdpChannel(Socket socket, string server, TimeSpan timeout, CancellationToken cancellationToken)
         {
             this.socket = socket;
             this.server = server;
+            this.timeout = timeout;
+            usedIds = ids.Length;
+            expiry = new Timer(_ => Expire(), null, Tick, Tick);
+            cancellation = cancellationToken.Register(Dispose);
         }
 
-        /// <summary>A channel to the server, or null when no socket can be opened to it (DnsClient will say why).</summary>
-        public static DnsUdpChannel? Open(IPAddress address, int port)
+        /// <summary>
+        /// A channel to the server, or null when no socket can be opened to it (DnsClient will say why).
+        /// Cancellation closes it: what waits then goes to DnsClient, which sees the cancellation.
+        /// </summary>
+        public static DnsUdpChannel? Open(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
@@ -48,7 +60,7 @@ namespace NetFoundations.Core.Dns
                 // Room for the answers of a full window while the receiving thread waits for a core.
                 socket.ReceiveBufferSize = ReceiveBuffer;
                 socket.Connect(new IPEndPoint(address, port));
-                return new DnsUdpChannel(socket, Endpoints.Format(address.ToString(), port));
+                return new DnsUdpChannel(socket, Endpoints.Format(address.ToString(), port), timeout, cancellationToken);
             }
             catch (SocketException)
             {
@@ -58,65 +70,66 @@ namespace NetFoundations.Core.Dns
         }
 
         /// <summary>One try at a question; null when the answer is not one the channel can give.</summary>
-        public async Task<DnsResponse?> AskAsync(string question, DnsRecordType type, bool recursion, TimeSpan timeout, CancellationToken cancellationToken)
+        public async Task<DnsResponse?> AskAsync(string question, DnsRecordType type, bool recursion)
         {
             if (!DnsWire.Reads(type))
                 return null;
-            var answer = new TaskCompletionSource<byte[]?>();
-            int id;
+            Ask ask;
             byte[]? query;
             lock (waiting)
             {
                 if (failed)
                     return null;
+                int id;
                 do
                 {
-                    random.GetBytes(idBytes);
-                    id = (idBytes[0] << 8) | idBytes[1];
+                    id = NextId();
                 }
                 while (waiting.ContainsKey(id));
                 query = DnsWire.Query(question, type, (ushort)id, recursion);
                 if (query == null)
                     return null;
-                waiting.Add(id, answer);
+                ask = new Ask(id, Stopwatch.GetTimestamp() + Wait().Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+                waiting.Add(id, ask);
                 receiving ??= ReceiveAsync();
             }
 
-            var watch = Stopwatch.StartNew();
-            byte[]? message;
-            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            using (limit.Token.Register(() => answer.TrySetResult(null)))
+            var sent = Stopwatch.GetTimestamp();
+            try
             {
-                limit.CancelAfter(Wait(timeout));
-                try
-                {
-                    socket.Send(query);
-                }
-                catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
-                {
-                    answer.TrySetResult(null);
-                }
-                message = await answer.Task.ConfigureAwait(false);
+                socket.Send(query);
             }
-            if (message == null)
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
             {
                 lock (waiting)
-                    waiting.Remove(id);
+                    waiting.Remove(ask.Id);
                 return null;
             }
-            Measured(watch.Elapsed);
-            return DnsWire.Answer(message, message.Length, query, question, type, server, watch.Elapsed);
+            var message = await ask.Answer.Task.ConfigureAwait(false);
+            if (message == null)
+                return null;
+            var rtt = TimeSpan.FromTicks((Stopwatch.GetTimestamp() - sent) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            Measured(rtt);
+            return DnsWire.Answer(message, message.Length, query, question, type, server, rtt);
         }
 
-        private TimeSpan Wait(TimeSpan timeout)
+        private int NextId()
         {
-            lock (waiting)
+            if (usedIds == ids.Length)
             {
-                if (smoothedRtt < 0)
-                    return timeout;
-                var wait = TimeSpan.FromMilliseconds(smoothedRtt + 4 * rttVariation);
-                return wait < MinimumWait ? MinimumWait : wait > timeout ? timeout : wait;
+                Random.GetBytes(ids);
+                usedIds = 0;
             }
+            usedIds += 2;
+            return (ids[usedIds - 2] << 8) | ids[usedIds - 1];
+        }
+
+        private TimeSpan Wait()
+        {
+            if (smoothedRtt < 0)
+                return timeout;
+            var wait = TimeSpan.FromMilliseconds(smoothedRtt + 4 * rttVariation);
+            return wait < MinimumWait ? MinimumWait : wait > timeout ? timeout : wait;
         }
 
         private void Measured(TimeSpan rtt)
@@ -137,6 +150,27 @@ namespace NetFoundations.Core.Dns
             }
         }
 
+        /// <summary>Gives up the tries whose wait is over (a timer per query would cost more than the query).</summary>
+        private void Expire()
+        {
+            var now = Stopwatch.GetTimestamp();
+            List<Ask>? expired = null;
+            lock (waiting)
+            {
+                foreach (var pair in waiting)
+                {
+                    if (pair.Value.Deadline <= now)
+                        (expired ??= new List<Ask>()).Add(pair.Value);
+                }
+                if (expired == null)
+                    return;
+                foreach (var ask in expired)
+                    waiting.Remove(ask.Id);
+            }
+            foreach (var ask in expired)
+                ask.Answer.TrySetResult(null);
+        }
+
         private async Task ReceiveAsync()
         {
             var buffer = new byte[65536];
@@ -150,36 +184,58 @@ namespace NetFoundations.Core.Dns
                 catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
                 {
                     // Refused (ICMP), or the channel is closed: what waits goes to DnsClient, and so does what comes.
-                    TaskCompletionSource<byte[]?>[] orphans;
-                    lock (waiting)
-                    {
-                        failed = true;
-                        orphans = new TaskCompletionSource<byte[]?>[waiting.Count];
-                        waiting.Values.CopyTo(orphans, 0);
-                        waiting.Clear();
-                    }
-                    foreach (var orphan in orphans)
-                        orphan.TrySetResult(null);
+                    Fail();
                     return;
                 }
-                TaskCompletionSource<byte[]?>? answer;
+                var id = DnsWire.Id(buffer, length);
+                Ask? ask;
                 lock (waiting)
                 {
                     // An unknown ID is a late answer to a try given up, or a stray: not taken.
-                    if (!waiting.TryGetValue(DnsWire.Id(buffer, length), out answer))
+                    if (!waiting.TryGetValue(id, out ask))
                         continue;
-                    waiting.Remove(DnsWire.Id(buffer, length));
+                    waiting.Remove(id);
                 }
                 var message = new byte[length];
                 Buffer.BlockCopy(buffer, 0, message, 0, length);
-                answer.TrySetResult(message);
+                ask.Answer.TrySetResult(message);
             }
+        }
+
+        private void Fail()
+        {
+            Ask[] orphans;
+            lock (waiting)
+            {
+                failed = true;
+                orphans = new Ask[waiting.Count];
+                waiting.Values.CopyTo(orphans, 0);
+                waiting.Clear();
+            }
+            foreach (var orphan in orphans)
+                orphan.Answer.TrySetResult(null);
         }
 
         public void Dispose()
         {
+            cancellation.Dispose();
+            expiry.Dispose();
             socket.Dispose();
-            random.Dispose();
+            Fail();
+        }
+
+        private sealed class Ask
+        {
+            public Ask(int id, long deadline)
+            {
+                Id = id;
+                Deadline = deadline;
+            }
+
+            public int Id { get; }
+            /// <summary>When the try is given up, in Stopwatch ticks.</summary>
+            public long Deadline { get; }
+            public TaskCompletionSource<byte[]?> Answer { get; } = new TaskCompletionSource<byte[]?>();
         }
     }
 }
