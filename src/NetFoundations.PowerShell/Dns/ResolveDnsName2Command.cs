@@ -49,7 +49,8 @@ namespace NetFoundations.PowerShell.Dns
             var names = pending.ToArray();
             pending.Clear();
             var asked = MyInvocation.BoundParameters.ContainsKey(nameof(Type)) ? Type : (DnsRecordType?)null;
-            var transcript = NewTranscript();
+            // Only when someone reads it: keeping the notes of thousands of names costs more than asking.
+            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             RunDns((resolver, ct) => resolver.LookupManyAsync(names, asked, Response, ThrottleLimit, Write, transcript, ct), null);
         }
 
