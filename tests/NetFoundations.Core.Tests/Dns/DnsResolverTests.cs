@@ -277,6 +277,19 @@ namespace NetFoundations.Core.Tests.Dns
         }
 
         [Fact]
+        public async Task CancellationEndsManyNamesWithinASecond()
+        {
+            using var silent = new BrokenDnsServer(BrokenAnswer.Silence);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { silent.Server }, timeout: TimeSpan.FromSeconds(30), retries: 0), CancellationToken.None);
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolver.LookupManyAsync(
+                new[] { "www.example.test", "mail1.example.test" }, DnsRecordType.A, false, 4, _ => { }, null, cancel.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        }
+
+        [Fact]
         public async Task TranscriptShowsQuestionAndAnswer()
         {
             var resolver = await Resolver();
