@@ -185,9 +185,9 @@ namespace NetFoundations.Core.Dns
         /// <summary>
         /// Resolves many names, at most concurrency at a time, and reports the outcomes to onResults in
         /// the order of names, each run of finished ones at once (a slow name holds back the reports
-        /// after it, not the queries). With one server over UDP and without DNSSEC, the everyday
-        /// questions share one socket (DnsUdpChannel); DnsClient asks the rest, and again whatever the
-        /// socket got no clean answer for.
+        /// after it, not the queries). onResults is called under a lock: it should only hand the run on.
+        /// With one server over UDP and without DNSSEC, the everyday questions share one socket
+        /// (DnsUdpChannel); DnsClient asks the rest, and again whatever the socket got no clean answer for.
         /// </summary>
         public async Task LookupManyAsync(IReadOnlyList<string> names, DnsRecordType? type, bool wholeResponse, int concurrency,
             Action<IReadOnlyList<DnsLookup>> onResults, Transcript? transcript, CancellationToken cancellationToken)
@@ -195,16 +195,31 @@ namespace NetFoundations.Core.Dns
             if (concurrency < 1 || concurrency > MaxConcurrency)
                 throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"Concurrency is a number from 1 to {MaxConcurrency}.");
             using var channel = OpenChannel(cancellationToken);
-            using var gate = new SemaphoreSlim(concurrency);
-            var lookups = names.Select(name => LookupOneAsync(name, type, wholeResponse, gate, channel, transcript, cancellationToken)).ToArray();
-            for (var next = 0; next < lookups.Length;)
+            var outcomes = new DnsLookup?[names.Count];
+            var taken = -1;
+            var reported = 0;
+
+            // concurrency loops, each taking the next name when done with one: no task per name waits
+            // for a turn, and an answer carries its loop straight on to the next question.
+            async Task LookUpAsync()
             {
-                var run = new List<DnsLookup> { await lookups[next++].ConfigureAwait(false) };
-                while (next < lookups.Length && lookups[next].IsCompleted)
-                    run.Add(await lookups[next++].ConfigureAwait(false));
-                cancellationToken.ThrowIfCancellationRequested();
-                onResults(run);
+                for (var i = Interlocked.Increment(ref taken); i < names.Count; i = Interlocked.Increment(ref taken))
+                {
+                    var outcome = await LookupOneAsync(names[i], type, wholeResponse, channel, transcript, cancellationToken).ConfigureAwait(false);
+                    lock (outcomes)
+                    {
+                        outcomes[i] = outcome;
+                        if (i != reported)
+                            continue;
+                        var run = new List<DnsLookup>();
+                        for (; reported < outcomes.Length && outcomes[reported] != null; reported++)
+                            run.Add(outcomes[reported]!);
+                        onResults(run);
+                    }
+                }
             }
+
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, names.Count)).Select(_ => LookUpAsync()).ToArray()).ConfigureAwait(false);
         }
 
         private DnsUdpChannel? OpenChannel(CancellationToken cancellationToken)
@@ -215,10 +230,9 @@ namespace NetFoundations.Core.Dns
             return IPAddress.TryParse(server.Address, out var address) ? DnsUdpChannel.Open(address, server.Port, options.Timeout, cancellationToken) : null;
         }
 
-        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, SemaphoreSlim gate,
-            DnsUdpChannel? channel, Transcript? transcript, CancellationToken cancellationToken)
+        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, DnsUdpChannel? channel,
+            Transcript? transcript, CancellationToken cancellationToken)
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 if (wholeResponse)
@@ -231,10 +245,6 @@ namespace NetFoundations.Core.Dns
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 return new DnsLookup(name, null, null, e);
-            }
-            finally
-            {
-                gate.Release();
             }
         }
 

@@ -235,7 +235,8 @@ namespace NetFoundations.Core.Dns
             public int Id { get; }
             /// <summary>When the try is given up, in Stopwatch ticks.</summary>
             public long Deadline { get; }
-            public TaskCompletionSource<byte[]?> Answer { get; } = new TaskCompletionSource<byte[]?>();
+            /// <summary>Completed from the receiving loop or the timer: what follows runs on the thread pool, not in their way.</summary>
+            public TaskCompletionSource<byte[]?> Answer { get; } = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 }
