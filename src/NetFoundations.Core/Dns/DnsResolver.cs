@@ -88,32 +88,39 @@ namespace NetFoundations.Core.Dns
         }
 
         /// <summary>Sends one question and returns the whole response, whatever its response code.</summary>
-        public async Task<DnsResponse> QueryAsync(string name, DnsRecordType type, Transcript? transcript, CancellationToken cancellationToken)
+        public Task<DnsResponse> QueryAsync(string name, DnsRecordType type, Transcript? transcript, CancellationToken cancellationToken) =>
+            QueryAsync(name, type, null, transcript, cancellationToken);
+
+        /// <summary>Asks on the channel first when there is one, and DnsClient when the channel has no answer.</summary>
+        private async Task<DnsResponse> QueryAsync(string name, DnsRecordType type, DnsUdpChannel? channel, Transcript? transcript, CancellationToken cancellationToken)
         {
             var question = DnsNames.Display(name.Trim());
-            var target = Target(question, type);
             transcript?.Note($"-> {question} IN {type} to {string.Join(", ", Servers)}{(options.TcpOnly ? " over TCP" : string.Empty)}");
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(bound);
-            var watch = Stopwatch.StartNew();
-            IDnsQueryResponse raw;
-            try
+            var response = channel == null ? null : await channel.AskAsync(question, type, options.Recursion).ConfigureAwait(false);
+            if (response == null)
             {
-                raw = await client.QueryAsync(new DnsQuestion(question.EndsWith(".", StringComparison.Ordinal) ? question : question + ".", (QueryType)(int)type),
-                    limit.Token).ConfigureAwait(false);
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                limit.CancelAfter(bound);
+                var watch = Stopwatch.StartNew();
+                IDnsQueryResponse raw;
+                try
+                {
+                    raw = await client.QueryAsync(new DnsQuestion(question.EndsWith(".", StringComparison.Ordinal) ? question : question + ".", (QueryType)(int)type),
+                        limit.Token).ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    var error = Translate(e, Target(question, type));
+                    transcript?.ClientError(error.Message);
+                    throw error;
+                }
+                watch.Stop();
+                response = DnsClientConversion.ToResponse(raw, question, type, watch.Elapsed);
             }
-            catch (Exception) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
-            }
-            catch (Exception e)
-            {
-                var error = Translate(e, target);
-                transcript?.ClientError(error.Message);
-                throw error;
-            }
-            watch.Stop();
-            var response = DnsClientConversion.ToResponse(raw, question, type, watch.Elapsed);
             transcript?.Note($"<- {response.ResponseCode} from {response.Server}, flags {response.Flags}, " +
                 $"{response.Answers.Count}/{response.Authorities.Count}/{response.Additionals.Count} records, {response.MessageSize} bytes, " +
                 $"{response.Duration.TotalMilliseconds:0.#} ms");
@@ -127,12 +134,16 @@ namespace NetFoundations.Core.Dns
         /// literal asks for its PTR; no type means A. Throws DnsQueryException for NXDOMAIN, NODATA
         /// and error responses.
         /// </summary>
-        public async Task<IReadOnlyList<DnsRecord>> ResolveAsync(string name, DnsRecordType? type, Transcript? transcript, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<DnsRecord>> ResolveAsync(string name, DnsRecordType? type, Transcript? transcript, CancellationToken cancellationToken) =>
+            ResolveAsync(name, type, null, transcript, cancellationToken);
+
+        private async Task<IReadOnlyList<DnsRecord>> ResolveAsync(string name, DnsRecordType? type, DnsUdpChannel? channel, Transcript? transcript,
+            CancellationToken cancellationToken)
         {
             var (current, wanted) = DnsNames.Question(name, type);
             var result = new List<DnsRecord>();
             var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { current };
-            var response = await QueryAsync(current, wanted, transcript, cancellationToken).ConfigureAwait(false);
+            var response = await QueryAsync(current, wanted, channel, transcript, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 ThrowOnError(response, current, wanted);
@@ -167,49 +178,73 @@ namespace NetFoundations.Core.Dns
                 if (!followed)
                     throw NoData(response, current, wanted);
                 // The chain leaves what this server answered for: ask about its end.
-                response = await QueryAsync(current, wanted, transcript, cancellationToken).ConfigureAwait(false);
+                response = await QueryAsync(current, wanted, channel, transcript, cancellationToken).ConfigureAwait(false);
             }
         }
 
         /// <summary>
-        /// Resolves many names, at most concurrency at a time, and reports each one's outcome to
-        /// onResult in the order of names (a slow name holds back the reports after it, not the queries).
+        /// Resolves many names, at most concurrency at a time, and reports the outcomes to onResults in
+        /// the order of names, each run of finished ones at once (a slow name holds back the reports
+        /// after it, not the queries). onResults is called under a lock: it should only hand the run on.
+        /// With one server over UDP and without DNSSEC, the everyday questions share one socket
+        /// (DnsUdpChannel); DnsClient asks the rest, and again whatever the socket got no clean answer for.
         /// </summary>
         public async Task LookupManyAsync(IReadOnlyList<string> names, DnsRecordType? type, bool wholeResponse, int concurrency,
-            Action<DnsLookup> onResult, Transcript? transcript, CancellationToken cancellationToken)
+            Action<IReadOnlyList<DnsLookup>> onResults, Transcript? transcript, CancellationToken cancellationToken)
         {
             if (concurrency < 1 || concurrency > MaxConcurrency)
                 throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"Concurrency is a number from 1 to {MaxConcurrency}.");
-            using var gate = new SemaphoreSlim(concurrency);
-            var lookups = names.Select(name => LookupOneAsync(name, type, wholeResponse, gate, transcript, cancellationToken)).ToArray();
-            foreach (var lookup in lookups)
+            using var channel = OpenChannel(cancellationToken);
+            var outcomes = new DnsLookup?[names.Count];
+            var taken = -1;
+            var reported = 0;
+
+            // concurrency loops, each taking the next name when done with one: no task per name waits
+            // for a turn, and an answer carries its loop straight on to the next question.
+            async Task LookUpAsync()
             {
-                var outcome = await lookup.ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                onResult(outcome);
+                for (var i = Interlocked.Increment(ref taken); i < names.Count; i = Interlocked.Increment(ref taken))
+                {
+                    var outcome = await LookupOneAsync(names[i], type, wholeResponse, channel, transcript, cancellationToken).ConfigureAwait(false);
+                    lock (outcomes)
+                    {
+                        outcomes[i] = outcome;
+                        if (i != reported)
+                            continue;
+                        var run = new List<DnsLookup>();
+                        for (; reported < outcomes.Length && outcomes[reported] != null; reported++)
+                            run.Add(outcomes[reported]!);
+                        onResults(run);
+                    }
+                }
             }
+
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, names.Count)).Select(_ => LookUpAsync()).ToArray()).ConfigureAwait(false);
         }
 
-        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, SemaphoreSlim gate,
+        private DnsUdpChannel? OpenChannel(CancellationToken cancellationToken)
+        {
+            if (client.NameServers.Count != 1 || options.TcpOnly || options.DnssecOk)
+                return null;
+            var server = client.NameServers.First();
+            return IPAddress.TryParse(server.Address, out var address) ? DnsUdpChannel.Open(address, server.Port, options.Timeout, cancellationToken) : null;
+        }
+
+        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, DnsUdpChannel? channel,
             Transcript? transcript, CancellationToken cancellationToken)
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 if (wholeResponse)
                 {
                     var (question, wanted) = DnsNames.Question(name, type);
-                    return new DnsLookup(name, null, await QueryAsync(question, wanted, transcript, cancellationToken).ConfigureAwait(false), null);
+                    return new DnsLookup(name, null, await QueryAsync(question, wanted, channel, transcript, cancellationToken).ConfigureAwait(false), null);
                 }
-                return new DnsLookup(name, await ResolveAsync(name, type, transcript, cancellationToken).ConfigureAwait(false), null, null);
+                return new DnsLookup(name, await ResolveAsync(name, type, channel, transcript, cancellationToken).ConfigureAwait(false), null, null);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 return new DnsLookup(name, null, null, e);
-            }
-            finally
-            {
-                gate.Release();
             }
         }
 

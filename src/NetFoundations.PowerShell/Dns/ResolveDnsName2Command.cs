@@ -49,25 +49,23 @@ namespace NetFoundations.PowerShell.Dns
             var names = pending.ToArray();
             pending.Clear();
             var asked = MyInvocation.BoundParameters.ContainsKey(nameof(Type)) ? Type : (DnsRecordType?)null;
-            var transcript = NewTranscript();
+            // Only when someone reads it: keeping the notes of thousands of names costs more than asking.
+            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             RunDns((resolver, ct) => resolver.LookupManyAsync(names, asked, Response, ThrottleLimit, Write, transcript, ct), null);
         }
 
-        private void Write(DnsLookup lookup)
+        private void Write(IReadOnlyList<DnsLookup> lookups) => Post(() =>
         {
-            if (lookup.Error != null)
+            foreach (var lookup in lookups)
             {
-                PostError(lookup.Error, lookup.Name);
+                if (lookup.Error != null)
+                    WriteError(DnsErrors.ToErrorRecord(lookup.Error, lookup.Name));
+                else if (lookup.Response != null)
+                    WriteObject(lookup.Response);
+                else
+                    foreach (var record in lookup.Records)
+                        WriteObject(record);
             }
-            else if (lookup.Response != null)
-            {
-                PostObject(lookup.Response);
-            }
-            else
-            {
-                var records = lookup.Records;
-                Post(() => { foreach (var record in records) WriteObject(record); });
-            }
-        }
+        });
     }
 }

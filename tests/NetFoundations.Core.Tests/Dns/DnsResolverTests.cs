@@ -216,10 +216,77 @@ namespace NetFoundations.Core.Tests.Dns
             var resolver = await Resolver();
             var names = Enumerable.Range(0, 60).Select(i => i % 3 == 0 ? "nothere.example.test" : i % 3 == 1 ? "www.example.test" : "alias.example.test").ToArray();
             var outcomes = new System.Collections.Generic.List<DnsLookup>();
-            await resolver.LookupManyAsync(names, DnsRecordType.A, false, 16, outcomes.Add, null, CancellationToken.None);
+            await resolver.LookupManyAsync(names, DnsRecordType.A, false, 16, outcomes.AddRange, null, CancellationToken.None);
             Assert.Equal(names, outcomes.Select(o => o.Name));
             Assert.All(outcomes.Where((o, i) => i % 3 == 0), o => Assert.IsType<DnsQueryException>(o.Error));
             Assert.All(outcomes.Where((o, i) => i % 3 == 2), o => Assert.Equal(3, o.Records.Count));
+        }
+
+        [Theory]
+        [InlineData("127.0.0.1")]
+        [InlineData("::1")]
+        public async Task ManyNamesOnOneSocketAnswerAsDnsClientDoes(string address)
+        {
+            // LookupManyAsync asks on its own UDP socket (DnsUdpChannel); QueryAsync asks through DnsClient.
+            var resolver = await Resolver(at: address == "::1" ? server.ServerV6 : server.Server);
+            var questions = new (string Name, DnsRecordType Type)[]
+            {
+                ("www.example.test", DnsRecordType.A), ("WWW.Example.Test", DnsRecordType.AAAA), ("alias.example.test", DnsRecordType.A),
+                ("example.test", DnsRecordType.MX), ("example.test", DnsRecordType.NS), ("example.test", DnsRecordType.SOA),
+                ("_imaps._tcp.example.test", DnsRecordType.SRV), ("21.0.0.127.in-addr.arpa", DnsRecordType.PTR),
+                ("nothere.example.test", DnsRecordType.A), ("www.example.test", DnsRecordType.MX), ("example.com", DnsRecordType.A),
+                ("nullmx.example.test", DnsRecordType.MX), ("long.example.test", DnsRecordType.TXT), ("example.test", DnsRecordType.CAA),
+            };
+            foreach (var (name, type) in questions)
+            {
+                DnsResponse? many = null;
+                await resolver.LookupManyAsync(new[] { name }, type, true, 4, run => many = run.Single().Response, null, CancellationToken.None);
+                var one = await resolver.QueryAsync(name, type, null, CancellationToken.None);
+                Assert.NotNull(many);
+                Assert.Equal(Describe(one), Describe(many!));
+            }
+        }
+
+        // BIND rotates the records of a set from one answer to the next: the records are compared in a fixed order.
+        private static string Describe(DnsResponse response) =>
+            string.Join("\n", new[] { $"{response.Name} {response.Type} {response.ResponseCode} {response.Flags} {response.OpCode} {response.MessageSize} {response.Server}" }
+                .Concat(response.Answers.Concat(response.Authorities).Concat(response.Additionals)
+                    .Select(r => $"{r.GetType().Name} {r.Section} {r} {r.ComputerName} {r.Server}").OrderBy(line => line, StringComparer.Ordinal)));
+
+        [Fact]
+        public async Task ManyNamesAtASilentServerTimeOutEach()
+        {
+            using var silent = new BrokenDnsServer(BrokenAnswer.Silence);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { silent.Server }, timeout: TimeSpan.FromMilliseconds(200), retries: 1), CancellationToken.None);
+            var outcomes = new System.Collections.Generic.List<DnsLookup>();
+            await resolver.LookupManyAsync(new[] { "www.example.test", "mail1.example.test" }, DnsRecordType.A, false, 4, outcomes.AddRange, null, CancellationToken.None);
+            Assert.Equal(new[] { "www.example.test", "mail1.example.test" }, outcomes.Select(o => o.Name));
+            Assert.All(outcomes, o => Assert.Contains("no answer", Assert.IsType<NetworkTimeoutException>(o.Error).Message));
+        }
+
+        [Fact]
+        public async Task ManyNamesWithBrokenAnswersGetDnsClientsDiagnosis()
+        {
+            using var broken = new BrokenDnsServer(BrokenAnswer.Garbage);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { broken.Server }, timeout: TimeSpan.FromMilliseconds(300), retries: 0), CancellationToken.None);
+            var outcomes = new System.Collections.Generic.List<DnsLookup>();
+            await resolver.LookupManyAsync(new[] { "www.example.test" }, DnsRecordType.A, false, 4, outcomes.AddRange, null, CancellationToken.None);
+            Assert.Contains("malformed", Assert.IsType<ProtocolViolationException>(Assert.Single(outcomes).Error).Message);
+        }
+
+        [Fact]
+        public async Task CancellationEndsManyNamesWithinASecond()
+        {
+            using var silent = new BrokenDnsServer(BrokenAnswer.Silence);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { silent.Server }, timeout: TimeSpan.FromSeconds(30), retries: 0), CancellationToken.None);
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolver.LookupManyAsync(
+                new[] { "www.example.test", "mail1.example.test" }, DnsRecordType.A, false, 4, _ => { }, null, cancel.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
         }
 
         [Fact]
