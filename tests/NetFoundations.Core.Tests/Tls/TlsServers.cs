@@ -22,7 +22,17 @@ namespace NetFoundations.Core.Tests.Tls
             Folder = Path.Combine(Path.GetTempPath(), "nf-tls-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
             {
-                Bash("start-servers.sh");
+                try
+                {
+                    Bash("start-servers.sh");
+                }
+                catch (InvalidOperationException)
+                {
+                    // The ports are found free and released just before the daemons bind them, so a fixture
+                    // starting at the same moment can take one: once more, with new ports.
+                    Bash("stop-servers.sh");
+                    Bash("start-servers.sh");
+                }
                 ports = System.IO.File.ReadAllLines(Path.Combine(Folder, "ports.env"))
                     .Select(line => line.Split('='))
                     .ToDictionary(pair => pair[0], pair => int.Parse(pair[1]));

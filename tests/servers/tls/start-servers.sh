@@ -9,6 +9,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mkdir -p "${1:?usage: start-servers.sh FOLDER}" && cd "$1" && pwd)
+# On failure, say why: the daemons write to their own logs in $dir, which nobody reads otherwise.
+trap 'status=$?; if [ $status -ne 0 ]; then
+  for log in "$dir"/*.log "$dir"/*/*.log "$dir"/postfix/data/maillog; do
+    [ -s "$log" ] && { echo "== $log" >&2; tail -n 5 "$log" >&2; }
+  done
+fi' EXIT
 [ -f "$dir/ca.crt" ] || bash "$here/make-pki.sh" "$dir"
 cd "$dir"
 rm -f ports.env pids
