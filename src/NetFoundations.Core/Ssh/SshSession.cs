@@ -240,6 +240,8 @@ namespace NetFoundations.Core.Ssh
                 transcript.ClientError(translated.Message);
                 throw translated;
             }
+            var info = client.ConnectionInfo;
+            transcript.Note($"key exchange {info.CurrentKeyExchangeAlgorithm}, cipher {info.CurrentServerEncryption}, mac {info.CurrentServerHmacAlgorithm ?? "(in the cipher)"}");
         }
     }
 }

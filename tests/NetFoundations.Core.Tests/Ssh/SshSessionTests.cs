@@ -85,6 +85,16 @@ namespace NetFoundations.Core.Tests.Ssh
         }
 
         [Fact]
+        public async Task TheTranscriptNamesWhatWasNegotiated()
+        {
+            var transcript = new Transcript();
+
+            using (await SshSession.ConnectAsync(server.Options(), transcript, Token)) { }
+
+            Assert.Contains(transcript.Entries, e => e.Text.StartsWith("key exchange ", StringComparison.Ordinal) && e.Text.Contains(", cipher "));
+        }
+
+        [Fact]
         public async Task HashedKnownHostsEntriesAreUnderstood()
         {
             var knownHosts = server.NewKnownHosts("# a comment", "other.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIHQybFaw+2ABFpQ/TrhAzbf0r+ES9dJFE6l1BrQ56NH", server.KnownHostsLine());
