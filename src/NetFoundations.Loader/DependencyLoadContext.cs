@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -9,6 +10,10 @@ namespace NetFoundations.Loader
     /// <summary>
     /// The module's own load context: assemblies found in the dependency folder load here,
     /// anything else (the .NET runtime, PowerShell itself) falls through to the default context.
+    /// So does a polyfill in the folder (System.Memory, System.Buffers …, shipped for netstandard2.0
+    /// and Windows PowerShell) when the running .NET has that assembly in the same or a newer version:
+    /// loading the polyfill here would give the dependencies a slow Span of their own, apart from the
+    /// runtime's, and methods the runtime's own types lack.
     /// </summary>
     public sealed class DependencyLoadContext : AssemblyLoadContext
     {
@@ -36,7 +41,27 @@ namespace NetFoundations.Loader
             loaded.GetOrAdd(assemblyName.Name ?? string.Empty, name =>
             {
                 var path = Path.Combine(folder, name + ".dll");
-                return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+                return File.Exists(path) && !RuntimeProvides(assemblyName) ? LoadFromAssemblyPath(path) : null;
             });
+
+        /// <summary>The .NET runtime's own assemblies (those of its folder among the trusted platform assemblies), by name.</summary>
+        private static readonly Lazy<Dictionary<string, string>> RuntimeAssemblies = new Lazy<Dictionary<string, string>>(() =>
+        {
+            var runtimeFolder = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+            var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
+            foreach (var path in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                if (string.Equals(Path.GetDirectoryName(path), runtimeFolder, StringComparison.Ordinal))
+                    byName[Path.GetFileNameWithoutExtension(path)] = path;
+            return byName;
+        });
+
+        private static bool RuntimeProvides(AssemblyName requested)
+        {
+            if (requested.Name == null || !RuntimeAssemblies.Value.TryGetValue(requested.Name, out var path))
+                return false;
+            var version = AssemblyName.GetAssemblyName(path).Version;
+            return requested.Version == null || (version != null && version >= requested.Version);
+        }
     }
 }

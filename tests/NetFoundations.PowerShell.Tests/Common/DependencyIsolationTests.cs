@@ -32,5 +32,23 @@ namespace NetFoundations.PowerShell.Tests
             Assert.Empty(result.Errors);
             Assert.Equal("Default", Assert.Single(result.Output).ToString());
         }
+
+        [Fact]
+        public void Polyfills_give_way_to_the_runtimes_own_assemblies()
+        {
+            // New-MailMessage needs MimeKit, built for netstandard2.0 against the System.Memory and System.Buffers
+            // packages, which the module's folder ships for Windows PowerShell.
+            var result = session.Run(@"
+                $null = New-MailMessage -From a@example.test -To b@example.test -Subject s -Body b
+                $shipped = [IO.Path]::Combine([IO.Path]::GetDirectoryName((Get-Module NetFoundations).Path), 'dependencies', 'System.Memory.dll')
+                [IO.File]::Exists($shipped)
+                foreach ($name in 'System.Memory', 'System.Buffers') {
+                    $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name }
+                    foreach ($one in $assembly) { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($one).Name }
+                }");
+            Assert.Empty(result.Errors);
+            Assert.True((bool)result.Output[0].BaseObject);   // the polyfill is there to be passed over
+            Assert.Equal(new[] { "Default" }, result.Output.Skip(1).Select(o => o.ToString()).Distinct());
+        }
     }
 }
