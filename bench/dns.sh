@@ -1,7 +1,7 @@
 #!/bin/bash
 # DNS benchmark: 10,000 names through Resolve-DnsName2, dnsperf and `dig -f`, in one run, against
 # the repository's BIND (tests/servers/dns) on 127.0.0.1 at a free high port.
-# Needs: bind9, bind9-dnsutils (dig), dnsperf (Debian packages), a built module (build.ps1 -Task Build).
+# Needs: bind9, bind9-dnsutils (dig), dnsperf (Debian packages), python3, dotnet.
 # Usage: bench/dns.sh [COUNT=10000] [THROTTLE=64] [ROUNDS=3]    Goal: Resolve-DnsName2 >= dnsperf/2 and >= 10 x dig -f (queries per second).
 set -euo pipefail
 
@@ -11,13 +11,11 @@ rounds="${3:-3}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/nf-dns-bench.XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-host="$root/src/NetFoundations.Host/bin/Release/net10.0/nfhost.dll"
-module="$(ls -d "$root"/out/NetFoundations/*/NetFoundations.psd1 | tail -1)"
 
 for tool in dnsperf dig named python3; do
     command -v "$tool" >/dev/null || { echo "bench/dns.sh: $tool is missing (apt-get install bind9 bind9-dnsutils dnsperf)" >&2; exit 3; }
 done
-[[ -f "$host" && -f "$module" ]] || { echo "bench/dns.sh: build first (build.ps1 -Task Build)" >&2; exit 3; }
+source "$root/bench/module.sh"
 
 cleanup() { "$root/tests/servers/dns/stop.sh" "$work/server"; rm -rf "$work"; }
 trap cleanup EXIT
@@ -55,7 +53,7 @@ for round in $(seq 1 "$rounds"); do
     read -r dig_wall dig_cpu <<< "$(timed "$work/dig.out" dig @127.0.0.1 -p "$port" -f "$work/dig.txt" +noall +answer +time=2 +tries=1)"
     dig_answers="$(wc -l < "$work/dig.out")"
     nf_out="$(dotnet "$host" -Command "
-        Import-Module '$module'
+        Import-Module '$manifest'
         \$names = [IO.File]::ReadAllLines('$work/names.txt')
         [void](\$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle)
         \$process = [Diagnostics.Process]::GetCurrentProcess()

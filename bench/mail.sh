@@ -20,12 +20,7 @@ for tool in swaks python3 dotnet; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 2; }
 done
 
-host=src/NetFoundations.Host/bin/Release/net10.0/nfhost.dll
-manifest=$(ls out/NetFoundations/*/NetFoundations.psd1 2>/dev/null | sort | tail -1 || true)
-if [[ ! -f $host || -z $manifest ]]; then
-    dotnet run --project src/NetFoundations.Host -c Release -- -File build.ps1 -Task Build
-    manifest=$(ls out/NetFoundations/*/NetFoundations.psd1 | sort | tail -1)
-fi
+source bench/module.sh
 
 servers=$(mktemp -d /tmp/nf-mail-bench.XXXXXX)
 chmod 755 "$servers"   # Postfix and Dovecot run as their own users
@@ -58,7 +53,7 @@ imaplib_times=()
 # Rounds alternate the tools, so a busy moment on the machine does not fall on one side only.
 for round in $(seq "$runs"); do
     echo "== Round $round"
-    round_ours=$(dotnet "$host" -File bench/mail.ps1 -Module "$PWD/$manifest" -SmtpPort "$smtp" -ImapPort "$imap" -Messages "$messages" -Runs 1)
+    round_ours=$(dotnet "$host" -File bench/mail.ps1 -Module "$manifest" -SmtpPort "$smtp" -ImapPort "$imap" -Messages "$messages" -Runs 1)
     echo "$round_ours"
     ours+="$round_ours"$'\n'
     drain

@@ -15,12 +15,7 @@ for tool in nmap iperf3 python3 dotnet; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nmap iperf3)" >&2; exit 2; }
 done
 
-host=src/NetFoundations.Host/bin/Release/net10.0/nfhost.dll
-manifest=$(ls out/NetFoundations/*/NetFoundations.psd1 2>/dev/null | sort | tail -1 || true)
-if [[ ! -f $host || -z $manifest ]]; then
-    dotnet run --project src/NetFoundations.Host -c Release -- -File build.ps1 -Task Build
-    manifest=$(ls out/NetFoundations/*/NetFoundations.psd1 | sort | tail -1)
-fi
+source bench/module.sh
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -46,7 +41,7 @@ nmap_times=()
 iperf_times=()
 for round in $(seq "$runs"); do
     echo "== Round $round"
-    round_ours=$(dotnet "$host" -File bench/tcp.ps1 -Module "$PWD/$manifest" -SinkPort "$sink_port" -Megabytes "$megabytes" -Runs 1)
+    round_ours=$(dotnet "$host" -File bench/tcp.ps1 -Module "$manifest" -SinkPort "$sink_port" -Megabytes "$megabytes" -Runs 1)
     echo "$round_ours"
     ours+="$round_ours"$'\n'
 

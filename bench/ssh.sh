@@ -3,7 +3,7 @@
 #  (a) an SFTP download of a large file: Receive-SftpItem against OpenSSH's sftp (goal: >= 0.8 x its rate);
 #  (b) one command on 20 hosts: Invoke-SshCommand over 20 sessions in parallel against 20 ssh runs
 #      one after another (goal: faster).
-# Needs: root (sshd and its test user), openssh-server, openssh-client, python3, a built module.
+# Needs: root (sshd and its test user), openssh-server, openssh-client, python3, dotnet.
 # Usage: bench/ssh.sh [MEGABYTES=1024] [ROUNDS=2]
 set -euo pipefail
 
@@ -12,13 +12,11 @@ rounds="${2:-2}"
 sessions=20
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/nf-ssh-bench.XXXXXX)"
-host="$root/src/NetFoundations.Host/bin/Release/net10.0/nfhost.dll"
-module="$(ls -d "$root"/out/NetFoundations/*/NetFoundations.psd1 2>/dev/null | tail -1)"
 
 for tool in ssh sftp ssh-keyscan python3 /usr/sbin/sshd; do
     command -v "$tool" >/dev/null || { echo "bench/ssh.sh: $tool is missing (apt-get install openssh-server openssh-client)" >&2; exit 3; }
 done
-[[ -f "$host" && -f "$module" ]] || { echo "bench/ssh.sh: build first (build.ps1 -Task Build)" >&2; exit 3; }
+source "$root/bench/module.sh"
 [[ $(id -u) -eq 0 ]] || { echo "bench/ssh.sh: run as root (it starts sshd with a test user)" >&2; exit 3; }
 
 sshd_pid=
@@ -66,7 +64,7 @@ openssh_sequential() {
 # Prints "download <seconds>" and "parallel <seconds>" lines, one pair per round.
 nf_rounds() {
     dotnet "$host" -Command "
-        Import-Module '$module'
+        Import-Module '$manifest'
         \$credential = [pscredential]::new('$user', [Security.SecureString]::new())
         \$connect = @{ Port = $port; Credential = \$credential; KeyFile = '$key'; KnownHostsPath = '$work/known_hosts' }
         \$destination = '$work/nf.bin'
