@@ -314,7 +314,8 @@ namespace NetFoundations.Core.Mail
             RunAsync(transcript, async () =>
             {
                 var (parent, name) = await ParentAsync(fullName, cancellation).ConfigureAwait(false);
-                var created = await parent.CreateAsync(name, true, cancellation).ConfigureAwait(false);
+                var created = await parent.CreateAsync(name, true, cancellation).ConfigureAwait(false)
+                    ?? throw new ProtocolViolationException($"The server said it created {fullName} but does not list it.", Target);
                 return await InfoAsync(created, cancellation).ConfigureAwait(false);
             });
 

@@ -147,7 +147,7 @@ namespace NetFoundations.Core.Mail
             {
                 var part = entity as MimePart;
                 parts.Add(new MailPart(number, depth, entity.ContentType.MimeType, entity.ContentDisposition?.Disposition,
-                    part?.FileName, part?.ContentTransferEncoding.ToString(), part?.Content?.Stream.Length ?? 0, entity.ContentId));
+                    part?.FileName, part?.ContentTransferEncoding.ToString(), part?.Content?.Stream?.Length ?? 0, entity.ContentId));
             });
             return parts;
         }
@@ -173,7 +173,7 @@ namespace NetFoundations.Core.Mail
                 if (File.Exists(path) && !overwrite)
                     throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
                 using (var file = File.Create(path))
-                    part.Content.DecodeTo(file);
+                    part.Content?.DecodeTo(file);   // a part without content is an empty file
                 written.Add(path);
             });
             return written;
