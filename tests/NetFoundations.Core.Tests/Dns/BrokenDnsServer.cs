@@ -30,6 +30,7 @@ namespace NetFoundations.Core.Tests.Dns
         private readonly Task udpLoop;
         private readonly Task tcpLoop;
         private int queries;
+        private byte[]? lastQuery;
 
         public BrokenDnsServer(BrokenAnswer answer)
         {
@@ -44,6 +45,8 @@ namespace NetFoundations.Core.Tests.Dns
         public string Server => $"127.0.0.1:{Port}";
         /// <summary>Queries received, over UDP and TCP.</summary>
         public int Queries => Volatile.Read(ref queries);
+        /// <summary>The last query received over UDP, as it came.</summary>
+        public byte[]? LastQuery => Volatile.Read(ref lastQuery);
 
         private static (UdpClient, TcpListener) BindBoth()
         {
@@ -72,6 +75,7 @@ namespace NetFoundations.Core.Tests.Dns
                 try { query = await udp.ReceiveAsync(); }
                 catch (Exception) when (stop.IsCancellationRequested) { return; }
                 Interlocked.Increment(ref queries);
+                Volatile.Write(ref lastQuery, query.Buffer);
                 var reply = Reply(query.Buffer);
                 if (reply != null)
                     await udp.SendAsync(reply, reply.Length, query.RemoteEndPoint);
