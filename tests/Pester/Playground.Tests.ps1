@@ -257,13 +257,33 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
     }
 
     Context 'SSH' {
-        It 'runs a command on www as the test user, trusting only the playground''s known_hosts' {
+        BeforeAll {
             $folder = if ($env:NETFOUNDATIONS_PLAYGROUND_DIR) { $env:NETFOUNDATIONS_PLAYGROUND_DIR } else { '/tmp/netfoundations-playground' }
+            $knownHosts = "$folder/ssh/known_hosts"
             $credential = [pscredential]::new('brandon', [Net.NetworkCredential]::new('', 'abc123').SecurePassword)
-            $result = Invoke-SshCommand -ComputerName www.example.com -Command 'hostname; id -un' -Credential $credential -KnownHostsPath "$folder/ssh/known_hosts"
+        }
+
+        It 'runs a command on www as the test user, trusting only the playground''s known_hosts' {
+            $result = Invoke-SshCommand -ComputerName www.example.com -Command 'hostname; id -un' -Credential $credential -KnownHostsPath $knownHosts
             $result.ExitStatus | Should -Be 0
             $result.Output | Should -Match '^www'
             $result.Output | Should -Match 'brandon'
+        }
+
+        It 'tunnels from h1 through www to the IMAP port of mail, named as www resolves it' {
+            $session = Connect-SshSession www.example.com -Credential $credential -KnownHostsPath $knownHosts
+            try {
+                $tunnel = $session | New-SshTunnel -RemoteHost mail.example.com -RemotePort 143
+                $greeting = Invoke-TcpConversation 127.0.0.1 $tunnel.BoundPort -LineCount 1
+                $greeting.ReceivedText | Should -Match '^\* OK'
+                $tunnel.Connections | Should -Be 1
+            } finally { Disconnect-SshSession -Session $session }
+        }
+
+        It 'drives a shell on www with expect steps' {
+            $prompt = @{ Expect = '\$ $' }
+            $results = @(Invoke-SshShell -ComputerName www.example.com -Credential $credential -KnownHostsPath $knownHosts -Step $prompt, @{ Send = 'hostname' }, $prompt)
+            $results[-1].Output | Should -Match '^www'
         }
     }
 
