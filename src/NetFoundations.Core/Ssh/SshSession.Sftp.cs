@@ -232,10 +232,13 @@ namespace NetFoundations.Core.Ssh
             {
                 long length;
                 using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                // SSH.NET does not always look at the token while its reads run ahead: closing the file ends the copy.
+                using (cancellationToken.Register(() => CloseQuietly(stream)))
                 {
                     await sftp.DownloadFileAsync(remote, stream, new Reporter<DownloadFileProgressReport>(r => progress.Report((long)r.TotalBytesDownloaded)), cancellationToken).ConfigureAwait(false);
                     length = stream.Length;
                 }
+                cancellationToken.ThrowIfCancellationRequested();   // a stopped download never gets the final name
                 if (File.Exists(local))
                     File.Replace(partial, local, null);
                 else
@@ -247,6 +250,12 @@ namespace NetFoundations.Core.Ssh
                 if (File.Exists(partial))
                     File.Delete(partial);
             }
+        }
+
+        private static void CloseQuietly(Stream stream)
+        {
+            try { stream.Dispose(); }
+            catch (Exception) { }   // the copy being stopped fails on the closed file, and that failure is the one reported
         }
 
         private static async Task UploadFileAsync(SftpClient sftp, string local, string remote, TransferProgress progress, CancellationToken cancellationToken)
