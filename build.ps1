@@ -76,6 +76,22 @@ function Merge-CmdletHelp([string] $Destination) {
     $merged.Save($Destination)
 }
 
+# PowerShell 7 loads the dependencies' net8.0 builds from dependencies/net8.0 (NetFoundations.Loader), Windows PowerShell
+# the netstandard2.0 builds. A package with a build per operating system (under runtimes/) keeps its netstandard2.0 build,
+# which runs everywhere.
+function Copy-Net8Dependencies([string] $Destination) {
+    $output = Get-RepoPath 'src', 'NetFoundations.Net8Dependencies', 'bin', $Configuration, 'net8.0'
+    $perSystem = @{}
+    $runtimes = [IO.Path]::Combine($output, 'runtimes')
+    if ([IO.Directory]::Exists($runtimes)) {
+        foreach ($file in [IO.Directory]::GetFiles($runtimes, '*.dll', 'AllDirectories')) { $perSystem[[IO.Path]::GetFileName($file)] = $true }
+    }
+    foreach ($file in [IO.Directory]::GetFiles($output, '*.dll')) {
+        $name = [IO.Path]::GetFileName($file)
+        if ($name -notlike 'NetFoundations.*' -and -not $perSystem.ContainsKey($name)) { Copy-File $file $Destination }
+    }
+}
+
 function Invoke-Build {
     Say "== Build ($Configuration)"
     Invoke-Dotnet @('build', (Get-RepoPath 'NetFoundations.slnx'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
@@ -88,6 +104,7 @@ function Invoke-Build {
         if ($name -like 'NetFoundations.PowerShell.dll' -or $name -like 'NetFoundations.PowerShell.pdb') { Copy-File $file $moduleFolder }
         elseif ($name -like '*.dll' -or $name -like '*.pdb') { Copy-File $file $dependencies }
     }
+    Copy-Net8Dependencies ([IO.Path]::Combine($dependencies, 'net8.0'))
     Copy-File (Get-RepoPath 'src', 'NetFoundations.Bootstrap', 'bin', $Configuration, 'netstandard2.0', 'NetFoundations.Bootstrap.dll') $moduleFolder
     Copy-File (Get-RepoPath 'src', 'NetFoundations.Loader', 'bin', $Configuration, 'net8.0', 'NetFoundations.Loader.dll') $moduleFolder
     foreach ($format in [IO.Directory]::GetFiles((Get-RepoPath 'src', 'NetFoundations.PowerShell'), '*.Format.ps1xml', 'AllDirectories')) {

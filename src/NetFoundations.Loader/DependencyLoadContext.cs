@@ -14,6 +14,9 @@ namespace NetFoundations.Loader
     /// and Windows PowerShell) when the running .NET has that assembly in the same or a newer version:
     /// loading the polyfill here would give the dependencies a slow Span of their own, apart from the
     /// runtime's, and methods the runtime's own types lack.
+    /// A dependency's net8.0 build (in the folder's net8.0 subfolder, where build.ps1 puts them) comes before its
+    /// netstandard2.0 build: it uses the runtime's own cryptography and Span (SSH.NET's AES-GCM runs through
+    /// OpenSSL there, through BouncyCastle in its netstandard2.0 build).
     /// </summary>
     public sealed class DependencyLoadContext : AssemblyLoadContext
     {
@@ -40,7 +43,9 @@ namespace NetFoundations.Loader
         private Assembly? LoadFromFolder(AssemblyName assemblyName) =>
             loaded.GetOrAdd(assemblyName.Name ?? string.Empty, name =>
             {
-                var path = Path.Combine(folder, name + ".dll");
+                var path = Path.Combine(folder, "net8.0", name + ".dll");
+                if (!File.Exists(path))
+                    path = Path.Combine(folder, name + ".dll");
                 return File.Exists(path) && !RuntimeProvides(assemblyName) ? LoadFromAssemblyPath(path) : null;
             });
 

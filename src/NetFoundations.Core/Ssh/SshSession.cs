@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Runtime.Versioning;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -180,6 +182,7 @@ namespace NetFoundations.Core.Ssh
             }
             var info = new ConnectionInfo(address, options.Port, user, methods.ToArray()) { Timeout = options.ConnectTimeout };
             RestrictHostKeyAlgorithms(info, keyTypes);
+            PreferAesGcmWhereFast(info);
             return info;
         }
 
@@ -208,6 +211,25 @@ namespace NetFoundations.Core.Ssh
             foreach (var algorithm in info.HostKeyAlgorithms.Keys.Except(wanted).ToList())
                 info.HostKeyAlgorithms.Remove(algorithm);
         }
+
+        /// <summary>
+        /// Puts AES-GCM first when the loaded SSH.NET is a build for .NET (not netstandard2.0): that build encrypts
+        /// AES-GCM with the runtime's own AesGcm (OpenSSL, AES-NI), one pass where AES-CTR needs a second one for
+        /// HMAC. On loopback SFTP ran a third faster. The netstandard2.0 build (Windows PowerShell) does AES-GCM in
+        /// BouncyCastle, slower than its AES-CTR, so there SSH.NET's own order stays.
+        /// </summary>
+        internal static void PreferAesGcmWhereFast(ConnectionInfo info)
+        {
+            if (!SshNetUsesRuntimeAesGcm)
+                return;
+            var position = 0;
+            foreach (var cipher in new[] { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com" })
+                if (info.Encryptions.ContainsKey(cipher))
+                    info.Encryptions.SetPosition(cipher, position++);
+        }
+
+        private static readonly bool SshNetUsesRuntimeAesGcm =
+            typeof(ConnectionInfo).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()?.FrameworkName.StartsWith(".NETCoreApp", StringComparison.Ordinal) == true;
 
         /// <summary>The key type a host key algorithm uses: rsa-sha2-256 and rsa-sha2-512 sign with ssh-rsa keys.</summary>
         internal static string KeyTypeOf(string algorithm) =>

@@ -95,6 +95,17 @@ namespace NetFoundations.Core.Tests.Ssh
         }
 
         [Fact]
+        public async Task AesGcmComesFirstWithSshNetsBuildForDotNet()
+        {
+            // These tests run SSH.NET's net10.0 build, as PowerShell 7 runs its net8.0 build: AES-GCM through the runtime.
+            var transcript = new Transcript();
+
+            using (await SshSession.ConnectAsync(server.Options(), transcript, Token)) { }
+
+            Assert.Contains(transcript.Entries, e => e.Text.Contains(", cipher aes128-gcm@openssh.com, "));
+        }
+
+        [Fact]
         public async Task HashedKnownHostsEntriesAreUnderstood()
         {
             var knownHosts = server.NewKnownHosts("# a comment", "other.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIHQybFaw+2ABFpQ/TrhAzbf0r+ES9dJFE6l1BrQ56NH", server.KnownHostsLine());
