@@ -2,12 +2,13 @@
 # DNS benchmark: 10,000 names through Resolve-DnsName2, dnsperf and `dig -f`, in one run, against
 # the repository's BIND (tests/servers/dns) on 127.0.0.1 at a free high port.
 # Needs: bind9, bind9-dnsutils (dig), dnsperf (Debian packages), python3, dotnet.
-# Usage: bench/dns.sh [COUNT=10000] [THROTTLE=64] [ROUNDS=3]    Goal: Resolve-DnsName2 >= dnsperf/2 and >= 10 x dig -f (queries per second).
+# Usage: bench/dns.sh [COUNT=10000] [THROTTLE=64] [ROUNDS=3] [WARMUP=10]   Goal: Resolve-DnsName2 >= dnsperf/2 and >= 10 x dig -f (queries per second).
 set -euo pipefail
 
 count="${1:-10000}"
 throttle="${2:-64}"
 rounds="${3:-3}"
+warmup="${4:-10}"   # passes before the timed one: the runtime's tiered compilation takes several to optimize the hot code
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/nf-dns-bench.XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -46,7 +47,8 @@ PY
 }
 
 # Each round runs the three one after another, so a busy moment of the machine does not fall on one only.
-# Resolve-DnsName2 is timed inside the engine (start-up, module loading and a warm-up pass excluded).
+# Resolve-DnsName2 is timed inside the engine after WARMUP untimed passes (start-up, module loading and JIT excluded);
+# the first pass's rate is printed too.
 for round in $(seq 1 "$rounds"); do
     read -r perf_wall perf_cpu <<< "$(timed "$work/dnsperf.out" dnsperf -s 127.0.0.1 -p "$port" -d "$work/dnsperf.txt" -n 1)"
     perf_qps="$(awk '/Queries per second/ { print int($4) }' "$work/dnsperf.out")"
@@ -55,17 +57,20 @@ for round in $(seq 1 "$rounds"); do
     nf_out="$(dotnet "$host" -Command "
         Import-Module '$manifest'
         \$names = [IO.File]::ReadAllLines('$work/names.txt')
+        \$watch = [Diagnostics.Stopwatch]::StartNew()
         [void](\$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle)
+        \$first = \$watch.Elapsed.TotalSeconds
+        for (\$pass = 2; \$pass -le $warmup; \$pass++) { [void](\$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle) }
         \$process = [Diagnostics.Process]::GetCurrentProcess()
         \$cpu = \$process.TotalProcessorTime
         \$watch = [Diagnostics.Stopwatch]::StartNew()
         \$records = \$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle
         \$watch.Stop()
         \$process.Refresh()
-        \"\$(@(\$records).Count) \$(\$watch.Elapsed.TotalSeconds) \$((\$process.TotalProcessorTime - \$cpu).TotalSeconds)\"
+        \"\$(@(\$records).Count) \$(\$watch.Elapsed.TotalSeconds) \$((\$process.TotalProcessorTime - \$cpu).TotalSeconds) \$first\"
     ")"
-    read -r nf_answers nf_wall nf_cpu <<< "$(echo "$nf_out" | tail -1)"
-    echo "$round $perf_qps $perf_cpu $dig_wall $dig_cpu $dig_answers $nf_wall $nf_cpu $nf_answers $(cut -d' ' -f1 /proc/loadavg)" >> "$work/rounds.txt"
+    read -r nf_answers nf_wall nf_cpu nf_first <<< "$(echo "$nf_out" | tail -1)"
+    echo "$round $perf_qps $perf_cpu $dig_wall $dig_cpu $dig_answers $nf_wall $nf_cpu $nf_answers $(cut -d' ' -f1 /proc/loadavg) $nf_first" >> "$work/rounds.txt"
 done
 
 python3 - "$count" "$work/rounds.txt" <<'PY'
@@ -73,13 +78,13 @@ import sys
 count = int(sys.argv[1])
 rows = [line.split() for line in open(sys.argv[2])]
 print(f"{'round':>5} {'load':>6} | {'dnsperf q/s':>11} {'us cpu/q':>8} | {'dig -f q/s':>10} {'us cpu/q':>8} {'answers':>7} | "
-      f"{'Resolve q/s':>11} {'us cpu/q':>8} {'answers':>7} | {'/dnsperf':>8} {'/dig':>5}")
+      f"{'Resolve q/s':>11} {'us cpu/q':>8} {'answers':>7} {'1st pass':>8} | {'/dnsperf':>8} {'/dig':>5}")
 best = None
 for r in rows:
-    perf, perf_cpu, dig_wall, dig_cpu, dig_n, nf_wall, nf_cpu, nf_n, load = float(r[1]), float(r[2]), float(r[3]), float(r[4]), r[5], float(r[6]), float(r[7]), r[8], r[9]
+    perf, perf_cpu, dig_wall, dig_cpu, dig_n, nf_wall, nf_cpu, nf_n, load, first = float(r[1]), float(r[2]), float(r[3]), float(r[4]), r[5], float(r[6]), float(r[7]), r[8], r[9], float(r[10])
     dig, nf = count / dig_wall, count / nf_wall
     print(f"{r[0]:>5} {load:>6} | {perf:>11.0f} {perf_cpu / count * 1e6:>8.1f} | {dig:>10.0f} {dig_cpu / count * 1e6:>8.1f} {dig_n:>7} | "
-          f"{nf:>11.0f} {nf_cpu / count * 1e6:>8.1f} {nf_n:>7} | {nf / perf:>8.2f} {nf / dig:>5.1f}")
+          f"{nf:>11.0f} {nf_cpu / count * 1e6:>8.1f} {nf_n:>7} {count / first:>8.0f} | {nf / perf:>8.2f} {nf / dig:>5.1f}")
     if best is None or nf / perf > best[0]:
         best = (nf / perf, nf / dig)
 ratios = [(count / float(r[6])) / float(r[1]) for r in rows]

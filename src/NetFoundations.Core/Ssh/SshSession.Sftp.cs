@@ -232,8 +232,9 @@ namespace NetFoundations.Core.Ssh
             {
                 long length;
                 using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-                // SSH.NET does not always look at the token while its reads run ahead: closing the file ends the copy.
-                using (cancellationToken.Register(() => CloseQuietly(stream)))
+                // SSH.NET does not always look at the token while its reads run ahead, nor end at once when it does:
+                // closing the file ends the copy, and removing it here means a stop leaves nothing behind while it unwinds.
+                using (cancellationToken.Register(() => { CloseQuietly(stream); DeleteQuietly(partial); }))
                 {
                     await sftp.DownloadFileAsync(remote, stream, new Reporter<DownloadFileProgressReport>(r => progress.Report((long)r.TotalBytesDownloaded)), cancellationToken).ConfigureAwait(false);
                     length = stream.Length;
@@ -256,6 +257,12 @@ namespace NetFoundations.Core.Ssh
         {
             try { stream.Dispose(); }
             catch (Exception) { }   // the copy being stopped fails on the closed file, and that failure is the one reported
+        }
+
+        private static void DeleteQuietly(string path)
+        {
+            try { File.Delete(path); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }   // the finally below tries again
         }
 
         private static async Task UploadFileAsync(SftpClient sftp, string local, string remote, TransferProgress progress, CancellationToken cancellationToken)

@@ -53,6 +53,18 @@ namespace NetFoundations.PowerShell.Tests
             return clock.Elapsed;
         }
 
+        /// <summary>Runs another script in the same runspace (after a stop, say) and returns its output; fails when it takes longer than the limit.</summary>
+        public IReadOnlyList<PSObject> RunAfterwards(string script, TimeSpan limit)
+        {
+            using var next = System.Management.Automation.PowerShell.Create();
+            next.Runspace = runspace;
+            next.AddScript(script);
+            var run = Task.Run(() => next.Invoke());
+            Assert.True(run.Wait(limit), $"The script did not finish within {limit.TotalSeconds} s.");
+            Assert.Empty(next.Streams.Error);
+            return run.Result;
+        }
+
         public void Dispose()
         {
             shell.Dispose();

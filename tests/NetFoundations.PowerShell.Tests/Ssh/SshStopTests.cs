@@ -68,6 +68,11 @@ namespace NetFoundations.PowerShell.Tests.Ssh
                 while (Directory.EnumerateFiles(folder).Any() && clock.Elapsed < TimeSpan.FromSeconds(10))
                     Thread.Sleep(20);
                 Assert.Empty(Directory.EnumerateFiles(folder));   // the partial file is removed too
+
+                // and the session still works
+                File.WriteAllText(Path.Combine(server.FilesFolder, "after-stop.txt"), "still here");
+                var after = script.RunAfterwards("[void](Receive-SftpItem -Session $s -Path ([IO.Path]::Combine($files, 'after-stop.txt')) -Destination $destination); [IO.File]::ReadAllText($destination)", TimeSpan.FromSeconds(30));
+                Assert.Equal("still here", Assert.Single(after).ToString());
             }
             finally
             {
