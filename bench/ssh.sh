@@ -60,9 +60,10 @@ openssh_sequential() {
     seconds_since "$start"
 }
 
-# NetFoundations: one engine for all rounds (start-up and JIT are not counted), timed inside it.
-# Prints "download <seconds>" and "parallel <seconds>" lines, one pair per round.
-nf_rounds() {
+# NetFoundations: an engine per round, between the OpenSSH runs of that round, so that a busy spell of the
+# machine falls on both sides; timed inside the engine after a warm-up (start-up and JIT are not counted).
+# Prints a "download <seconds>" and a "parallel <seconds>" line.
+nf_round() {
     dotnet "$host" -Command "
         Import-Module '$manifest'
         \$credential = [pscredential]::new('$user', [Security.SecureString]::new())
@@ -77,31 +78,31 @@ nf_rounds() {
             [void](Receive-SftpItem -Session \$session -Path '$warm' -Destination \$destination)
         }
         [void](Invoke-SshCommand -ComputerName 127.0.0.1 @connect -Command true)
-        foreach (\$round in 1..$rounds) {
-            if ([IO.File]::Exists(\$destination)) { [IO.File]::Delete(\$destination) }
-            \$watch = [Diagnostics.Stopwatch]::StartNew()
-            [void](Receive-SftpItem -Session \$session -Path '$big' -Destination \$destination)
-            'download {0:F3}' -f \$watch.Elapsed.TotalSeconds
-            \$watch = [Diagnostics.Stopwatch]::StartNew()
-            \$results = @(Invoke-SshCommand -ComputerName \$hosts @connect -Command true -ThrottleLimit $sessions)
-            \$watch.Stop()
-            if (@(\$results | Where-Object { \$_.ExitStatus -eq 0 }).Count -ne $sessions) { throw 'not every parallel command succeeded' }
-            'parallel {0:F3}' -f \$watch.Elapsed.TotalSeconds
-        }
+        if ([IO.File]::Exists(\$destination)) { [IO.File]::Delete(\$destination) }
+        \$watch = [Diagnostics.Stopwatch]::StartNew()
+        [void](Receive-SftpItem -Session \$session -Path '$big' -Destination \$destination)
+        'download {0:F3}' -f \$watch.Elapsed.TotalSeconds
+        \$watch = [Diagnostics.Stopwatch]::StartNew()
+        \$results = @(Invoke-SshCommand -ComputerName \$hosts @connect -Command true -ThrottleLimit $sessions)
+        \$watch.Stop()
+        if (@(\$results | Where-Object { \$_.ExitStatus -eq 0 }).Count -ne $sessions) { throw 'not every parallel command succeeded' }
+        'parallel {0:F3}' -f \$watch.Elapsed.TotalSeconds
         Disconnect-SshSession -Session \$session
     "
 }
 
 echo "SSH bench: $megabytes MiB download, $sessions sessions, $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -a sftp_times ssh_times
+nf_output=
 for round in $(seq "$rounds"); do
     sftp_times+=("$(openssh_download)")
     ssh_times+=("$(openssh_sequential)")
-    echo "round $round: sftp ${sftp_times[-1]} s, $sessions x ssh ${ssh_times[-1]} s"
+    nf="$(nf_round)"
+    [[ "$(sha256sum <"$work/nf.bin" | cut -d' ' -f1)" == "$expected" ]] || { echo "bench/ssh.sh: Receive-SftpItem's copy differs" >&2; exit 1; }
+    nf_output+="$nf"$'\n'
+    echo "round $round: sftp ${sftp_times[-1]} s, $sessions x ssh ${ssh_times[-1]} s;" \
+        "Receive-SftpItem $(sed -n 's/^download //p' <<<"$nf") s, Invoke-SshCommand x $sessions $(sed -n 's/^parallel //p' <<<"$nf") s (load $(cut -d' ' -f1 /proc/loadavg))"
 done
-nf_output="$(nf_rounds)"
-echo "$nf_output" | sed 's/^/Receive-SftpItem \/ Invoke-SshCommand: /'
-[[ "$(sha256sum <"$work/nf.bin" | cut -d' ' -f1)" == "$expected" ]] || { echo "bench/ssh.sh: Receive-SftpItem's copy differs" >&2; exit 1; }
 
 python3 - "$megabytes" "$sessions" "${sftp_times[*]}" "${ssh_times[*]}" "$nf_output" <<'PY'
 import sys
