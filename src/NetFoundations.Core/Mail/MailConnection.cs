@@ -146,9 +146,9 @@ namespace NetFoundations.Core.Mail
     {
         /// <summary>
         /// Connects and, with a credential, logs in; loginWith, called once connected (the server's capabilities known),
-        /// may narrow how the credential is offered.
+        /// may narrow how the credential is offered. Returns the client's socket.
         /// </summary>
-        public static async Task ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation,
+        public static async Task<Socket> ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation,
             Func<NetworkCredential, ICredentials>? loginWith = null)
         {
             client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
@@ -168,6 +168,7 @@ namespace NetFoundations.Core.Mail
             }
             if (options.Credential != null)
                 await client.AuthenticateAsync(loginWith?.Invoke(options.Credential) ?? options.Credential, cancellation).ConfigureAwait(false);
+            return socket;
         }
 
         private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)

@@ -50,7 +50,8 @@ namespace NetFoundations.PowerShell.Mail
                 Uids = Uid,
                 Limit = Last,
             };
-            var transcript = NewTranscript();
+            // Thousands of summaries are megabytes of text on the wire: recorded only when someone reads it.
+            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             Run(ct => Session.SearchAsync(Folder, search, PostObject, transcript, ct), Timeout, $"{Folder} on {Session}");
         }
     }

@@ -117,6 +117,30 @@ Disconnect-Imap -Session $s");
         }
 
         [Fact]
+        public void A_fetch_the_server_stalls_in_ends_at_the_timeout_as_OperationTimedOut_and_the_transcript_shows_it()
+        {
+            // Over TLS, where a stalled read sees no cancellation token: the cmdlet must still end at its timeout.
+            using var server = ScriptedMailServer.Imap(tag => "* 1 FETCH (UID 1 ENVELOPE (NIL {500}\nThe subje", ScriptedMailServer.SelfSigned());
+            var transcript = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nf-imap-" + Guid.NewGuid().ToString("N") + ".log");
+            var result = Run($@"
+$carol = [pscredential]::new('carol@old.test', [Net.NetworkCredential]::new('', 'carol-password').SecurePassword)
+$s = Connect-Imap 127.0.0.1 $carol -Port {server.Port} -Security Tls -SkipCertificateCheck
+Get-ImapMessage -Session $s -TimeoutSeconds 1 -TranscriptPath '{transcript}'
+$s.IsConnected");
+            try
+            {
+                Assert.Equal("OperationTimedOut", EngineResult.ErrorId(result.SingleError));
+                Assert.Contains("did not finish within 1 s", result.SingleError.Exception.Message);
+                Assert.Equal(false, Assert.Single(result.Output).BaseObject);
+                Assert.Contains("UID FETCH 1:3 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)", System.IO.File.ReadAllText(transcript));
+            }
+            finally
+            {
+                System.IO.File.Delete(transcript);
+            }
+        }
+
+        [Fact]
         public void Messages_round_trip_through_eml_files_and_the_structure_is_numbered()
         {
             var result = Run(@"

@@ -1,0 +1,117 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core;
+using NetFoundations.Core.Mail;
+
+namespace NetFoundations.Core.Tests.Mail
+{
+    /// <summary>Fetching the summaries of a folder (Get-ImapMessage): a large folder on Dovecot, and servers that stall or break the grammar.</summary>
+    public sealed class ImapSummaryTests : IClassFixture<MailServers>
+    {
+        private static readonly NetworkCredential Carol = new NetworkCredential("carol@old.test", "carol-password");
+        private readonly MailServers servers;
+
+        public ImapSummaryTests(MailServers servers) => this.servers = servers;
+
+        private static MailServerOptions Scripted(ScriptedMailServer server, bool tls) =>
+            new MailServerOptions("127.0.0.1", server.Port)
+            {
+                Security = tls ? MailSecurity.Tls : MailSecurity.None, SkipCertificateCheck = true, Credential = Carol, Timeout = TimeSpan.FromSeconds(10),
+            };
+
+        [Fact]
+        public async Task A_folder_of_250_messages_comes_whole_in_UID_order_across_batches_as_imaplib_reads_it()
+        {
+            var folder = "Bulk" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            // Python appends the messages: every fifth with an attachment, every seventh with a non-ASCII subject and two recipients.
+            servers.Python(@"
+import imaplib, sys
+from email.message import EmailMessage
+c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password'); c.create(sys.argv[2])
+for i in range(250):
+    m = EmailMessage()
+    m['From'] = 'Sender %d <sender%d@mail.test>' % (i, i)
+    m['To'] = 'alice@mail.test, Bob <bob@mail.test>' if i % 7 == 0 else 'alice@mail.test'
+    m['Subject'] = ('Grüße %d' if i % 7 == 0 else 'Bulk %d') % i
+    m['Message-ID'] = '<bulk-%d@mail.test>' % i
+    m.set_content('Message %d' % i)
+    if i % 5 == 0: m.add_attachment(bytes(range(256)), maintype='application', subtype='octet-stream', filename='data-%d.bin' % i)
+    c.append(sys.argv[2], None, None, m.as_bytes())
+c.logout()
+", servers.Port("imap").ToString(), folder);
+            var sizes = servers.Python(@"
+import imaplib, re, sys
+c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password'); c.select(sys.argv[2], readonly=True)
+for line in c.uid('FETCH', '1:*', '(RFC822.SIZE)')[1]:
+    items = dict(re.findall(rb'(UID|RFC822\.SIZE) (\d+)', line))
+    print(items[b'UID'].decode(), items[b'RFC822.SIZE'].decode())
+c.logout()
+", servers.Port("imap").ToString(), folder).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToDictionary(p => uint.Parse(p[0]), p => long.Parse(p[1]));
+
+            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            {
+                Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
+            }, new Transcript(), CancellationToken.None);
+            var summaries = await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
+
+            Assert.Equal(250, summaries.Count);
+            Assert.Equal(sizes.Keys.OrderBy(u => u), summaries.Select(s => s.Uid));
+            for (var i = 0; i < 250; i++)
+            {
+                var s = summaries[i];
+                Assert.Equal(i % 7 == 0 ? $"Grüße {i}" : $"Bulk {i}", s.Subject);
+                Assert.Equal($"\"Sender {i}\" <sender{i}@mail.test>", s.From);
+                Assert.Equal(i % 7 == 0 ? new[] { "alice@mail.test", "\"Bob\" <bob@mail.test>" } : new[] { "alice@mail.test" }, s.To);
+                Assert.Equal(i % 5 == 0 ? new[] { $"data-{i}.bin" } : Array.Empty<string>(), s.AttachmentNames);
+                Assert.Equal($"bulk-{i}@mail.test", s.MessageId);
+                Assert.Equal(sizes[s.Uid], s.Size);
+                Assert.Equal(i + 1, s.Index);
+                Assert.Equal(folder, s.Folder);
+            }
+            var last = await session.SearchAsync(folder, new ImapSearchOptions { Limit = 150 }, null, CancellationToken.None);
+            Assert.Equal(summaries.Skip(100).Select(s => s.Uid), last.Select(s => s.Uid));
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task Cancelling_a_fetch_the_server_stalls_in_ends_it_at_once(bool tls)
+        {
+            // A subject of 500 bytes announced, 10 sent.
+            using var server = ScriptedMailServer.Imap(tag => "* 1 FETCH (UID 1 ENVELOPE (NIL {500}\nThe subje", tls ? ScriptedMailServer.SelfSigned() : null);
+            using var session = await ImapSession.ConnectAsync(Scripted(server, tls), new Transcript(), CancellationToken.None);
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            var clock = Stopwatch.StartNew();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, cancel.Token));
+
+            Assert.Contains(server.Received, l => l.Contains("UID FETCH 1:3 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"));
+            // The session's timeout is 10 s: well under it means the token ended the read.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+            // The connection is closed with the fetch half read, and the session says so.
+            Assert.False(session.IsConnected);
+            await Assert.ThrowsAsync<ConnectionLostException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
+        }
+
+        [Theory]
+        [InlineData("* 1 FETCH (UID 1 ENVELOPE \"not a list\")\n{0} OK done")]
+        [InlineData("* 1 FETCH (UID 1 BODYSTRUCTURE ((((((((((\n{0} OK done")]
+        [InlineData("* 1 FETCH (UID 1 RFC822.SIZE {{5}}\n{0} OK done")]
+        [InlineData("* 1 FETCH (UID one)\n{0} OK done")]
+        public async Task A_FETCH_response_that_breaks_the_grammar_is_a_protocol_violation(string response)
+        {
+            using var server = ScriptedMailServer.Imap(tag => string.Format(response, tag));
+            using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
+            var transcript = new Transcript();
+
+            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), transcript, CancellationToken.None));
+
+            Assert.Contains("127.0.0.1", error.Message);
+            Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.ClientError);
+        }
+    }
+}
