@@ -215,7 +215,7 @@ namespace NetFoundations.Core.Ssh
         /// <summary>
         /// Puts AES-GCM first when the loaded SSH.NET is a build for .NET (not netstandard2.0): that build encrypts
         /// AES-GCM with the runtime's own AesGcm (OpenSSL, AES-NI), one pass where AES-CTR needs a second one for
-        /// HMAC. On loopback SFTP ran a third faster. The netstandard2.0 build (Windows PowerShell) does AES-GCM in
+        /// HMAC. On loopback SFTP took a quarter less time and CPU. The netstandard2.0 build (Windows PowerShell) does AES-GCM in
         /// BouncyCastle, slower than its AES-CTR, so there SSH.NET's own order stays.
         /// </summary>
         internal static void PreferAesGcmWhereFast(ConnectionInfo info)
