@@ -344,8 +344,15 @@ namespace NetFoundations.Core.Mail
                 return true;
             });
 
+        /// <summary>Logs out and closes the session; one whose connection is already gone is only closed.</summary>
         public async Task DisconnectAsync(Transcript transcript, CancellationToken cancellation)
         {
+            if (!client.IsConnected)
+            {
+                transcript.Note($"the session with {Target} was already closed");
+                client.Dispose();
+                return;
+            }
             await RunAsync(transcript, async () =>
             {
                 if (client.IsConnected)
