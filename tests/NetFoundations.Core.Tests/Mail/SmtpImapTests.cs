@@ -18,6 +18,13 @@ namespace NetFoundations.Core.Tests.Mail
         private MailServerOptions Options(string port, MailSecurity security, System.Net.NetworkCredential? credential = null) =>
             new MailServerOptions("127.0.0.1", servers.Port(port)) { Security = security, CertificateAuthorityPath = servers.CaPath, Credential = credential };
 
+        /// <summary>Python's smtplib delivers a one-line message from alice to bob through Postfix.</summary>
+        private void SendToBobWithPython(string subject) => servers.Python(@"
+import smtplib, sys
+with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
+    s.sendmail('alice@mail.test', ['bob@mail.test'], 'From: alice@mail.test\r\nTo: bob@mail.test\r\nSubject: ' + sys.argv[2] + '\r\n\r\nhi\r\n')
+", servers.Port("smtp").ToString(), subject);
+
         [Fact]
         public async Task Sent_with_STARTTLS_and_AUTH_a_rejected_recipient_fails_alone_and_Python_imaplib_finds_the_message()
         {
@@ -146,11 +153,7 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
             var subject = "Idle-" + Guid.NewGuid().ToString("N");
             var waiting = session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
             Thread.Sleep(500);
-            servers.Python(@"
-import smtplib, sys
-with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
-    s.sendmail('alice@mail.test', ['bob@mail.test'], 'From: alice@mail.test\r\nTo: bob@mail.test\r\nSubject: ' + sys.argv[2] + '\r\n\r\nhi\r\n')
-", servers.Port("smtp").ToString(), subject);
+            SendToBobWithPython(subject);
             var arrived = await waiting;
             Assert.Contains(arrived, m => m.Subject == subject);
 
@@ -207,11 +210,7 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
             var waiting = session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), transcript, CancellationToken.None);
             for (var i = 0; i < 100 && !transcript.Entries.Any(e => e.Text.Contains(" NOOP")); i++)
                 Thread.Sleep(100);
-            servers.Python(@"
-import smtplib, sys
-with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
-    s.sendmail('alice@mail.test', ['bob@mail.test'], 'From: alice@mail.test\r\nTo: bob@mail.test\r\nSubject: ' + sys.argv[2] + '\r\n\r\nhi\r\n')
-", servers.Port("smtp").ToString(), subject);
+            SendToBobWithPython(subject);
             var arrived = await waiting;
             Assert.Contains(arrived, m => m.Subject == subject);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Sent && e.Text.Contains(" NOOP"));
