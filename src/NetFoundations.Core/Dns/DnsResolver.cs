@@ -88,45 +88,47 @@ namespace NetFoundations.Core.Dns
         }
 
         /// <summary>Sends one question and returns the whole response, whatever its response code.</summary>
-        public Task<DnsResponse> QueryAsync(string name, DnsRecordType type, Transcript? transcript, CancellationToken cancellationToken) =>
-            QueryAsync(name, type, null, transcript, cancellationToken);
-
-        /// <summary>Asks on the channel first when there is one, and DnsClient when the channel has no answer.</summary>
-        private async Task<DnsResponse> QueryAsync(string name, DnsRecordType type, DnsUdpChannel? channel, Transcript? transcript, CancellationToken cancellationToken)
+        public async Task<DnsResponse> QueryAsync(string name, DnsRecordType type, Transcript? transcript, CancellationToken cancellationToken)
         {
             var question = DnsNames.Display(name.Trim());
-            transcript?.Note($"-> {question} IN {type} to {string.Join(", ", Servers)}{(options.TcpOnly ? " over TCP" : string.Empty)}");
-            var response = channel == null ? null : await channel.AskAsync(question, type, options.Recursion).ConfigureAwait(false);
-            if (response == null)
+            NoteQuestion(transcript, question, type, string.Join(", ", Servers), options.TcpOnly);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(bound);
+            var watch = Stopwatch.StartNew();
+            IDnsQueryResponse raw;
+            try
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                limit.CancelAfter(bound);
-                var watch = Stopwatch.StartNew();
-                IDnsQueryResponse raw;
-                try
-                {
-                    raw = await client.QueryAsync(new DnsQuestion(question.EndsWith(".", StringComparison.Ordinal) ? question : question + ".", (QueryType)(int)type),
-                        limit.Token).ConfigureAwait(false);
-                }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
-                catch (Exception e)
-                {
-                    var error = Translate(e, Target(question, type));
-                    transcript?.ClientError(error.Message);
-                    throw error;
-                }
-                watch.Stop();
-                response = DnsClientConversion.ToResponse(raw, question, type, watch.Elapsed);
+                raw = await client.QueryAsync(new DnsQuestion(question.EndsWith(".", StringComparison.Ordinal) ? question : question + ".", (QueryType)(int)type),
+                    limit.Token).ConfigureAwait(false);
             }
-            transcript?.Note($"<- {response.ResponseCode} from {response.Server}, flags {response.Flags}, " +
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                var error = Translate(e, CnameChain.Target(question, type));
+                transcript?.ClientError(error.Message);
+                throw error;
+            }
+            watch.Stop();
+            var response = DnsClientConversion.ToResponse(raw, question, type, watch.Elapsed);
+            NoteAnswer(transcript, response);
+            return response;
+        }
+
+        internal static void NoteQuestion(Transcript? transcript, string question, DnsRecordType type, string servers, bool tcpOnly) =>
+            transcript?.Note($"-> {question} IN {type} to {servers}{(tcpOnly ? " over TCP" : string.Empty)}");
+
+        internal static void NoteAnswer(Transcript? transcript, DnsResponse response)
+        {
+            if (transcript == null)
+                return;
+            transcript.Note($"<- {response.ResponseCode} from {response.Server}, flags {response.Flags}, " +
                 $"{response.Answers.Count}/{response.Authorities.Count}/{response.Additionals.Count} records, {response.MessageSize} bytes, " +
                 $"{response.Duration.TotalMilliseconds:0.#} ms");
             foreach (var record in response.Answers)
-                transcript?.Note("   " + record);
-            return response;
+                transcript.Note("   " + record);
         }
 
         /// <summary>
@@ -134,142 +136,119 @@ namespace NetFoundations.Core.Dns
         /// literal asks for its PTR; no type means A. Throws DnsQueryException for NXDOMAIN, NODATA
         /// and error responses.
         /// </summary>
-        public Task<IReadOnlyList<DnsRecord>> ResolveAsync(string name, DnsRecordType? type, Transcript? transcript, CancellationToken cancellationToken) =>
-            ResolveAsync(name, type, null, transcript, cancellationToken);
-
-        private async Task<IReadOnlyList<DnsRecord>> ResolveAsync(string name, DnsRecordType? type, DnsUdpChannel? channel, Transcript? transcript,
-            CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<DnsRecord>> ResolveAsync(string name, DnsRecordType? type, Transcript? transcript, CancellationToken cancellationToken)
         {
-            var (current, wanted) = DnsNames.Question(name, type);
-            var result = new List<DnsRecord>();
-            var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { current };
-            var response = await QueryAsync(current, wanted, channel, transcript, cancellationToken).ConfigureAwait(false);
-            while (true)
-            {
-                ThrowOnError(response, current, wanted);
-                if (wanted == DnsRecordType.CNAME || wanted == DnsRecordType.ANY)
-                {
-                    if (response.Answers.Count == 0)
-                        throw NoData(response, current, wanted);
-                    return response.Answers;
-                }
+            var chain = await FollowAsync(new CnameChain(name, type, false), transcript, cancellationToken).ConfigureAwait(false);
+            return chain.Records;
+        }
 
-                var followed = false;
-                while (true)
-                {
-                    var owner = current;
-                    var found = response.Answers.Where(r => r.Type == wanted && DnsNames.Same(r.Name, owner)).ToArray();
-                    if (found.Length > 0)
-                    {
-                        result.AddRange(found);
-                        return result;
-                    }
-                    var alias = response.Answers.OfType<DnsCnameRecord>().FirstOrDefault(r => DnsNames.Same(r.Name, owner));
-                    if (alias == null)
-                        break;
-                    if (!visited.Add(DnsNames.Display(alias.NameHost)))
-                        throw new ProtocolViolationException($"The CNAME chain of {name} loops back to {alias.NameHost}.", Target(name, wanted));
-                    if (visited.Count > MaxCnameHops + 1)
-                        throw new ProtocolViolationException($"The CNAME chain of {name} is longer than {MaxCnameHops} names.", Target(name, wanted));
-                    result.Add(alias);
-                    current = alias.NameHost;
-                    followed = true;
-                }
-                if (!followed)
-                    throw NoData(response, current, wanted);
-                // The chain leaves what this server answered for: ask about its end.
-                response = await QueryAsync(current, wanted, channel, transcript, cancellationToken).ConfigureAwait(false);
+        private async Task<CnameChain> FollowAsync(CnameChain chain, Transcript? transcript, CancellationToken cancellationToken)
+        {
+            while (!chain.Take(await QueryAsync(chain.Question, chain.Type, transcript, cancellationToken).ConfigureAwait(false)))
+            {
             }
+            return chain;
         }
 
         /// <summary>
         /// Resolves many names, at most concurrency at a time, and reports the outcomes to onResults in
         /// the order of names, each run of finished ones at once (a slow name holds back the reports
         /// after it, not the queries). onResults is called under a lock: it should only hand the run on.
-        /// With one server over UDP and without DNSSEC, the everyday questions share one socket
-        /// (DnsUdpChannel); DnsClient asks the rest, and again whatever the socket got no clean answer for.
         /// </summary>
-        public async Task LookupManyAsync(IReadOnlyList<string> names, DnsRecordType? type, bool wholeResponse, int concurrency,
+        public Task LookupManyAsync(IReadOnlyList<string> names, DnsRecordType? type, bool wholeResponse, int concurrency,
+            Action<IReadOnlyList<DnsLookup>> onResults, Transcript? transcript, CancellationToken cancellationToken) =>
+            LookupManyAsync(new DnsNameFeed(names), type, wholeResponse, concurrency, onResults, transcript, cancellationToken);
+
+        /// <summary>
+        /// Resolves the names of a feed as they come, at most concurrency at a time, and reports the
+        /// outcomes to onResults in the order of the names, each run of finished ones at once (a slow
+        /// name holds back the reports after it, not the queries); ends once the feed is complete and
+        /// every name answered. onResults is called under a lock: it should only hand the run on.
+        /// With one server over UDP and without DNSSEC, the everyday questions go out on one socket
+        /// from one thread (DnsLookupLoop); DnsClient asks the rest, and again whatever the socket got
+        /// no clean answer for.
+        /// </summary>
+        public async Task LookupManyAsync(DnsNameFeed feed, DnsRecordType? type, bool wholeResponse, int concurrency,
             Action<IReadOnlyList<DnsLookup>> onResults, Transcript? transcript, CancellationToken cancellationToken)
         {
             if (concurrency < 1 || concurrency > MaxConcurrency)
                 throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"Concurrency is a number from 1 to {MaxConcurrency}.");
-            using var channel = OpenChannel(cancellationToken);
-            var outcomes = new DnsLookup?[names.Count];
-            var taken = -1;
+            var held = new Dictionary<int, DnsLookup>();
             var reported = 0;
 
-            // concurrency loops, each taking the next name when done with one: no task per name waits
-            // for a turn, and an answer carries its loop straight on to the next question.
-            async Task LookUpAsync()
+            void Finish(int index, DnsLookup outcome)
             {
-                for (var i = Interlocked.Increment(ref taken); i < names.Count; i = Interlocked.Increment(ref taken))
+                lock (held)
                 {
-                    var outcome = await LookupOneAsync(names[i], type, wholeResponse, channel, transcript, cancellationToken).ConfigureAwait(false);
-                    lock (outcomes)
+                    if (index != reported)
                     {
-                        outcomes[i] = outcome;
-                        if (i != reported)
-                            continue;
-                        var run = new List<DnsLookup>();
-                        for (; reported < outcomes.Length && outcomes[reported] != null; reported++)
-                            run.Add(outcomes[reported]!);
-                        onResults(run);
+                        held.Add(index, outcome);
+                        return;
                     }
+                    var run = new List<DnsLookup> { outcome };
+                    for (reported++; held.TryGetValue(reported, out var next); reported++)
+                    {
+                        held.Remove(reported);
+                        run.Add(next);
+                    }
+                    onResults(run);
                 }
             }
 
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, names.Count)).Select(_ => LookUpAsync()).ToArray()).ConfigureAwait(false);
+            CnameChain? Start(int index, string name)
+            {
+                try
+                {
+                    return new CnameChain(name, type, wholeResponse);
+                }
+                catch (ArgumentException e)
+                {
+                    Finish(index, new DnsLookup(name, null, null, e));
+                    return null;
+                }
+            }
+
+            using var loop = OpenLoop();
+            var handedOver = new List<Task>();
+            void HandOver(int index, string name) => handedOver.Add(Task.Run(async () =>
+            {
+                var outcome = await LookupOneAsync(name, type, wholeResponse, transcript, cancellationToken).ConfigureAwait(false);
+                loop.Returned();
+                Finish(index, outcome);
+            }));
+
+            try
+            {
+                await Task.Factory.StartNew(() => loop.Run(feed, Start, concurrency, options.Recursion, Finish, HandOver, transcript, cancellationToken),
+                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The loop has stopped adding: what was handed over ends (or sees the cancellation) before the loop goes.
+                await Task.WhenAll(handedOver).ConfigureAwait(false);
+            }
         }
 
-        private DnsUdpChannel? OpenChannel(CancellationToken cancellationToken)
+        private DnsLookupLoop OpenLoop()
         {
             if (client.NameServers.Count != 1 || options.TcpOnly || options.DnssecOk)
-                return null;
+                return DnsLookupLoop.WithoutSocket();
             var server = client.NameServers.First();
-            return IPAddress.TryParse(server.Address, out var address) ? DnsUdpChannel.Open(address, server.Port, options.Timeout, cancellationToken) : null;
+            return IPAddress.TryParse(server.Address, out var address) ? DnsLookupLoop.Open(address, server.Port, options.Timeout) : DnsLookupLoop.WithoutSocket();
         }
 
-        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, DnsUdpChannel? channel,
-            Transcript? transcript, CancellationToken cancellationToken)
+        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, Transcript? transcript, CancellationToken cancellationToken)
         {
             try
             {
-                if (wholeResponse)
-                {
-                    var (question, wanted) = DnsNames.Question(name, type);
-                    return new DnsLookup(name, null, await QueryAsync(question, wanted, channel, transcript, cancellationToken).ConfigureAwait(false), null);
-                }
-                return new DnsLookup(name, await ResolveAsync(name, type, channel, transcript, cancellationToken).ConfigureAwait(false), null, null);
+                var chain = await FollowAsync(new CnameChain(name, type, wholeResponse), transcript, cancellationToken).ConfigureAwait(false);
+                return chain.Outcome();
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 return new DnsLookup(name, null, null, e);
             }
         }
-
-        private static void ThrowOnError(DnsResponse response, string name, DnsRecordType type)
-        {
-            if (response.ResponseCode == DnsResponseCode.NOERROR)
-                return;
-            var meaning = response.ResponseCode switch
-            {
-                DnsResponseCode.NXDOMAIN => "the name does not exist",
-                DnsResponseCode.SERVFAIL => "the server failed to answer",
-                DnsResponseCode.REFUSED => "the server refused to answer",
-                DnsResponseCode.FORMERR => "the server could not read the query",
-                DnsResponseCode.NOTIMP => "the server does not implement this kind of query",
-                _ => "the server answered with an error",
-            };
-            throw new DnsQueryException($"{name} {type}: {meaning} ({response.ResponseCode} from {response.Server}).",
-                name, type, response.ResponseCode.ToString(), response);
-        }
-
-        private static DnsQueryException NoData(DnsResponse response, string name, DnsRecordType type) =>
-            new DnsQueryException($"{name} exists but has no {type} records (NODATA from {response.Server}).",
-                name, type, DnsQueryException.NoData, response);
-
-        private static string Target(string name, DnsRecordType type) => $"{DnsNames.Display(name)} {type}";
 
         private Exception Translate(Exception error, string target)
         {

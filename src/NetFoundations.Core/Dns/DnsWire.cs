@@ -6,7 +6,7 @@ using System.Text;
 namespace NetFoundations.Core.Dns
 {
     /// <summary>
-    /// Queries and answers on the wire for DnsUdpChannel, for the plain cases only: host-name labels
+    /// Queries and answers on the wire for DnsLookupLoop, for the plain cases only: host-name labels
     /// and the record types of everyday lookups. Everything else (other types, escaped names,
     /// truncation, malformed data) is left to DnsClient: the readers return null.
     /// </summary>
@@ -37,16 +37,19 @@ namespace NetFoundations.Core.Dns
             query[5] = 1; // QDCOUNT
             query[11] = 1; // ARCOUNT: the OPT record
             var at = HeaderSize;
-            foreach (var label in labels.Split('.'))
+            for (int start = 0, end; start <= labels.Length; start = end + 1)
             {
-                if (label.Length == 0 || label.Length > 63)
+                end = labels.IndexOf('.', start);
+                if (end < 0)
+                    end = labels.Length;
+                if (end == start || end - start > 63)
                     return null;
-                query[at++] = (byte)label.Length;
-                foreach (var c in label)
+                query[at++] = (byte)(end - start);
+                for (var i = start; i < end; i++)
                 {
-                    if (!Plain(c))
+                    if (!Plain(labels[i]))
                         return null;
-                    query[at++] = (byte)c;
+                    query[at++] = (byte)labels[i];
                 }
             }
             at++; // the root label
@@ -88,10 +91,14 @@ namespace NetFoundations.Core.Dns
             questionEnd += 5;
             if (length < questionEnd)
                 return null;
+            var sameSpelling = true;
             for (var i = HeaderSize; i < questionEnd; i++)
             {
+                if (m[i] == query[i])
+                    continue;
                 if (char.ToLowerInvariant((char)m[i]) != char.ToLowerInvariant((char)query[i]))
                     return null;
+                sameSpelling = false;
             }
 
             var at = questionEnd;
@@ -102,7 +109,17 @@ namespace NetFoundations.Core.Dns
                 sections[section] = new List<DnsRecord>(count);
                 for (var i = 0; i < count; i++)
                 {
-                    var owner = Name(m, length, ref at);
+                    string? owner;
+                    if (sameSpelling && at + 1 < length && m[at] == 0xC0 && m[at + 1] == HeaderSize)
+                    {
+                        // Most owners point at the question, which is spelled as asked: no need to read it again.
+                        owner = question;
+                        at += 2;
+                    }
+                    else
+                    {
+                        owner = Name(m, length, ref at);
+                    }
                     if (owner == null || at + 10 > length)
                         return null;
                     var recordType = U16(m, at);
@@ -138,7 +155,7 @@ namespace NetFoundations.Core.Dns
             switch (type)
             {
                 case DnsRecordType.A when end - at == 4:
-                    return new DnsARecord(owner, ttl, section, server, new IPAddress(new[] { m[at], m[at + 1], m[at + 2], m[at + 3] }));
+                    return new DnsARecord(owner, ttl, section, server, new IPAddress(m[at] | (m[at + 1] << 8) | (m[at + 2] << 16) | ((long)m[at + 3] << 24)));
                 case DnsRecordType.AAAA when end - at == 16:
                     var bytes = new byte[16];
                     Array.Copy(m, at, bytes, 0, 16);

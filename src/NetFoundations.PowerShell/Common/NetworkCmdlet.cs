@@ -29,8 +29,11 @@ namespace NetFoundations.PowerShell
             MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose) && ((SwitchParameter)verbose).IsPresent
             || string.Equals(SessionState?.PSVariable.GetValue("VerbosePreference")?.ToString(), "Continue", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Makes a transcript whose entries go to -TranscriptPath and, under -Verbose, to the verbose stream.</summary>
-        protected Transcript NewTranscript(bool revealSecrets = false)
+        /// <summary>
+        /// Makes a transcript whose entries go to -TranscriptPath and, under -Verbose, to the verbose
+        /// stream, through post (Post when none is given).
+        /// </summary>
+        protected Transcript NewTranscript(bool revealSecrets = false, Action<Action>? post = null)
         {
             var transcript = new Transcript(revealSecrets);
             if (TranscriptPath != null)
@@ -39,7 +42,7 @@ namespace NetFoundations.PowerShell
                 transcript.EntryAdded += transcriptFile.Write;
             }
             if (VerboseWanted)
-                transcript.EntryAdded += entry => Post(() => WriteVerbose(entry.ToString()));
+                transcript.EntryAdded += entry => (post ?? Post)(() => WriteVerbose(entry.ToString()));
             return transcript;
         }
 
@@ -128,11 +131,22 @@ namespace NetFoundations.PowerShell
 
         protected override void StopProcessing() => stopping.Cancel();
 
+        /// <summary>Cancelled by Ctrl+C (StopProcessing), for work that runs beside the pipeline rather than inside Run.</summary>
+        protected CancellationToken Stopping => stopping.Token;
+
         protected static TimeSpan Seconds(double seconds) =>
             seconds <= 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
 
         public void Dispose()
         {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing)
+                return;
             transcriptFile?.Dispose();
             stopping.Dispose();
         }

@@ -62,6 +62,16 @@ namespace NetFoundations.PowerShell.Dns
             }, System.Threading.Timeout.InfiniteTimeSpan, target);
         }
 
+        /// <summary>
+        /// Starts DNS work beside the pipeline (null when the servers could not be set up), for a
+        /// cmdlet that writes what it finds while its input still comes; it ends with cancellation.
+        /// </summary>
+        protected Task? StartDns(Func<DnsResolver, CancellationToken, Task> work, CancellationToken cancellationToken)
+        {
+            var active = resolver;
+            return active == null ? null : Task.Run(() => work(active, cancellationToken), cancellationToken);
+        }
+
         protected void PostError(Exception error, object? target)
         {
             var record = DnsErrors.ToErrorRecord(error, target);

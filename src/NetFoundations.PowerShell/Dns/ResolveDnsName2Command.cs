@@ -1,13 +1,16 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using NetFoundations.Core.Dns;
 
 namespace NetFoundations.PowerShell.Dns
 {
     /// <summary>
-    /// Asks DNS servers for records. Piped names are resolved concurrently (at most -ThrottleLimit
-    /// at a time, in batches) and written in the order they came in.
+    /// Asks DNS servers for records. Piped names are resolved as they come, concurrently (at most
+    /// -ThrottleLimit at a time), and written in the order they came in, while the input still comes.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Resolve, "DnsName2", DefaultParameterSetName = RecordsSet)]
     [OutputType(typeof(DnsRecord), ParameterSetName = new[] { RecordsSet })]
@@ -16,8 +19,12 @@ namespace NetFoundations.PowerShell.Dns
     {
         private const string RecordsSet = "Records";
         private const string ResponseSet = "Response";
-        private const int BatchSize = 512;
-        private readonly List<string> pending = new List<string>();
+        private const int WriteInterval = 2; // milliseconds
+        // What the lookups found, to write on the pipeline thread: between inputs, and at the end until the last is in.
+        private readonly ConcurrentQueue<Action> found = new ConcurrentQueue<Action>();
+        private readonly CancellationTokenSource ended = new CancellationTokenSource();
+        private DnsNameFeed? feed;
+        private Task? lookups;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -35,26 +42,57 @@ namespace NetFoundations.PowerShell.Dns
 
         protected override void ProcessRecord()
         {
-            pending.AddRange(Name);
-            if (pending.Count >= BatchSize)
-                Flush();
+            if (feed == null && !StartLookups())
+                return;
+            foreach (var name in Name)
+                feed!.Add(name);
+            WriteFound();
         }
 
-        protected override void EndProcessing() => Flush();
-
-        private void Flush()
+        protected override void EndProcessing()
         {
-            if (pending.Count == 0)
+            if (feed == null)
                 return;
-            var names = pending.ToArray();
-            pending.Clear();
+            feed.Complete();
+            try
+            {
+                // Looked at every few milliseconds rather than woken per answer: a wake-up costs more than an answer.
+                while (!lookups!.Wait(WriteInterval, Stopping))
+                    WriteFound();
+            }
+            catch (Exception e) when (Stopping.IsCancellationRequested && (e is OperationCanceledException || e is AggregateException))
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (AggregateException e)
+            {
+                WriteFound();
+                WriteError(DnsErrors.ToErrorRecord(e.GetBaseException(), null));
+                return;
+            }
+            WriteFound();
+        }
+
+        /// <summary>Starts the lookups of the names to come; false when the servers could not be set up.</summary>
+        private bool StartLookups()
+        {
             var asked = MyInvocation.BoundParameters.ContainsKey(nameof(Type)) ? Type : (DnsRecordType?)null;
             // Only when someone reads it: keeping the notes of thousands of names costs more than asking.
-            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
-            RunDns((resolver, ct) => resolver.LookupManyAsync(names, asked, Response, ThrottleLimit, Write, transcript, ct), null);
+            var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript(post: Found) : null;
+            var names = new DnsNameFeed();
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(Stopping, ended.Token);
+            lookups = StartDns((resolver, ct) => resolver.LookupManyAsync(names, asked, Response, ThrottleLimit, Write, transcript, ct), cancel.Token);
+            if (lookups == null)
+            {
+                cancel.Dispose();
+                return false;
+            }
+            lookups.ContinueWith(_ => cancel.Dispose(), TaskScheduler.Default);
+            feed = names;
+            return true;
         }
 
-        private void Write(IReadOnlyList<DnsLookup> lookups) => Post(() =>
+        private void Write(IReadOnlyList<DnsLookup> lookups) => Found(() =>
         {
             foreach (var lookup in lookups)
             {
@@ -67,5 +105,24 @@ namespace NetFoundations.PowerShell.Dns
                         WriteObject(record);
             }
         });
+
+        private void Found(Action write) => found.Enqueue(write);
+
+        private void WriteFound()
+        {
+            while (found.TryDequeue(out var write))
+                write();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // Ended early (a later command took what it wanted, or an error stopped the pipeline): the lookups stop too.
+            if (disposing)
+            {
+                ended.Cancel();
+                ended.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 }

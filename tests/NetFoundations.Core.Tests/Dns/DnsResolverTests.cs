@@ -227,7 +227,7 @@ namespace NetFoundations.Core.Tests.Dns
         [InlineData("::1")]
         public async Task ManyNamesOnOneSocketAnswerAsDnsClientDoes(string address)
         {
-            // LookupManyAsync asks on its own UDP socket (DnsUdpChannel); QueryAsync asks through DnsClient.
+            // LookupManyAsync asks on its own UDP socket (DnsLookupLoop); QueryAsync asks through DnsClient.
             var resolver = await Resolver(at: address == "::1" ? server.ServerV6 : server.Server);
             var questions = new (string Name, DnsRecordType Type)[]
             {
@@ -287,6 +287,72 @@ namespace NetFoundations.Core.Tests.Dns
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolver.LookupManyAsync(
                 new[] { "www.example.test", "mail1.example.test" }, DnsRecordType.A, false, 4, _ => { }, null, cancel.Token));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        }
+
+        [Fact]
+        public async Task NamesFedWhileTheLookupsRunAreAnsweredAsTheyCome()
+        {
+            var resolver = await Resolver();
+            var feed = new DnsNameFeed();
+            var outcomes = new System.Collections.Generic.List<DnsLookup>();
+            using var reported = new SemaphoreSlim(0);
+            var lookups = resolver.LookupManyAsync(feed, DnsRecordType.A, false, 8, run =>
+            {
+                outcomes.AddRange(run);
+                reported.Release(run.Count);
+            }, null, CancellationToken.None);
+            feed.Add("www.example.test");
+            Assert.True(await reported.WaitAsync(TimeSpan.FromSeconds(10)), "The first name was not answered before the feed completed.");
+            Assert.False(lookups.IsCompleted);
+            feed.Add("nothere.example.test");
+            feed.Add("alias.example.test");
+            feed.Complete();
+            await lookups.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(new[] { "www.example.test", "nothere.example.test", "alias.example.test" }, outcomes.Select(o => o.Name));
+            Assert.IsType<DnsQueryException>(outcomes[1].Error);
+            Assert.Equal(3, outcomes[2].Records.Count);
+            Assert.Throws<InvalidOperationException>(() => feed.Add("late.example.test"));
+        }
+
+        [Fact]
+        public async Task CancellationEndsAFeedThatNeverCompletes()
+        {
+            var resolver = await Resolver();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                resolver.LookupManyAsync(new DnsNameFeed(), DnsRecordType.A, false, 4, _ => { }, null, cancel.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        }
+
+        [Fact]
+        public async Task NamesHandedToDnsClientKeepToTheConcurrency()
+        {
+            // Each name's one try on the socket, then DnsClient's, waits 0.3 s: one at a time that is 1.8 s, all at once 0.6 s.
+            using var silent = new BrokenDnsServer(BrokenAnswer.Silence);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { silent.Server }, timeout: TimeSpan.FromMilliseconds(300), retries: 0), CancellationToken.None);
+            var names = new[] { "www.example.test", "mail1.example.test", "mail2.example.test" };
+            var outcomes = new System.Collections.Generic.List<DnsLookup>();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await resolver.LookupManyAsync(names, DnsRecordType.A, false, 1, outcomes.AddRange, null, CancellationToken.None);
+            Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.6), watch.Elapsed.ToString());
+            Assert.Equal(names, outcomes.Select(o => o.Name));
+            Assert.All(outcomes, o => Assert.IsType<NetworkTimeoutException>(o.Error));
+        }
+
+        [Fact]
+        public async Task ManyNamesAtAClosedPortAreClearErrors()
+        {
+            var port = BindServer.FreePort();
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { $"127.0.0.1:{port}" }, timeout: TimeSpan.FromMilliseconds(300), retries: 0), CancellationToken.None);
+            var names = Enumerable.Range(0, 20).Select(i => $"host{i}.example.test").ToArray();
+            var outcomes = new System.Collections.Generic.List<DnsLookup>();
+            await resolver.LookupManyAsync(names, DnsRecordType.A, false, 8, outcomes.AddRange, null, CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(names, outcomes.Select(o => o.Name));
+            Assert.All(outcomes, o => Assert.True(o.Error is ConnectionRefusedException || o.Error is NetworkTimeoutException, o.Error?.ToString()));
         }
 
         [Fact]

@@ -144,6 +144,34 @@ namespace NetFoundations.PowerShell.Tests.Dns
         }
 
         [Fact]
+        public void RecordsComeOutWhileTheInputStillComes()
+        {
+            // Twenty names 20 ms apart, then 1.5 s without input before the last: the first records come out in the first part.
+            var result = Run(@"
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                & { foreach ($i in 1..20) { 'www.example.test'; [Threading.Thread]::Sleep(20) }; [Threading.Thread]::Sleep(1500); 'mail1.example.test' } |
+                    Resolve-DnsName2 -Server $server | ForEach-Object { $clock.ElapsedMilliseconds }");
+            Assert.Empty(result.Errors);
+            Assert.Equal(21, result.Output.Count);
+            var first = (long)result.Output[0].BaseObject;
+            var last = (long)result.Output[20].BaseObject;
+            Assert.True(first < last - 1000, $"The first record came out at {first} ms, the last at {last} ms.");
+        }
+
+        [Fact]
+        public void CtrlCStopsManyLookupsAtOnce()
+        {
+            using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)silent.Client.LocalEndPoint!).Port;
+            using var running = new RunningScript(session,
+                $"1..200 | ForEach-Object {{ \"host$_.example.test\" }} | Resolve-DnsName2 -Server 127.0.0.1:{port} -Timeout 30");
+            running.WaitUntilRunning(TimeSpan.FromSeconds(1));
+            Assert.True(running.Stop(TimeSpan.FromSeconds(10)) < TimeSpan.FromSeconds(3));
+            var after = running.RunAfterwards($"Resolve-DnsName2 www.example.test -Server {bind.Server}", TimeSpan.FromSeconds(10));
+            Assert.Equal("127.0.0.11", Property<IPAddress>(Assert.Single(after), "Address").ToString());
+        }
+
+        [Fact]
         public void SilentServerGivesATimeoutErrorNotAHang()
         {
             using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
