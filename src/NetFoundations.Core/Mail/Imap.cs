@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Text;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -115,22 +117,24 @@ namespace NetFoundations.Core.Mail
         /// MailKit builds for one batch (about 12 KB a message) dies young: batches of 500 outlived the runtime's
         /// youngest generation and doubled the time spent collecting garbage.
         /// </summary>
-        private const int SummaryBatch = 100;
+        // UID sets longer than this go in more than one FETCH: servers limit the length of a command line.
+        private const int MaxUidSetLength = 4000;
         private static readonly ImapFlag[] SystemFlags = Enum.GetValues(typeof(ImapFlag)).Cast<ImapFlag>().Where(f => f != ImapFlag.None).ToArray();
         private readonly ImapClient client;
-        private readonly Socket socket;
+        private readonly ImapConnection connection;
         private readonly TranscriptLogger logger;
         private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
+        private int fetches;
 
-        private ImapSession(MailServerOptions options, ImapClient client, Socket socket, TranscriptLogger logger)
+        private ImapSession(MailServerOptions options, ImapClient client, ImapConnection connection, TranscriptLogger logger)
         {
             this.client = client;
-            this.socket = socket;
+            this.connection = connection;
             this.logger = logger;
             ComputerName = options.Server;
             Port = options.Port;
             UserName = options.Credential?.UserName;
-            TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null;
+            TlsProtocol = connection.TlsProtocol;
             Capabilities = Enum.GetValues(typeof(ImapCapabilities)).Cast<ImapCapabilities>()
                 .Where(c => c != ImapCapabilities.None && client.Capabilities.HasFlag(c)).Select(c => c.ToString()).ToArray();
             Greeting = logger.Greeting;
@@ -152,12 +156,11 @@ namespace NetFoundations.Core.Mail
                 throw new InvalidNetworkRequestException("An IMAP session needs a credential.", options.Target);
             var logger = new TranscriptLogger(() => false) { Target = transcript };
             var client = new ImapClient(logger);
-            logger.SecureCheck = () => client.IsSecure;
             var check = new CertificateCheck(options);
             try
             {
-                var socket = await MailConnector.ConnectAsync(client, options, check, cancellation).ConfigureAwait(false);
-                return new ImapSession(options, client, socket, logger);
+                var connection = await MailConnector.ConnectImapAsync(client, options, check, logger, transcript, cancellation).ConfigureAwait(false);
+                return new ImapSession(options, client, connection, logger);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -187,9 +190,9 @@ namespace NetFoundations.Core.Mail
         }
 
         /// <summary>
-        /// As SearchAsync, but the summaries are fetched in batches and each goes to found as soon as its batch
-        /// is parsed, so a caller can use the first while the rest are on the way. Without a transcript (null)
-        /// nothing is recorded: keeping the text of thousands of summaries costs more than parsing them.
+        /// As SearchAsync, but each summary goes to found as soon as it is read, so a caller can use the
+        /// first while the rest are on the way. Without a transcript (null) nothing is recorded: keeping the
+        /// text of thousands of summaries costs more than reading them.
         /// </summary>
         public Task SearchAsync(string folderName, ImapSearchOptions search, Action<ImapMessageSummary> found, Transcript? transcript, CancellationToken cancellation) =>
             RunAsync(transcript, async () =>
@@ -199,10 +202,7 @@ namespace NetFoundations.Core.Mail
                 IEnumerable<UniqueId> wanted = uids.OrderBy(u => u.Id);
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
-                var list = wanted.ToList();
-                for (var at = 0; at < list.Count; at += SummaryBatch)
-                    foreach (var summary in Summaries(folder, list.GetRange(at, Math.Min(SummaryBatch, list.Count - at)), cancellation))
-                        found(summary);
+                FetchSummaries(folder, wanted.ToList(), found, cancellation);
                 return true;
             });
 
@@ -419,29 +419,81 @@ namespace NetFoundations.Core.Mail
 
         private IReadOnlyList<ImapMessageSummary> Summaries(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)
         {
-            if (uids.Count == 0)
-                return Array.Empty<ImapMessageSummary>();
-            var request = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags
-                | MessageSummaryItems.Size | MessageSummaryItems.InternalDate | MessageSummaryItems.BodyStructure;
-            // MailKit's synchronous parser takes 10-40 % less CPU than its asynchronous one (a state machine per token).
-            // A synchronous read inside TLS does not see the token: closing the socket ends it (and the session).
-            IList<IMessageSummary> summaries;
-            using (cancellation.Register(socket.Dispose))
+            var summaries = new List<ImapMessageSummary>(uids.Count);
+            FetchSummaries(folder, uids.OrderBy(u => u.Id).ToList(), summaries.Add, cancellation);
+            return summaries;
+        }
+
+        /// <summary>
+        /// Fetches the summaries of uids (in ascending order) from the open folder, read by ImapSummaryReader
+        /// while MailKit waits. A synchronous read does not see the token: closing the socket ends it (and the session).
+        /// </summary>
+        private void FetchSummaries(IMailFolder folder, IList<UniqueId> uids, Action<ImapMessageSummary> found, CancellationToken cancellation)
+        {
+            Action<byte[], int, int>? sent = null, received = null;
+            if (logger.Target != null)
+            {
+                sent = logger.LogClient;
+                received = logger.LogServer;
+            }
+            using (cancellation.Register(connection.Socket.Dispose))
             {
                 try
                 {
-                    summaries = folder.Fetch(uids, request, cancellation);
+                    foreach (var uidSet in UidSets(uids))
+                    {
+                        ImapSummaryReader.Fetch(connection.Stream, "N" + Interlocked.Increment(ref fetches), uidSet, Target, fetched =>
+                            found(new ImapMessageSummary(this, folder.FullName, fetched.Uid, folder.UidValidity, fetched.Index, fetched.Date,
+                                fetched.InternalDate, fetched.From, fetched.To, fetched.Subject, fetched.Size, fetched.Flags, fetched.MessageId,
+                                fetched.AttachmentNames)), sent, received);
+                    }
                 }
-                catch (Exception e) when (cancellation.IsCancellationRequested && !(e is OperationCanceledException))
+                catch (Exception e) when (!(e is RemoteErrorException))
                 {
-                    throw new OperationCanceledException("The fetch was cancelled.", e, cancellation);
+                    // Half read: the connection is in an unknown state, and MailKit must not go on with it.
+                    CloseQuietly();
+                    if (cancellation.IsCancellationRequested && !(e is OperationCanceledException))
+                        throw new OperationCanceledException("The fetch was cancelled.", e, cancellation);
+                    throw;
                 }
             }
-            return summaries.OrderBy(s => s.UniqueId.Id).Select(s => new ImapMessageSummary(this, folder.FullName, s.UniqueId.Id,
-                folder.UidValidity, s.Index + 1, s.Envelope?.Date, s.InternalDate, s.Envelope?.From.ToString() ?? string.Empty,
-                s.Envelope?.To.Select(a => a.ToString()).ToArray() ?? Array.Empty<string>(), s.Envelope?.Subject ?? string.Empty,
-                (long)(s.Size ?? 0), Flags(s.Flags, Keywords(s)), s.Envelope?.MessageId,
-                s.Attachments.Select(a => a.FileName ?? a.PartSpecifier).ToArray())).ToArray();
+        }
+
+        private void CloseQuietly()
+        {
+            try
+            {
+                client.Disconnect(false);
+            }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is ImapProtocolException || e is InvalidOperationException)
+            {
+            }
+            connection.Dispose();
+        }
+
+        /// <summary>UID sets of ascending UIDs, runs written as ranges ("1:4,7,9:12"), each short enough for one command.</summary>
+        private static IEnumerable<string> UidSets(IList<UniqueId> uids)
+        {
+            var set = new StringBuilder();
+            for (var i = 0; i < uids.Count;)
+            {
+                var first = uids[i].Id;
+                var last = first;
+                for (i++; i < uids.Count && uids[i].Id == last + 1; i++)
+                    last = uids[i].Id;
+                if (set.Length > 0)
+                    set.Append(',');
+                set.Append(first);
+                if (last != first)
+                    set.Append(':').Append(last);
+                if (set.Length > MaxUidSetLength)
+                {
+                    yield return set.ToString();
+                    set.Clear();
+                }
+            }
+            if (set.Length > 0)
+                yield return set.ToString();
         }
 
         private static SearchQuery Query(ImapSearchOptions o)

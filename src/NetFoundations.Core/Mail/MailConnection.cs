@@ -88,6 +88,7 @@ namespace NetFoundations.Core.Mail
     internal sealed class TranscriptLogger : IProtocolLogger
     {
         private StringBuilder? firstReply = new StringBuilder();
+        private int skipServer;
 
         public TranscriptLogger(Func<bool> secure) => SecureCheck = secure;
 
@@ -123,8 +124,28 @@ namespace NetFoundations.Core.Mail
             target.SentSecret(buffer, offset, count, text.ToString(), SecureCheck());
         }
 
+        /// <summary>
+        /// The next count bytes the client reads replay the greeting, which was logged already as it came
+        /// over the wire: they are not logged again.
+        /// </summary>
+        public void Replaying(string greeting, int count)
+        {
+            Greeting = greeting;
+            firstReply = null;
+            skipServer = count;
+        }
+
         public void LogServer(byte[] buffer, int offset, int count)
         {
+            if (skipServer > 0)
+            {
+                var skipped = Math.Min(skipServer, count);
+                skipServer -= skipped;
+                offset += skipped;
+                count -= skipped;
+                if (count == 0)
+                    return;
+            }
             if (firstReply != null)
             {
                 firstReply.Append(Encoding.UTF8.GetString(buffer, offset, count));
@@ -171,6 +192,77 @@ namespace NetFoundations.Core.Mail
             return socket;
         }
 
+        /// <summary>
+        /// Connects an IMAP client on a connection whose TLS (and STARTTLS) is done here rather than by
+        /// MailKit, so the session can also read the connection itself (ImapSummaryReader): MailKit
+        /// sees a plain stream. The certificate check is the same; what the server sent before TLS is
+        /// replayed to MailKit as its greeting (without a CAPABILITY code, which TLS makes stale).
+        /// </summary>
+        public static async Task<ImapConnection> ConnectImapAsync(ImapClient client, MailServerOptions options, CertificateCheck check,
+            TranscriptLogger logger, Transcript transcript, CancellationToken cancellation)
+        {
+            client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
+            var addresses = await Endpoints.ResolveAsync(options.Server, null, options.Timeout, cancellation).ConfigureAwait(false);
+            var socket = await ConnectSocketAsync(addresses, options, cancellation).ConfigureAwait(false);
+            // MailKit's reads time out by its own timer; ImapSummaryReader's by the socket's.
+            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout });
+            logger.SecureCheck = () => connection.TlsProtocol != null;
+            try
+            {
+                var forClient = await OpenImapAsync(connection, options, check, logger, transcript, cancellation).ConfigureAwait(false);
+                using (cancellation.Register(socket.Dispose))
+                    await client.ConnectAsync(forClient, options.Server, options.Port, SecureSocketOptions.None, cancellation).ConfigureAwait(false);
+                if (options.Credential != null)
+                    await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
+                return connection;
+            }
+            catch (Exception e)
+            {
+                connection.Dispose();
+                cancellation.ThrowIfCancellationRequested();
+                throw connection.TlsFailure(e, options.Target, check) ?? e;
+            }
+        }
+
+        /// <summary>TLS, or STARTTLS, as the options ask, within the timeout; returns the stream for MailKit.</summary>
+        private static async Task<Stream> OpenImapAsync(ImapConnection connection, MailServerOptions options, CertificateCheck check,
+            TranscriptLogger logger, Transcript transcript, CancellationToken cancellation)
+        {
+            using var opening = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            using var closing = opening.Token.Register(connection.Socket.Dispose);
+            if (options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+                opening.CancelAfter(options.Timeout);
+            try
+            {
+                var security = Security(options);
+                if (security == SecureSocketOptions.SslOnConnect)
+                {
+                    await connection.StartTlsAsync(options, check).ConfigureAwait(false);
+                    return connection.Stream;
+                }
+                if (security == SecureSocketOptions.None)
+                    return connection.Stream;
+                var (greeting, started) = await StartTlsNegotiator.ImapOpeningAsync(connection.Stream, options.Target,
+                    security == SecureSocketOptions.StartTls, transcript, opening.Token).ConfigureAwait(false);
+                if (started)
+                    await connection.StartTlsAsync(options, check).ConfigureAwait(false);
+                var replay = Encoding.UTF8.GetBytes(WithoutCapabilities(greeting) + "\r\n");
+                logger.Replaying(greeting, replay.Length);
+                return new PrefixedStream(replay, connection.Stream);
+            }
+            catch (Exception e) when (opening.IsCancellationRequested && !cancellation.IsCancellationRequested)
+            {
+                throw new NetworkTimeoutException($"{options.Target} did not answer in time.", options.Target, e);
+            }
+        }
+
+        private static string WithoutCapabilities(string greeting)
+        {
+            var start = greeting.IndexOf("[CAPABILITY ", StringComparison.OrdinalIgnoreCase);
+            var end = start < 0 ? -1 : greeting.IndexOf(']', start);
+            return end < 0 ? greeting : greeting.Substring(0, start) + greeting.Substring(end + 1).TrimStart();
+        }
+
         private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)
         {
             Exception? last = null;
@@ -215,10 +307,7 @@ namespace NetFoundations.Core.Mail
                 case OperationCanceledException _:
                     return error;
                 case SslHandshakeException _:
-                    var problems = check?.Verification?.Problems;
-                    return problems != null && problems.Count > 0
-                        ? new CertificateRejectedException($"The certificate of {target} was rejected: {string.Join(" ", problems)}", target, error)
-                        : new ProtocolViolationException($"The TLS handshake with {target} failed: {error.InnerException?.Message ?? error.Message}", target, error);
+                    return HandshakeFailed(error, target, check);
                 case AuthenticationException _:
                     return new AuthenticationFailedException($"{target} refused the credential: {error.Message}", target, null, error);
                 case SmtpCommandException smtp:
@@ -249,6 +338,14 @@ namespace NetFoundations.Core.Mail
                 default:
                     return error;
             }
+        }
+
+        public static Exception HandshakeFailed(Exception error, string target, CertificateCheck? check)
+        {
+            var problems = check?.Verification?.Problems;
+            return problems != null && problems.Count > 0
+                ? new CertificateRejectedException($"The certificate of {target} was rejected: {string.Join(" ", problems)}", target, error)
+                : new ProtocolViolationException($"The TLS handshake with {target} failed: {error.InnerException?.Message ?? error.Message}", target, error);
         }
 
         private static SocketException? FindSocketError(Exception? error)

@@ -48,7 +48,7 @@ namespace NetFoundations.Core.Tls
             return protocol switch
             {
                 StartTlsProtocol.Smtp => negotiator.SmtpAsync(clientName),
-                StartTlsProtocol.Imap => negotiator.ImapAsync(),
+                StartTlsProtocol.Imap => negotiator.ImapAsync(true),
                 StartTlsProtocol.Pop3 => negotiator.Pop3Async(),
                 StartTlsProtocol.Ftp => negotiator.FtpAsync(),
                 _ => Task.CompletedTask,
@@ -83,7 +83,16 @@ namespace NetFoundations.Core.Tls
             throw Refused("AUTH TLS", code, lines);
         }
 
-        private async Task ImapAsync()
+        /// <summary>
+        /// IMAP's opening for a client that goes on talking after it: returns the greeting line (with its
+        /// CRLF) and whether the server agreed to STARTTLS; false when the server does not offer it and
+        /// required is false, with nothing sent but CAPABILITY.
+        /// </summary>
+        public static Task<(string Greeting, bool Started)> ImapOpeningAsync(Stream stream, string target, bool required, Transcript transcript,
+            CancellationToken cancellationToken) =>
+            new StartTlsNegotiator(stream, target, transcript, cancellationToken).ImapAsync(required);
+
+        private async Task<(string Greeting, bool Started)> ImapAsync(bool required)
         {
             var greeting = await ReadLineAsync().ConfigureAwait(false);
             if (greeting.StartsWith("* BYE", StringComparison.OrdinalIgnoreCase))
@@ -94,11 +103,16 @@ namespace NetFoundations.Core.Tls
             var capabilities = await ReadTaggedAsync("a1").ConfigureAwait(false);
             if (!capabilities.Any(l => l.StartsWith("* CAPABILITY", StringComparison.OrdinalIgnoreCase)
                     && l.Split(' ').Any(w => w.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase))))
+            {
+                if (!required)
+                    return (greeting, false);
                 throw NotOffered("its CAPABILITY reply does not list STARTTLS");
+            }
             await SendAsync("a2 STARTTLS").ConfigureAwait(false);
             var reply = (await ReadTaggedAsync("a2").ConfigureAwait(false)).Last();
             if (!reply.StartsWith("a2 OK", StringComparison.OrdinalIgnoreCase))
                 throw new RemoteErrorException($"{target} refused STARTTLS: {reply}", target, FirstWord(reply.Substring(3)));
+            return (greeting, true);
         }
 
         private async Task Pop3Async()

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using NetFoundations.Core.Mail;
 
@@ -9,6 +10,8 @@ namespace NetFoundations.PowerShell.Mail
     [OutputType(typeof(ImapMessageSummary))]
     public sealed class GetImapMessageCommand : ImapCmdlet
     {
+        private const int RunLength = 64;
+
         /// <summary>The folder; binds FullName of piped folders.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
@@ -52,7 +55,30 @@ namespace NetFoundations.PowerShell.Mail
             };
             // Thousands of summaries are megabytes of text on the wire: recorded only when someone reads it.
             var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
-            Run(ct => Session.SearchAsync(Folder, search, PostObject, transcript, ct), Timeout, $"{Folder} on {Session}");
+            // Handed to the pipeline thread in runs: waking it for each of thousands of summaries costs more than reading them.
+            var run = new List<ImapMessageSummary>(RunLength);
+            void PostRun()
+            {
+                var summaries = run.ToArray();
+                run.Clear();
+                Post(() => WriteObject(summaries, true));
+            }
+            Run(async ct =>
+            {
+                try
+                {
+                    await Session.SearchAsync(Folder, search, summary =>
+                    {
+                        run.Add(summary);
+                        if (run.Count == RunLength)
+                            PostRun();
+                    }, transcript, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    PostRun();
+                }
+            }, Timeout, $"{Folder} on {Session}");
         }
     }
 }
