@@ -14,7 +14,24 @@ namespace NetFoundations.Core.Mail
     {
         public int Index { get; set; }
         public uint Uid { get; set; }
-        public List<string> Flags { get; } = new List<string>();
+        public ImapFlag SystemFlags { get; set; }
+        public List<string> Keywords { get; } = new List<string>();
+
+        /// <summary>The system flags in ImapFlag's order, then the keywords, as the session has always listed them.</summary>
+        public IReadOnlyList<string> Flags
+        {
+            get
+            {
+                var flags = new List<string>();
+                foreach (var flag in new[] { ImapFlag.Seen, ImapFlag.Answered, ImapFlag.Flagged, ImapFlag.Deleted, ImapFlag.Draft })
+                {
+                    if ((SystemFlags & flag) != 0)
+                        flags.Add(flag.ToString());
+                }
+                flags.AddRange(Keywords);
+                return flags;
+            }
+        }
         public DateTimeOffset? InternalDate { get; set; }
         public long Size { get; set; }
         public DateTimeOffset? Date { get; set; }
@@ -42,6 +59,9 @@ namespace NetFoundations.Core.Mail
         private readonly Stream stream;
         private readonly string target;
         private readonly Action<byte[], int, int>? received;
+        private const int MaxRemembered = 10000;
+        private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+        private readonly Dictionary<string, string> formatted = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly byte[] buffer = new byte[1 << 16];
         private int position;
         private int length;
@@ -130,7 +150,7 @@ namespace NetFoundations.Core.Mail
                         break;
                     case "FLAGS":
                         foreach (var flag in AsList(item, "FLAGS"))
-                            AddFlag(summary.Flags, flag as string ?? throw Violation("a flag is not an atom"));
+                            AddFlag(summary, flag as string ?? throw Violation("a flag is not an atom"));
                         break;
                     case "INTERNALDATE":
                         summary.InternalDate = InternalDate(Text(item) ?? throw Violation("INTERNALDATE is NIL"));
@@ -151,19 +171,19 @@ namespace NetFoundations.Core.Mail
         }
 
         // As MailKit reads them: the system flags by name, \Recent dropped, everything else a keyword.
-        private static void AddFlag(List<string> flags, string flag)
+        private static void AddFlag(FetchedSummary summary, string flag)
         {
             switch (flag.ToLowerInvariant())
             {
-                case "\\seen": flags.Add("Seen"); break;
-                case "\\answered": flags.Add("Answered"); break;
-                case "\\flagged": flags.Add("Flagged"); break;
-                case "\\deleted": flags.Add("Deleted"); break;
-                case "\\draft": flags.Add("Draft"); break;
+                case "\\seen": summary.SystemFlags |= ImapFlag.Seen; break;
+                case "\\answered": summary.SystemFlags |= ImapFlag.Answered; break;
+                case "\\flagged": summary.SystemFlags |= ImapFlag.Flagged; break;
+                case "\\deleted": summary.SystemFlags |= ImapFlag.Deleted; break;
+                case "\\draft": summary.SystemFlags |= ImapFlag.Draft; break;
                 case "\\recent": break;
                 default:
-                    if (!flags.Contains(flag))
-                        flags.Add(flag);
+                    if (!summary.Keywords.Contains(flag))
+                        summary.Keywords.Add(flag);
                     break;
             }
         }
@@ -174,7 +194,9 @@ namespace NetFoundations.Core.Mail
             if (envelope.Count < 10)
                 throw Violation("an ENVELOPE has fewer than ten fields");
             var date = Text(envelope[0]);
-            summary.Date = date != null && DateUtils.TryParse(date, out var parsed) ? parsed : (DateTimeOffset?)null;
+            summary.Date = date == null ? (DateTimeOffset?)null
+                : TryCommonDate(date, 0, ' ', out var common) ? common
+                : DateUtils.TryParse(date, out var parsed) ? parsed : (DateTimeOffset?)null;
             summary.Subject = envelope[1] is byte[] subject ? Rfc2047.DecodeText(subject) : string.Empty;
             summary.From = string.Join(", ", Addresses(envelope[2]));
             summary.To = Addresses(envelope[5]);
@@ -206,6 +228,12 @@ namespace NetFoundations.Core.Mail
                     group = mailbox == null ? null : new GroupAddress(Rfc2047.DecodePhrase(Encoding.UTF8.GetBytes(mailbox)));
                     continue;
                 }
+                var key = group == null ? (fields[0] is byte[] rawName ? Encoding.UTF8.GetString(rawName) : "\u0001") + "\u0000" + mailbox + "\u0000" + host : null;
+                if (key != null && formatted.TryGetValue(key, out var known))
+                {
+                    list.Add(known);
+                    continue;
+                }
                 var name = fields[0] is byte[] raw ? Rfc2047.DecodePhrase(raw) : string.Empty;
                 var address = mailbox == null ? host : mailbox + "@" + host;
                 try
@@ -214,7 +242,7 @@ namespace NetFoundations.Core.Mail
                     if (group != null)
                         group.Members.Add(parsed);
                     else
-                        list.Add(parsed.ToString());
+                        list.Add(Remember(key!, parsed.ToString()));
                 }
                 catch (ParseException)
                 {
@@ -226,6 +254,14 @@ namespace NetFoundations.Core.Mail
             if (group != null)
                 list.Add(group.ToString());
             return list;
+        }
+
+        // Most senders and recipients come again and again in a folder: each is parsed and written once per fetch.
+        private string Remember(string key, string address)
+        {
+            if (formatted.Count < MaxRemembered)
+                formatted[key] = address;
+            return address;
         }
 
         /// <summary>The parts with an attachment disposition, by file name or, without one, by part specifier ("2", "1.3").</summary>
@@ -301,16 +337,60 @@ namespace NetFoundations.Core.Mail
         /// <summary>"17-Jul-1996 02:44:25 -0700".</summary>
         private DateTimeOffset InternalDate(string text)
         {
-            var parts = text.Trim().Split(' ');
-            if (parts.Length == 3 && DateTime.TryParseExact(parts[0] + " " + parts[1], "d-MMM-yyyy HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-                && parts[2].Length == 5 && (parts[2][0] == '+' || parts[2][0] == '-')
-                && int.TryParse(parts[2].Substring(1, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var hours)
-                && int.TryParse(parts[2].Substring(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
-            {
-                var offset = new TimeSpan(hours, minutes, 0);
-                return new DateTimeOffset(local, parts[2][0] == '-' ? -offset : offset);
-            }
+            var trimmed = text.Trim();
+            if (TryCommonDate(trimmed, 0, '-', out var date))
+                return date;
             throw Violation($"INTERNALDATE \"{Shorten(text)}\" is not a date");
+        }
+
+        /// <summary>
+        /// The common date forms, "Wed, 31 Dec 2025 22:00:00 +0000" (RFC 5322, the weekday optional) and
+        /// "31-Dec-2025 22:00:00 +0000" (INTERNALDATE), read directly; false for anything else, which
+        /// MimeKit's DateUtils then reads as MailKit does.
+        /// </summary>
+        private static bool TryCommonDate(string text, int at, char separator, out DateTimeOffset date)
+        {
+            date = default;
+            if (separator == ' ' && text.Length > 5 && text[3] == ',' && text[4] == ' ')
+                at = 5;
+            if (!Digits(text, ref at, 1, 2, out var day) || !Skip(text, ref at, separator) || at + 3 > text.Length)
+                return false;
+            var month = Array.IndexOf(Months, text.Substring(at, 3)) + 1;
+            at += 3;
+            if (month == 0 || !Skip(text, ref at, separator) || !Digits(text, ref at, 4, 4, out var year) || !Skip(text, ref at, ' ')
+                || !Digits(text, ref at, 2, 2, out var hour) || !Skip(text, ref at, ':') || !Digits(text, ref at, 2, 2, out var minute)
+                || !Skip(text, ref at, ':') || !Digits(text, ref at, 2, 2, out var second) || !Skip(text, ref at, ' ') || at >= text.Length)
+                return false;
+            var sign = text[at] == '-' ? -1 : text[at] == '+' ? 1 : 0;
+            at++;
+            if (sign == 0 || !Digits(text, ref at, 4, 4, out var zone) || at != text.Length || zone % 100 >= 60)
+                return false;
+            try
+            {
+                date = new DateTimeOffset(year, month, day, hour, minute, second, new TimeSpan(sign * (zone / 100), sign * (zone % 100), 0));
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        private static bool Digits(string text, ref int at, int least, int most, out int value)
+        {
+            value = 0;
+            var start = at;
+            while (at < text.Length && at - start < most && text[at] >= '0' && text[at] <= '9')
+                value = value * 10 + (text[at++] - '0');
+            return at - start >= least;
+        }
+
+        private static bool Skip(string text, ref int at, char expected)
+        {
+            if (at >= text.Length || text[at] != expected)
+                return false;
+            at++;
+            return true;
         }
 
         /// <summary>NIL (Nil), an atom or number (string), a quoted string or literal (byte[]), or a parenthesized list.</summary>

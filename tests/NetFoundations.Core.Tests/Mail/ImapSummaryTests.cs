@@ -76,6 +76,82 @@ c.logout()
             Assert.Equal(summaries.Skip(100).Select(s => s.Uid), last.Select(s => s.Uid));
         }
 
+        [Fact]
+        public async Task Summaries_read_as_MailKit_reads_them_for_unusual_messages()
+        {
+            var folder = "Odd" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            servers.Python(@"
+import imaplib, sys
+from email.message import EmailMessage
+from email.mime.text import MIMEText
+from email.mime.multipart import MIMEMultipart
+from email.mime.application import MIMEApplication
+from email.mime.message import MIMEMessage
+c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password'); c.create(sys.argv[2])
+def put(m, flags=None): c.append(sys.argv[2], flags, None, m.as_bytes() if hasattr(m, 'as_bytes') else m)
+m = EmailMessage(); m['From'] = 'Jörg Müller <joerg@mail.test>'; m['To'] = 'Team: a@mail.test, ""Doe, John"" <john@mail.test>;'
+m['Subject'] = 'Quotes ""here"" and a back\\slash'; m['Date'] = 'Tue, 3 Mar 2026 10:20:30 +0100'; m['Message-ID'] = '<odd-1@mail.test>'
+m.set_content('x'); m.add_attachment(b'123', maintype='application', subtype='octet-stream', filename='Grüße und Küsse.bin')
+m.add_attachment(b'456', maintype='application', subtype='octet-stream')
+put(m, '(\\Seen \\Flagged $Important)')
+outer = MIMEMultipart(); outer['From'] = 'plain@mail.test'; outer['To'] = 'alice@mail.test'; outer['Subject'] = '=?utf-8?q?encoded_=C3=A9t=C3=A9?='
+outer.attach(MIMEText('body'))
+named = MIMEApplication(b'789'); named.add_header('Content-Disposition', 'attachment'); named.set_param('name', 'only-in-type.dat'); outer.attach(named)
+inline = MIMEApplication(b'abc'); inline.add_header('Content-Disposition', 'inline', filename='inline.png'); outer.attach(inline)
+inner = EmailMessage(); inner['Subject'] = 'inner'; inner.set_content('inner body')
+attached = MIMEMessage(inner); attached.add_header('Content-Disposition', 'attachment', filename='forwarded.eml'); outer.attach(attached)
+put(outer)
+put(b'From: nobody@mail.test\r\nSubject: one part\r\nContent-Type: application/pdf; name=report.pdf\r\nContent-Disposition: attachment\r\n\r\nJVBERi0=\r\n')
+put(b'Subject: no date, no id, no from\r\n\r\nbody\r\n', '(Answered $Custom)')
+c.logout()
+", servers.Port("imap").ToString(), folder);
+
+            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            {
+                Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
+            }, new Transcript(), CancellationToken.None);
+            var ours = await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
+
+            using var mailKit = new MailKit.Net.Imap.ImapClient();
+            mailKit.ServerCertificateValidationCallback = (sender, certificate, chain, errors) => true; // loopback, and only to compare
+            await mailKit.ConnectAsync("127.0.0.1", servers.Port("imap"), MailKit.Security.SecureSocketOptions.StartTls);
+            await mailKit.AuthenticateAsync(MailServers.Alice);
+            var theirsFolder = await mailKit.GetFolderAsync(folder);
+            await theirsFolder.OpenAsync(MailKit.FolderAccess.ReadOnly);
+            var theirs = (await theirsFolder.FetchAsync(0, -1, new MailKit.FetchRequest(MailKit.MessageSummaryItems.UniqueId | MailKit.MessageSummaryItems.Envelope
+                | MailKit.MessageSummaryItems.Flags | MailKit.MessageSummaryItems.Size | MailKit.MessageSummaryItems.InternalDate
+                | MailKit.MessageSummaryItems.BodyStructure))).OrderBy(t => t.UniqueId.Id).ToList();
+
+            Assert.Equal(4, ours.Count);
+            Assert.Equal(theirs.Count, ours.Count);
+            for (var i = 0; i < ours.Count; i++)
+            {
+                var (o, t) = (ours[i], theirs[i]);
+                Assert.Equal(t.UniqueId.Id, o.Uid);
+                Assert.Equal(t.Index + 1, o.Index);
+                Assert.Equal(t.Envelope.Subject ?? string.Empty, o.Subject);
+                Assert.Equal(t.Envelope.From.ToString(), o.From);
+                Assert.Equal(t.Envelope.To.Select(a => a.ToString()), o.To);
+                Assert.Equal(t.Envelope.MessageId, o.MessageId);
+                Assert.Equal(t.Envelope.Date, o.Date);
+                Assert.Equal(t.InternalDate, o.InternalDate);
+                Assert.Equal((long)(t.Size ?? 0), o.Size);
+                Assert.Equal(t.Attachments.Select(a => a.FileName ?? a.PartSpecifier), o.AttachmentNames);
+                var flags = Enum.GetValues(typeof(ImapFlag)).Cast<ImapFlag>().Where(f => f != ImapFlag.None && (t.Flags!.Value & (MailKit.MessageFlags)f) != 0)
+                    .Select(f => f.ToString()).Concat(t.Keywords);
+                Assert.Equal(flags, o.Flags);
+            }
+            // What the messages hold, so a change on both sides does not pass unseen.
+            Assert.Equal(new[] { "Grüße und Küsse.bin", "3" }, ours[0].AttachmentNames);
+            Assert.Equal(new[] { "Seen", "Flagged", "$Important" }, ours[0].Flags);
+            Assert.Equal("Team: a@mail.test, \"Doe, John\" <john@mail.test>;", Assert.Single(ours[0].To));
+            Assert.Equal("encoded été", ours[1].Subject);
+            Assert.Contains("only-in-type.dat", ours[1].AttachmentNames);
+            Assert.DoesNotContain("inline.png", ours[1].AttachmentNames);
+            Assert.Null(ours[3].MessageId);
+            Assert.Null(ours[3].Date);
+        }
+
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
