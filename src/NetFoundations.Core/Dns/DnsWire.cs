@@ -155,7 +155,7 @@ namespace NetFoundations.Core.Dns
             switch (type)
             {
                 case DnsRecordType.A when end - at == 4:
-                    return new DnsARecord(owner, ttl, section, server, new IPAddress(m[at] | (m[at + 1] << 8) | (m[at + 2] << 16) | ((long)m[at + 3] << 24)));
+                    return new DnsARecord(owner, ttl, section, server, new IPAddress((uint)(m[at] | (m[at + 1] << 8) | (m[at + 2] << 16) | (m[at + 3] << 24))));
                 case DnsRecordType.AAAA when end - at == 16:
                     var bytes = new byte[16];
                     Array.Copy(m, at, bytes, 0, 16);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using MailKit;
@@ -112,14 +111,8 @@ namespace NetFoundations.Core.Mail
     /// </summary>
     public sealed class ImapSession : IDisposable
     {
-        /// <summary>
-        /// Summaries per FETCH when searching: the first reach the caller early, the round trips stay few, and what
-        /// MailKit builds for one batch (about 12 KB a message) dies young: batches of 500 outlived the runtime's
-        /// youngest generation and doubled the time spent collecting garbage.
-        /// </summary>
         // UID sets longer than this go in more than one FETCH: servers limit the length of a command line.
         private const int MaxUidSetLength = 4000;
-        private static readonly ImapFlag[] SystemFlags = Enum.GetValues(typeof(ImapFlag)).Cast<ImapFlag>().Where(f => f != ImapFlag.None).ToArray();
         private readonly ImapClient client;
         private readonly ImapConnection connection;
         private readonly TranscriptLogger logger;
@@ -198,11 +191,18 @@ namespace NetFoundations.Core.Mail
             RunAsync(transcript, async () =>
             {
                 var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
-                var uids = await folder.SearchAsync(Query(search), cancellation).ConfigureAwait(false);
+                var query = Query(search);
+                if (query == SearchQuery.All && !search.Limit.HasValue && folder.Count > 0)
+                {
+                    // Every message: no SEARCH first (a round trip, and the server's pass over the folder).
+                    FetchSummaries(folder, new[] { "1:*" }, found, cancellation);
+                    return true;
+                }
+                var uids = await folder.SearchAsync(query, cancellation).ConfigureAwait(false);
                 IEnumerable<UniqueId> wanted = uids.OrderBy(u => u.Id);
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
-                FetchSummaries(folder, wanted.ToList(), found, cancellation);
+                FetchSummaries(folder, UidSets(wanted.ToList()), found, cancellation);
                 return true;
             });
 
@@ -420,15 +420,15 @@ namespace NetFoundations.Core.Mail
         private IReadOnlyList<ImapMessageSummary> Summaries(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)
         {
             var summaries = new List<ImapMessageSummary>(uids.Count);
-            FetchSummaries(folder, uids.OrderBy(u => u.Id).ToList(), summaries.Add, cancellation);
+            FetchSummaries(folder, UidSets(uids.OrderBy(u => u.Id).ToList()), summaries.Add, cancellation);
             return summaries;
         }
 
         /// <summary>
-        /// Fetches the summaries of uids (in ascending order) from the open folder, read by ImapSummaryReader
+        /// Fetches the summaries of the messages in the UID sets from the open folder, read by ImapSummaryReader
         /// while MailKit waits. A synchronous read does not see the token: closing the socket ends it (and the session).
         /// </summary>
-        private void FetchSummaries(IMailFolder folder, IList<UniqueId> uids, Action<ImapMessageSummary> found, CancellationToken cancellation)
+        private void FetchSummaries(IMailFolder folder, IEnumerable<string> uidSets, Action<ImapMessageSummary> found, CancellationToken cancellation)
         {
             Action<byte[], int, int>? sent = null, received = null;
             if (logger.Target != null)
@@ -440,7 +440,7 @@ namespace NetFoundations.Core.Mail
             {
                 try
                 {
-                    foreach (var uidSet in UidSets(uids))
+                    foreach (var uidSet in uidSets)
                     {
                         ImapSummaryReader.Fetch(connection.Stream, "N" + Interlocked.Increment(ref fetches), uidSet, Target, fetched =>
                             found(new ImapMessageSummary(this, folder.FullName, fetched.Uid, folder.UidValidity, fetched.Index, fetched.Date,
@@ -512,20 +512,6 @@ namespace NetFoundations.Core.Mail
             if (o.SmallerThan.HasValue) And(SearchQuery.SmallerThan(o.SmallerThan.Value));
             if (o.Uids.Count > 0) And(SearchQuery.Uids(o.Uids.Select(u => new UniqueId(u)).ToList()));
             return query;
-        }
-
-        // IMessageSummary.Keywords has another type in MailKit's net8.0+ build than in its netstandard2.0 build,
-        // so a direct call compiled here breaks where the newer build is loaded (the net10.0 tests).
-        private static readonly System.Reflection.PropertyInfo? KeywordsProperty =
-            typeof(MessageSummary).GetProperty(nameof(IMessageSummary.Keywords));
-
-        private static IEnumerable<string> Keywords(IMessageSummary summary) =>
-            (KeywordsProperty?.GetValue(summary) as IEnumerable<string>) ?? Array.Empty<string>();
-
-        private static IReadOnlyList<string> Flags(MessageFlags? flags, IEnumerable<string> keywords)
-        {
-            var names = SystemFlags.Where(f => flags.HasValue && (flags.Value & (MessageFlags)f) != 0).Select(f => f.ToString());
-            return names.Concat(keywords).ToArray();
         }
 
         private static IReadOnlyList<string> Attributes(FolderAttributes attributes) =>

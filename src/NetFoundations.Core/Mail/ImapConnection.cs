@@ -48,39 +48,21 @@ namespace NetFoundations.Core.Mail
     }
 
     /// <summary>A stream that reads some bytes given beforehand, then from the stream it wraps; writes go straight through.</summary>
-    internal sealed class PrefixedStream : Stream
+    internal sealed class PrefixedStream : WrappingStream
     {
         private readonly byte[] prefix;
-        private readonly Stream inner;
         private int read;
 
         public PrefixedStream(byte[] prefix, Stream inner)
+            : base(inner)
         {
             this.prefix = prefix;
-            this.inner = inner;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override bool CanTimeout => inner.CanTimeout;
-
-        public override int ReadTimeout
-        {
-            get => inner.ReadTimeout;
-            set => inner.ReadTimeout = value;
-        }
-
-        public override int WriteTimeout
-        {
-            get => inner.WriteTimeout;
-            set => inner.WriteTimeout = value;
         }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
             if (read == prefix.Length)
-                return inner.Read(buffer, offset, count);
+                return Inner.Read(buffer, offset, count);
             var take = Math.Min(count, prefix.Length - read);
             Buffer.BlockCopy(prefix, read, buffer, offset, take);
             read += take;
@@ -88,35 +70,6 @@ namespace NetFoundations.Core.Mail
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, System.Threading.CancellationToken cancellationToken) =>
-            read == prefix.Length ? inner.ReadAsync(buffer, offset, count, cancellationToken) : Task.FromResult(Read(buffer, offset, count));
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, System.Threading.CancellationToken cancellationToken) =>
-            inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(System.Threading.CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        // A network connection has no length or position; CanSeek is false, so callers do not ask.
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                inner.Dispose();
-            base.Dispose(disposing);
-        }
+            read == prefix.Length ? Inner.ReadAsync(buffer, offset, count, cancellationToken) : Task.FromResult(Read(buffer, offset, count));
     }
 }

@@ -143,58 +143,42 @@ namespace NetFoundations.Core.Tls
         }
 
         /// <summary>Keeps the first byte the TLS layer writes (the record type) and the first bytes the server sends.</summary>
-        private sealed class WatchedStream : Stream
+        private sealed class WatchedStream : WrappingStream
         {
             private const int Kept = 64;
-            private readonly Stream inner;
             private readonly MemoryStream firstBytes = new MemoryStream();
             private int firstByteWritten = -1;
 
-            public WatchedStream(Stream inner) => this.inner = inner;
+            public WatchedStream(Stream inner)
+                : base(inner)
+            {
+            }
 
             /// <summary>-1 until something is written.</summary>
             public int FirstByteWritten => Volatile.Read(ref firstByteWritten);
             public byte[] FirstBytesRead { get { lock (firstBytes) return firstBytes.ToArray(); } }
 
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override int Read(byte[] buffer, int offset, int count) => Keep(buffer, offset, inner.Read(buffer, offset, count));
+            public override int Read(byte[] buffer, int offset, int count) => Keep(buffer, offset, Inner.Read(buffer, offset, count));
 
             public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                Keep(buffer, offset, await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
+                Keep(buffer, offset, await Inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
 
             public override void Write(byte[] buffer, int offset, int count)
             {
                 Note(buffer, offset, count);
-                inner.Write(buffer, offset, count);
+                Inner.Write(buffer, offset, count);
             }
 
             public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
             {
                 Note(buffer, offset, count);
-                return inner.WriteAsync(buffer, offset, count, cancellationToken);
+                return Inner.WriteAsync(buffer, offset, count, cancellationToken);
             }
 
             private void Note(byte[] buffer, int offset, int count)
             {
                 if (count > 0)
                     Interlocked.CompareExchange(ref firstByteWritten, buffer[offset], -1);
-            }
-
-            public override void Flush() => inner.Flush();
-            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                    inner.Dispose();
-                base.Dispose(disposing);
             }
 
             private int Keep(byte[] buffer, int offset, int read)

@@ -165,7 +165,7 @@ c.logout()
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, cancel.Token));
 
-            Assert.Contains(server.Received, l => l.Contains("UID FETCH 1:3 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"));
+            Assert.Contains(server.Received, l => l.Contains("UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"));
             // The session's timeout is 10 s: well under it means the token ended the read.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
             // The connection is closed with the fetch half read, and the session says so.
