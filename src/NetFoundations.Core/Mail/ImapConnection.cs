@@ -24,7 +24,7 @@ namespace NetFoundations.Core.Mail
         public Socket Socket { get; }
         public Stream Stream { get; private set; }
         /// <summary>The TLS version in use ("Tls13"), or null on a plain connection.</summary>
-        public string? TlsProtocol => tls?.SslProtocol.ToString();
+        public string? TlsProtocol => tls != null && tls.IsAuthenticated ? tls.SslProtocol.ToString() : null;
 
         /// <summary>Starts TLS with the server's name (SNI and the name check) and the session's certificate check.</summary>
         public async Task StartTlsAsync(MailServerOptions options, CertificateCheck check)

@@ -55,12 +55,12 @@ namespace NetFoundations.Core.Mail
         private const int MaxLiteral = 1 << 20;
         private const int MaxAtom = 1 << 12;
         private const int MaxDepth = 64;
+        private const int MaxRemembered = 10000;
+        private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
         private static readonly object Nil = new object();
         private readonly Stream stream;
         private readonly string target;
         private readonly Action<byte[], int, int>? received;
-        private const int MaxRemembered = 10000;
-        private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
         private readonly Dictionary<string, string> formatted = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly byte[] buffer = new byte[1 << 16];
         private int position;
@@ -104,7 +104,9 @@ namespace NetFoundations.Core.Mail
                         if (kind.Equals("FETCH", StringComparison.OrdinalIgnoreCase))
                         {
                             Expect((byte)' ');
-                            var summary = Summary(int.Parse(word, CultureInfo.InvariantCulture), ReadValue(0));
+                            if (!int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                                throw Violation($"the message number {Shorten(word)} is out of range");
+                            var summary = Summary(index, ReadValue(0));
                             ExpectEndOfLine();
                             // Another FETCH (flags changed elsewhere, say) carries no UID of ours: not a summary.
                             if (summary != null)

@@ -179,6 +179,9 @@ c.logout()
         [InlineData("* 1 FETCH (UID 1 BODYSTRUCTURE ((((((((((\n{0} OK done")]
         [InlineData("* 1 FETCH (UID 1 RFC822.SIZE {{5}}\n{0} OK done")]
         [InlineData("* 1 FETCH (UID one)\n{0} OK done")]
+        [InlineData("* 99999999999 FETCH (UID 1)\n{0} OK done")]
+        [InlineData("* 1 FETCH (UID 1 INTERNALDATE \"yesterday\")\n{0} OK done")]
+        [InlineData("{0}x OK done")]
         public async Task A_FETCH_response_that_breaks_the_grammar_is_a_protocol_violation(string response)
         {
             using var server = ScriptedMailServer.Imap(tag => string.Format(response, tag));
