@@ -172,11 +172,9 @@ namespace NetFoundations.Core.Mail
         public static async Task<Socket> ConnectAsync(MailService client, MailServerOptions options, CertificateCheck check, CancellationToken cancellation,
             Func<NetworkCredential, ICredentials>? loginWith = null)
         {
-            client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
             client.CheckCertificateRevocation = false;
             client.ServerCertificateValidationCallback = check.Validate;
-            var addresses = await Endpoints.ResolveAsync(options.Server, null, options.Timeout, cancellation).ConfigureAwait(false);
-            var socket = await ConnectSocketAsync(addresses, options, cancellation).ConfigureAwait(false);
+            var socket = await OpenSocketAsync(client, options, cancellation).ConfigureAwait(false);
             try
             {
                 // MailKit names the host for TLS (SNI and the name check) by the host it is given.
@@ -201,9 +199,7 @@ namespace NetFoundations.Core.Mail
         public static async Task<ImapConnection> ConnectImapAsync(ImapClient client, MailServerOptions options, CertificateCheck check,
             TranscriptLogger logger, Transcript transcript, CancellationToken cancellation)
         {
-            client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
-            var addresses = await Endpoints.ResolveAsync(options.Server, null, options.Timeout, cancellation).ConfigureAwait(false);
-            var socket = await ConnectSocketAsync(addresses, options, cancellation).ConfigureAwait(false);
+            var socket = await OpenSocketAsync(client, options, cancellation).ConfigureAwait(false);
             // MailKit's reads time out by its own timer; ImapSummaryReader's by the socket's.
             var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout });
             logger.SecureCheck = () => connection.TlsProtocol != null;
@@ -261,6 +257,14 @@ namespace NetFoundations.Core.Mail
             var start = greeting.IndexOf("[CAPABILITY ", StringComparison.OrdinalIgnoreCase);
             var end = start < 0 ? -1 : greeting.IndexOf(']', start);
             return end < 0 ? greeting : greeting.Substring(0, start) + greeting.Substring(end + 1).TrimStart();
+        }
+
+        /// <summary>Gives the client the options' timeout, then resolves the server and connects a socket to it.</summary>
+        private static async Task<Socket> OpenSocketAsync(MailService client, MailServerOptions options, CancellationToken cancellation)
+        {
+            client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
+            var addresses = await Endpoints.ResolveAsync(options.Server, null, options.Timeout, cancellation).ConfigureAwait(false);
+            return await ConnectSocketAsync(addresses, options, cancellation).ConfigureAwait(false);
         }
 
         private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)

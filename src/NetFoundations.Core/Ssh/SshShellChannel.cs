@@ -1,4 +1,5 @@
 using System;
+using System.Reflection;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,6 +11,8 @@ namespace NetFoundations.Core.Ssh
     /// <summary>An interactive shell on a pseudo-terminal (SSH.NET's ShellStream) as the text channel of an ExpectSession.</summary>
     internal sealed class SshShellChannel : IExpectChannel
     {
+        private static readonly FieldInfo? ChannelField =
+            typeof(ShellStream).GetField("_channel", BindingFlags.Instance | BindingFlags.NonPublic);
         private readonly ShellStream stream;
         private readonly string target;
         private readonly Transcript transcript;
@@ -68,6 +71,22 @@ namespace NetFoundations.Core.Ssh
             return new string(chars);
         }
 
-        public void Dispose() => stream.Dispose();
+        /// <summary>
+        /// Closes the channel before the stream. ShellStream.Dispose holds the stream's lock while it closes the
+        /// channel, and the channel, closed by the server at the same moment, holds its own lock while it disposes
+        /// the stream: the two threads then wait for each other for ever (SSH.NET 2026.0.0). Closing the channel
+        /// first, without the stream's lock, takes the locks in the channel's order on both paths.
+        /// </summary>
+        public void Dispose()
+        {
+            try
+            {
+                (ChannelField?.GetValue(stream) as IDisposable)?.Dispose();
+            }
+            catch (Exception e) when (e is ObjectDisposedException || e is Renci.SshNet.Common.SshException || e is InvalidOperationException)
+            {
+            }
+            stream.Dispose();
+        }
     }
 }

@@ -18,6 +18,8 @@ namespace NetFoundations.PowerShell
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private BlockingCollection<Action>? pending;
         private TranscriptFile? transcriptFile;
+        private readonly ConcurrentQueue<object> gathered = new ConcurrentQueue<object>();
+        private int drainPosted;
 
         /// <summary>Appends the conversation on the wire to this file.</summary>
         [Parameter]
@@ -124,6 +126,23 @@ namespace NetFoundations.PowerShell
         }
 
         protected void PostObject(object value) => Post(() => WriteObject(value));
+
+        /// <summary>
+        /// Queues an object for the pipeline thread, which writes whatever has gathered each time it
+        /// wakes: for work that finds thousands of results, where a wake-up per result would cost more
+        /// than finding it. Objects keep their order; callable from any thread.
+        /// </summary>
+        protected void PostGathered(object value)
+        {
+            gathered.Enqueue(value);
+            if (Interlocked.Exchange(ref drainPosted, 1) == 0)
+                Post(() =>
+                {
+                    Volatile.Write(ref drainPosted, 0);
+                    while (gathered.TryDequeue(out var item))
+                        WriteObject(item);
+                });
+        }
 
         protected void PostProgress(ProgressRecord progress) => Post(() => WriteProgress(progress));
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using NetFoundations.Core.Mail;
 
@@ -10,8 +9,6 @@ namespace NetFoundations.PowerShell.Mail
     [OutputType(typeof(ImapMessageSummary))]
     public sealed class GetImapMessageCommand : ImapCmdlet
     {
-        private const int RunLength = 64;
-
         /// <summary>The folder; binds FullName of piped folders.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
@@ -55,30 +52,8 @@ namespace NetFoundations.PowerShell.Mail
             };
             // Thousands of summaries are megabytes of text on the wire: recorded only when someone reads it.
             var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
-            // Handed to the pipeline thread in runs: waking it for each of thousands of summaries costs more than reading them.
-            var run = new List<ImapMessageSummary>(RunLength);
-            void PostRun()
-            {
-                var summaries = run.ToArray();
-                run.Clear();
-                Post(() => WriteObject(summaries, true));
-            }
-            Run(async ct =>
-            {
-                try
-                {
-                    await Session.SearchAsync(Folder, search, summary =>
-                    {
-                        run.Add(summary);
-                        if (run.Count == RunLength)
-                            PostRun();
-                    }, transcript, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    PostRun();
-                }
-            }, Timeout, $"{Folder} on {Session}");
+            // Gathered for the pipeline thread: waking it for each of thousands of summaries costs more than reading them.
+            Run(ct => Session.SearchAsync(Folder, search, PostGathered, transcript, ct), Timeout, $"{Folder} on {Session}");
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
@@ -61,23 +60,14 @@ namespace NetFoundations.PowerShell.Tcp
             // A sweep's transcript is a line per port: built only when someone reads it.
             var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             var warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            // Results are handed to the pipeline thread in batches: one wake-up per result would cost more than the connect.
-            var ready = new ConcurrentQueue<object>();
-            var drainPosted = 0;
             const string activity = "Testing TCP ports";
             Run(ct => TcpPortScanner.ScanAsync(targets, ThrottleLimit, TimeSpan.FromMilliseconds(TimeoutMilliseconds), transcript,
                 result =>
                 {
                     if (result.FailureKind == TcpPortFailure.NameResolution && warned.Add(result.ComputerName))
                         PostWarning(result.Message ?? $"The name {result.ComputerName} could not be resolved.");
-                    ready.Enqueue(Quiet ? (object)result.Open : result);
-                    if (Interlocked.Exchange(ref drainPosted, 1) == 0)
-                        Post(() =>
-                        {
-                            Volatile.Write(ref drainPosted, 0);
-                            while (ready.TryDequeue(out var item))
-                                WriteObject(item);
-                        });
+                    // One wake-up of the pipeline thread per result would cost more than the connect.
+                    PostGathered(Quiet ? (object)result.Open : result);
                 },
                 (finished, total) => PostProgress(new ProgressRecord(1, activity, $"{finished} of {total} tested")
                 {

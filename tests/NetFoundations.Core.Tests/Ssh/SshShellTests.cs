@@ -152,5 +152,25 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.Equal(2, results.Count);
             Assert.Equal("one-shot", results[1].Output);
         }
-    }
+    
+        [Fact]
+        public async Task AShellClosedByBothEndsAtOnceDoesNotHang()
+        {
+            // The server closes the channel after "exit" while the client disposes the shell: SSH.NET's ShellStream
+            // takes its two locks in opposite orders on those two paths, and once deadlocked a run never ended.
+            // SshShellChannel closes the channel first, through this private field.
+            Assert.NotNull(typeof(Renci.SshNet.ShellStream).GetField("_channel", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic));
+            for (var run = 0; run < 25; run++)
+            {
+                var shell = Task.Run(() => SshShell.RunAsync(SshCommandTarget.Connect(server.Options()), new[]
+                {
+                    ExpectStep.Expect(Prompt),
+                    ExpectStep.Send("exit"),
+                }, new SshShellOptions(), null, new Transcript(), Token));
+                var ended = await Task.WhenAny(shell, Task.Delay(TimeSpan.FromSeconds(15)));
+                Assert.True(ended == shell, $"run {run} did not end within 15 s");
+                await shell;
+            }
+        }
+}
 }
