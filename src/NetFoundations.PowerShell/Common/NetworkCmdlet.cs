@@ -116,13 +116,23 @@ namespace NetFoundations.PowerShell
         }
 
         /// <summary>Queues an action (WriteObject, WriteProgress …) to run on the pipeline thread.</summary>
-        protected void Post(Action action)
+        protected void Post(Action action) => TryPost(action);
+
+        /// <summary>As Post; false when no work is running to take the action.</summary>
+        private bool TryPost(Action action)
         {
             var queue = pending;
             if (queue == null)
-                return;
-            try { queue.Add(action); }
-            catch (InvalidOperationException) { }
+                return false;
+            try
+            {
+                queue.Add(action);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
         }
 
         protected void PostObject(object value) => Post(() => WriteObject(value));
@@ -135,13 +145,15 @@ namespace NetFoundations.PowerShell
         protected void PostGathered(object value)
         {
             gathered.Enqueue(value);
-            if (Interlocked.Exchange(ref drainPosted, 1) == 0)
-                Post(() =>
-                {
-                    Volatile.Write(ref drainPosted, 0);
-                    while (gathered.TryDequeue(out var item))
-                        WriteObject(item);
-                });
+            if (Interlocked.Exchange(ref drainPosted, 1) == 0 && !TryPost(DrainGathered))
+                Volatile.Write(ref drainPosted, 0);
+        }
+
+        private void DrainGathered()
+        {
+            Volatile.Write(ref drainPosted, 0);
+            while (gathered.TryDequeue(out var item))
+                WriteObject(item);
         }
 
         protected void PostProgress(ProgressRecord progress) => Post(() => WriteProgress(progress));
