@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading;
+using NetFoundations.Core.Udp;
 
 namespace NetFoundations.Core.Dns
 {
@@ -24,6 +25,8 @@ namespace NetFoundations.Core.Dns
     internal sealed class DnsLookupLoop : IDisposable
     {
         private const int ReceiveBuffer = 1 << 20;
+        private const int BatchSize = 32;
+        private const int BatchSlot = 4096; // what the query offers (EDNS); a longer answer is handed over
         private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(200);
         private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
         private static readonly RandomNumberGenerator Random = RandomNumberGenerator.Create();
@@ -31,8 +34,11 @@ namespace NetFoundations.Core.Dns
         private readonly string server;
         private readonly TimeSpan timeout;
         private readonly byte[] buffer;
+        private readonly DatagramBatch? batch;
+        private int received;
         private readonly Try?[] byId;
         private readonly List<Try> waiting = new List<Try>();
+        private readonly List<Try> queued = new List<Try>(); // asked, in the batch's queue, not yet sent
         private readonly byte[] ids = new byte[512];
         private readonly ManualResetEventSlim returned = new ManualResetEventSlim();
         private int elsewhere;
@@ -47,6 +53,10 @@ namespace NetFoundations.Core.Dns
             this.server = server;
             this.timeout = timeout;
             buffer = socket == null ? Array.Empty<byte>() : new byte[65536];
+            // One system call for the answers that have come, and one for the questions to send, rather than one
+            // a datagram: the calls were the loop's largest cost.
+            if (socket != null && LinuxSockets.IsLinux && Environment.Is64BitProcess)
+                batch = new DatagramBatch(socket, BatchSize, BatchSlot);
             byId = socket == null ? Array.Empty<Try?>() : new Try?[65536];
             usedIds = ids.Length;
         }
@@ -106,7 +116,8 @@ namespace NetFoundations.Core.Dns
 
                 if (waiting.Count > 0)
                 {
-                    var length = Receive();
+                    Flush(HandOver);
+                    var count = Receive();
                     if (broken)
                     {
                         // Refused (ICMP) or the socket failed: what waits and what comes goes to DnsClient.
@@ -118,8 +129,15 @@ namespace NetFoundations.Core.Dns
                         waiting.Clear();
                         continue;
                     }
-                    if (length > 0)
-                        Answered(length, recursion, finished, HandOver, transcript);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var truncated = false;
+                        var length = batch == null ? received : batch.Read(i, buffer, out truncated);
+                        if (truncated)
+                            Unreadable(length, HandOver);
+                        else
+                            Answered(length, recursion, finished, HandOver, transcript);
+                    }
                     var now = Stopwatch.GetTimestamp();
                     if (now - scanned >= Tick.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond)
                     {
@@ -168,13 +186,20 @@ namespace NetFoundations.Core.Dns
             DnsResolver.NoteQuestion(transcript, chain.Question, chain.Type, server, false);
             var now = Stopwatch.GetTimestamp();
             var ask = new Try(id, index, chain, query, now, now + Wait().Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
-            try
+            if (batch == null || !batch.Queue(query))
             {
-                socket.Send(query);
+                try
+                {
+                    socket.Send(query);
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
             }
-            catch (SocketException)
+            else
             {
-                return false;
+                queued.Add(ask);
             }
             byId[id] = ask;
             ask.Slot = waiting.Count;
@@ -182,12 +207,36 @@ namespace NetFoundations.Core.Dns
             return true;
         }
 
-        /// <summary>One datagram's length; 0 when none came within a tick or the socket failed (broken is set then).</summary>
+        /// <summary>Sends the questions queued; those that could not be sent are handed over.</summary>
+        private void Flush(Action<int, string> handOver)
+        {
+            if (batch == null || queued.Count == 0)
+                return;
+            var sent = batch.Send();
+            for (var i = sent; i < queued.Count; i++)
+            {
+                Remove(queued[i]);
+                handOver(queued[i].Index, queued[i].Chain.Name);
+            }
+            queued.Clear();
+        }
+
+        /// <summary>
+        /// How many datagrams came (one, or a batch's worth on Linux); 0 when none came within a tick or
+        /// the socket failed (broken is set then).
+        /// </summary>
         private int Receive()
         {
+            if (batch != null)
+            {
+                var count = batch.Receive();
+                broken = count < 0;
+                return Math.Max(count, 0);
+            }
             try
             {
-                return socket!.Receive(buffer);
+                received = socket!.Receive(buffer);
+                return 1;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut || e.SocketErrorCode == SocketError.WouldBlock)
             {
@@ -232,6 +281,17 @@ namespace NetFoundations.Core.Dns
                 finished(ask.Index, chain.Outcome());
             else if (!Ask(ask.Index, chain, recursion, transcript))
                 handOver(ask.Index, chain.Name);
+        }
+
+        /// <summary>An answer too long to read whole: its lookup, when it has one, is handed over.</summary>
+        private void Unreadable(int length, Action<int, string> handOver)
+        {
+            var id = DnsWire.Id(buffer, length);
+            var ask = id < 0 ? null : byId[id];
+            if (ask == null)
+                return;
+            Remove(ask);
+            handOver(ask.Index, ask.Chain.Name);
         }
 
         private void GiveUpLateTries(long now, Action<int, string> handOver)
@@ -292,6 +352,7 @@ namespace NetFoundations.Core.Dns
         public void Dispose()
         {
             socket?.Dispose();
+            batch?.Dispose();
             returned.Dispose();
         }
 

@@ -16,6 +16,8 @@ namespace NetFoundations.Core.Tests.Dns
         WrongId,
         CnameLoop,
         Garbage,
+        /// <summary>A well-formed answer of 300 A records: 4,800 bytes, more than the 4,096 the query offers.</summary>
+        Oversized,
     }
 
     /// <summary>
@@ -158,6 +160,12 @@ namespace NetFoundations.Core.Tests.Dns
                     reply[7] = 2;
                     reply.AddRange(Cname("a", "b"));
                     reply.AddRange(Cname("b", "a"));
+                    return reply.ToArray();
+                case BrokenAnswer.Oversized:
+                    reply[6] = 300 >> 8;
+                    reply[7] = 300 & 0xFF;
+                    for (var i = 0; i < 300; i++)
+                        reply.AddRange(new byte[] { 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 1, (byte)(i >> 8), (byte)i });
                     return reply.ToArray();
                 default:
                     return null;
