@@ -13,8 +13,14 @@ namespace NetFoundations.Core.Udp
     {
         private const int MsgWaitForOne = 0x10000;
         private const int MsgTrunc = 0x20;
+        // struct iovec and struct mmsghdr (a msghdr, then msg_len) as 64-bit Linux lays them out.
         private const int IovecSize = 16;
+        private const int IovecLength = 8;
         private const int MmsghdrSize = 64;
+        private const int MsgIov = 16;
+        private const int MsgIovLen = 24;
+        private const int MsgFlags = 48;
+        private const int MsgLen = 56;
         private const int EAgain = 11;
         private const int EIntr = 4;
         private readonly Socket socket;
@@ -41,9 +47,11 @@ namespace NetFoundations.Core.Udp
             {
                 var iovec = iovecs + i * IovecSize;
                 Marshal.WriteIntPtr(iovec, slots + i * slotSize);
-                Marshal.WriteInt64(iovec, 8, slotSize);
+                Marshal.WriteInt64(iovec, IovecLength, slotSize);
                 Marshal.WriteIntPtr(sendIovecs + i * IovecSize, sendSlots + i * slotSize);
             }
+            Prepare(headers, iovecs, Capacity);
+            Prepare(sendHeaders, sendIovecs, Capacity);
         }
 
         public int Capacity { get; }
@@ -56,7 +64,7 @@ namespace NetFoundations.Core.Udp
             if (Queued == Capacity || datagram.Length > slotSize)
                 return false;
             Marshal.Copy(datagram, 0, sendSlots + Queued * slotSize, datagram.Length);
-            Marshal.WriteInt64(sendIovecs + Queued * IovecSize, 8, datagram.Length);
+            Marshal.WriteInt64(sendIovecs + Queued * IovecSize, IovecLength, datagram.Length);
             Queued++;
             return true;
         }
@@ -67,14 +75,6 @@ namespace NetFoundations.Core.Udp
             var sent = 0;
             while (sent < Queued)
             {
-                for (var i = sent; i < Queued; i++)
-                {
-                    var header = sendHeaders + i * MmsghdrSize;
-                    for (var offset = 0; offset < MmsghdrSize; offset += 8)
-                        Marshal.WriteInt64(header, offset, 0);
-                    Marshal.WriteIntPtr(header, 16, sendIovecs + i * IovecSize);
-                    Marshal.WriteInt64(header, 24, 1);
-                }
                 var count = sendmmsg(socket.Handle.ToInt32(), sendHeaders + sent * MmsghdrSize, (uint)(Queued - sent), 0);
                 if (count > 0)
                     sent += count;
@@ -90,14 +90,6 @@ namespace NetFoundations.Core.Udp
         /// <summary>How many datagrams came: 0 when none did within the timeout; -1 when the socket failed.</summary>
         public int Receive()
         {
-            for (var i = 0; i < Capacity; i++)
-            {
-                var header = headers + i * MmsghdrSize;
-                for (var offset = 0; offset < MmsghdrSize; offset += 8)
-                    Marshal.WriteInt64(header, offset, 0);
-                Marshal.WriteIntPtr(header, 16, iovecs + i * IovecSize);
-                Marshal.WriteInt64(header, 24, 1);
-            }
             while (true)
             {
                 var count = recvmmsg(socket.Handle.ToInt32(), headers, (uint)Capacity, MsgWaitForOne, IntPtr.Zero);
@@ -114,10 +106,26 @@ namespace NetFoundations.Core.Udp
         public int Read(int i, byte[] buffer, out bool truncated)
         {
             var header = headers + i * MmsghdrSize;
-            truncated = (Marshal.ReadInt32(header, 48) & MsgTrunc) != 0;
-            var length = Math.Min(Marshal.ReadInt32(header, 56), slotSize);
+            truncated = (Marshal.ReadInt32(header, MsgFlags) & MsgTrunc) != 0;
+            var length = Math.Min(Marshal.ReadInt32(header, MsgLen), slotSize);
             Marshal.Copy(slots + i * slotSize, buffer, 0, length);
             return length;
+        }
+
+        /// <summary>
+        /// The headers, once: no address, no control data, one iovec each. The kernel writes back only
+        /// what is free to change from call to call (msg_len, msg_flags, the control length of 0).
+        /// </summary>
+        private static void Prepare(IntPtr headers, IntPtr iovecs, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var header = headers + i * MmsghdrSize;
+                for (var offset = 0; offset < MmsghdrSize; offset += 8)
+                    Marshal.WriteInt64(header, offset, 0);
+                Marshal.WriteIntPtr(header, MsgIov, iovecs + i * IovecSize);
+                Marshal.WriteInt64(header, MsgIovLen, 1);
+            }
         }
 
         public void Dispose()
