@@ -89,8 +89,8 @@ for r in rows:
         best = (nf / perf, nf / dig)
 ratios = [(count / float(r[6])) / float(r[1]) for r in rows]
 digs = [(count / float(r[6])) / (count / float(r[3])) for r in rows]
-print(f"Resolve-DnsName2 / dnsperf: median {sorted(ratios)[len(ratios) // 2]:.2f}, best {max(ratios):.2f} (goal >= 0.5): {'met' if max(ratios) >= 0.5 else 'NOT met'}")
-print(f"Resolve-DnsName2 / dig -f:  median {sorted(digs)[len(digs) // 2]:.1f}, best {max(digs):.1f} (goal >= 10): {'met' if max(digs) >= 10 else 'NOT met'}")
+print(f"Resolve-DnsName2 / dnsperf: median {sorted(ratios)[len(ratios) // 2]:.2f}, best {max(ratios):.2f} (goal >= 0.5): {'met' if sorted(ratios)[len(ratios) // 2] >= 0.5 else 'NOT met'} (by the median)")
+print(f"Resolve-DnsName2 / dig -f:  median {sorted(digs)[len(digs) // 2]:.1f}, best {max(digs):.1f} (goal >= 10): {'met' if sorted(digs)[len(digs) // 2] >= 10 else 'NOT met'} (by the median)")
 # What any client can reach against this server here: dnsperf, built for nothing but throughput, against dig -f.
 ceilings = [float(r[1]) / (count / float(r[3])) for r in rows]
 print(f"dnsperf / dig -f (the ceiling for the line above): median {sorted(ceilings)[len(ceilings) // 2]:.1f}, best {max(ceilings):.1f}")
