@@ -251,12 +251,9 @@ namespace NetFoundations.Core.Dns
 
         private void Answered(int length, bool recursion, Action<int, DnsLookup> finished, Action<int, string> handOver, Transcript? transcript)
         {
-            var id = DnsWire.Id(buffer, length);
-            // An unknown ID is a late answer to a try given up, or a stray: not taken.
-            var ask = id < 0 ? null : byId[id];
+            var ask = Claim(length);
             if (ask == null)
                 return;
-            Remove(ask);
             var rtt = TimeSpan.FromTicks((Stopwatch.GetTimestamp() - ask.Sent) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
             Measured(rtt);
             var chain = ask.Chain;
@@ -286,12 +283,22 @@ namespace NetFoundations.Core.Dns
         /// <summary>An answer too long to read whole: its lookup, when it has one, is handed over.</summary>
         private void Unreadable(int length, Action<int, string> handOver)
         {
+            var ask = Claim(length);
+            if (ask != null)
+                handOver(ask.Index, ask.Chain.Name);
+        }
+
+        /// <summary>
+        /// The try the answer in the buffer is for, no longer waiting; null for an unknown ID (a late
+        /// answer to a try given up, or a stray), which is not taken.
+        /// </summary>
+        private Try? Claim(int length)
+        {
             var id = DnsWire.Id(buffer, length);
             var ask = id < 0 ? null : byId[id];
-            if (ask == null)
-                return;
-            Remove(ask);
-            handOver(ask.Index, ask.Chain.Name);
+            if (ask != null)
+                Remove(ask);
+            return ask;
         }
 
         private void GiveUpLateTries(long now, Action<int, string> handOver)
