@@ -50,6 +50,17 @@ namespace NetFoundations.Core.Tests.Dns
         /// <summary>The last query received over UDP, as it came.</summary>
         public byte[]? LastQuery => Volatile.Read(ref lastQuery);
 
+        /// <summary>
+        /// Waits (at most 5 s) until count queries have been read: a client's query is in the socket when
+        /// the client gives up, but under load the server's receiving task may not have read it yet.
+        /// </summary>
+        public async Task WaitForQueries(int count)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (Queries < count && DateTime.UtcNow < deadline)
+                await Task.Delay(10);
+        }
+
         private static (UdpClient, TcpListener) BindBoth()
         {
             for (var attempt = 0; ; attempt++)

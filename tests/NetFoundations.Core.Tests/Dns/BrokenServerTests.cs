@@ -22,6 +22,7 @@ namespace NetFoundations.Core.Tests.Dns
             using var server = new BrokenDnsServer(BrokenAnswer.Silence);
             var error = Assert.IsType<NetworkTimeoutException>(await Ask(server, retries: 2));
             Assert.Contains("no answer", error.Message);
+            await server.WaitForQueries(4);
             Assert.Equal(3, server.Queries);
         }
 
