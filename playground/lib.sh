@@ -40,6 +40,17 @@ require_root() {
 
 # The command that runs what follows it as host $1: in its network namespace (where ip netns exec
 # mounts /etc/netns/$1/* over /etc) and its own UTS namespace, so that `hostname` says $1.
+# Sets PWSH to the pwsh to run: the one build.ps1 runs in (it passes itself in NETFOUNDATIONS_PWSH), else the
+# repository's pinned dotnet tool (dotnet tool restore installs it).
+pwsh_command() {
+  if [ -n "${NETFOUNDATIONS_PWSH:-}" ]; then
+    read -ra PWSH <<<"$NETFOUNDATIONS_PWSH"
+  else
+    local home
+    home=$(cd "$PG_SRC/.." && dotnet pwsh -NoProfile -Command '$PSHOME') || die "no pwsh: run 'dotnet tool restore' in the repository first"
+    PWSH=(dotnet "$home/pwsh.dll")
+  fi
+}
 as_host() { AS_HOST=(ip netns exec "$1" unshare --uts -- sh -c 'hostname "$0"; exec "$@"' "$1"); }
 
 in_host() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Opens a shell on a playground host (h1 unless named) with the NetFoundations module imported:
-# pwsh where installed, else the repository's engine host. Starts the playground when it is not up.
+# real pwsh (see pwsh_command in lib.sh). Starts the playground when it is not up.
 # The module must be built first (build.ps1 -Task Playground -Action Shell does that).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -9,17 +9,11 @@ host=${1:-h1}
 [[ " ${PG_NAMESPACES[*]} " == *" $host "* ]] || die "no host '$host' in the playground: ${PG_NAMESPACES[*]}"
 repo=$(cd "$PG_SRC/.." && pwd)
 module=$repo/out/NetFoundations
-nfhost=$repo/src/NetFoundations.Host/bin/Release/net10.0/nfhost.dll
-[ -d "$module" ] || die "the module is not built: dotnet run --project src/NetFoundations.Host -c Release -- -File build.ps1 -Task Build"
+[ -d "$module" ] || die "the module is not built: dotnet tool restore; dotnet pwsh ./build.ps1"
+pwsh_command
 
 bash "$PG_SRC/start.sh"
 import="Import-Module '$module'"
-if command -v pwsh >/dev/null; then
-  engine=(pwsh -NoLogo -NoExit -Command "$import")
-else
-  [ -f "$nfhost" ] || die "neither pwsh nor the engine host ($nfhost) is there: build first."
-  engine=(dotnet "$nfhost" -NoExit -Command "$import")
-fi
 say "shell on $host: try Resolve-DnsName2 www.example.com; traceroute www.example.com; exit to leave (the playground stays up)"
 as_host "$host"
-exec "${AS_HOST[@]}" "${engine[@]}"
+exec "${AS_HOST[@]}" "${PWSH[@]}" -NoLogo -NoExit -Command "$import"

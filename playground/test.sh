@@ -6,11 +6,12 @@
 #  - the Pester file passes inside h1;
 #  - stopping removes every namespace, process, file and /etc/netns entry, and leaves the
 #    machine's namespace as it was; the playground is stopped even when something failed.
-# Usage: test.sh NFHOST_DLL MODULE_MANIFEST [NAME_FILTER]
+# Usage: test.sh MODULE_MANIFEST PESTER_MANIFEST [NAME_FILTER]   (pwsh: see pwsh_command in lib.sh)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 require_root
-nfhost=$1 module=$2 filter=${3:-}
+module=$1 pester=$2 filter=${3:-}
+pwsh_command
 repo=$(cd "$PG_SRC/.." && pwd)
 file=$repo/tests/Pester/Playground.Tests.ps1
 export NETFOUNDATIONS_MODULE=$module
@@ -25,15 +26,9 @@ check() {   # description, then a command that succeeds when the check passes
   fi
 }
 
-# Runs the Pester file with Pester 5 where pwsh has it, else with the repository's runner in the
-# engine host; the last line of output is "N passed, N failed" either way.
+# Runs the Pester file with the Pester build.ps1 fetched; the last line of output is "N passed, N failed".
 run_pester() {
-  local quoted=${filter//\'/\'\'}
-  if command -v pwsh >/dev/null && pwsh -NoProfile -Command 'if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version.Major -ge 5 })) { exit 1 }'; then
-    "$@" pwsh -NoProfile -Command "Import-Module Pester -MinimumVersion 5.0; \$c = New-PesterConfiguration; \$c.Run.Path = '$file'; \$c.Run.PassThru = \$true; \$c.Output.Verbosity = 'Detailed'; if ('$quoted') { \$c.Filter.FullName = '*$quoted*' }; \$r = Invoke-Pester -Configuration \$c; '{0} passed, {1} failed' -f \$r.PassedCount, \$r.FailedCount"
-  else
-    "$@" dotnet "$nfhost" -Command "Import-Module '$repo/tests/PesterSubset/PesterSubset.psm1'; \$null = Invoke-PesterSubset -Path '$file' -FullNameFilter '$quoted'"
-  fi
+  "$@" "${PWSH[@]}" -NoProfile -NonInteractive -File "$repo/tests/run-pester.ps1" -Pester "$pester" -Path "$file" -TestName "$filter"
 }
 
 # The machine's own network namespace: that of the outermost process we may look at (PID 1 when

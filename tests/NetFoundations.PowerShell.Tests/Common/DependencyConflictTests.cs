@@ -33,7 +33,7 @@ namespace NetFoundations.PowerShell.Tests
                 [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -eq 'DnsClient' }} | ForEach-Object {{
                     'loaded=' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name + '/' + $_.GetName().Version.ToString(2)
                 }}";
-            var run = NfhostProcess.Run(Path.GetTempPath(), null, "-Command", script);
+            var run = PwshProcess.Run(script);
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
             Assert.Contains("address=127.0.0.11", run.Output);

@@ -55,27 +55,15 @@ namespace NetFoundations.PowerShell.Tests.Tls
 
         private string[] RunEngine(string script, string? opensslConfig)
         {
-            var host = Path.Combine(ModuleSession.RepositoryRoot(), "src", "NetFoundations.Host", "bin", "Release", "net10.0", "nfhost.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { host, "-Command", script })
-                start.ArgumentList.Add(argument);
-            start.Environment["NF_MODULE"] = session.ManifestPath;
-            start.Environment["NF_LEGACY"] = servers.Port("legacy").ToString();
-            start.Environment["NF_TLS12"] = servers.Port("tls12").ToString();
-            if (opensslConfig != null)
-                start.Environment["OPENSSL_CONF"] = opensslConfig;
-            else
-                start.Environment.Remove("OPENSSL_CONF");
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000))
+            var run = PwshProcess.Run(script, new Dictionary<string, string?>
             {
-                process.Kill(true);
-                throw new TimeoutException("The engine host did not finish within 120 s.");
-            }
-            Assert.True(process.ExitCode == 0, errors.Result);
-            return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                ["NF_MODULE"] = session.ManifestPath,
+                ["NF_LEGACY"] = servers.Port("legacy").ToString(),
+                ["NF_TLS12"] = servers.Port("tls12").ToString(),
+                ["OPENSSL_CONF"] = opensslConfig,
+            });
+            Assert.True(run.ExitCode == 0, run.Error);
+            return run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
     }
 }
