@@ -75,7 +75,7 @@ $moduleManifest = Join-Path $moduleFolder 'NetFoundations.psd1'
 $isLinuxRoot = $IsLinux -and (& id -u) -eq '0'
 
 function Invoke-Dotnet {
-    & dotnet @args
+    & dotnet @args | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
@@ -176,7 +176,7 @@ function Invoke-XunitTests([string] $Project) {
     $arguments = @('test', (Join-Path $PSScriptRoot "tests/$Project"), '-c', $Configuration, '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$Project.trx", '--results-directory', $results)
     if ($TestName) { $arguments += '--filter', $TestName }
-    & dotnet @arguments
+    & dotnet @arguments | Out-Host
     if (-not (Test-Path $trx)) { throw "$Project produced no test results (dotnet test exit code $LASTEXITCODE)." }
     Read-TrxCounts $trx
 }
