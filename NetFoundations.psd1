@@ -8,7 +8,7 @@
     Author               = 'NetFoundations contributors'
     CompanyName          = 'NetFoundations'
     Copyright            = '(c) NetFoundations contributors. MIT License.'
-    Description          = 'Network programming from the shell: UDP, TCP, DNS, TLS, HTTP, e-mail, SSH, FTP and more as cmdlets whose objects pipe into each other.'
+    Description          = 'Network programming from the shell: UDP, TCP, DNS, TLS, e-mail (MIME, SMTP, POP3, IMAP), SSH, SFTP and Telnet as cmdlets whose objects pipe into each other. Built for PowerShell 7.4+ and Windows PowerShell 5.1; tested in PowerShell 7.6 on Linux.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
@@ -78,10 +78,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Network', 'UDP', 'TCP', 'DNS', 'TLS', 'SMTP', 'IMAP', 'SSH', 'FTP', 'Sockets', 'Pester', 'Linux', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
+            Tags         = @('Network', 'UDP', 'TCP', 'DNS', 'TLS', 'SMTP', 'IMAP', 'POP3', 'SSH', 'SFTP', 'Telnet', 'Sockets', 'Pester', 'Linux', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
             ProjectUri   = 'https://github.com/netfoundations/NetFoundations'
             LicenseUri   = 'https://github.com/netfoundations/NetFoundations/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: the foundation. UDP (Send-UdpDatagram, Receive-UdpDatagram, Measure-PathMtu) and TCP (Invoke-TcpConversation, Test-TcpPort), transcripts, typed errors, isolated dependencies.'
+            ReleaseNotes = '0.1.0: UDP, TCP (port tests, conversations with framing and TLS), DNS (records, MX, getaddrinfo, packed bytes), TLS certificate and protocol tests with STARTTLS, e-mail (build, read, SMTP, POP3, IMAP), SSH (commands, shells, SFTP, tunnels, host-key trust), Telnet with expect steps; transcripts, typed errors, isolated dependencies. Tested in PowerShell 7.6.10 with Pester 5.9.1 and 6.2.0; Windows PowerShell 5.1 is built for, not tested.'
         }
     }
 }
