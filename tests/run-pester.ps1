@@ -17,6 +17,9 @@ param(
     [string[]] $ExcludeTag = @()
 )
 $ErrorActionPreference = 'Stop'
+# From a command line (pwsh -File), 'a.Tests.ps1,b.Tests.ps1' arrives as one string.
+$Path = @($Path -split ',' | Where-Object { $_ })
+$ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ })
 Import-Module $Pester -Force
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path
@@ -27,6 +30,7 @@ if ([Console]::IsOutputRedirected) { $configuration.Output.RenderMode = 'Plainte
 $configuration.Filter.ExcludeTag = $ExcludeTag
 if ($TestName) { $configuration.Filter.FullName = "*$TestName*" }
 $run = Invoke-Pester -Configuration $configuration
+if (-not $run) { '0 passed, 1 failed'; exit 1 }   # Pester could not start (a path that does not exist)
 # A failure in a BeforeAll or a file that does not parse fails its block or container, not a test: count those too.
 $failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
 "$($run.PassedCount) passed, $failed failed"
