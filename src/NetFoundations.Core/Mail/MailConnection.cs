@@ -21,6 +21,7 @@ namespace NetFoundations.Core.Mail
     /// <summary>
     /// Auto: implicit TLS on 465/993/995, else STARTTLS when offered. StartTls: required (fails before
     /// anything is sent when not offered). StartTlsWhenAvailable: used when offered. Tls: implicit. None: plain text.
+    /// Whatever the choice, a credential is sent only inside TLS, unless None or AllowUnencryptedAuthentication says otherwise.
     /// </summary>
     public enum MailSecurity { Auto, StartTls, StartTlsWhenAvailable, Tls, None }
 
@@ -42,16 +43,25 @@ namespace NetFoundations.Core.Mail
         /// <summary>Accept any certificate (the caller opted out by name).</summary>
         public bool SkipCertificateCheck { get; set; }
         public NetworkCredential? Credential { get; set; }
+        /// <summary>Lets the credential go out without TLS (the caller opted out by name); Security None implies it.</summary>
+        public bool AllowUnencryptedAuthentication { get; set; }
         /// <summary>POP3: log in with APOP only; a server whose greeting offers no APOP timestamp is an error before the credential is used.</summary>
         public bool RequireApop { get; set; }
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
         public string Target => Endpoints.Format(Server, Port);
 
+        /// <summary>
+        /// Whether a credential may be used on a connection without TLS: only when the caller said so by name, or with
+        /// APOP alone, which sends a digest rather than the password.
+        /// </summary>
+        internal bool CredentialMayGoInClear => AllowUnencryptedAuthentication || Security == MailSecurity.None || RequireApop;
+
         internal bool SameServer(MailServerOptions other) =>
             string.Equals(Server, other.Server, StringComparison.OrdinalIgnoreCase) && Port == other.Port && Security == other.Security
             && CertificateAuthorityPath == other.CertificateAuthorityPath && SkipCertificateCheck == other.SkipCertificateCheck
-            && Credential?.UserName == other.Credential?.UserName && Credential?.Password == other.Credential?.Password;
+            && Credential?.UserName == other.Credential?.UserName && Credential?.Password == other.Credential?.Password
+            && AllowUnencryptedAuthentication == other.AllowUnencryptedAuthentication;
     }
 
     /// <summary>The certificate check of one connection, kept for the result and for the error.</summary>
@@ -186,8 +196,25 @@ namespace NetFoundations.Core.Mail
                 throw;
             }
             if (options.Credential != null)
+            {
+                EnsureCredentialProtected(options, client.IsSecure);
                 await client.AuthenticateAsync(loginWith?.Invoke(options.Credential) ?? options.Credential, cancellation).ConfigureAwait(false);
+            }
             return socket;
+        }
+
+        /// <summary>
+        /// A credential goes out only inside TLS unless the caller opted out by name: a server that offers no STARTTLS,
+        /// or an attacker on the path who strips it from the capabilities, is sent nothing.
+        /// </summary>
+        private static void EnsureCredentialProtected(MailServerOptions options, bool secure)
+        {
+            if (secure || options.CredentialMayGoInClear)
+                return;
+            throw new InvalidNetworkRequestException(
+                $"{options.Target} did not set up TLS, so the credential would cross the network in clear; it was not sent. " +
+                "Ask for TLS with -Security Tls (implicit TLS) or -Security StartTls, or send it unencrypted by name with " +
+                "-AllowUnencryptedAuthentication (or -Security None).", options.Target);
         }
 
         /// <summary>
@@ -209,7 +236,10 @@ namespace NetFoundations.Core.Mail
                 using (cancellation.Register(socket.Dispose))
                     await client.ConnectAsync(forClient, options.Server, options.Port, SecureSocketOptions.None, cancellation).ConfigureAwait(false);
                 if (options.Credential != null)
+                {
+                    EnsureCredentialProtected(options, connection.TlsProtocol != null);
                     await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
+                }
                 return connection;
             }
             catch (Exception e)

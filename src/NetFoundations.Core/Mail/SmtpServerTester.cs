@@ -68,6 +68,7 @@ namespace NetFoundations.Core.Mail
                 CertificateAuthorityPath = options.CertificateAuthorityPath,
                 SkipCertificateCheck = options.SkipCertificateCheck,
                 Credential = quitAfter == SmtpTestStage.Auth ? options.Credential : null,
+                AllowUnencryptedAuthentication = options.AllowUnencryptedAuthentication,
                 Timeout = options.Timeout,
             };
             var check = new CertificateCheck(probe);

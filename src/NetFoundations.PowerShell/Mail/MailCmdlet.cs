@@ -30,16 +30,33 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter]
         public SwitchParameter RevealSecrets { get; set; }
 
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+        private bool optOutsWarned;
+
         protected TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
-        protected MailServerOptions ServerOptions(string server, int defaultPort, PSCredential? credential) =>
-            new MailServerOptions(server, Port == 0 ? defaultPort : Port)
+        protected MailServerOptions ServerOptions(string server, int defaultPort, PSCredential? credential)
+        {
+            if (!optOutsWarned)
+            {
+                optOutsWarned = true;
+                if (SkipCertificateCheck)
+                    WriteWarning("-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change this conversation, credential included.");
+                if (credential != null && (AllowUnencryptedAuthentication || Security == MailSecurity.None))
+                    WriteWarning((AllowUnencryptedAuthentication ? "-AllowUnencryptedAuthentication" : "-Security None") +
+                        ": without TLS the credential crosses the network in clear; anyone in the path can read it.");
+            }
+            return new MailServerOptions(server, Port == 0 ? defaultPort : Port)
             {
                 Security = Security,
                 CertificateAuthorityPath = CertificateAuthorityPath == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath),
                 SkipCertificateCheck = SkipCertificateCheck,
                 Credential = credential?.GetNetworkCredential(),
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 Timeout = Timeout,
             };
+        }
     }
 }
