@@ -1,7 +1,8 @@
 #!/bin/bash
 # DNS benchmark: 10,000 names through Resolve-DnsName2, dnsperf and `dig -f`, in one run, against
 # the repository's BIND (tests/servers/dns) on 127.0.0.1 at a free high port.
-# Needs: bind9, bind9-dnsutils (dig), dnsperf (Debian packages), python3, dotnet.
+# Needs: bind9 (named), bind9-dnsutils (dig), dnsperf (installed here through tests/servers/apt-install.sh when run
+# as root), python3, dotnet.
 # Usage: bench/dns.sh [COUNT=10000] [THROTTLE=64] [ROUNDS=3] [WARMUP=10]   Goal: Resolve-DnsName2 >= dnsperf/2 and >= 10 x dig -f (queries per second).
 set -euo pipefail
 
@@ -10,13 +11,11 @@ throttle="${2:-64}"
 rounds="${3:-3}"
 warmup="${4:-10}"   # passes before the timed one: the runtime's tiered compilation takes several to optimize the hot code
 root="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$root/tests/servers/apt-install.sh" bind9 bind9-dnsutils dnsperf
+command -v python3 >/dev/null || { echo "bench/dns.sh: python3 is missing" >&2; exit 3; }
+source "$root/bench/module.sh"
 work="$(mktemp -d /tmp/nf-dns-bench.XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-
-for tool in dnsperf dig named python3; do
-    command -v "$tool" >/dev/null || { echo "bench/dns.sh: $tool is missing (apt-get install bind9 bind9-dnsutils dnsperf)" >&2; exit 3; }
-done
-source "$root/bench/module.sh"
 
 cleanup() { "$root/tests/servers/dns/stop.sh" "$work/server"; rm -rf "$work"; }
 trap cleanup EXIT
@@ -47,28 +46,14 @@ PY
 }
 
 # Each round runs the three one after another, so a busy moment of the machine does not fall on one only.
-# Resolve-DnsName2 is timed inside the engine after WARMUP untimed passes (start-up, module loading and JIT excluded);
-# the first pass's rate is printed too.
+# Resolve-DnsName2 is timed inside pwsh after WARMUP untimed passes (bench/dns.ps1); the first pass's rate is printed too.
 for round in $(seq 1 "$rounds"); do
     read -r perf_wall perf_cpu <<< "$(timed "$work/dnsperf.out" dnsperf -s 127.0.0.1 -p "$port" -d "$work/dnsperf.txt" -n 1)"
     perf_qps="$(awk '/Queries per second/ { print int($4) }' "$work/dnsperf.out")"
     read -r dig_wall dig_cpu <<< "$(timed "$work/dig.out" dig @127.0.0.1 -p "$port" -f "$work/dig.txt" +noall +answer +time=2 +tries=1)"
     dig_answers="$(wc -l < "$work/dig.out")"
-    nf_out="$(dotnet "$host" -Command "
-        Import-Module '$manifest'
-        \$names = [IO.File]::ReadAllLines('$work/names.txt')
-        \$watch = [Diagnostics.Stopwatch]::StartNew()
-        [void](\$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle)
-        \$first = \$watch.Elapsed.TotalSeconds
-        for (\$pass = 2; \$pass -le $warmup; \$pass++) { [void](\$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle) }
-        \$process = [Diagnostics.Process]::GetCurrentProcess()
-        \$cpu = \$process.TotalProcessorTime
-        \$watch = [Diagnostics.Stopwatch]::StartNew()
-        \$records = \$names | Resolve-DnsName2 -Server 127.0.0.1:$port -ThrottleLimit $throttle
-        \$watch.Stop()
-        \$process.Refresh()
-        \"\$(@(\$records).Count) \$(\$watch.Elapsed.TotalSeconds) \$((\$process.TotalProcessorTime - \$cpu).TotalSeconds) \$first\"
-    ")"
+    nf_out="$(pinned_pwsh -File "$root/bench/dns.ps1" -Module "$manifest" -NamesPath "$work/names.txt" \
+        -Server "127.0.0.1:$port" -ThrottleLimit "$throttle" -WarmUp "$warmup")"
     read -r nf_answers nf_wall nf_cpu nf_first <<< "$(echo "$nf_out" | tail -1)"
     echo "$round $perf_qps $perf_cpu $dig_wall $dig_cpu $dig_answers $nf_wall $nf_cpu $nf_answers $(cut -d' ' -f1 /proc/loadavg) $nf_first" >> "$work/rounds.txt"
 done

@@ -1,5 +1,5 @@
-# The NetFoundations half of bench/mail.sh: times the mail cmdlets inside one engine (module imported
-# and warmed up, so runtime start-up is not counted) and prints "NAME seconds detail".
+# The NetFoundations half of bench/mail.sh: times the mail cmdlets inside one pwsh process (module
+# imported and warmed up, so runtime start-up is not counted) and prints "NAME seconds detail".
 param(
     [Parameter(Mandatory)] [string] $Module,
     [Parameter(Mandatory)] [int] $SmtpPort,
@@ -43,7 +43,7 @@ for ($run = 1; $run -le $Runs; $run++) {
         $process.Refresh()
         $cpu = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $attachments = @($summaries | Where-Object { $_.AttachmentNames.Count -gt 0 }).Count
-        [Console]::Out.WriteLine("IMAP $($clock.Elapsed.TotalSeconds) $(@($summaries).Count) summaries, $attachments with attachments, $cpu s CPU (the engine's process)")
+        [Console]::Out.WriteLine("IMAP $($clock.Elapsed.TotalSeconds) $(@($summaries).Count) summaries, $attachments with attachments, $cpu s CPU (this pwsh process)")
     }
 
     $clock.Restart()

@@ -3,12 +3,13 @@
 # against the repository's Postfix and Dovecot (tests/servers/mail) in a temporary folder:
 #   (a) New-MailMessage | Send-SmtpMail, N messages over one connection  vs  swaks, one process per message
 #   (b) Get-ImapMessage: the summaries of a 5,000-message INBOX             vs  Python's imaplib fetching the same items
-# Prints every run, then the best of each and the ratios. Our times are taken inside the engine after a
+# Prints every run, then the best of each and the ratios. Our times are taken inside one pwsh process after a
 # warm-up (bench/mail.ps1); swaks is timed as processes (its start-up is part of "one process each");
 # imaplib's time is taken inside its script (tests/peers/imap_summaries.py), interpreter start-up excluded.
 # Each round fetches the summaries three times on each side.
 # Usage: bench/mail.sh [messages=1000] [runs=2] [mailbox=5000]
-# Needs: postfix, dovecot (tests/servers/install.sh), swaks (installed here through tests/servers/apt-install.sh), python3, dotnet.
+# Needs: swaks, postfix, dovecot's imapd, pop3d and lmtpd, openssl (installed here through tests/servers/apt-install.sh
+# when run as root), python3, dotnet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 messages=${1:-1000}
@@ -16,9 +17,7 @@ runs=${2:-2}
 mailbox=${3:-5000}
 
 bash tests/servers/apt-install.sh swaks postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl
-for tool in swaks python3 dotnet; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 2; }
-done
+command -v python3 >/dev/null || { echo "bench: python3 is missing" >&2; exit 2; }
 
 source bench/module.sh
 
@@ -53,7 +52,7 @@ imaplib_times=()
 # Rounds alternate the tools, so a busy moment on the machine does not fall on one side only.
 for round in $(seq "$runs"); do
     echo "== Round $round"
-    round_ours=$(dotnet "$host" -File bench/mail.ps1 -Module "$manifest" -SmtpPort "$smtp" -ImapPort "$imap" -Messages "$messages" -Runs 1)
+    round_ours=$(pinned_pwsh -File bench/mail.ps1 -Module "$manifest" -SmtpPort "$smtp" -ImapPort "$imap" -Messages "$messages" -Runs 1)
     echo "$round_ours"
     ours+="$round_ours"$'\n'
     drain

@@ -3,17 +3,17 @@
 #   (a) Test-TcpPort 127.0.0.1 -Port (1..65535)      vs  nmap -sT -p- -T5 127.0.0.1
 #   (b) Invoke-TcpConversation sending N MB to a sink vs  iperf3 -c 127.0.0.1 -n N M
 # Prints every run, then the best of each and the ratio (ours / theirs; below 1 is faster).
-# Our times are taken inside the engine after a warm-up (runtime start-up and JIT not counted);
+# Our times are taken inside one pwsh process after a warm-up (runtime start-up and JIT not counted);
 # nmap and iperf3 are timed as whole processes (their start-up is a few milliseconds).
-# Usage: bench/run.sh [megabytes=200] [runs=3]      Needs: nmap, iperf3, python3, dotnet.
+# Usage: bench/run.sh [megabytes=200] [runs=3]
+# Needs: nmap, iperf3 (installed here through tests/servers/apt-install.sh when run as root), python3, dotnet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 megabytes=${1:-200}
 runs=${2:-3}
 
-for tool in nmap iperf3 python3 dotnet; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nmap iperf3)" >&2; exit 2; }
-done
+bash tests/servers/apt-install.sh nmap iperf3
+command -v python3 >/dev/null || { echo "bench: python3 is missing" >&2; exit 2; }
 
 source bench/module.sh
 
@@ -41,7 +41,7 @@ nmap_times=()
 iperf_times=()
 for round in $(seq "$runs"); do
     echo "== Round $round"
-    round_ours=$(dotnet "$host" -File bench/tcp.ps1 -Module "$manifest" -SinkPort "$sink_port" -Megabytes "$megabytes" -Runs 1)
+    round_ours=$(pinned_pwsh -File bench/tcp.ps1 -Module "$manifest" -SinkPort "$sink_port" -Megabytes "$megabytes" -Runs 1)
     echo "$round_ours"
     ours+="$round_ours"$'\n'
 

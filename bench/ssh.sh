@@ -3,7 +3,8 @@
 #  (a) an SFTP download of a large file: Receive-SftpItem against OpenSSH's sftp (goal: >= 0.8 x its rate);
 #  (b) one command on 20 hosts: Invoke-SshCommand over 20 sessions in parallel against 20 ssh runs
 #      one after another (goal: faster).
-# Needs: root (sshd and its test user), openssh-server, openssh-client, python3, dotnet.
+# Needs: root (sshd and its test user), openssh-server, openssh-client (installed here through
+# tests/servers/apt-install.sh), python3, dotnet.
 # Usage: bench/ssh.sh [MEGABYTES=1024] [ROUNDS=2]
 set -euo pipefail
 
@@ -11,13 +12,12 @@ megabytes="${1:-1024}"
 rounds="${2:-2}"
 sessions=20
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d /tmp/nf-ssh-bench.XXXXXX)"
 
-for tool in ssh sftp ssh-keyscan python3 /usr/sbin/sshd; do
-    command -v "$tool" >/dev/null || { echo "bench/ssh.sh: $tool is missing (apt-get install openssh-server openssh-client)" >&2; exit 3; }
-done
-source "$root/bench/module.sh"
 [[ $(id -u) -eq 0 ]] || { echo "bench/ssh.sh: run as root (it starts sshd with a test user)" >&2; exit 3; }
+bash "$root/tests/servers/apt-install.sh" openssh-server openssh-client
+command -v python3 >/dev/null || { echo "bench/ssh.sh: python3 is missing" >&2; exit 3; }
+source "$root/bench/module.sh"
+work="$(mktemp -d /tmp/nf-ssh-bench.XXXXXX)"
 
 sshd_pid=
 cleanup() { [[ -n $sshd_pid ]] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
@@ -59,35 +59,11 @@ openssh_sequential() {
     seconds_since "$start"
 }
 
-# NetFoundations: an engine per round, between the OpenSSH runs of that round, so that a busy spell of the
-# machine falls on both sides; timed inside the engine after a warm-up (start-up and JIT are not counted).
-# Prints a "download <seconds>" and a "parallel <seconds>" line.
+# NetFoundations: a pwsh process per round, between the OpenSSH runs of that round, so that a busy spell of the
+# machine falls on both sides (bench/ssh.ps1).
 nf_round() {
-    dotnet "$host" -Command "
-        Import-Module '$manifest'
-        \$credential = [pscredential]::new('$user', [Security.SecureString]::new())
-        \$connect = @{ Port = $port; Credential = \$credential; KeyFile = '$key'; KnownHostsPath = '$work/known_hosts' }
-        \$destination = '$work/nf.bin'
-        \$hosts = @(foreach (\$i in 1..$sessions) { '127.0.0.1' })
-        \$session = Connect-SshSession 127.0.0.1 @connect
-        # Warm-up: the runtime compiles the hot code again, optimized, once it has run a while (tiered compilation);
-        # the first gigabyte of a process went a third slower than the next ones.
-        foreach (\$pass in 1..2) {
-            if ([IO.File]::Exists(\$destination)) { [IO.File]::Delete(\$destination) }
-            [void](Receive-SftpItem -Session \$session -Path '$big' -Destination \$destination)
-        }
-        [void](Invoke-SshCommand -ComputerName 127.0.0.1 @connect -Command true)
-        if ([IO.File]::Exists(\$destination)) { [IO.File]::Delete(\$destination) }
-        \$watch = [Diagnostics.Stopwatch]::StartNew()
-        [void](Receive-SftpItem -Session \$session -Path '$big' -Destination \$destination)
-        'download {0:F3}' -f \$watch.Elapsed.TotalSeconds
-        \$watch = [Diagnostics.Stopwatch]::StartNew()
-        \$results = @(Invoke-SshCommand -ComputerName \$hosts @connect -Command true -ThrottleLimit $sessions)
-        \$watch.Stop()
-        if (@(\$results | Where-Object { \$_.ExitStatus -eq 0 }).Count -ne $sessions) { throw 'not every parallel command succeeded' }
-        'parallel {0:F3}' -f \$watch.Elapsed.TotalSeconds
-        Disconnect-SshSession -Session \$session
-    "
+    pinned_pwsh -File "$root/bench/ssh.ps1" -Module "$manifest" -Port "$port" -User "$user" -KeyFile "$key" \
+        -KnownHostsPath "$work/known_hosts" -Path "$big" -Destination "$work/nf.bin" -Sessions "$sessions"
 }
 
 echo "SSH bench: $megabytes MiB download, $sessions sessions, $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"

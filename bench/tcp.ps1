@@ -1,4 +1,4 @@
-# The NetFoundations half of bench/run.sh: times the cmdlets inside one engine (module already
+# The NetFoundations half of bench/run.sh: times the cmdlets inside one pwsh process (module already
 # imported and warmed up, so runtime start-up is not counted) and prints "NAME seconds detail".
 param(
     [Parameter(Mandatory)] [string] $Module,
@@ -9,7 +9,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
 
-# Warm-up: JIT the cmdlets and the engine's pipeline once, untimed.
+# Warm-up: JIT the cmdlets and PowerShell's pipeline once, untimed.
 $null = Test-TcpPort -ComputerName 127.0.0.1 -Port (1..2000)
 
 $clock = [Diagnostics.Stopwatch]::new()
