@@ -40,7 +40,8 @@ namespace NetFoundations.PowerShell
             var transcript = new Transcript(revealSecrets);
             if (TranscriptPath != null)
             {
-                transcriptFile ??= new TranscriptFile(GetUnresolvedProviderPathFromPSPath(TranscriptPath));
+                var path = GetUnresolvedProviderPathFromPSPath(TranscriptPath);
+                transcriptFile ??= LoadFile(() => new TranscriptFile(path), path);
                 transcript.EntryAdded += transcriptFile.Write;
             }
             if (VerboseWanted)
@@ -101,14 +102,17 @@ namespace NetFoundations.PowerShell
             }
         }
 
-        /// <summary>Reads a local file a parameter names (a CA bundle, a certificate); a failure ends the command with a clear error.</summary>
+        /// <summary>
+        /// Opens or reads a local file a parameter names (a CA bundle, a key, a transcript); a failure ends the command with
+        /// PathNotFound, PermissionDenied or InvalidArgument and the path as its target.
+        /// </summary>
         protected T LoadFile<T>(Func<T> load, string path)
         {
             try
             {
                 return load();
             }
-            catch (Exception e) when (e is NetworkException || e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (e is NetworkException || e is IOException || e is UnauthorizedAccessException || e is ArgumentException)
             {
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, path));
                 throw;
@@ -188,9 +192,9 @@ namespace NetFoundations.PowerShell
 
             public TranscriptFile(string path)
             {
-                var folder = Path.GetDirectoryName(path);
-                if (!string.IsNullOrEmpty(folder))
-                    Directory.CreateDirectory(folder);
+                // As Out-File: the folder must exist, so a mistyped path is an error rather than a new folder.
+                if (Directory.Exists(path))
+                    throw new ArgumentException($"-TranscriptPath {path} is a folder: give the path of a file.");
                 writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
             }
 

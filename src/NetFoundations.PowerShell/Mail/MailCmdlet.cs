@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using NetFoundations.Core.Mail;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Mail
 {
@@ -34,6 +35,7 @@ namespace NetFoundations.PowerShell.Mail
         public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
         private bool optOutsWarned;
+        private string? authorityPath;
 
         protected TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
@@ -48,10 +50,17 @@ namespace NetFoundations.PowerShell.Mail
                     WriteWarning((AllowUnencryptedAuthentication ? "-AllowUnencryptedAuthentication" : "-Security None") +
                         ": without TLS the credential crosses the network in clear; anyone in the path can read it.");
             }
+            if (authorityPath == null && CertificateAuthorityPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
+                // Read once here so that a missing or unreadable bundle ends the command with its path, before any connection.
+                LoadFile(() => TlsPem.ReadCertificates(path), path);
+                authorityPath = path;
+            }
             return new MailServerOptions(server, Port == 0 ? defaultPort : Port)
             {
                 Security = Security,
-                CertificateAuthorityPath = CertificateAuthorityPath == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath),
+                CertificateAuthorityPath = authorityPath,
                 SkipCertificateCheck = SkipCertificateCheck,
                 Credential = credential?.GetNetworkCredential(),
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,

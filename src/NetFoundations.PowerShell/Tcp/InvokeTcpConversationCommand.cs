@@ -46,7 +46,7 @@ namespace NetFoundations.PowerShell.Tcp
 
         /// <summary>Receive until this delimiter: text (encoded with -Encoding) or bytes.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DelimiterSet)]
-        [ValidateNotNull]
+        [ValidateNotNullOrEmpty]
         public object? Delimiter { get; set; }
 
         /// <summary>Frames to receive with -Delimiter (default 1) or -LengthPrefix (default: until an empty frame or the end of the stream).</summary>
