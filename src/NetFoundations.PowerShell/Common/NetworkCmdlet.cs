@@ -50,8 +50,16 @@ namespace NetFoundations.PowerShell
         }
 
         /// <summary>
-        /// Runs work and pumps what it posts onto the pipeline thread until it ends. A failure
-        /// becomes a non-terminating error for target. Returns false when the work failed.
+        /// How long work may take to end once its deadline has passed or Ctrl+C came: Core closes its connections when
+        /// the token is cancelled, so this is only reached by work that ignores it (a library's blocking call).
+        /// </summary>
+        internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+        /// <summary>
+        /// Runs work and pumps what it posts onto the pipeline thread until it ends. A failure becomes a non-terminating
+        /// error for target; returns false when the work failed. The cmdlet owns the deadline: once timeout has passed
+        /// (or Ctrl+C came) the work is cancelled, and if it has not ended within Grace it is left behind, cancelled,
+        /// and the command goes on with OperationTimedOut (or stops, for Ctrl+C).
         /// </summary>
         protected bool Run(Func<CancellationToken, Task> work, TimeSpan timeout, object? target)
         {
@@ -64,21 +72,24 @@ namespace NetFoundations.PowerShell
             task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
             try
             {
-                while (queue.TryTake(out var action, Timeout.Infinite, stopping.Token))
-                    action();
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (InvalidOperationException) when (queue.IsCompleted)
-            {
+                Pump(queue, cancel.Token);
             }
             finally
             {
                 pending = null;
             }
 
+            var what = target?.ToString() ?? MyInvocation.MyCommand.Name;
+            if (!task.IsCompleted)
+            {
+                // Observed, so that its eventual failure is not an unobserved exception.
+                task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                if (stopping.IsCancellationRequested)
+                    throw new PipelineStoppedException();
+                WriteError(ErrorMapping.ToErrorRecord(new NetworkTimeoutException(
+                    $"{what} did not finish within {timeout.TotalSeconds:0.###} s, and its work did not end when cancelled; it was abandoned.", what), target));
+                return false;
+            }
             try
             {
                 task.GetAwaiter().GetResult();
@@ -90,7 +101,6 @@ namespace NetFoundations.PowerShell
             }
             catch (OperationCanceledException e)
             {
-                var what = target?.ToString() ?? MyInvocation.MyCommand.Name;
                 WriteError(ErrorMapping.ToErrorRecord(
                     new NetworkTimeoutException($"{what} did not finish within {timeout.TotalSeconds:0.###} s.", what, e), target));
                 return false;
@@ -99,6 +109,41 @@ namespace NetFoundations.PowerShell
             {
                 WriteError(ErrorMapping.ToErrorRecord(e, target));
                 return false;
+            }
+        }
+
+        /// <summary>
+        /// Runs what the work posts until it ends; once cancelled, for at most Grace more: what a timed-out work posted
+        /// still reaches the pipeline, what comes after Ctrl+C does not (the pipeline is stopping).
+        /// </summary>
+        private void Pump(BlockingCollection<Action> queue, CancellationToken cancelled)
+        {
+            try
+            {
+                while (queue.TryTake(out var action, Timeout.Infinite, cancelled))
+                    action();
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (InvalidOperationException) when (queue.IsCompleted)
+            {
+                return;
+            }
+            var giveUp = DateTime.UtcNow + Grace;
+            try
+            {
+                for (var left = Grace; left > TimeSpan.Zero; left = giveUp - DateTime.UtcNow)
+                {
+                    if (!queue.TryTake(out var action, left))
+                        return;
+                    if (!stopping.IsCancellationRequested)
+                        action();
+                }
+            }
+            catch (InvalidOperationException) when (queue.IsCompleted)
+            {
             }
         }
 
