@@ -263,8 +263,12 @@ namespace NetFoundations.Core.Dns
                 case DnsXidMismatchException _:
                     return new ProtocolViolationException(
                         $"{target}: the answer from {servers} has another ID than the query (a stray or forged answer); none was taken.", target, error);
-                case DnsResponseParseException _:
-                    return new ProtocolViolationException($"{target}: the answer from {servers} is malformed: {error.Message}", target, error);
+                case DnsResponseParseException parse:
+                    // Not DnsClient's message, nor the exception as inner: both carry its pooled receive buffer, which holds
+                    // bytes beyond this datagram (earlier answers, other data of this process).
+                    return new ProtocolViolationException(
+                        $"{target}: the answer from {servers} is malformed: it cannot be read at byte {parse.Index} (a name, count or length points outside it, or names loop).",
+                        target);
                 case DnsResponseException response when response.InnerException != null:
                     return Translate(response.InnerException, target);
                 case DnsResponseException response:
