@@ -32,10 +32,11 @@ namespace NetFoundations.Core.Tcp
             var concurrency = Math.Min(throttleLimit, Math.Max(1, targets.Count));
             var results = new OrderedFanOut<TcpPortResult>(concurrency, run =>
             {
-                foreach (var result in run)
+                // By index: a foreach over the interface would allocate an enumerator per run.
+                for (var i = 0; i < run.Count; i++)
                 {
-                    transcript?.Note(Describe(result));
-                    onResult(result);
+                    transcript?.Note(Describe(run[i]));
+                    onResult(run[i]);
                 }
             }, targets.Count, cancellationToken);
             var scan = new Scan(targets, addresses, timeout, results);
