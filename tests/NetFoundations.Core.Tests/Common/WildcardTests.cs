@@ -34,7 +34,8 @@ namespace NetFoundations.Core.Tests
         {
             Assert.True(Wildcard.IsMatch("Report.PDF", "*.pdf", ignoreCase: true));
             Assert.False(Wildcard.IsMatch("Report.PDF", "*.pdf", ignoreCase: false));
-            Assert.True(Wildcard.ToRegex("WWW.*.TEST", ignoreCase: true).IsMatch("www.example.test"));
+            Assert.Matches(Wildcard.ToRegex("WWW.*.TEST", ignoreCase: true), "www.example.test");
+            Assert.DoesNotMatch(Wildcard.ToRegex("WWW.*.TEST", ignoreCase: false), "www.example.test");
         }
 
         [Fact]
