@@ -10,7 +10,7 @@ namespace NetFoundations.Core
     /// (a slow input holds back the results after it, not the work). The caller runs the work the way
     /// that suits it — non-blocking sockets on a few threads, one UDP socket on one thread, tasks —
     /// so the fan-out itself costs no task and, once its buffer has grown, no allocation per input.
-    /// Start and Finish may be called from any thread.
+    /// TryStart and Finish may be called from any thread.
     /// </summary>
     internal sealed class OrderedFanOut<T>
     {
@@ -35,8 +35,8 @@ namespace NetFoundations.Core
         /// Gets each run of results that are next in input order, under a lock and in order; the list is
         /// reused once it returns, so a callee that keeps the results copies them.
         /// </param>
-        /// <param name="count">How many inputs there are, when that is known: Start says no after the last.</param>
-        /// <param name="cancellationToken">Once cancelled, Start says no (the work running may still finish).</param>
+        /// <param name="count">How many inputs there are, when that is known: TryStart says no after the last.</param>
+        /// <param name="cancellationToken">Once cancelled, TryStart says no (the work running may still finish).</param>
         public OrderedFanOut(int limit, Action<IReadOnlyList<T>> onResults, int count = int.MaxValue, CancellationToken cancellationToken = default)
         {
             if (limit < 1)
@@ -130,7 +130,7 @@ namespace NetFoundations.Core
             return HasRoom;
         }
 
-        /// <summary>Makes Start say no from now on, as when one input's failure ends them all.</summary>
+        /// <summary>Makes TryStart say no from now on, as when one input's failure ends them all.</summary>
         public void Stop() => stopped = true;
 
         private void Hold(int index, T result)
