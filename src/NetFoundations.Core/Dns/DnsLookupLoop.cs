@@ -40,8 +40,6 @@ namespace NetFoundations.Core.Dns
         private readonly List<Try> waiting = new List<Try>();
         private readonly List<Try> queued = new List<Try>(); // asked, in the batch's queue, not yet sent
         private readonly byte[] ids = new byte[512];
-        private readonly ManualResetEventSlim returned = new ManualResetEventSlim();
-        private int elsewhere;
         private bool broken;
         private int usedIds;
         private double smoothedRtt = -1; // milliseconds, as TCP keeps it (RFC 6298)
@@ -85,38 +83,33 @@ namespace NetFoundations.Core.Dns
         }
 
         /// <summary>
-        /// Looks up the feed's names in order, numbering them from 0, at most concurrency at a time
-        /// (those handed over count until Returned is called for them), on the calling thread, until
-        /// the feed has ended and nothing waits on the socket. start makes a name's lookup, or returns
-        /// null when it ended before asking. Each lookup ends in finished (its outcome: records,
-        /// whole response or error response) or in handOver (the socket had no clean answer for it);
-        /// both are called on this thread. Cancellation throws OperationCanceledException within a tick.
+        /// Looks up the feed's names in order, each started in lookups (which numbers them from 0 and
+        /// bounds how many run: those handed over count until they finish there), on the calling
+        /// thread, until the feed has ended and nothing waits on the socket. start makes a name's
+        /// lookup, or returns null when it ended before asking. Each lookup ends in lookups.Finish (its
+        /// outcome: records, whole response or error response) or in handOver (the socket had no clean
+        /// answer for it); both are called on this thread. Cancellation throws OperationCanceledException
+        /// within a tick.
         /// </summary>
-        public void Run(DnsNameFeed feed, Func<int, string, CnameChain?> start, int concurrency, bool recursion,
-            Action<int, DnsLookup> finished, Action<int, string> handOver, Transcript? transcript, CancellationToken cancellationToken)
+        public void Run(DnsNameFeed feed, Func<int, string, CnameChain?> start, OrderedFanOut<DnsLookup> lookups, bool recursion,
+            Action<int, string> handOver, Transcript? transcript, CancellationToken cancellationToken)
         {
-            void HandOver(int index, string name)
-            {
-                Interlocked.Increment(ref elsewhere);
-                handOver(index, name);
-            }
-
-            var next = 0;
             var scanned = Stopwatch.GetTimestamp();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                while (waiting.Count + Volatile.Read(ref elsewhere) < concurrency && feed.TryTake(out var name))
+                while (lookups.HasRoom && feed.TryTake(out var name))
                 {
-                    var index = next++;
+                    // Only this thread starts lookups: the room just seen is still there.
+                    var index = lookups.TryStart();
                     var chain = start(index, name);
                     if (chain != null && !Ask(index, chain, recursion, transcript))
-                        HandOver(index, name);
+                        handOver(index, name);
                 }
 
                 if (waiting.Count > 0)
                 {
-                    Flush(HandOver);
+                    Flush(handOver);
                     var count = Receive();
                     if (broken)
                     {
@@ -124,7 +117,7 @@ namespace NetFoundations.Core.Dns
                         foreach (var given in waiting)
                         {
                             byId[given.Id] = null;
-                            HandOver(given.Index, given.Chain.Name);
+                            handOver(given.Index, given.Chain.Name);
                         }
                         waiting.Clear();
                         continue;
@@ -134,39 +127,30 @@ namespace NetFoundations.Core.Dns
                         var truncated = false;
                         var length = batch == null ? received : batch.Read(i, buffer, out truncated);
                         if (truncated)
-                            Unreadable(length, HandOver);
+                            Unreadable(length, handOver);
                         else
-                            Answered(length, recursion, finished, HandOver, transcript);
+                            Answered(length, recursion, lookups, handOver, transcript);
                     }
                     var now = Stopwatch.GetTimestamp();
                     if (now - scanned >= Tick.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond)
                     {
                         scanned = now;
-                        GiveUpLateTries(now, HandOver);
+                        GiveUpLateTries(now, handOver);
                     }
                 }
                 else if (feed.Ended)
                 {
                     return;
                 }
-                else if (Volatile.Read(ref elsewhere) >= concurrency)
+                else if (!lookups.HasRoom)
                 {
-                    returned.Reset();
-                    if (Volatile.Read(ref elsewhere) >= concurrency)
-                        returned.Wait(Tick);
+                    lookups.WaitForRoom(Tick);
                 }
                 else
                 {
                     feed.Wait(Tick);
                 }
             }
-        }
-
-        /// <summary>A lookup handed over has ended: its place in the window is free.</summary>
-        public void Returned()
-        {
-            Interlocked.Decrement(ref elsewhere);
-            returned.Set();
         }
 
         /// <summary>Sends the chain's question; false when it is not one the batch can ask or the send failed.</summary>
@@ -249,7 +233,7 @@ namespace NetFoundations.Core.Dns
             }
         }
 
-        private void Answered(int length, bool recursion, Action<int, DnsLookup> finished, Action<int, string> handOver, Transcript? transcript)
+        private void Answered(int length, bool recursion, OrderedFanOut<DnsLookup> lookups, Action<int, string> handOver, Transcript? transcript)
         {
             var ask = Claim(length);
             if (ask == null)
@@ -271,11 +255,11 @@ namespace NetFoundations.Core.Dns
             }
             catch (NetworkException e)
             {
-                finished(ask.Index, new DnsLookup(chain.Name, null, null, e));
+                lookups.Finish(ask.Index, new DnsLookup(chain.Name, null, null, e));
                 return;
             }
             if (complete)
-                finished(ask.Index, chain.Outcome());
+                lookups.Finish(ask.Index, chain.Outcome());
             else if (!Ask(ask.Index, chain, recursion, transcript))
                 handOver(ask.Index, chain.Name);
         }
@@ -360,7 +344,6 @@ namespace NetFoundations.Core.Dns
         {
             socket?.Dispose();
             batch?.Dispose();
-            returned.Dispose();
         }
 
         /// <summary>A question on the wire, waiting for its answer.</summary>

@@ -173,27 +173,8 @@ namespace NetFoundations.Core.Dns
         {
             if (concurrency < 1 || concurrency > MaxConcurrency)
                 throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"Concurrency is a number from 1 to {MaxConcurrency}.");
-            var held = new Dictionary<int, DnsLookup>();
-            var reported = 0;
-
-            void Finish(int index, DnsLookup outcome)
-            {
-                lock (held)
-                {
-                    if (index != reported)
-                    {
-                        held.Add(index, outcome);
-                        return;
-                    }
-                    var run = new List<DnsLookup> { outcome };
-                    for (reported++; held.TryGetValue(reported, out var next); reported++)
-                    {
-                        held.Remove(reported);
-                        run.Add(next);
-                    }
-                    onResults(run);
-                }
-            }
+            // The runs go on to the caller, which may keep them: each is copied out of the fan-out's list.
+            var lookups = new OrderedFanOut<DnsLookup>(concurrency, run => onResults(run.ToArray()));
 
             CnameChain? Start(int index, string name)
             {
@@ -203,7 +184,7 @@ namespace NetFoundations.Core.Dns
                 }
                 catch (ArgumentException e)
                 {
-                    Finish(index, new DnsLookup(name, null, null, e));
+                    lookups.Finish(index, new DnsLookup(name, null, null, e));
                     return null;
                 }
             }
@@ -213,13 +194,12 @@ namespace NetFoundations.Core.Dns
             void HandOver(int index, string name) => handedOver.Add(Task.Run(async () =>
             {
                 var outcome = await LookupOneAsync(name, type, wholeResponse, transcript, cancellationToken).ConfigureAwait(false);
-                loop.Returned();
-                Finish(index, outcome);
+                lookups.Finish(index, outcome);
             }));
 
             try
             {
-                await Task.Factory.StartNew(() => loop.Run(feed, Start, concurrency, options.Recursion, Finish, HandOver, transcript, cancellationToken),
+                await Task.Factory.StartNew(() => loop.Run(feed, Start, lookups, options.Recursion, HandOver, transcript, cancellationToken),
                     cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
             finally

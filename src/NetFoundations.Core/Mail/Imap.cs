@@ -168,8 +168,9 @@ namespace NetFoundations.Core.Mail
             {
                 var items = StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext;
                 var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], items, false, cancellation).ConfigureAwait(false);
+                var match = namePattern == null ? null : Wildcard.ToRegex(namePattern, ignoreCase: true);
                 return (IReadOnlyList<ImapFolderInfo>)folders
-                    .Where(f => namePattern == null || Wildcard.Matches(namePattern, f.FullName))
+                    .Where(f => match == null || match.IsMatch(f.FullName))
                     .Select(Info)
                     .ToArray();
             });

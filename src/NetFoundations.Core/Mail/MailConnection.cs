@@ -289,38 +289,11 @@ namespace NetFoundations.Core.Mail
             return end < 0 ? greeting : greeting.Substring(0, start) + greeting.Substring(end + 1).TrimStart();
         }
 
-        /// <summary>Gives the client the options' timeout, then resolves the server and connects a socket to it.</summary>
-        private static async Task<Socket> OpenSocketAsync(MailService client, MailServerOptions options, CancellationToken cancellation)
+        /// <summary>Gives the client the options' timeout, then connects a socket to the server within it.</summary>
+        private static Task<Socket> OpenSocketAsync(MailService client, MailServerOptions options, CancellationToken cancellation)
         {
             client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
-            var addresses = await Endpoints.ResolveAsync(options.Server, null, options.Timeout, cancellation).ConfigureAwait(false);
-            return await ConnectSocketAsync(addresses, options, cancellation).ConfigureAwait(false);
-        }
-
-        private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, MailServerOptions options, CancellationToken cancellation)
-        {
-            Exception? last = null;
-            foreach (var address in addresses)
-            {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                using (cancellation.Register(socket.Dispose))
-                {
-                    try
-                    {
-                        await Task.Factory.FromAsync(socket.BeginConnect, socket.EndConnect, (EndPoint)new IPEndPoint(address, options.Port), null).ConfigureAwait(false);
-                        return socket;
-                    }
-                    catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
-                    {
-                        socket.Dispose();
-                        cancellation.ThrowIfCancellationRequested();
-                        last = e;
-                    }
-                }
-            }
-            throw last is SocketException socketError
-                ? SocketErrors.Translate(socketError, options.Target)
-                : new ConnectionRefusedException($"Could not connect to {options.Target}.", options.Target, last);
+            return TcpConnector.ConnectAsync(options.Server, options.Port, options.Timeout, cancellation);
         }
 
         private static SecureSocketOptions Security(MailServerOptions options) => options.Security switch

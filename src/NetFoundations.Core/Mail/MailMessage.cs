@@ -160,6 +160,7 @@ namespace NetFoundations.Core.Mail
         {
             Directory.CreateDirectory(folder);
             var written = new List<string>();
+            var match = fileNamePattern == null ? null : Wildcard.ToRegex(fileNamePattern, ignoreCase: true);
             Walk(Mime.Body, string.Empty, 0, (entity, number, depth) =>
             {
                 if (!(entity is MimePart part) || !Attachments.Any(a => a.PartNumber == number))
@@ -167,7 +168,7 @@ namespace NetFoundations.Core.Mail
                 var name = Path.GetFileName(part.FileName ?? $"part-{number}.bin");
                 if (string.IsNullOrEmpty(name) || name == "." || name == "..")
                     name = $"part-{number}.bin";
-                if (fileNamePattern != null && !Wildcard.Matches(fileNamePattern, name))
+                if (match != null && !match.IsMatch(name))
                     return;
                 var path = Path.Combine(folder, name);
                 if (File.Exists(path) && !overwrite)
@@ -208,13 +209,5 @@ namespace NetFoundations.Core.Mail
                 visit(entity, number.Length == 0 ? "1" : number, depth);
             }
         }
-    }
-
-    internal static class Wildcard
-    {
-        public static bool Matches(string pattern, string text) =>
-            System.Text.RegularExpressions.Regex.IsMatch(text,
-                "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$",
-                System.Text.RegularExpressions.RegexOptions.IgnoreCase);
     }
 }

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace NetFoundations.Core.Ssh
 {
@@ -37,7 +36,7 @@ namespace NetFoundations.Core.Ssh
             foreach (var pattern in Hosts.Split(','))
             {
                 var negated = pattern.StartsWith("!", StringComparison.Ordinal);
-                if (Wildcard(negated ? pattern.Substring(1) : pattern, hostPattern))
+                if (Wildcard.IsMatch(hostPattern, negated ? pattern.Substring(1) : pattern, ignoreCase: true))
                 {
                     if (negated)
                         return false;
@@ -63,9 +62,6 @@ namespace NetFoundations.Core.Ssh
                 return false;
             }
         }
-
-        private static bool Wildcard(string pattern, string text) =>
-            Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ namespace NetFoundations.Core.Ssh
             SftpAsync(path, transcript, cancellationToken, async sftp =>
             {
                 var root = await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
-                var match = filter == null ? null : WildcardRegex(filter);
+                var match = filter == null ? null : Wildcard.ToRegex(filter, ignoreCase: false);
                 if (!root.IsDirectory)
                 {
                     if (match == null || match.IsMatch(root.Name))
@@ -331,9 +331,6 @@ namespace NetFoundations.Core.Ssh
             return new SftpItem(this, file.FullName, file.Name, file.Length, file.IsDirectory, file.IsSymbolicLink,
                 file.LastWriteTime, mode.ToString(), file.UserId, file.GroupId);
         }
-
-        private static Regex WildcardRegex(string filter) =>
-            new Regex("^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$");
 
         private static string CombineRemote(string folder, string name) => folder.EndsWith("/", StringComparison.Ordinal) ? folder + name : folder + "/" + name;
 

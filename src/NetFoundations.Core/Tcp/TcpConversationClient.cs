@@ -35,8 +35,7 @@ namespace NetFoundations.Core.Tcp
                     $"A message longer than {framing.MaxPrefixedLength} bytes does not fit a {framing.PrefixSize}-byte length prefix.", target);
 
             var clock = Stopwatch.StartNew();
-            var addresses = await Endpoints.ResolveAsync(request.ComputerName, null, request.Timeout, cancellationToken).ConfigureAwait(false);
-            var socket = await ConnectAsync(addresses, request.Port, request.Timeout, target, cancellationToken).ConfigureAwait(false);
+            var socket = await TcpConnector.ConnectAsync(request.ComputerName, request.Port, request.Timeout, cancellationToken).ConfigureAwait(false);
             var connectTime = clock.Elapsed;
             var remote = (IPEndPoint)socket.RemoteEndPoint;
             var local = (IPEndPoint)socket.LocalEndPoint;
@@ -80,31 +79,6 @@ namespace NetFoundations.Core.Tcp
             transcript.Note($"Closed after {exchange.Sent} bytes sent and {exchange.ReceivedCount} received");
             return new TcpConversation(request.ComputerName, remote.Address, remote.Port, local, exchange.Sent,
                 exchange.Received, exchange.Frames, request.Encoding, connectTime, exchange.FirstByteTime, clock.Elapsed, tls, transcript.Entries);
-        }
-
-        /// <summary>Tries each address in turn within the timeout; the last failure is the one reported.</summary>
-        private static async Task<Socket> ConnectAsync(IPAddress[] addresses, int port, TimeSpan timeout, string target, CancellationToken cancellationToken)
-        {
-            var clock = Stopwatch.StartNew();
-            NetworkException? failure = null;
-            foreach (var address in addresses)
-            {
-                var remaining = timeout - clock.Elapsed;
-                if (remaining <= TimeSpan.Zero)
-                    break;
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                var connect = socket.ConnectAsync(new IPEndPoint(address, port));
-                var finished = await Task.WhenAny(connect, Task.Delay(remaining, cancellationToken)).ConfigureAwait(false);
-                if (finished == connect && connect.Status == TaskStatus.RanToCompletion)
-                    return socket;
-                socket.Dispose();
-                _ = connect.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                cancellationToken.ThrowIfCancellationRequested();
-                failure = finished != connect
-                    ? new NetworkTimeoutException($"Connecting to {target} took longer than {timeout.TotalSeconds:0.###} s.", target)
-                    : Translate(connect.Exception!.InnerException!, target);
-            }
-            throw failure ?? new NetworkTimeoutException($"Connecting to {target} took longer than {timeout.TotalSeconds:0.###} s.", target);
         }
 
         private static NetworkException Translate(Exception error, string target)

@@ -29,12 +29,21 @@ namespace NetFoundations.Core.Tcp
             if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
 
             var addresses = await ResolveAllAsync(targets, timeout, cancellationToken).ConfigureAwait(false);
-            var scan = new Scan(targets, addresses, timeout, transcript, onResult);
-            var period = TimeSpan.FromMilliseconds(250);
-            using (new Timer(_ => onProgress?.Invoke(scan.Finished, targets.Count), null, period, period))
-            using (cancellationToken.Register(scan.Cancel))
+            var concurrency = Math.Min(throttleLimit, Math.Max(1, targets.Count));
+            var results = new OrderedFanOut<TcpPortResult>(concurrency, run =>
             {
-                await scan.RunAsync(Math.Min(throttleLimit, Math.Max(1, targets.Count))).ConfigureAwait(false);
+                // By index: a foreach over the interface would allocate an enumerator per run.
+                for (var i = 0; i < run.Count; i++)
+                {
+                    transcript?.Note(Describe(run[i]));
+                    onResult(run[i]);
+                }
+            }, targets.Count, cancellationToken);
+            var scan = new Scan(targets, addresses, timeout, results);
+            var period = TimeSpan.FromMilliseconds(250);
+            using (new Timer(_ => onProgress?.Invoke(results.Finished, targets.Count), null, period, period))
+            {
+                await scan.RunAsync(concurrency).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
             onProgress?.Invoke(targets.Count, targets.Count);
@@ -77,35 +86,24 @@ namespace NetFoundations.Core.Tcp
             private readonly IReadOnlyList<TcpPortTarget> targets;
             private readonly Dictionary<string, (IPAddress? Address, string? Failure)> addresses;
             private readonly long timeoutTicks;
-            private readonly Transcript? transcript;
-            private readonly Action<TcpPortResult> onResult;
-            private readonly TcpPortResult?[] results;
-            private readonly object emitGate = new object();
+            private readonly OrderedFanOut<TcpPortResult> results;
             private readonly TaskCompletionSource<bool> done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            private int next = -1;
-            private int emitted;
-            private int finished;
-            private int running;
-            private volatile bool cancelled;
+            private int lanesRunning;
 
             public Scan(IReadOnlyList<TcpPortTarget> targets, Dictionary<string, (IPAddress?, string?)> addresses, TimeSpan timeout,
-                Transcript? transcript, Action<TcpPortResult> onResult)
+                OrderedFanOut<TcpPortResult> results)
             {
                 this.targets = targets;
                 this.addresses = addresses;
                 timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-                this.transcript = transcript;
-                this.onResult = onResult;
-                results = new TcpPortResult?[targets.Count];
+                this.results = results;
             }
-
-            public int Finished => Volatile.Read(ref finished);
 
             /// <summary>Runs the sweep on a few threads (one per core, at most 4), which share the concurrency.</summary>
             public Task RunAsync(int concurrency)
             {
                 var lanes = Math.Min(concurrency, Math.Max(1, Math.Min(4, Environment.ProcessorCount)));
-                running = lanes;
+                lanesRunning = lanes;
                 for (var i = 0; i < lanes; i++)
                 {
                     var lane = new Lane(this, concurrency / lanes + (i < concurrency % lanes ? 1 : 0));
@@ -114,41 +112,23 @@ namespace NetFoundations.Core.Tcp
                 return done.Task;
             }
 
-            public void Cancel() => cancelled = true;
-
-            /// <summary>The next target for a lane, or -1 when there is none.</summary>
-            private int Take() => cancelled ? -1 : Interlocked.Increment(ref next) is var index && index < targets.Count ? index : -1;
-
             private void LaneDone(Exception? error)
             {
                 if (error != null)
                 {
-                    cancelled = true;
+                    results.Stop();
                     done.TrySetException(error);
                 }
-                else if (Interlocked.Decrement(ref running) == 0)
+                else if (Interlocked.Decrement(ref lanesRunning) == 0)
                 {
                     done.TrySetResult(true);
                 }
             }
 
-            /// <summary>Stores a result and hands on every result that is now next in target order.</summary>
             private void Complete(int index, IPAddress? address, TcpPortFailure kind, string? message, TimeSpan? latency)
             {
                 var target = targets[index];
-                var result = new TcpPortResult(target.ComputerName, address, target.Port, kind, latency, message);
-                Interlocked.Increment(ref finished);
-                lock (emitGate)
-                {
-                    results[index] = result;
-                    TcpPortResult? ready;
-                    while (emitted < results.Length && (ready = results[emitted]) != null)
-                    {
-                        results[emitted++] = null;
-                        transcript?.Note(Describe(ready));
-                        onResult(ready);
-                    }
-                }
+                results.Finish(index, new TcpPortResult(target.ComputerName, address, target.Port, kind, latency, message));
             }
 
             /// <summary>
@@ -179,9 +159,10 @@ namespace NetFoundations.Core.Tcp
                         while (true)
                         {
                             int index;
-                            while (active.Count < capacity && (index = scan.Take()) >= 0)
+                            // The lanes' capacities add up to the fan-out's limit, so a lane with room gets an input while any is left.
+                            while (active.Count < capacity && (index = scan.results.TryStart()) >= 0)
                                 Start(index);
-                            if (active.Count == 0 || scan.cancelled)
+                            if (active.Count == 0 || scan.results.Stopped)
                                 break;
                             Wait();
                         }

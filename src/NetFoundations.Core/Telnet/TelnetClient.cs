@@ -45,25 +45,8 @@ namespace NetFoundations.Core.Telnet
 
         public static async Task<TelnetClient> ConnectAsync(string host, int port, string terminalType, TimeSpan timeout, Transcript transcript, CancellationToken cancellationToken)
         {
-            Endpoints.ValidatePort(port);
+            var socket = await TcpConnector.ConnectAsync(host, port, timeout, cancellationToken).ConfigureAwait(false);
             var target = Endpoints.Format(host, port);
-            var addresses = await Endpoints.ResolveAsync(host, null, timeout, cancellationToken).ConfigureAwait(false);
-            var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            try
-            {
-                using (limit.Token.Register(socket.Dispose))
-                    await socket.ConnectAsync(addresses[0], port).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
-            {
-                socket.Dispose();
-                cancellationToken.ThrowIfCancellationRequested();
-                if (e is SocketException socketError)
-                    throw SocketErrors.Translate(socketError, target);
-                throw new NetworkTimeoutException($"Connecting to {target} took longer than {timeout.TotalSeconds:0.###} s.", target, e);
-            }
             transcript.Note($"connected to {target}");
             return new TelnetClient(socket, host, port, terminalType, transcript);
         }

@@ -37,30 +37,26 @@ namespace NetFoundations.Core.Tls
 
     internal static class TlsConnector
     {
-        /// <summary>Resolves (unless an address is given), connects and negotiates STARTTLS; each stage bounded by timeout.</summary>
+        /// <summary>
+        /// Resolves (unless an address is given), connects to the first address that accepts and negotiates
+        /// STARTTLS; each stage bounded by timeout.
+        /// </summary>
         public static async Task<TlsConnectedEndpoint> ConnectAsync(TlsTarget target, TimeSpan timeout, Transcript transcript,
             CancellationToken cancellationToken)
         {
             var where = target.ToString();
             var clock = Stopwatch.StartNew();
-            var address = target.Address
-                ?? (await Endpoints.ResolveAsync(target.ComputerName, null, timeout, cancellationToken).ConfigureAwait(false))[0];
+            var addresses = target.Address != null
+                ? new[] { target.Address }
+                : await Endpoints.ResolveAsync(target.ComputerName, null, timeout, cancellationToken).ConfigureAwait(false);
             var resolveTime = clock.Elapsed;
 
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            clock.Restart();
+            var socket = await TcpConnector.ConnectAsync(addresses, target.Port, where, timeout, cancellationToken).ConfigureAwait(false);
+            var connectTime = clock.Elapsed;
+            var address = ((IPEndPoint)socket.RemoteEndPoint).Address;
             try
             {
-                clock.Restart();
-                try
-                {
-                    await Stages.RunAsync(() => socket.ConnectAsync(new IPEndPoint(address, target.Port)), socket, timeout, "Connecting", where,
-                        cancellationToken).ConfigureAwait(false);
-                }
-                catch (SocketException e)
-                {
-                    throw SocketErrors.Translate(e, where);
-                }
-                var connectTime = clock.Elapsed;
                 transcript.Note($"Connected to {Endpoints.Format(address.ToString(), target.Port)} from {socket.LocalEndPoint}");
 
                 var startTlsTranscript = Array.Empty<TranscriptEntry>();

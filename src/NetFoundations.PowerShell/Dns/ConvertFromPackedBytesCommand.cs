@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using NetFoundations.Core;
-using NetFoundations.Core.Dns;
 
 namespace NetFoundations.PowerShell.Dns
 {

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using NetFoundations.Core.Dns;
+using NetFoundations.Core;
 
 namespace NetFoundations.PowerShell.Dns
 {

@@ -6,7 +6,6 @@ using NetFoundations.Core;
 using NetFoundations.Core.Tcp;
 using NetFoundations.Core.Tls;
 // The -Encoding names and encodings are the ones Send-UdpDatagram takes.
-using NetFoundations.PowerShell.Udp;
 
 namespace NetFoundations.PowerShell.Tcp
 {

@@ -61,6 +61,9 @@ print(m.get_body(('plain',)).get_content().strip())", eml);
 
             var saved = read.SaveAttachments(Path.Combine(Path.GetDirectoryName(attachment)!, "out"), "*.bin", false);
             Assert.Equal(binary, File.ReadAllBytes(Assert.Single(saved)));
+            // Attachment names are matched whatever their case, as mail programs show them.
+            var anyCase = read.SaveAttachments(Path.Combine(Path.GetDirectoryName(attachment)!, "out-any-case"), "DATA.*", false);
+            Assert.Equal("data.bin", Path.GetFileName(Assert.Single(anyCase)));
         }
 
         [Fact]

@@ -41,6 +41,9 @@ namespace NetFoundations.Core.Tests.Ssh
 
             await session.ListAsync(remote, true, null, all.Add, new Transcript(), Token);
             await session.ListAsync(remote, true, "*.bin", logs.Add, new Transcript(), Token);
+            // POSIX names: the case counts.
+            var upper = new List<SftpItem>();
+            await session.ListAsync(remote, true, "*.BIN", upper.Add, new Transcript(), Token);
 
             Assert.Equal(new[] { "a.txt", "b.log", "sub", "c.bin" }, all.Select(i => i.Name));
             var bin = Assert.Single(logs);
@@ -49,6 +52,7 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.StartsWith("-rw", bin.Mode);
             Assert.Same(session, bin.Session);
             Assert.True(all.Single(i => i.Name == "sub").IsDirectory);
+            Assert.Empty(upper);
         }
 
         [Fact]

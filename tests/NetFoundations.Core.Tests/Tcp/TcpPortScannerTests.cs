@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Tcp;
@@ -75,35 +73,6 @@ namespace NetFoundations.Core.Tests.Tcp
 
             Assert.Equal(new[] { "localhost", "localhost", "127.0.0.1", "127.0.0.1" }, results.Select(r => r.ComputerName));
             Assert.Equal(new[] { true, false, true, false }, results.Select(r => r.Open));
-        }
-
-        /// <summary>A listener whose accept queue is full: it drops further SYNs, so a connect gets no answer at all.</summary>
-        private sealed class SilentPort : IDisposable
-        {
-            private readonly Socket listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            private readonly List<Socket> fillers = new List<Socket>();
-
-            public SilentPort()
-            {
-                listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                listener.Listen(0);
-                Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-                for (var i = 0; i < 3; i++)
-                {
-                    var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    fillers.Add(filler);
-                    _ = filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port)).ContinueWith(t => t.Exception, TaskScheduler.Default);
-                }
-                Thread.Sleep(200);
-            }
-
-            public int Port { get; }
-
-            public void Dispose()
-            {
-                fillers.ForEach(f => f.Dispose());
-                listener.Dispose();
-            }
         }
 
         [Fact]

@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace NetFoundations.PowerShell.Udp
+namespace NetFoundations.PowerShell
 {
     /// <summary>The names an -Encoding parameter accepts (its ValidateSet) and the encodings they stand for.</summary>
     internal static class TextEncodings

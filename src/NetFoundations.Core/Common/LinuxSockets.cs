@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace NetFoundations.Core.Udp
+namespace NetFoundations.Core
 {
     /// <summary>
     /// Linux socket options that netstandard2.0 has no API for, set with libc's setsockopt and

@@ -1,8 +1,7 @@
 using System;
 using System.Text;
-using NetFoundations.Core.Dns;
 
-namespace NetFoundations.Core.Tests.Dns
+namespace NetFoundations.Core.Tests
 {
     /// <summary>Values checked against what Python's struct module produces for the same formats.</summary>
     public sealed class PackedBytesTests

@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NetFoundations.Core.Tls
+namespace NetFoundations.Core
 {
     /// <summary>Bounds one stage of a connection by a timeout: when it runs out, the connection is closed under the stage.</summary>
     internal static class Stages

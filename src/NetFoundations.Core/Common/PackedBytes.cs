@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 
-namespace NetFoundations.Core.Dns
+namespace NetFoundations.Core
 {
     /// <summary>
     /// Struct-style binary packing for hand-made protocols, as Python's struct module does it
