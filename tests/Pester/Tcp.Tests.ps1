@@ -214,8 +214,9 @@ Describe 'Invoke-TcpConversation' {
         $verbose = Invoke-TcpConversation 127.0.0.1 $peers.Lines.Port -Message "QUIT`r`n" -LineCount 2 -Verbose -TranscriptPath $transcript 4>&1 |
             Where-Object { $_ -is [Management.Automation.VerboseRecord] }
 
-        $verbose.Message -like '*-> `[6 bytes`] QUIT\r\n*' | Should -Not -BeNullOrEmpty
-        $verbose.Message -like '*<-*HELLO*' | Should -Not -BeNullOrEmpty
+        $shown = $verbose.Message -join "`n"
+        $shown | Should -Match '-> \[6 bytes\] QUIT\\r\\n'   # what was sent, control characters escaped
+        $shown | Should -Match '<-.*HELLO'
         Get-Content $transcript -Raw | Should -BeLike '*QUIT\r\n*'
     }
 }
