@@ -23,7 +23,7 @@ function Start-TestPeer {
     [pscustomobject]@{ Name = $Name; Process = $process; Port = [int]$Matches[1]; OutputPath = $output }
 }
 
-# Starts a Python peer of this folder that does its work and ends by itself (udp_sender.py); its output goes to a file.
+# Starts a Python peer of this folder that does its work, ends its output with 'DONE' and exits (udp_sender.py).
 function Start-TestClient {
     param(
         [Parameter(Mandatory)] [string] $Name,
@@ -34,10 +34,14 @@ function Start-TestClient {
     [pscustomobject]@{ Name = $Name; Process = $process; OutputPath = $output }
 }
 
-# The lines a client wrote, once it has ended (within the timeout).
+# The lines a client wrote, once it has written its last line, 'DONE' (within the timeout). The last line is waited
+# for, not only the end of the process: Start-Process copies the output into the file after the process wrote it.
 function Receive-TestClientOutput {
     param([Parameter(Mandatory)] $Client, [int] $TimeoutSeconds = 30)
-    $Client.Process | Wait-Process -Timeout $TimeoutSeconds -ErrorAction Ignore
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((Get-Content $Client.OutputPath -Tail 1 -ErrorAction Ignore) -ne 'DONE' -and (Get-Date) -lt $deadline) {
+        Start-Sleep -Milliseconds 50
+    }
     $Client.Process | Stop-Process -ErrorAction Ignore
     Get-Content $Client.OutputPath
 }
