@@ -204,6 +204,7 @@ Describe 'Invoke-TcpConversation' {
         @{ Case = 'port 70000'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 70000 }; ErrorId = 'ParameterArgumentValidationError' }
         @{ Case = 'a 3-byte length prefix'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; LengthPrefix = 3 }; ErrorId = 'ParameterArgumentValidationError' }
         @{ Case = 'two ways to end the reply'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; LineCount = 1; UntilClose = $true }; ErrorId = 'AmbiguousParameterSet' }
+        @{ Case = 'an empty delimiter'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; Delimiter = '' }; ErrorId = 'ParameterArgumentValidationError' }
     ) {
         { Invoke-TcpConversation @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
     }
@@ -218,6 +219,16 @@ Describe 'Invoke-TcpConversation' {
         $shown | Should -Match '-> \[6 bytes\] QUIT\\r\\n'   # what was sent, control characters escaped
         $shown | Should -Match '<-.*HELLO'
         Get-Content $transcript -Raw | Should -BeLike '*QUIT\r\n*'
+    }
+
+    It 'says when the transcript''s folder does not exist, before connecting' {
+        $transcript = Join-Path $TestDrive 'no-such-folder' 'tcp.log'
+
+        $failure = { Invoke-TcpConversation 127.0.0.1 $closedPort -UntilClose -TranscriptPath $transcript -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PathNotFound,*' -PassThru
+
+        $failure.TargetObject | Should -Be $transcript
+        Join-Path $TestDrive 'no-such-folder' | Should -Not -Exist
     }
 }
 
