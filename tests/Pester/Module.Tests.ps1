@@ -30,13 +30,38 @@ Describe 'The NetFoundations module' {
         It 'has a synopsis and at least two examples' {
             $help = Get-Help $_ -Full
             $help.Synopsis | Should -Not -BeNullOrEmpty
-            $help.Synopsis | Should -Not -Match "^$_"
+            $help.Synopsis | Should -Not -Match ([regex]::Escape($_))   # says what it does, not its own name
             @($help.examples.example).Count | Should -BeGreaterOrEqual 2
         }
 
     }
 
-    It '<_> takes -TranscriptPath like every protocol cmdlet' -ForEach $protocolCmdlets {
+    It '<_> takes -TranscriptPath like every protocol cmdlet, and its help says what it is' -ForEach $protocolCmdlets {
         (Get-Command $_).Parameters.Keys | Should -Contain 'TranscriptPath'
+        (Get-Help $_ -Parameter TranscriptPath).description | Should -Not -BeNullOrEmpty
+    }
+
+    # The help a user reads first is the cmdlet's own, not a copy of another's.
+    It '<Name> says in its synopsis that it <Phrase>' -ForEach @(
+        @{ Name = 'Test-TcpPort'; Phrase = 'TCP ports accept connections' }
+        @{ Name = 'Invoke-TcpConversation'; Phrase = 'receives the reply' }
+        @{ Name = 'Send-UdpDatagram'; Phrase = 'waits for the reply' }
+        @{ Name = 'Receive-UdpDatagram'; Phrase = 'Listens on a UDP port' }
+        @{ Name = 'Measure-PathMtu'; Phrase = 'path MTU' }
+        @{ Name = 'Resolve-DnsName2'; Phrase = 'typed object per record' }
+        @{ Name = 'Resolve-MailExchange'; Phrase = 'mail exchangers in preference order' }
+        @{ Name = 'Get-AddressInfo'; Phrase = 'getaddrinfo' }
+        @{ Name = 'ConvertTo-PackedBytes'; Phrase = 'struct-style format' }
+        @{ Name = 'ConvertFrom-PackedBytes'; Phrase = 'struct-style format' }
+        @{ Name = 'Test-TlsCertificate'; Phrase = 'TLS certificate' }
+        @{ Name = 'Test-TlsProtocol'; Phrase = 'TLS versions' }
+    ) {
+        $synopsis = (Get-Help $Name).Synopsis
+        $synopsis | Should -BeLike "*$Phrase*"
+        $synopsis.Length | Should -BeGreaterThan 40
+    }
+
+    It 'shows Test-TcpPort''s results filtered by Where-Object Open in its first example' {
+        (Get-Help Test-TcpPort).Examples.Example[0].Code | Should -BeLike '*Where-Object Open*'
     }
 }

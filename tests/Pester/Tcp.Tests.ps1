@@ -1,116 +1,184 @@
 # TCP checks as a user writes them: is the port open, does the service answer what it should.
+# The services here are the repository's Python peers (tests/peers) and TLS servers (tests/servers/tls) on loopback;
+# in your own checks put your hosts and ports in their place.
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE -Force
-
-    # Starts a tests/peers/tcp_*.py peer on an ephemeral loopback port; returns the process and the port.
-    function Start-TcpPeer([string] $Script, [string] $Arguments = '') {
-        $path = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'peers', $Script))
-        $start = [Diagnostics.ProcessStartInfo]::new('python3', "-u `"$path`" $Arguments")
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $process = [Diagnostics.Process]::Start($start)
-        $line = $process.StandardOutput.ReadLine()
-        if ($line -notmatch '^PORT (\d+)$') { $process.Kill($true); throw "$Script did not start: $line" }
-        [pscustomobject]@{ Process = $process; Port = [int]$Matches[1] }
-    }
-
-    function Get-ClosedPort {
-        $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
-        try {
-            $socket.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
-            $socket.LocalEndPoint.Port
-        } finally { $socket.Dispose() }
-    }
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
     $peers = @{
-        Echo     = Start-TcpPeer 'tcp_echo.py'
-        Lines    = Start-TcpPeer 'tcp_lines.py'
-        Blocks   = Start-TcpPeer 'tcp_blocks.py'
-        Streamer = Start-TcpPeer 'tcp_streamer.py'
-        Stall    = Start-TcpPeer 'tcp_stall.py'
-        Endless  = Start-TcpPeer 'tcp_endless.py'
+        Echo     = Start-TestPeer tcp_echo.py       # sends back what it reads
+        Lines    = Start-TestPeer tcp_lines.py      # HELLO, each line in upper case, BYE on QUIT
+        Blocks   = Start-TestPeer tcp_blocks.py     # length-prefixed blocks, answered in upper case
+        Streamer = Start-TestPeer tcp_streamer.py   # reads to the end, then says how much it read
+        Stall    = Start-TestPeer tcp_stall.py      # accepts and says nothing
+        Endless  = Start-TestPeer tcp_endless.py    # never stops sending
     }
-    $closedPort = Get-ClosedPort
+    $closedPort = Get-UnusedPort
 }
 
 AfterAll {
-    foreach ($peer in $peers.Values) {
-        $peer.Process.Kill($true)
-        [void]$peer.Process.WaitForExit(5000)
-    }
+    $peers.Values | Stop-TestPeer
 }
 
 Describe 'Test-TcpPort' {
     It 'finds the listening port' {
         $open = Test-TcpPort -ComputerName 127.0.0.1 -Port $peers.Echo.Port | Where-Object Open
+
         $open | Should -HaveCount 1
+        $open.PSTypeNames | Should -Contain 'NetFoundations.Core.Tcp.TcpPortResult'
         $open.Port | Should -Be $peers.Echo.Port
+        $open.Address | Should -Be ([ipaddress]::Loopback)
         $open.FailureKind | Should -Be 'None'
     }
 
     It 'reports a closed port as data, not as an error' {
         $result = Test-TcpPort -ComputerName 127.0.0.1 -Port $closedPort -ErrorVariable failures
+
         $result.Open | Should -BeFalse
         $result.FailureKind | Should -Be 'Refused'
         $failures | Should -HaveCount 0
     }
 
-    It 'answers yes or no with -Quiet' {
+    It 'answers yes or no with -Quiet, in the order of the ports' {
         Test-TcpPort -ComputerName localhost -Port $peers.Echo.Port -Quiet | Should -BeTrue
-        Test-TcpPort -ComputerName localhost -Port $closedPort -Quiet | Should -BeFalse
+        Test-TcpPort -ComputerName 127.0.0.1 -Port $peers.Echo.Port, $closedPort -Quiet | Should -Be $true, $false
     }
 
     It 'keeps the order of hosts, then ports' {
         $results = Test-TcpPort -ComputerName 127.0.0.1, localhost -Port $closedPort, $peers.Echo.Port
-        ($results | ForEach-Object { "$($_.ComputerName):$($_.Port)" }) -join ' ' |
-            Should -Be "127.0.0.1:$closedPort 127.0.0.1:$($peers.Echo.Port) localhost:$closedPort localhost:$($peers.Echo.Port)"
+
+        $results | ForEach-Object { "$($_.ComputerName):$($_.Port)" } |
+            Should -Be "127.0.0.1:$closedPort", "127.0.0.1:$($peers.Echo.Port)", "localhost:$closedPort", "localhost:$($peers.Echo.Port)"
+        $results.Open | Should -Be $false, $true, $false, $true
+        $results[3].Address | Should -Be ([ipaddress]::Loopback)   # the address localhost resolved to
     }
 
-    It 'reports a name that does not resolve as NameResolution' {
-        $result = Test-TcpPort -ComputerName xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid -Port 80 -WarningAction SilentlyContinue
-        $result.Open | Should -BeFalse
-        $result.FailureKind | Should -Be 'NameResolution'
+    It 'finds the listener in a range of ports' {
+        $range = ($peers.Echo.Port - 300)..($peers.Echo.Port + 300) | Where-Object { $_ -le 65535 }
+
+        (Test-TcpPort -ComputerName 127.0.0.1 -Port $range | Where-Object Open).Port | Should -Contain $peers.Echo.Port
     }
 
-    It 'rejects port 0' {
-        { Test-TcpPort -ComputerName 127.0.0.1 -Port 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    It 'takes host names from the pipeline' {
+        $results = '127.0.0.1', 'localhost' | Test-TcpPort -Port $peers.Echo.Port
+
+        $results.ComputerName | Should -Be '127.0.0.1', 'localhost'
+        $results.Open | Should -Be $true, $true
+    }
+
+    It 'takes objects with ComputerName and Port from the pipeline, in their order' {
+        $targets = [pscustomobject]@{ ComputerName = 'localhost'; Port = $closedPort },
+            [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $peers.Echo.Port }
+
+        $results = $targets | Test-TcpPort
+
+        $results.ComputerName | Should -Be 'localhost', '127.0.0.1'
+        $results.Open | Should -Be $false, $true
+    }
+
+    It 'reports a name that does not resolve as NameResolution, with one warning' {
+        $name = 'x' * 64 + '.invalid'
+
+        $results = Test-TcpPort -ComputerName $name -Port 80, 443 -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failures
+
+        $results | Should -HaveCount 2
+        $results.FailureKind | Should -Be 'NameResolution', 'NameResolution'
+        $results.Open | Should -Be $false, $false
+        $failures | Should -HaveCount 0
+        $warnings | Should -HaveCount 1
+        "$warnings" | Should -BeLike "*$name*"
+    }
+
+    It 'says what it found for each port under -Verbose' {
+        $verbose = Test-TcpPort 127.0.0.1 $peers.Echo.Port, $closedPort -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+
+        $verbose | Should -HaveCount 2
+        $verbose[0].Message | Should -BeLike '*open*'
+        $verbose[1].Message | Should -BeLike '*Refused*'
+    }
+
+    It 'rejects <Case>' -ForEach @(
+        @{ Case = 'port 0'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 0 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Case = 'a throttle limit of 0'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; ThrottleLimit = 0 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Case = 'a blank host name'; Arguments = @{ ComputerName = ' '; Port = 80 }; ErrorId = 'InvalidArgument' }
+    ) {
+        { Test-TcpPort @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
     }
 }
 
 Describe 'Invoke-TcpConversation' {
     It 'reads the lines a line server answers' {
         $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Lines.Port -Message "hello`r`n", "QUIT`r`n" -LineCount 3
-        $reply.Messages -join ',' | Should -Be 'HELLO,HELLO,BYE'
+
+        $reply.PSTypeNames | Should -Contain 'NetFoundations.Core.Tcp.TcpConversation'
+        $reply.Messages | Should -Be 'HELLO', 'HELLO', 'BYE'
+        $reply.ComputerName | Should -Be '127.0.0.1'
+        $reply.Port | Should -Be $peers.Lines.Port
         $reply.Sent | Should -Be 13
+        $reply.Transcript.Marker | Should -Contain '<-'   # what was received, as the transcript shows it
     }
 
     It 'talks to a port that Test-TcpPort found open' {
         $reply = Test-TcpPort -ComputerName localhost -Port $peers.Echo.Port | Where-Object Open |
             Invoke-TcpConversation -Message 'ping|' -Delimiter '|'
+
         $reply.Messages | Should -Be 'ping'
     }
 
-    It 'frames blocks with a length prefix both ways' {
-        $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Blocks.Port -LengthPrefix 4 -Message 'one', 'two', ''
-        $reply.Messages -join ',' | Should -Be 'ONE,TWO'
+    It 'cuts the reply at a delimiter of text or of bytes' {
+        (Invoke-TcpConversation 127.0.0.1 $peers.Echo.Port 'a|b|' -Delimiter '|' -FrameCount 2).Messages | Should -Be 'a', 'b'
+
+        $frames = (Invoke-TcpConversation 127.0.0.1 $peers.Echo.Port -Bytes ([byte[]](1, 0, 2, 0)) -Delimiter ([byte[]]0) -FrameCount 2).Frames
+        $frames | Should -HaveCount 2
+        $frames[0] | Should -Be 1
+        $frames[1] | Should -Be 2
     }
 
-    It 'half-closes so the streamer answers' {
+    It 'frames messages with a length prefix both ways' {
+        $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Blocks.Port -LengthPrefix 4 -Message 'one', 'two', ''
+
+        $reply.Messages | Should -Be 'ONE', 'TWO'
+    }
+
+    It 'sends one byte array as one message and several as several' {
+        $one = Invoke-TcpConversation 127.0.0.1 $peers.Blocks.Port -Bytes ([byte[]](97, 98, 99)) -LengthPrefix 4 -HalfClose
+        $several = Invoke-TcpConversation 127.0.0.1 $peers.Blocks.Port -Bytes ([byte[]](97, 98)), ([byte[]](99)) -LengthPrefix 4 -HalfClose
+
+        $one.Messages | Should -Be 'ABC'
+        $several.Messages | Should -Be 'AB', 'C'
+    }
+
+    It 'reads an exact number of bytes' {
+        (Invoke-TcpConversation 127.0.0.1 $peers.Echo.Port -Message 'abcdef' -ByteCount 3).ReceivedText | Should -BeExactly 'abc'
+    }
+
+    It 'half-closes so the streamer answers, and reads until it closes' {
         $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Streamer.Port -Bytes ([byte[]]::new(100000)) -HalfClose -UntilClose
-        $reply.ReceivedText | Should -Match 'RECEIVED 100000'
+
+        $reply.ReceivedText | Should -BeExactly "RECEIVED 100000`n"
     }
 
     It 'echoes megabytes both ways without a deadlock' {
-        $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Echo.Port -Bytes ([byte[]]::new(4MB)) -HalfClose -UntilClose
-        $reply.Received.Length | Should -Be 4MB
+        $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Echo.Port -Bytes ([byte[]]::new(6MB)) -HalfClose -UntilClose
+
+        $reply.Sent | Should -Be 6MB
+        $reply.Received.Length | Should -Be 6MB
     }
 
-    It 'fails with ConnectionRefused on a closed port' {
-        { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $closedPort -UntilClose -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
+    It 'fails with ConnectionRefused on a closed port, naming the target' {
+        $failure = { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $closedPort -UntilClose -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*' -PassThru
+
+        $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
+        $failure.TargetObject | Should -Be "127.0.0.1:$closedPort"
+    }
+
+    It 'fails with NameResolutionFailed on a name that does not resolve' {
+        { Invoke-TcpConversation -ComputerName ('x' * 64 + '.invalid') -Port 80 -ErrorAction Stop } | Should -Throw -ErrorId 'NameResolutionFailed,*'
     }
 
     It 'fails with OperationTimedOut when the peer stalls' {
-        { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Stall.Port -LineCount 1 -TimeoutSeconds 0.5 -ErrorAction Stop } |
+        { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Stall.Port -Message 'hello' -LineCount 1 -TimeoutSeconds 0.5 -ErrorAction Stop } |
             Should -Throw -ErrorId 'OperationTimedOut,*'
     }
 
@@ -118,38 +186,129 @@ Describe 'Invoke-TcpConversation' {
         { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Endless.Port -UntilClose -MaxReceiveBytes 1MB -ErrorAction Stop } |
             Should -Throw -ErrorId 'ProtocolViolation,*'
     }
+
+    It 'goes on to the next piped target after one fails' {
+        $targets = [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $closedPort },
+            [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $peers.Lines.Port }
+
+        $replies = $targets | Invoke-TcpConversation -LineCount 1 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $replies | Should -HaveCount 1
+        $replies.Messages | Should -Be 'HELLO'
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionRefused,*'
+    }
+
+    It 'rejects <Case>' -ForEach @(
+        @{ Case = 'a message and bytes together'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; Message = 'a'; Bytes = 1 }; ErrorId = 'MessageAndBytes' }
+        @{ Case = 'port 70000'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 70000 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Case = 'a 3-byte length prefix'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; LengthPrefix = 3 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Case = 'two ways to end the reply'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; LineCount = 1; UntilClose = $true }; ErrorId = 'AmbiguousParameterSet' }
+        @{ Case = 'an empty delimiter'; Arguments = @{ ComputerName = '127.0.0.1'; Port = 80; Delimiter = '' }; ErrorId = 'ParameterArgumentValidationError' }
+    ) {
+        { Invoke-TcpConversation @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
+    }
+
+    It 'shows the conversation on the wire with -Verbose and -TranscriptPath' {
+        $transcript = Join-Path $TestDrive 'tcp-transcript.log'
+
+        $verbose = Invoke-TcpConversation 127.0.0.1 $peers.Lines.Port -Message "QUIT`r`n" -LineCount 2 -Verbose -TranscriptPath $transcript 4>&1 |
+            Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+
+        $shown = $verbose.Message -join "`n"
+        $shown | Should -Match '-> \[6 bytes\] QUIT\\r\\n'   # what was sent, control characters escaped
+        $shown | Should -Match '<-.*HELLO'
+        Get-Content $transcript -Raw | Should -BeLike '*QUIT\r\n*'
+    }
+
+    It 'says when the transcript''s folder does not exist, before connecting' {
+        $transcript = Join-Path $TestDrive 'no-such-folder' 'tcp.log'
+
+        $failure = { Invoke-TcpConversation 127.0.0.1 $closedPort -UntilClose -TranscriptPath $transcript -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PathNotFound,*' -PassThru
+
+        $failure.TargetObject | Should -Be $transcript
+        Join-Path $TestDrive 'no-such-folder' | Should -Not -Exist
+    }
 }
 
 Describe 'Invoke-TcpConversation -Tls' {
-    # The repository's TLS test servers (tests/servers/tls): nginx with the test CA's certificates on loopback.
+    # The repository's TLS test servers: nginx with certificates of a test CA, one server per kind of certificate.
     BeforeAll {
-        $scripts = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'servers', 'tls'))
-        $script:tlsStop = [IO.Path]::Combine($scripts, 'stop-servers.sh')
-        $script:tlsDir = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'nf-tcptls-pester-' + [Guid]::NewGuid().ToString('N'))
-        $start = [Diagnostics.Process]::Start('bash', @([IO.Path]::Combine($scripts, 'start-servers.sh'), $tlsDir))
-        if (-not $start.WaitForExit(120000) -or $start.ExitCode -ne 0) { throw 'The TLS test servers (tests/servers/tls/start-servers.sh) did not start.' }
-        $script:tlsPort = @{}
-        foreach ($line in [IO.File]::ReadAllLines([IO.Path]::Combine($tlsDir, 'ports.env'))) {
-            $name, $number = $line -split '='
-            $tlsPort[$name] = [int]$number
-        }
-        $script:tlsCa = [IO.Path]::Combine($tlsDir, 'ca.crt')
+        $tlsFolder = Join-Path $TestDrive 'tls-servers'
+        $tlsPort = Start-TlsTestServers $tlsFolder
+        $ca = Join-Path $tlsFolder 'ca.crt'
+        $head = @{ Message = "HEAD / HTTP/1.0`r`nHost: localhost`r`n`r`n"; UntilClose = $true }
     }
 
     AfterAll {
-        $stop = [Diagnostics.Process]::Start('bash', @($tlsStop, $tlsDir))
-        [void]$stop.WaitForExit(30000)
-        if ([IO.Directory]::Exists($tlsDir)) { [IO.Directory]::Delete($tlsDir, $true) }
+        Stop-TlsTestServers $tlsFolder
     }
 
     It 'sends an HTTPS request to a server whose certificate the CA file vouches for' {
-        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile $tlsCa -Message "HEAD / HTTP/1.0`r`nHost: localhost`r`n`r`n" -UntilClose
+        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile $ca @head
+
         $reply.ReceivedText | Should -Match '^HTTP/1.1 200'
         $reply.Tls.Protocol | Should -BeIn 'Tls12', 'Tls13'
+        $reply.Tls.Verification.IsValid | Should -BeTrue
+        # Inside TLS the transcript marks the directions ~> and <~, never the plain ->.
+        $reply.Transcript.Marker | Should -Contain '~>'
+        $reply.Transcript.Marker | Should -Contain '<~'
+        $reply.Transcript.Marker | Should -Not -Contain '->'
     }
 
-    It 'refuses a certificate for another name' {
-        { Invoke-TcpConversation 127.0.0.1 $tlsPort.wrongname -Tls -CAFile $tlsCa -Message "HEAD / HTTP/1.0`r`n`r`n" -UntilClose -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CertificateRejected,*'
+    It 'shows the TLS protocol in the table view' {
+        $table = Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile $ca @head | Format-Table | Out-String -Width 300
+        $header, $row = $table -split '\r?\n' | Where-Object { $_ -match '\S' -and $_ -notmatch '^[- ]+$' }
+
+        $header -split '\s+' | Should -Contain 'Tls'
+        $row | Should -Match '\bTls1[23]\b'
+    }
+
+    It 'sends the server name and checks the certificate against it' {
+        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.sni -Tls -ServerName www.tls.test -CertificateAuthorityPath $ca @head
+
+        $reply.Tls.Certificate.Subject | Should -Be 'CN=*.tls.test'
+    }
+
+    It 'refuses the <_> certificate' -ForEach 'wrongname', 'expired', 'untrusted' {
+        $failure = { Invoke-TcpConversation 127.0.0.1 $tlsPort[$_] -Tls -CAFile $ca @head -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateRejected,*' -PassThru
+
+        $failure.CategoryInfo.Category | Should -Be 'SecurityError'
+    }
+
+    It 'does not trust the test CA from the system store alone' {
+        { Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls @head -ErrorAction Stop } | Should -Throw -ErrorId 'CertificateRejected,*'
+    }
+
+    It 'goes on without a certificate check when told to, with a warning' {
+        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.untrusted -Tls -SkipCertificateCheck @head -WarningVariable warnings -WarningAction SilentlyContinue
+
+        "$warnings" | Should -BeLike '*not verified*'
+        $reply.Tls.CertificateCheckSkipped | Should -BeTrue
+        $reply.ReceivedText | Should -Match '^HTTP/1.1 200'
+    }
+
+    It 'has no TLS session in a plain conversation' {
+        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Message "GET / HTTP/1.0`r`n`r`n" -UntilClose
+
+        $reply.Tls | Should -BeNullOrEmpty
+    }
+
+    It 'rejects -<Parameter> without -Tls' -ForEach @(
+        @{ Parameter = 'ServerName'; Value = 'localhost' }
+        @{ Parameter = 'CAFile'; Value = 'ca.crt' }
+        @{ Parameter = 'SkipCertificateCheck'; Value = $true }
+    ) {
+        $option = @{ $Parameter = $Value }
+        { Invoke-TcpConversation 127.0.0.1 $tlsPort.valid @option @head -ErrorAction Stop } | Should -Throw -ErrorId 'TlsParameterWithoutTls,*'
+    }
+
+    It 'says when the CA file is missing or is not a certificate' {
+        { Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile (Join-Path $tlsFolder 'nothing.pem') @head -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PathNotFound,*'
+        { Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile (Join-Path $tlsFolder 'valid.key') @head -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*'
     }
 }

@@ -1,122 +1,198 @@
-# UDP checks a user would write: an echo round trip, a stranger ignored, typed errors.
-# Peers are Python scripts from tests/peers on loopback, on ports the system picks.
-
+# UDP checks a user would write: an echo round trip, a stranger ignored, a server that answers, typed errors.
+# The peers are Python scripts of tests/peers on loopback, on ports the system picks; in your own checks put your
+# hosts and ports in their place.
 BeforeAll {
-    Import-Module $env:NETFOUNDATIONS_MODULE
-    $peerFolder = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'peers'))
-
-    function Start-Peer([string] $Script, [string[]] $Arguments) {
-        $start = [Diagnostics.ProcessStartInfo]::new('python3')
-        $start.ArgumentList.Add([IO.Path]::Combine($peerFolder, $Script))
-        foreach ($argument in $Arguments) { $start.ArgumentList.Add($argument) }
-        $start.UseShellExecute = $false
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        [Diagnostics.Process]::Start($start)
-    }
-
-    # udp_echo.py prints the port it bound on its first line.
-    function Start-EchoPeer([string[]] $Arguments) {
-        $process = Start-Peer 'udp_echo.py' $Arguments
-        [pscustomobject]@{ Process = $process; Port = [int]$process.StandardOutput.ReadLine() }
-    }
-
-    function Stop-Peer($Peer) {
-        if (-not $Peer.Process.HasExited) { $Peer.Process.Kill() }
-        $Peer.Process.Dispose()
-    }
-
-    function Get-FreeUdpPort {
-        $socket = [Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
-        try {
-            $socket.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
-            $socket.LocalEndPoint.Port
-        } finally {
-            $socket.Dispose()
-        }
-    }
+    Import-Module $env:NETFOUNDATIONS_MODULE -Force
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 }
 
 Describe 'Send-UdpDatagram' {
     BeforeAll {
-        $echo = Start-EchoPeer @()
-        $stranger = Start-EchoPeer @('--mode', 'stranger')
-        $silent = Start-EchoPeer @('--mode', 'silent')
+        $echo = Start-TestPeer udp_echo.py '--until-killed'                                   # answers with what it got
+        $stranger = Start-TestPeer udp_echo.py '--until-killed', '--mode', 'stranger'         # answers from another port
+        $silent = Start-TestPeer udp_echo.py '--until-killed', '--mode', 'silent'             # never answers
+        # Waits long enough for any loaded machine; a lost datagram is sent again after 1 s.
+        $patient = @{ InitialDelay = 1; MaxDelay = 8 }
+        # Gives up after three quick attempts.
+        $hasty = @{ InitialDelay = 0.05; MaxDelay = 0.2 }
     }
 
     AfterAll {
-        Stop-Peer $echo
-        Stop-Peer $stranger
-        Stop-Peer $silent
+        $echo, $stranger, $silent | Stop-TestPeer
     }
 
     It 'gets the message back from an echo server' {
-        $reply = Send-UdpDatagram -ComputerName 127.0.0.1 -Port $echo.Port -Message 'Hello, UDP' -InitialDelay 1 -MaxDelay 8
+        $reply = Send-UdpDatagram -ComputerName 127.0.0.1 -Port $echo.Port -Message 'héllo' @patient
 
-        $reply.Text | Should -BeExactly 'Hello, UDP'
+        $reply.PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.UdpReply'
+        $reply.Text | Should -BeExactly 'héllo'
+        $reply.Data | Should -Be 0x68, 0xC3, 0xA9, 0x6C, 0x6C, 0x6F   # UTF-8 unless -Encoding says otherwise
+        $reply.ComputerName | Should -Be '127.0.0.1'
+        $reply.RemoteAddress | Should -Be ([ipaddress]::Loopback)
         $reply.RemotePort | Should -Be $echo.Port
+        $reply.LocalEndPoint | Should -Not -BeNullOrEmpty
         $reply.Attempts | Should -Be 1
-        $reply.Data | Should -HaveCount 10
+        $reply.RoundTripTime | Should -BeOfType [timespan]
     }
 
-    It 'sends each piped message as its own datagram' {
-        $replies = 'one', 'two', 'three' | Send-UdpDatagram 127.0.0.1 $echo.Port -InitialDelay 1 -MaxDelay 8
+    It 'sends each piped message to each host as its own datagram' {
+        $replies = 'one', 'two' | Send-UdpDatagram -ComputerName 127.0.0.1, localhost -Port $echo.Port -Encoding ASCII @patient
 
-        $replies | Should -HaveCount 3
-        $replies[2].Text | Should -Be 'three'
+        $replies | ForEach-Object { "$($_.ComputerName) $($_.Text)" } |
+            Should -Be '127.0.0.1 one', 'localhost one', '127.0.0.1 two', 'localhost two'
     }
 
-    It 'ignores a reply that comes from another port' {
-        { Send-UdpDatagram 127.0.0.1 $stranger.Port -Message 'who is there?' -InitialDelay 0.05 -MaxDelay 0.2 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'OperationTimedOut,*'
+    It 'takes the host and port of piped objects, by ComputerName and Port or RemoteAddress and RemotePort' {
+        $targets = [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $echo.Port },
+            [pscustomobject]@{ RemoteAddress = 'localhost'; RemotePort = $echo.Port }
+
+        ($targets | Send-UdpDatagram -Message hi @patient).ComputerName | Should -Be '127.0.0.1', 'localhost'
+    }
+
+    It 'sends bytes without waiting for a reply with -NoReply' {
+        $sent = Send-UdpDatagram 127.0.0.1 $silent.Port -Bytes 1, 2, 3 -NoReply
+
+        $sent.PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.UdpSendResult'
+        $sent.BytesSent | Should -Be 3
+    }
+
+    It 'ignores a reply that comes from another port, and says so under -Verbose' {
+        $verbose = & {
+            { Send-UdpDatagram 127.0.0.1 $stranger.Port -Message 'who' @hasty -Verbose -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
+        } 4>&1
+
+        $shown = $verbose -join "`n"
+        $shown | Should -Match 'ignored'
+        $shown | Should -Match '<- \[13 bytes\] stranger: who'
     }
 
     It 'gives up on a silent server with a timeout that counts the attempts' {
-        { Send-UdpDatagram 127.0.0.1 $silent.Port -Message 'anyone?' -InitialDelay 0.05 -MaxDelay 0.2 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'OperationTimedOut,*' -ExpectedMessage '*after 3 attempts*'
+        $failure = { Send-UdpDatagram 127.0.0.1 $silent.Port -Message 'anyone?' @hasty -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationTimedOut,*' -ExpectedMessage '*after 3 attempts*' -PassThru
+
+        $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $failure.TargetObject | Should -Be "127.0.0.1:$($silent.Port)"
+    }
+
+    It 'records every datagram in the -TranscriptPath file' {
+        $transcript = Join-Path $TestDrive 'udp-transcript.log'
+
+        $null = Send-UdpDatagram 127.0.0.1 $echo.Port -Message logged @patient -TranscriptPath $transcript
+
+        $lines = Get-Content $transcript -Raw
+        $lines | Should -Match '(?m)-> \[6 bytes\] logged$'
+        $lines | Should -Match '(?m)<- \[6 bytes\] logged$'
     }
 
     It 'reports a closed port as refused' {
-        { Send-UdpDatagram 127.0.0.1 (Get-FreeUdpPort) -Message 'hello?' -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
+        $failure = { Send-UdpDatagram 127.0.0.1 (Get-UnusedPort Udp) -Message 'hello?' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*' -PassThru
+
+        $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
     }
 
-    It 'refuses a datagram larger than UDP can carry' {
-        { Send-UdpDatagram 127.0.0.1 $echo.Port -Bytes ([byte[]]::new(65508)) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest,*'
+    It 'goes on to the next host after a name that does not resolve' {
+        $replies = Send-UdpDatagram ('a' * 64 + '.invalid'), 127.0.0.1 $echo.Port -Message x @patient -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'NameResolutionFailed,*'
+        $replies.Text | Should -Be 'x'
     }
 
-    It 'rejects port <Port>' -ForEach @(@{ Port = 0 }, @{ Port = 70000 }) {
-        { Send-UdpDatagram 127.0.0.1 $Port -Message 'x' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    It 'refuses a datagram larger than UDP can carry, before sending anything' {
+        $verbose = & {
+            { Send-UdpDatagram 127.0.0.1 $echo.Port -Bytes ([byte[]]::new(65508)) -Verbose -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*65507*'
+        } 4>&1
+
+        $verbose -join "`n" | Should -Not -Match '->'
+    }
+
+    It 'rejects <Case>' -ForEach @(
+        @{ Case = 'port 0'; Arguments = @{ Port = 0 } }
+        @{ Case = 'port 70000'; Arguments = @{ Port = 70000 } }
+        @{ Case = 'a first wait of 0'; Arguments = @{ Port = 7; InitialDelay = 0 } }
+    ) {
+        { Send-UdpDatagram -ComputerName 127.0.0.1 -Message x @Arguments } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
 
 Describe 'Receive-UdpDatagram' {
-    It 'receives what a Python client sends and answers it' {
-        $port = Get-FreeUdpPort
-        $client = Start-Peer 'udp_sender.py' @('127.0.0.1', "$port", 'ping', '--replies', '--when-bound')
-        try {
-            $datagram = Receive-UdpDatagram -Port $port -LocalAddress 127.0.0.1 -Count 1 -TimeoutSeconds 30 -ReplyScript { param($datagram) $datagram.Text.ToUpper() }
+    # udp_sender.py waits until the port is bound, sends its messages and prints each reply it gets ('REPLY …' or
+    # 'NOREPLY'), then 'DONE'.
+    It 'receives what a Python client sends and answers each with fixed text' {
+        $port = Get-UnusedPort Udp
+        $client = Start-TestClient udp_sender.py 127.0.0.1, $port, '--when-bound', 'one', 'two', '--replies'
 
-            $datagram.Text | Should -Be 'ping'
-            $datagram.RemoteAddress.ToString() | Should -Be '127.0.0.1'
-            $client.StandardOutput.ReadLine() | Should -Be 'REPLY PING'
-        } finally {
-            $client.Kill()
-            $client.Dispose()
+        $datagrams = Receive-UdpDatagram -Port $port -LocalAddress 127.0.0.1 -Count 2 -TimeoutSeconds 30 -Reply 'got it'
+
+        $datagrams.Text | Should -Be 'one', 'two'
+        $datagrams[0].PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.UdpDatagram'
+        $datagrams[0].RemoteAddress | Should -Be ([ipaddress]::Loopback)
+        "$($datagrams[0].LocalEndPoint)" | Should -Be "127.0.0.1:$port"
+        $datagrams[0].Data | Should -Be 0x6F, 0x6E, 0x65
+        $datagrams[0].ReceivedAt | Should -BeOfType [DateTimeOffset]
+        Receive-TestClientOutput $client | Should -Be 'REPLY got it', 'REPLY got it', 'DONE'
+    }
+
+    It 'answers with what a script block returns, run in the caller''s session' {
+        $port = Get-UnusedPort Udp
+        $client = Start-TestClient udp_sender.py 127.0.0.1, $port, '--when-bound', 'abc', 'fail', 'hello', '--replies', '--wait', '2'
+        $prefix = 'Your data was'
+
+        $datagrams = Receive-UdpDatagram -Port $port -LocalAddress 127.0.0.1 -Count 3 -TimeoutSeconds 30 -ErrorVariable failures -ErrorAction SilentlyContinue -ReplyScript {
+            param($datagram)
+            if ($_.Text -eq 'fail') { throw 'no reply for this one' }
+            "$prefix $($datagram.Data.Length) bytes long"
         }
+
+        $datagrams | Should -HaveCount 3
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ReplyScriptFailed,*'
+        Receive-TestClientOutput $client | Should -Be 'REPLY Your data was 3 bytes long', 'NOREPLY', 'REPLY Your data was 5 bytes long', 'DONE'
     }
 
     It 'ends quietly when nothing arrives in time' {
-        $received = Receive-UdpDatagram -Port (Get-FreeUdpPort) -LocalAddress 127.0.0.1 -Count 1 -TimeoutSeconds 0.3
+        $verbose = Receive-UdpDatagram -Port (Get-UnusedPort Udp) -LocalAddress 127.0.0.1 -Count 1 -TimeoutSeconds 0.3 -Verbose -ErrorVariable failures 4>&1
 
-        $received | Should -BeNullOrEmpty
+        $verbose | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] } | Should -BeNullOrEmpty
+        $verbose -join "`n" | Should -Match 'stopped listening'
+        $failures | Should -HaveCount 0
+    }
+
+    It 'says when the port is already in use' {
+        $taken = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+        try {
+            { Receive-UdpDatagram -Port $taken.Client.LocalEndPoint.Port -LocalAddress 127.0.0.1 -TimeoutSeconds 5 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*already in use*'
+        } finally {
+            $taken.Dispose()
+        }
+    }
+
+    It 'rejects port <_>' -ForEach 0, 70000 {
+        { Receive-UdpDatagram -Port $_ } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
 
 Describe 'Measure-PathMtu (UDP probes)' {
-    It 'leaves 65507 bytes for a datagram over IPv4 loopback' -Skip:(-not $IsLinux) {
-        $path = Measure-PathMtu 127.0.0.1
+    It 'leaves 65507 bytes for a datagram over IPv4 loopback and 65488 over IPv6' -Skip:(-not $IsLinux) {
+        $paths = '127.0.0.1', '::1' | Measure-PathMtu
 
-        $path.Mtu | Should -BeGreaterThan 65534
-        $path.MaxPayload | Should -Be 65507
+        $paths | Should -HaveCount 2
+        $paths[0].PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.PathMtuResult'
+        $paths[0].ComputerName | Should -Be '127.0.0.1'
+        $paths[0].Mtu | Should -BeIn 65535, 65536
+        $paths[0].MaxPayload | Should -Be 65507
+        $paths[1].Mtu | Should -Be 65536
+        $paths[1].MaxPayload | Should -Be 65488
+    }
+
+    It 'says when the name does not resolve' {
+        { Measure-PathMtu ('a' * 64 + '.invalid') -ErrorAction Stop } | Should -Throw -ErrorId 'NameResolutionFailed,*'
+    }
+
+    It 'rejects port 0' {
+        { Measure-PathMtu 127.0.0.1 -Port 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }

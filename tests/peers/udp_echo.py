@@ -10,6 +10,7 @@ answers datagrams the way --mode says, until killed or until stdin closes.
 
 --drop N ignores the first N datagrams (to see a client retransmit).
 --stranger-host ADDR binds the second socket on ADDR with the same port as the first.
+--until-killed leaves stdin alone, for a parent that cannot hold a pipe open (PowerShell's Start-Process).
 """
 import argparse
 import socket
@@ -29,6 +30,7 @@ def main():
     parser.add_argument('--mode', default='echo', choices=['echo', 'stranger', 'stranger-first', 'silent'])
     parser.add_argument('--drop', type=int, default=0)
     parser.add_argument('--stranger-host')
+    parser.add_argument('--until-killed', action='store_true')
     args = parser.parse_args()
 
     family = socket.AF_INET6 if ':' in args.host else socket.AF_INET
@@ -39,7 +41,8 @@ def main():
     stranger.bind((args.stranger_host, port) if args.stranger_host else (args.host, 0))
 
     print(port, flush=True)
-    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    if not args.until_killed:
+        threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     threading.Timer(300, lambda: os._exit(0)).start()  # never outlive a test run
 
     seen = 0
