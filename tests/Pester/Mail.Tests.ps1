@@ -159,11 +159,13 @@ Describe 'IMAP' {
     }
 
     It 'waits for mail by polling with NOOP where IDLE is not offered' {
-        # The imapnoidle port (on 127.0.0.2) leaves IDLE out of its capabilities; it is plain text, so bob's password
-        # goes unencrypted: -Security None says that is wanted.
+        # The imapnoidle port (on 127.0.0.2) leaves IDLE out of its capabilities. It is plain text, so bob's password
+        # crosses in clear: -Security None says that is wanted, and the cmdlet warns.
         $transcript = Join-Path $TestDrive 'noidle.log'
-        $session = Connect-Imap 127.0.0.2 $bob -Port $ports.imapnoidle -Security None
+        $session = Connect-Imap 127.0.0.2 $bob -Port $ports.imapnoidle -Security None -WarningVariable warnings -WarningAction SilentlyContinue
 
+        $warnings | Should -HaveCount 1
+        $warnings[0] | Should -BeLike '*-Security None*in clear*'
         $session.Capabilities | Should -Not -Contain 'Idle'
         Wait-ImapMessage -Session $session -WaitSeconds 2.5 -PollSeconds 1 -TranscriptPath $transcript | Should -BeNullOrEmpty
         $transcript | Should -FileContentMatch ' NOOP'
@@ -246,7 +248,7 @@ Describe 'Servers that misbehave' {
     }
 
     It 'says so when -Apop is asked of a POP3 server that does not offer it, before sending any login' {
-        $listed = Get-Pop3Message 127.0.0.1 $alice -Port $noApop.Port -Security None -Apop -ErrorAction SilentlyContinue -ErrorVariable failures
+        $listed = Get-Pop3Message 127.0.0.1 $alice -Port $noApop.Port -Security None -Apop -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failures
 
         $listed | Should -BeNullOrEmpty
         $failures | Should -HaveCount 1
