@@ -1,81 +1,116 @@
-# SSH checks a user would write: trust a host, run commands, move files over SFTP, tunnels, typed errors.
-# The server is OpenSSH's sshd from tests/servers/ssh/start-sshd.sh on 127.0.0.1, in a temporary folder.
+# SSH checks a user would write: trust a host, run commands, script a shell, move files over SFTP, tunnels, typed errors.
+# The server is OpenSSH's sshd, started from the repository's tests/servers/ssh/start-sshd.sh in a folder of TestDrive.
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
-    $script = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'servers', 'ssh', 'start-sshd.sh'))
-    $folder = [IO.Directory]::CreateTempSubdirectory('nf-sshd-pester-').FullName
-    $start = [Diagnostics.ProcessStartInfo]::new('bash')
-    $start.ArgumentList.Add($script)
-    $start.ArgumentList.Add($folder)
-    $start.UseShellExecute = $false
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $sshd = [Diagnostics.Process]::Start($start)
-    $settings = @{}
-    foreach ($i in 1..4) {
-        $name, $value = $sshd.StandardOutput.ReadLine() -split '=', 2
-        $settings[$name] = $value
+
+    # The script makes host keys and the test user, prints PORT=, USER=, PASSWORD= and PASSPHRASE=, then runs sshd on
+    # 127.0.0.1 until it is stopped; sshd says on standard error when it listens.
+    $folder = Join-Path $TestDrive 'sshd'
+    $null = New-Item $folder -ItemType Directory
+    $settingsFile = Join-Path $TestDrive 'sshd.env'
+    $logFile = Join-Path $TestDrive 'sshd.log'
+    $sshd = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'ssh' 'start-sshd.sh'), $folder `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError $logFile -PassThru
+    foreach ($i in 1..300) {
+        if ($sshd.HasExited -or (Select-String -Path $logFile -Pattern 'Server listening' -Quiet)) { break }
+        Start-Sleep -Milliseconds 100
     }
-    foreach ($i in 1..20) {
-        $line = $sshd.StandardError.ReadLine()
-        if ($null -eq $line -or $line -match 'Server listening') { break }
-    }
+    if (-not (Select-String -Path $logFile -Pattern 'Server listening' -Quiet)) { throw "sshd did not start: $(Get-Content $logFile -Raw)" }
+    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
     $port = [int]$settings.PORT
-    $credential = [pscredential]::new($settings.USER, [Net.NetworkCredential]::new('', $settings.PASSWORD).SecurePassword)
-    $files = [IO.Path]::Combine($folder, 'files')
-    $knownHosts = [IO.Path]::Combine($folder, 'known_hosts')
+    $credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    # The folder the test user may write to.
+    $files = Join-Path $folder 'files'
+
+    # The known_hosts line for one of the server's keys, as ssh-keyscan writes it.
+    function Get-KnownHostsLine([string] $KeyFile = 'host_ed25519_key') {
+        $type, $key, $null = (Get-Content (Join-Path $folder "$KeyFile.pub")) -split ' '
+        "[127.0.0.1]:$port $type $key"
+    }
+
+    # A known_hosts file that trusts the server, for the checks that are not about trust.
+    $trusted = Join-Path $TestDrive 'trusted_known_hosts'
+    Get-KnownHostsLine | Set-Content $trusted
 }
 
 AfterAll {
-    if (-not $sshd.HasExited) { $sshd.Kill($true) }
-    $sshd.WaitForExit(10000) | Out-Null
-    $sshd.Dispose()
-    [IO.Directory]::Delete($folder, $true)
+    # sshd serves each connection in a child process: Kill($true) ends those too, where Stop-Process would not.
+    $sshd.Kill($true)
+    $sshd | Wait-Process -Timeout 10
 }
 
 Describe 'Trusting an SSH host' {
     It 'refuses a host that is not in known_hosts and says how to trust it' {
-        { Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -ErrorAction Stop } |
-            Should -Throw -ErrorId 'HostKeyRejected,*' -ExpectedMessage '*Get-SshHostKey*'
+        $unknown = Join-Path $TestDrive 'empty_known_hosts'
+
+        $failure = { Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $unknown -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostKeyRejected,*' -ExpectedMessage '*Get-SshHostKey*' -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'SecurityError'
     }
 
     It 'shows the host key before logging in, in the form known_hosts takes' {
         $key = Get-SshHostKey -ComputerName 127.0.0.1 -Port $port -KeyType ssh-ed25519
 
+        $key | Should -BeOfType 'NetFoundations.Core.Ssh.SshHostKey, NetFoundations.Core'
         $key.FingerprintSHA256 | Should -Match '^SHA256:[A-Za-z0-9+/]{43}$'
-        $key.KnownHostsLine | Should -BeExactly ([IO.File]::ReadAllText([IO.Path]::Combine($folder, 'host_ed25519_key.pub')).Trim() -replace '^(\S+ \S+).*$', "[127.0.0.1]:$port `$1")
+        $key.KnownHostsLine | Should -BeExactly (Get-KnownHostsLine)
     }
 
     It 'records a new host under TrustOnFirstUse, then trusts it strictly' {
+        $knownHosts = Join-Path $TestDrive 'first_use_known_hosts'
+
         $first = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
         Disconnect-SshSession $first
         $again = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts
 
+        $first.IsConnected | Should -BeFalse
+        Get-Content $knownHosts | Should -BeExactly (Get-KnownHostsLine)
         $again.IsConnected | Should -BeTrue
         $again.HostKey.FingerprintSHA256 | Should -Be $first.HostKey.FingerprintSHA256
         Disconnect-SshSession $again
     }
 
+    It 'trusts a fingerprint pinned from Get-SshHostKey, on several hosts at once' {
+        $key = Get-SshHostKey -ComputerName 127.0.0.1 -Port $port -KeyType ssh-ed25519
+
+        $results = Invoke-SshCommand -ComputerName 127.0.0.1, localhost -Port $port -Credential $credential -HostKeyFingerprint $key.FingerprintSHA256 `
+            -Command 'echo hi' -ThrottleLimit 2
+
+        $results.ComputerName | Sort-Object | Should -Be '127.0.0.1', 'localhost'
+        $results.Output | Should -Be 'hi', 'hi'
+    }
+
     It 'refuses a changed key, naming both fingerprints' {
-        $changed = [IO.Path]::Combine($folder, 'changed_known_hosts')
-        $alt = [IO.File]::ReadAllText([IO.Path]::Combine($folder, 'alt_host_key.pub')).Trim() -split ' '
-        [IO.File]::WriteAllText($changed, "[127.0.0.1]:$port $($alt[0]) $($alt[1])`n")
+        $changed = Join-Path $TestDrive 'changed_known_hosts'
+        Get-KnownHostsLine 'alt_host_key' | Set-Content $changed
 
         { Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $changed -TrustPolicy TrustOnFirstUse -ErrorAction Stop } |
             Should -Throw -ErrorId 'HostKeyRejected,*' -ExpectedMessage '*CHANGED*'
     }
 
+    It 'connects to any host under the Insecure policy, with a warning' {
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath (Join-Path $TestDrive 'none_known_hosts') `
+            -TrustPolicy Insecure -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $session.HostKey.KeyType | Should -Be 'ssh-ed25519'
+        $warnings | Should -HaveCount 1
+        $warnings[0] | Should -BeLike '*Insecure*'
+        Disconnect-SshSession $session
+    }
+
     It 'refuses a wrong password' {
-        $wrong = [pscredential]::new($credential.UserName, [Net.NetworkCredential]::new('', 'not-the-password').SecurePassword)
-        { Connect-SshSession 127.0.0.1 -Port $port -Credential $wrong -TrustPolicy Insecure -WarningAction SilentlyContinue -ErrorAction Stop } |
-            Should -Throw -ErrorId 'AuthenticationFailed,*'
+        $wrong = [pscredential]::new($credential.UserName, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+
+        $failure = { Connect-SshSession 127.0.0.1 -Port $port -Credential $wrong -KnownHostsPath $trusted -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuthenticationFailed,*' -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
     }
 }
 
 Describe 'Invoke-SshCommand' {
     BeforeAll {
-        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
     }
 
     AfterAll {
@@ -83,59 +118,100 @@ Describe 'Invoke-SshCommand' {
     }
 
     It 'returns output, error and exit status as data' {
-        $result = Invoke-SshCommand -Session $session -Command 'echo hello; echo oops >&2; exit 5'
+        $result = $session | Invoke-SshCommand -Command 'echo hello; echo oops >&2; exit 5'
 
+        $result | Should -BeOfType 'NetFoundations.Core.Ssh.SshCommandResult, NetFoundations.Core'
+        $result.ComputerName | Should -Be '127.0.0.1'
         $result.Output | Should -BeExactly 'hello'
         $result.Error | Should -BeExactly 'oops'
         $result.ExitStatus | Should -Be 5
+        $result.Duration | Should -BeOfType [timespan]
     }
 
     It 'runs several commands at once, one result each' {
         $results = Invoke-SshCommand -Session $session -Command 'echo a', 'echo b', 'echo c'
 
         $results | Should -HaveCount 3
-        ($results | ForEach-Object Output) | Should -Contain 'b'
+        $results.Output | Should -Contain 'b'
     }
 
-    It 'times out a command that hangs' {
+    It 'treats a non-zero exit status as an error only with -ErrorOnNonZeroExit' {
+        $result = Invoke-SshCommand -Session $session -Command 'exit 2' -ErrorVariable failures
+        $result.ExitStatus | Should -Be 2
+        $failures | Should -BeNullOrEmpty
+
+        { Invoke-SshCommand -Session $session -Command 'exit 2' -ErrorOnNonZeroExit -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteError,*'
+    }
+
+    It 'writes each line as it comes with -Stream, then the result' {
+        $output = Invoke-SshCommand -Session $session -Command 'echo alive' -Stream
+
+        $output | Should -HaveCount 2
+        $output[0] | Should -BeOfType 'NetFoundations.Core.Ssh.SshOutputLine, NetFoundations.Core'
+        $output[0].Line | Should -BeExactly 'alive'
+        $output[1].Output | Should -BeExactly 'alive'
+    }
+
+    It 'times out a command that hangs, and the session goes on' {
         { Invoke-SshCommand -Session $session -Command 'sleep 60' -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
+
+        (Invoke-SshCommand -Session $session -Command 'echo alive').Output | Should -BeExactly 'alive'
     }
 }
 
 Describe 'SFTP over SSH' {
     BeforeAll {
-        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
-        $local = [IO.Directory]::CreateTempSubdirectory('nf-sftp-pester-').FullName
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
     }
 
     AfterAll {
         Disconnect-SshSession $session
-        [IO.Directory]::Delete($local, $true)
     }
 
     It 'uploads, lists, downloads and removes a file' {
-        $source = [IO.Path]::Combine($local, 'report.txt')
-        [IO.File]::WriteAllText($source, 'quarterly numbers')
+        $source = Join-Path $TestDrive 'report.txt'
+        Set-Content $source 'quarterly numbers' -NoNewline
 
         $upload = Send-SftpItem -Session $session -Path $source -Destination $files
         $listed = Get-SftpItem -Session $session -Path $files -Filter 'report*'
-        $download = $listed | Receive-SftpItem -Destination ([IO.Path]::Combine($local, 'copy.txt'))
+        $download = $listed | Receive-SftpItem -Destination (Join-Path $TestDrive 'copy.txt')
         $listed | Remove-SftpItem -Confirm:$false
 
+        $upload | Should -BeOfType 'NetFoundations.Core.Ssh.SftpTransferResult, NetFoundations.Core'
         $upload.Length | Should -Be 17
         $listed.Name | Should -Be 'report.txt'
-        [IO.File]::ReadAllText($download.LocalPath) | Should -BeExactly 'quarterly numbers'
-        [IO.Path]::Combine($files, 'report.txt') | Should -Not -Exist
+        Get-Content $download.LocalPath -Raw | Should -BeExactly 'quarterly numbers'
+        Join-Path $files 'report.txt' | Should -Not -Exist
+    }
+
+    It 'downloads what a filter lists into a folder, and -WhatIf removes nothing' {
+        $remote = Join-Path $files 'logs'
+        $null = New-Item $remote -ItemType Directory
+        Set-Content (Join-Path $remote 'keep.txt') 'keep' -NoNewline
+        Set-Content (Join-Path $remote 'get.log') 'got it' -NoNewline
+        $local = Join-Path $TestDrive 'downloads'
+        $null = New-Item $local -ItemType Directory
+
+        $transfer = Get-SftpItem -Session $session -Path $remote -Filter *.log | Receive-SftpItem -Destination $local
+        Get-SftpItem -Session $session -Path $remote | Remove-SftpItem -WhatIf
+
+        $transfer | Should -HaveCount 1
+        $transfer.Length | Should -Be 6
+        Get-Content (Join-Path $local 'get.log') -Raw | Should -BeExactly 'got it'
+        Join-Path $remote 'keep.txt' | Should -Exist
+        Join-Path $remote 'get.log' | Should -Exist
     }
 
     It 'reports a missing remote path as not found' {
-        { Get-SftpItem -Session $session -Path '/no/such/path' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+        $failure = { Get-SftpItem -Session $session -Path '/no/such/path' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*' -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
 
 Describe 'Invoke-SshShell' {
     BeforeAll {
-        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
+        # The test user's login shell prompts with "$ ".
         $prompt = @{ Expect = '\$ $' }
     }
 
@@ -144,12 +220,16 @@ Describe 'Invoke-SshShell' {
     }
 
     It 'runs commands in the shell and returns what each printed' {
-        $results = $session | Invoke-SshShell -Step $prompt, @{ Send = 'echo hello-$((6*7))' }, $prompt, @{ Send = 'echo $TERM' }, $prompt
+        $results = $session | Invoke-SshShell -Step $prompt, @{ Send = 'echo hello-$((6*7))' }, @{ Expect = '\$ $'; Timeout = 5 }, @{ Send = 'echo $TERM' }, $prompt
 
         $results | Should -HaveCount 3
+        $results | Should -BeOfType 'NetFoundations.Core.Expect.ExpectResult, NetFoundations.Core'
         $results[1].Output | Should -BeExactly 'hello-42'
         $results[1].Command | Should -BeExactly 'echo hello-$((6*7))'
+        $results[1].ComputerName | Should -Be '127.0.0.1'
+        $results[1].Duration | Should -BeOfType [timespan]
         $results[2].Output | Should -BeExactly 'dumb'
+        $session.IsConnected | Should -BeTrue
     }
 
     It 'captures named groups of the match' {
@@ -158,33 +238,66 @@ Describe 'Invoke-SshShell' {
         $results[1].Groups.v | Should -Be '42'
     }
 
-    It 'times out an expect that never matches, naming the pattern' {
-        { Invoke-SshShell -Session $session -Step $prompt, @{ Expect = 'never-printed'; Timeout = 1 } -ErrorAction Stop } |
-            Should -Throw -ErrorId 'OperationTimedOut,*' -ExpectedMessage "*'never-printed'*"
+    It 'connects for one run and sends a secret that the verbose view does not show' {
+        $secret = [pscredential]::new('x', (ConvertTo-SecureString 'Hidden-Word-77' -AsPlainText -Force))
+
+        $output = Invoke-SshShell -ComputerName 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted -Verbose -Step @(
+            $prompt
+            @{ Send = 'stty -echo; printf "%s: " Word; read -r w; echo "len=${#w}"' }
+            @{ Expect = 'Word: $' }
+            @{ SendSecret = $secret }
+            @{ Expect = 'len=(\d+)' }) 4>&1
+        $results = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+
+        $results[-1].Groups['1'] | Should -Be '14'
+        $results[-1].Command | Should -Be '(secret)'
+        $verbose | Should -BeLike '*(secret not shown)*'
+        $verbose | Should -Not -BeLike '*Hidden-Word-77*'
     }
 
-    It 'refuses a step with an unknown key' {
-        { Invoke-SshShell -Session $session -Step @{ Sned = 'ls' } } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+    It 'times out an expect that never matches, after the results before it, naming the pattern and what came' {
+        $results = Invoke-SshShell -Session $session -Step $prompt, @{ Send = 'echo tail-$((2*3))' }, @{ Expect = 'never-printed'; Timeout = 1 } `
+            -ErrorAction SilentlyContinue -ErrorVariable failures
+
+        $results | Should -HaveCount 1
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $failures[0].Exception.Message | Should -BeLike "*'never-printed'*"
+        $failures[0].Exception.Message | Should -BeLike '*tail-6*'
+    }
+
+    It 'refuses a malformed step: <Message>' -ForEach @(
+        @{ Step = @(@{ Expect = 'x' }, @{ Sned = 'ls' }); Message = "Step 2: 'Sned' is not a key" }
+        @{ Step = @(@{ Send = 'ls'; Expect = 'x' }); Message = 'Step 1: A step has exactly one of Send, SendSecret or Expect' }
+        @{ Step = @(@{ SendSecret = 'plain' }); Message = 'Step 1: SendSecret takes a PSCredential' }
+        @{ Step = @(@{ Expect = '(' }); Message = "Step 1: '(' is not a valid regular expression" }
+        @{ Step = @(@{ Expect = 'x'; Timeout = 0 }); Message = 'Step 1: Timeout is more than 0' }
+        @{ Step = @(@{ Send = 'ls'; Timeout = 3 }); Message = 'Step 1: Timeout belongs to an Expect step' }
+        @{ Step = @('ls'); Message = 'Step 1: String is not a step' }
+    ) {
+        { Invoke-SshShell -Session $session -Step $Step } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -ExpectedMessage "*$Message*"
     }
 }
 
 Describe 'SSH tunnels' {
     BeforeAll {
-        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts -TrustPolicy TrustOnFirstUse
-        $peer = [Diagnostics.ProcessStartInfo]::new('python3')
-        $peer.ArgumentList.Add('-u')
-        $peer.ArgumentList.Add([IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'peers', 'tcp_echo.py')))
-        $peer.UseShellExecute = $false
-        $peer.RedirectStandardOutput = $true
-        $echo = [Diagnostics.Process]::Start($peer)
-        $echoPort = [int]($echo.StandardOutput.ReadLine() -replace '^PORT ', '')
+        $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
+
+        # An echo service on this machine (tests/peers/tcp_echo.py): it prints "PORT <n>" when it listens.
+        $echoOutput = Join-Path $TestDrive 'tcp_echo.out'
+        $echo = Start-Process python3 -ArgumentList '-u', (Join-Path $PSScriptRoot '..' 'peers' 'tcp_echo.py') -RedirectStandardOutput $echoOutput -PassThru
+        foreach ($i in 1..100) {
+            if ((Get-Content $echoOutput -TotalCount 1 -ErrorAction Ignore) -match '^PORT (\d+)$') { break }
+            Start-Sleep -Milliseconds 100
+        }
+        $echoPort = [int]$Matches[1]
     }
 
     AfterAll {
         Disconnect-SshSession $session
-        if (-not $echo.HasExited) { $echo.Kill($true) }
-        $echo.WaitForExit(5000) | Out-Null
-        $echo.Dispose()
+        $echo | Stop-Process
     }
 
     It 'carries a local port to a service the server reaches, until removed' {
@@ -192,7 +305,12 @@ Describe 'SSH tunnels' {
         $reply = Invoke-TcpConversation 127.0.0.1 $tunnel.BoundPort 'ping|' -Delimiter '|' -FrameCount 1
         Remove-SshTunnel $tunnel
 
+        $tunnel | Should -BeOfType 'NetFoundations.Core.Ssh.SshTunnel, NetFoundations.Core'
         $tunnel.Kind | Should -Be 'Local'
+        $tunnel.ComputerName | Should -Be '127.0.0.1'
+        $tunnel.BoundHost | Should -Be '127.0.0.1'
+        $tunnel.BoundPort | Should -BeGreaterThan 0
+        $tunnel.DestinationPort | Should -Be $echoPort
         $reply.Messages | Should -Be 'ping'
         $tunnel.Connections | Should -Be 1
         $tunnel.IsStarted | Should -BeFalse
@@ -204,8 +322,12 @@ Describe 'SSH tunnels' {
         Remove-SshTunnel $tunnel
 
         $tunnel.Kind | Should -Be 'Remote'
+        $tunnel.BoundHost | Should -Be '127.0.0.1'
         $tunnel.BoundPort | Should -BeGreaterThan 0
+        $tunnel.DestinationPort | Should -Be $echoPort
         $reply.Messages | Should -Be 'pong'
+        $tunnel.Connections | Should -Be 1
+        $tunnel.IsStarted | Should -BeFalse
     }
 
     It 'lists the tunnels of a session until they are removed' {
@@ -213,15 +335,38 @@ Describe 'SSH tunnels' {
         $null = New-SshTunnel -Session $session -RemoteHost 127.0.0.1 -RemotePort $echoPort
 
         $listed = Get-SshTunnel $session
+        $verbose = $listed | Remove-SshTunnel -Verbose 4>&1
+
         $listed | Should -HaveCount 2
         $listed.Kind | Should -Contain 'Dynamic'
-        $listed | Remove-SshTunnel
+        @($verbose.Message -like '*tunnel stopped*') | Should -HaveCount 2
         Get-SshTunnel $session | Should -BeNullOrEmpty
     }
 
-    It 'refuses a local port that is already in use' {
-        $first = New-SshTunnel -Session $session -Dynamic
+    It 'starts nothing under -WhatIf' {
+        New-SshTunnel -Session $session -Dynamic -WhatIf
 
+        Get-SshTunnel $session | Should -BeNullOrEmpty
+    }
+
+    It 'stops the tunnels of a session when it disconnects' {
+        $other = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
+        $tunnel = $other | New-SshTunnel -Dynamic
+        $tunnel.IsStarted | Should -BeTrue
+
+        Disconnect-SshSession $other
+
+        $tunnel.IsStarted | Should -BeFalse
+        Get-SshTunnel $other | Should -BeNullOrEmpty
+        (Test-TcpPort -ComputerName 127.0.0.1 -Port $tunnel.BoundPort).FailureKind | Should -Be 'Refused'
+    }
+
+    It 'refuses a local port that is already in use' {
+        $failure = { New-SshTunnel -Session $session -RemoteHost 127.0.0.1 -RemotePort 22 -LocalPort $echoPort -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*in use*' -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+
+        $first = New-SshTunnel -Session $session -Dynamic
         { New-SshTunnel -Session $session -Dynamic -LocalPort $first.BoundPort -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*in use*'
         Remove-SshTunnel $first
@@ -235,6 +380,8 @@ Describe 'SSH tunnels' {
         $tunnel = New-SshTunnel -Session $session -Dynamic
         Remove-SshTunnel $tunnel
 
-        { Remove-SshTunnel $tunnel -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*already removed*'
+        $failure = { Remove-SshTunnel $tunnel -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*already removed*' -PassThru
+        $failure.TargetObject | Should -BeOfType 'NetFoundations.Core.Ssh.SshTunnel, NetFoundations.Core'
+        Get-SshTunnel $session | Should -BeNullOrEmpty
     }
 }

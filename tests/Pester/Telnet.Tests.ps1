@@ -1,48 +1,64 @@
-# Telnet checks a user would write: log in, run a command, see the negotiation, typed errors.
-# The server is Debian's telnetd under socat from tests/servers/telnet/start-telnetd.sh on 127.0.0.1.
+# Telnet checks a user would write: log in, run a command, script a shell session, see the negotiation, typed errors.
+# The server is Debian's telnetd under socat, started from the repository's tests/servers/telnet/start-telnetd.sh.
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
-    $start = [Diagnostics.ProcessStartInfo]::new('bash')
-    $start.ArgumentList.Add([IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'servers', 'telnet', 'start-telnetd.sh')))
-    $start.UseShellExecute = $false
-    $start.RedirectStandardOutput = $true
-    $telnetd = [Diagnostics.Process]::Start($start)
-    $settings = @{}
-    foreach ($i in 1..3) {
-        $name, $value = $telnetd.StandardOutput.ReadLine() -split '=', 2
-        $settings[$name] = $value
-    }
-    $port = [int]$settings.PORT
+
+    # The script prints PORT=, USER= and PASSWORD=, then serves on 127.0.0.1 until it is stopped.
+    $settingsFile = Join-Path $TestDrive 'telnetd.env'
+    $errorFile = Join-Path $TestDrive 'telnetd.err'
+    $telnetd = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'telnet' 'start-telnetd.sh') `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError $errorFile -PassThru
     foreach ($i in 1..100) {
-        $probe = [Net.Sockets.TcpClient]::new()
-        try { $probe.Connect('127.0.0.1', $port); break } catch { [Threading.Thread]::Sleep(100) } finally { $probe.Dispose() }
+        if (@(Get-Content $settingsFile -ErrorAction Ignore).Count -ge 3) { break }
+        Start-Sleep -Milliseconds 100
     }
-    $credential = [pscredential]::new($settings.USER, [Net.NetworkCredential]::new('', $settings.PASSWORD).SecurePassword)
+    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
+    if (-not $settings.PORT) { throw "start-telnetd.sh did not start: $(Get-Content $errorFile -Raw)" }
+    $port = [int]$settings.PORT
+    $credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    $password = $credential.GetNetworkCredential().Password
+
+    # The server is ready once its port takes connections.
+    foreach ($i in 1..100) {
+        if (Test-TcpPort -ComputerName 127.0.0.1 -Port $port -Quiet) { break }
+        Start-Sleep -Milliseconds 100
+    }
 }
 
 AfterAll {
-    if (-not $telnetd.HasExited) { $telnetd.Kill($true) }
-    $telnetd.Dispose()
+    # socat serves each connection in a child process: Kill($true) ends those too, where Stop-Process would not.
+    $telnetd.Kill($true)
 }
 
 Describe 'Invoke-TelnetCommand' {
     It 'logs in and returns what the command printed' {
         $result = Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'echo hello-$((6*7))'
 
+        $result | Should -BeOfType 'NetFoundations.Core.Telnet.TelnetCommandResult, NetFoundations.Core'
         $result.Output | Should -BeExactly 'hello-42'
         $result.ComputerName | Should -Be '127.0.0.1'
     }
 
-    It 'answers the terminal type question with -TerminalType' {
-        $result = Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'echo $TERM' -TerminalType vt100
+    It 'answers the server''s terminal type question with <_>' -ForEach 'vt100', 'vt220' {
+        $result = Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'echo $TERM' -TerminalType $_
 
-        $result.Output | Should -BeExactly 'vt100'
+        $result.Output | Should -BeExactly $_
+    }
+
+    It 'shows the option negotiation under -Verbose, never the password' {
+        $verbose = Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'true' -TerminalType vt220 -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+
+        $verbose -join "`n" | Should -BeLike '*-> IAC SB TTYPE IS vt220 IAC SE*'
+        $verbose -join "`n" | Should -Not -BeLike "*$password*"
     }
 
     It 'refuses a wrong password' {
-        $wrong = [pscredential]::new($credential.UserName, [Net.NetworkCredential]::new('', 'not-it').SecurePassword)
-        { Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $wrong -Command 'true' -ErrorAction Stop } | Should -Throw -ErrorId 'AuthenticationFailed,*'
+        $wrong = [pscredential]::new($credential.UserName, (ConvertTo-SecureString 'not-it' -AsPlainText -Force))
+
+        { Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $wrong -Command 'true' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuthenticationFailed,*'
     }
 
     It 'times out when a prompt never comes' {
@@ -52,27 +68,42 @@ Describe 'Invoke-TelnetCommand' {
 }
 
 Describe 'Invoke-TelnetShell' {
-    It 'logs in, then returns the output of each command before a prompt' {
-        $results = Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @{ Send = 'echo hello-$((6*7))' }, @{ Expect = '\$ $' }
-
-        $results.Output | Should -BeExactly 'hello-42'
+    BeforeAll {
+        # The test user's shell prompts with "$ ".
+        $prompt = @{ Expect = '\$ $' }
     }
 
-    It 'lets the steps answer the login prompts, sending the password as a secret' {
-        $transcript = [IO.Path]::Combine([IO.Path]::GetTempPath(), "nf-telnet-shell-$([Guid]::NewGuid()).log")
-        $results = Invoke-TelnetShell 127.0.0.1 -Port $port -TranscriptPath $transcript -Step @(
+    It 'logs in, then returns the output of each command before a prompt' {
+        $results = Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @(
+            @{ Send = 'echo hello-$((6*7))' }, $prompt, @{ Send = 'echo $TERM' }, $prompt)
+
+        $results | Should -BeOfType 'NetFoundations.Core.Expect.ExpectResult, NetFoundations.Core'
+        $results.Output | Should -BeExactly 'hello-42', 'dumb'
+    }
+
+    It 'lets the steps answer the login prompts, keeping the password out of the transcript and the verbose view' {
+        $transcript = Join-Path $TestDrive 'telnet-shell.log'
+        $output = Invoke-TelnetShell 127.0.0.1 -Port $port -TranscriptPath $transcript -Verbose -Step @(
             @{ Expect = 'login:\s*$' }, @{ Send = $credential.UserName }, @{ Expect = 'Password:\s*$' }, @{ SendSecret = $credential }
-            @{ Expect = '\$ $' }, @{ Send = 'id -un' }, @{ Expect = '\$ $' })
+            $prompt, @{ Send = 'id -un' }, $prompt) 4>&1
+        $results = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
 
         $results[-1].Output | Should -BeExactly $credential.UserName
-        $log = [IO.File]::ReadAllText($transcript)
-        $log | Should -Match 'IAC DO TTYPE'
-        $log.Contains($credential.GetNetworkCredential().Password) | Should -BeFalse
-        [IO.File]::Delete($transcript)
+        $transcript | Should -FileContentMatch 'IAC DO TTYPE'
+        $transcript | Should -Not -FileContentMatch ([regex]::Escape($password))
+        $verbose | Should -BeLike '*<- IAC DO TTYPE*'
+        $verbose | Should -BeLike '*(secret not shown)*'
+        $verbose | Should -Not -BeLike "*$password*"
     }
 
-    It 'reports the server closing during an expect as a lost connection' {
-        { Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @{ Send = 'exit' }, @{ Expect = 'never-printed' } -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ConnectionLost,*'
+    It 'reports the server closing during an expect as a lost connection, naming what it waited for' {
+        $results = Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @{ Send = 'exit' }, @{ Expect = 'never-printed' } `
+            -ErrorAction SilentlyContinue -ErrorVariable failures
+
+        $results | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionLost,*'
+        $failures[0].Exception.Message | Should -BeLike "*'never-printed'*"
     }
 }

@@ -10,7 +10,7 @@ using NetFoundations.Core.Tests.Ssh;
 
 namespace NetFoundations.PowerShell.Tests.Ssh
 {
-    /// <summary>Ctrl+C ends SSH cmdlets promptly and leaves nothing that looks complete.</summary>
+    /// <summary>Ctrl+C ends SSH cmdlets promptly and leaves nothing that looks complete: here, not in Pester, because pressing it is PowerShell.Stop() on a hosted pipeline.</summary>
     public sealed class SshStopTests : IClassFixture<ModuleSession>, IClassFixture<SshServer>
     {
         private readonly ModuleSession session;
@@ -36,6 +36,17 @@ namespace NetFoundations.PowerShell.Tests.Ssh
         public void CtrlCEndsALongRemoteCommand()
         {
             using var script = Start("Invoke-SshCommand -ComputerName 127.0.0.1 -Port $port -Credential $cred -KnownHostsPath $kh -Command 'sleep 600' -Timeout 900");
+            script.WaitUntilRunning(TimeSpan.FromSeconds(2));
+
+            script.Stop(TimeSpan.FromSeconds(5));
+
+            Assert.Equal(PSInvocationState.Stopped, script.State);
+        }
+
+        [Fact]
+        public void CtrlCEndsAnExpectThatWaits()
+        {
+            using var script = Start("Invoke-SshShell 127.0.0.1 -Port $port -Credential $cred -KnownHostsPath $kh -Step @{ Expect = 'never-printed'; Timeout = 600 }");
             script.WaitUntilRunning(TimeSpan.FromSeconds(2));
 
             script.Stop(TimeSpan.FromSeconds(5));
