@@ -43,13 +43,13 @@ namespace NetFoundations.Core.Tests.Expect
         {
             using var stop = new CancellationTokenSource();
             var chunk = new string('y', 64 * 1024 - 1) + "\n";
-            var (shell, peer) = await PeerAsync(chunk, ExpectSession.MaxUnmatchedChars / chunk.Length + 4, stop.Token);
+            var (shell, peer) = await PeerAsync(chunk, ExpectSession.MaxUnmatchedBytes / chunk.Length + 4, stop.Token);
             using (shell)
             {
                 var error = await Assert.ThrowsAsync<ProtocolViolationException>(() =>
                     shell.RunAsync(new[] { ExpectStep.Expect("never-sent") }, TimeSpan.FromSeconds(30), null, Token));
 
-                Assert.Contains($"more than {ExpectSession.MaxUnmatchedChars} characters", error.Message);
+                Assert.Contains($"more than {ExpectSession.MaxUnmatchedBytes} bytes", error.Message);
                 Assert.Contains("'never-sent'", error.Message);
                 Assert.Contains("yyyy", error.Message);
                 Assert.True(error.Message.Length < 1000, "the error shows only the tail of the text");
