@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 
 namespace NetFoundations.Core
@@ -94,7 +95,8 @@ namespace NetFoundations.Core
                     kept.AddRange(head);
                     if (droppedEntries > 0)
                         kept.Add(new TranscriptEntry(lastDropped, TranscriptDirection.Info, 0,
-                            $"{droppedEntries:N0} entries ({FormatSize(droppedBytes)} on the wire) dropped: the transcript keeps only its start and its end"));
+                            string.Format(CultureInfo.InvariantCulture, "{0:N0} entries ({1} on the wire) dropped: the transcript keeps only its start and its end",
+                                droppedEntries, FormatSize(droppedBytes))));
                     kept.AddRange(tail);
                     return kept.ToArray();
                 }
@@ -163,10 +165,10 @@ namespace NetFoundations.Core
         }
 
         private static string FormatSize(long bytes) =>
-            bytes < 1 << 10 ? $"{bytes} bytes"
-            : bytes < 1 << 20 ? $"{bytes / 1024.0:0.#} KiB"
-            : bytes < 1 << 30 ? $"{bytes / (1024.0 * 1024):0.#} MiB"
-            : $"{bytes / (1024.0 * 1024 * 1024):0.#} GiB";
+            bytes < 1 << 10 ? string.Format(CultureInfo.InvariantCulture, "{0} bytes", bytes)
+            : bytes < 1 << 20 ? string.Format(CultureInfo.InvariantCulture, "{0:0.#} KiB", bytes / 1024.0)
+            : bytes < 1 << 30 ? string.Format(CultureInfo.InvariantCulture, "{0:0.#} MiB", bytes / (1024.0 * 1024))
+            : string.Format(CultureInfo.InvariantCulture, "{0:0.#} GiB", bytes / (1024.0 * 1024 * 1024));
 
         /// <summary>Describes received bytes with the registered secrets masked, across the boundaries between pieces.</summary>
         private string DescribeReceived(byte[] data, int offset, int count)

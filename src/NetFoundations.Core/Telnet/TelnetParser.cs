@@ -11,7 +11,7 @@ namespace NetFoundations.Core.Telnet
     /// </summary>
     internal sealed class TelnetParser
     {
-        /// <summary>The most bytes between IAC SB and IAC SE, whatever they are (IAC IAC counts as two).</summary>
+        /// <summary>The most bytes between IAC SB and IAC SE, whatever they are (IAC IAC counts as two); a longer one is a ProtocolViolation.</summary>
         public const int MaxSubnegotiationBytes = 1024;
         private const byte Iac = 255, Dont = 254, Do = 253, Wont = 252, Will = 251, Sb = 250, Se = 240;
         private const byte Echo = 1, SuppressGoAhead = 3, TerminalTypeOption = 24;
@@ -70,14 +70,14 @@ namespace NetFoundations.Core.Telnet
                         Answer(verb, b, answers);
                         break;
                     case State.Subnegotiation:
-                        CountSubnegotiationByte();
-                        if (b == Iac) state = State.SubnegotiationIac;
-                        else subnegotiation.Add(b);
+                        if (b == Iac) { state = State.SubnegotiationIac; break; }
+                        CountSubnegotiationBytes(1);
+                        subnegotiation.Add(b);
                         break;
                     case State.SubnegotiationIac:
                         if (b == Se) { state = State.Text; Subnegotiation(answers); break; }
-                        CountSubnegotiationByte();
-                        // IAC IAC is a data byte 255; anything else after IAC is out of order (RFC 855): kept as data.
+                        // IAC IAC is a data byte 255; anything else after IAC is out of order (RFC 855): kept as data. Both bytes count.
+                        CountSubnegotiationBytes(2);
                         subnegotiation.Add(b);
                         state = State.Subnegotiation;
                         break;
@@ -85,9 +85,10 @@ namespace NetFoundations.Core.Telnet
             }
         }
 
-        private void CountSubnegotiationByte()
+        private void CountSubnegotiationBytes(int count)
         {
-            if (++subnegotiationBytes <= MaxSubnegotiationBytes)
+            subnegotiationBytes += count;
+            if (subnegotiationBytes <= MaxSubnegotiationBytes)
                 return;
             var option = subnegotiation.Count > 0 ? TelnetClient.OptionName(subnegotiation[0]) : "?";
             transcript.ClientError($"subnegotiation IAC SB {option} longer than {MaxSubnegotiationBytes} bytes: giving up");

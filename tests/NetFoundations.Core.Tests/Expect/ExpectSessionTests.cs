@@ -75,6 +75,16 @@ namespace NetFoundations.Core.Tests.Expect
             await peer.ContinueWith(_ => { }, TaskScheduler.Default); // however the peer ends, it has ended
         }
 
+        [Fact]
+        public async Task AWaitGivesUpOnAFiredTokenEvenWhenTheTaskHasCompleted()
+        {
+            using var fired = new CancellationTokenSource();
+            fired.Cancel();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.FromResult("data queued").WithCancellation(fired.Token));
+            Assert.Equal("data queued", await Task.FromResult("data queued").WithCancellation(CancellationToken.None));
+        }
+
         [Theory]
         [InlineData("echo hi\r\nhi\r\n", "echo hi", "hi")]
         [InlineData("\x1B[?2004l\recho hi\r\nhi\r\nthere\r\n\x1B]0;user@host: ~\x07\x1B[?2004huser@host:~", "echo hi", "hi\nthere")]
