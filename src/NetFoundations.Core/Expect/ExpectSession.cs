@@ -15,15 +15,21 @@ namespace NetFoundations.Core.Expect
     /// </summary>
     public sealed class ExpectSession : IDisposable
     {
-        /// <summary>The most text kept while no pattern matches: a peer that talks on without matching fails instead of filling memory.</summary>
-        public const int MaxUnmatchedChars = 1 << 20;
+        /// <summary>
+        /// The most bytes received while no pattern matches, whether they make text or not (NULs, Telnet commands):
+        /// a peer that talks on without matching fails instead of filling memory.
+        /// </summary>
+        public const int MaxUnmatchedBytes = 1 << 20;
         private const int TailChars = 200;
         private static readonly Regex TerminalEscape = new Regex(@"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)|[()][0-9A-Za-z]|[@-Z\\-_])");
         private readonly IExpectChannel channel;
         private readonly Transcript transcript;
         private readonly StringBuilder unmatched = new StringBuilder();
         private readonly List<ExpectStep> sentSinceExpect = new List<ExpectStep>();
-        private Task<string?>? pendingReceive;
+        private readonly List<string> secrets = new List<string>();
+        private Task<ReceivedText?>? pendingReceive;
+        /// <summary>The bytes behind the text in unmatched, and those that made no text, since the last match.</summary>
+        private long unmatchedBytes;
 
         public ExpectSession(IExpectChannel channel, Transcript transcript)
         {
@@ -58,6 +64,13 @@ namespace NetFoundations.Core.Expect
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
+            if (step.IsSecret && step.TextToSend.Length > 0)
+            {
+                // The peer may echo it (a terminal that does not hide a password): mask it in what comes back too.
+                transcript.MaskEchoesOf(step.TextToSend);
+                if (!secrets.Contains(step.TextToSend))
+                    secrets.Add(step.TextToSend);
+            }
             try
             {
                 var sending = channel.SendAsync(step.TextToSend + (step.NewLine ? channel.NewLine : string.Empty), step.IsSecret, limit.Token);
@@ -71,29 +84,39 @@ namespace NetFoundations.Core.Expect
             sentSinceExpect.Add(step);
         }
 
+        /// <summary>
+        /// Waits for text matching pattern. Every pass of the loop looks at the token and the deadline, so a peer whose
+        /// data never stops coming cannot keep it going; every byte received counts toward MaxUnmatchedBytes.
+        /// </summary>
         private async Task<ExpectResult> ExpectAsync(Regex pattern, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var watch = Stopwatch.StartNew();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
+            var textAdded = true;
             while (true)
             {
-                var text = unmatched.ToString();
-                Match match;
+                if (textAdded)
+                {
+                    var text = unmatched.ToString();
+                    Match match;
+                    try
+                    {
+                        match = pattern.Match(text);
+                    }
+                    catch (RegexMatchTimeoutException e)
+                    {
+                        throw new InvalidNetworkRequestException(
+                            $"Matching '{pattern}' against the {text.Length} characters received took longer than {e.MatchTimeout.TotalSeconds:0.###} s: the pattern backtracks too much.", Target, e);
+                    }
+                    if (match.Success)
+                        return Consume(pattern, match, text, watch.Elapsed);
+                }
+                ReceivedText? received;
                 try
                 {
-                    match = pattern.Match(text);
-                }
-                catch (RegexMatchTimeoutException e)
-                {
-                    throw new InvalidNetworkRequestException(
-                        $"Matching '{pattern}' against the {text.Length} characters received took longer than {e.MatchTimeout.TotalSeconds:0.###} s: the pattern backtracks too much.", Target, e);
-                }
-                if (match.Success)
-                    return Consume(pattern, match, text, watch.Elapsed);
-                string? received;
-                try
-                {
+                    if (watch.Elapsed >= timeout)
+                        limit.Cancel();
                     pendingReceive ??= channel.ReceiveAsync();
                     received = await pendingReceive.WithCancellation(limit.Token).ConfigureAwait(false);
                     pendingReceive = null;
@@ -110,12 +133,14 @@ namespace NetFoundations.Core.Expect
                     throw new ConnectionLostException(
                         $"{Target} closed the connection while we waited for text matching '{pattern}'. The last text received: {Tail()}", Target);
                 }
-                unmatched.Append(received);
-                if (unmatched.Length > MaxUnmatchedChars)
+                unmatched.Append(received.Text);
+                textAdded = received.Text.Length > 0;
+                unmatchedBytes += received.ByteCount;
+                if (unmatchedBytes > MaxUnmatchedBytes)
                 {
-                    transcript.ClientError($"more than {MaxUnmatchedChars} characters without a match: giving up");
+                    transcript.ClientError($"more than {MaxUnmatchedBytes} bytes without a match: giving up");
                     throw new ProtocolViolationException(
-                        $"{Target} sent more than {MaxUnmatchedChars} characters without text matching '{pattern}'. The last text received: {Tail()}", Target);
+                        $"{Target} sent more than {MaxUnmatchedBytes} bytes without text matching '{pattern}'. The last text received: {Tail()}", Target);
                 }
             }
         }
@@ -123,17 +148,18 @@ namespace NetFoundations.Core.Expect
         private ExpectResult Consume(Regex pattern, Match match, string text, TimeSpan duration)
         {
             unmatched.Remove(0, match.Index + match.Length);
-            var before = text.Substring(0, match.Index);
+            unmatchedBytes = Encoding.UTF8.GetByteCount(unmatched.ToString());
+            var before = MaskSecrets(text.Substring(0, match.Index));
             var groups = new Dictionary<string, string>();
             foreach (var name in pattern.GetGroupNames().Where(n => n != "0"))
                 if (match.Groups[name].Success)
-                    groups[name] = match.Groups[name].Value;
+                    groups[name] = MaskSecrets(match.Groups[name].Value);
             var command = string.Join("\n", sentSinceExpect.Select(s => s.IsSecret ? ExpectStep.SecretPlaceholder : s.Text));
             var echoes = sentSinceExpect.Where(s => !s.IsSecret && s.NewLine).Select(s => s.Text!.Trim()).ToList();
             sentSinceExpect.Clear();
             transcript.Note($"matched '{pattern}' after {duration.TotalSeconds:0.###} s");
             return new ExpectResult(channel.ComputerName, channel.Port, command, pattern.ToString(), ExtractOutput(before, echoes), before,
-                match.Value, groups, duration);
+                MaskSecrets(match.Value), groups, duration);
         }
 
         /// <summary>The complete lines of text without terminal escapes and CR, and without the leading lines that echo what was sent.</summary>
@@ -156,10 +182,23 @@ namespace NetFoundations.Core.Expect
             if (unmatched.Length == 0)
                 return "(nothing)";
             var start = Math.Max(0, unmatched.Length - TailChars);
-            var bytes = Encoding.UTF8.GetBytes(unmatched.ToString(start, unmatched.Length - start));
+            var bytes = Encoding.UTF8.GetBytes(MaskSecrets(unmatched.ToString(start, unmatched.Length - start)));
             return (start > 0 ? "…" : string.Empty) + Transcript.Describe(bytes, 0, bytes.Length);
         }
 
-        public void Dispose() => channel.Dispose();
+        /// <summary>The text with each secret sent in this session, echoed back by the peer, shown as (secret).</summary>
+        private string MaskSecrets(string text)
+        {
+            foreach (var secret in secrets)
+                text = text.Replace(secret, ExpectStep.SecretPlaceholder);
+            return text;
+        }
+
+        /// <summary>Closes the channel, which ends a receive still outstanding; its failure then is expected and observed here.</summary>
+        public void Dispose()
+        {
+            channel.Dispose();
+            pendingReceive?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
     }
 }

@@ -21,10 +21,23 @@ namespace NetFoundations.Core.Expect
         Task SendAsync(string text, bool secret, CancellationToken cancellationToken);
 
         /// <summary>
-        /// Waits for the next text to arrive ("" when only protocol traffic came); null when the peer closed.
-        /// It takes no token: the session abandons a wait it no longer wants and resumes the same wait later,
-        /// so no text is lost; Dispose ends it. At most one receive is outstanding at a time.
+        /// Waits for the next bytes to arrive and gives their text ("" when only protocol traffic came); null when
+        /// the peer closed. It takes no token: the session abandons a wait it no longer wants and resumes the same
+        /// wait later, so no text is lost; Dispose ends it. At most one receive is outstanding at a time.
         /// </summary>
-        Task<string?> ReceiveAsync();
+        Task<ReceivedText?> ReceiveAsync();
+    }
+
+    /// <summary>What one receive brought: its text, and how many bytes came on the wire for it (the size guards count these).</summary>
+    public sealed class ReceivedText
+    {
+        public ReceivedText(string text, int byteCount)
+        {
+            Text = text;
+            ByteCount = byteCount;
+        }
+
+        public string Text { get; }
+        public int ByteCount { get; }
     }
 }

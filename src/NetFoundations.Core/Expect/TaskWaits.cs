@@ -6,7 +6,8 @@ namespace NetFoundations.Core.Expect
 {
     /// <summary>
     /// Waits that give up when a token fires, for calls that do not watch a token themselves. The task goes on;
-    /// the caller may wait for it again or clean up after it.
+    /// the caller may wait for it again or clean up after it. A token that has fired wins even over a task that
+    /// has completed: a loop whose every wait completes at once (a peer flooding data) still ends on time.
     /// </summary>
     internal static class TaskWaits
     {
@@ -24,6 +25,7 @@ namespace NetFoundations.Core.Expect
 
         private static async Task Completion(Task task, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (task.IsCompleted)
                 return;
             var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

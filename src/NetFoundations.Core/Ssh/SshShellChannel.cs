@@ -52,7 +52,7 @@ namespace NetFoundations.Core.Ssh
         }
 
         /// <summary>ShellStream's Read blocks until data comes and gives 0 once the channel has closed and its data is read.</summary>
-        public async Task<string?> ReceiveAsync()
+        public async Task<ReceivedText?> ReceiveAsync()
         {
             int count;
             try
@@ -68,7 +68,7 @@ namespace NetFoundations.Core.Ssh
             transcript.Received(readBuffer, 0, count);
             var chars = new char[decoder.GetCharCount(readBuffer, 0, count)];
             decoder.GetChars(readBuffer, 0, count, chars, 0);
-            return new string(chars);
+            return new ReceivedText(new string(chars), count);
         }
 
         /// <summary>

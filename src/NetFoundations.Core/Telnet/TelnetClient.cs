@@ -9,24 +9,17 @@ using NetFoundations.Core.Expect;
 namespace NetFoundations.Core.Telnet
 {
     /// <summary>
-    /// A Telnet client (RFC 854): option negotiation by a fixed policy (RFC 855) — it agrees to send its
-    /// terminal type (TTYPE, RFC 1091) and lets the server echo and suppress go-ahead; everything else is
-    /// refused. It is the text channel of an ExpectSession; the transcript shows the negotiation decoded.
+    /// A Telnet client (RFC 854): the text channel of an ExpectSession. TelnetParser splits what the server
+    /// sends into text and commands and answers the option negotiation.
     /// </summary>
     public sealed class TelnetClient : IExpectChannel
     {
-        private const byte Iac = 255, Dont = 254, Do = 253, Wont = 252, Will = 251, Sb = 250, Se = 240;
-        private const byte Echo = 1, SuppressGoAhead = 3, TerminalTypeOption = 24;
         private readonly Socket socket;
         private readonly string target;
-        private readonly string terminalType;
         private readonly Transcript transcript;
-        private readonly HashSet<(byte, byte)> answered = new HashSet<(byte, byte)>();
+        private readonly TelnetParser parser;
         private readonly byte[] readBuffer = new byte[8192];
         private readonly Decoder decoder = Encoding.UTF8.GetDecoder();
-        private readonly List<byte> subnegotiation = new List<byte>();
-        private int state;
-        private byte verb;
 
         private TelnetClient(Socket socket, string computerName, int port, string terminalType, Transcript transcript)
         {
@@ -34,8 +27,8 @@ namespace NetFoundations.Core.Telnet
             ComputerName = computerName;
             Port = port;
             target = Endpoints.Format(computerName, port);
-            this.terminalType = terminalType;
             this.transcript = transcript;
+            parser = new TelnetParser(target, terminalType, transcript);
         }
 
         public string ComputerName { get; }
@@ -62,8 +55,11 @@ namespace NetFoundations.Core.Telnet
             return WriteAsync(bytes, cancellationToken);
         }
 
-        /// <summary>Reads what comes next, answering the negotiation in it; returns its text, null when the server closed.</summary>
-        public async Task<string?> ReceiveAsync()
+        /// <summary>
+        /// Reads what comes next, answering the negotiation in it; returns its text and how many bytes came,
+        /// null when the server closed. A server closing in the middle of a command is a ProtocolViolationException.
+        /// </summary>
+        public async Task<ReceivedText?> ReceiveAsync()
         {
             int count;
             try
@@ -75,80 +71,22 @@ namespace NetFoundations.Core.Telnet
                 throw e is SocketException s ? SocketErrors.Translate(s, target) : new ConnectionLostException($"The connection with {target} was closed.", target, e);
             }
             if (count == 0)
-                return null;
-            transcript.Received(readBuffer, 0, count);
-            return await ProcessAsync(count).ConfigureAwait(false);
-        }
-
-        /// <summary>Splits received bytes into text and commands, answering the commands by the policy.</summary>
-        private async Task<string> ProcessAsync(int count)
-        {
-            var data = new List<byte>(count);
-            for (var i = 0; i < count; i++)
             {
-                var b = readBuffer[i];
-                switch (state)
-                {
-                    case 0:
-                        if (b == Iac) state = 1;
-                        else if (b != 0) data.Add(b); // CR NUL is a bare CR (RFC 854)
-                        break;
-                    case 1: // after IAC
-                        if (b == Iac) { data.Add(Iac); state = 0; }
-                        else if (b == Do || b == Dont || b == Will || b == Wont) { verb = b; state = 2; }
-                        else if (b == Sb) { subnegotiation.Clear(); state = 3; }
-                        else { transcript.Note($"<- IAC {b}"); state = 0; }
-                        break;
-                    case 2: // option of DO/DONT/WILL/WONT
-                        state = 0;
-                        await AnswerAsync(verb, b).ConfigureAwait(false);
-                        break;
-                    case 3: // inside SB
-                        if (b == Iac) state = 4;
-                        else if (subnegotiation.Count < 1024) subnegotiation.Add(b);
-                        break;
-                    case 4: // IAC inside SB
-                        if (b == Se) { state = 0; await SubnegotiationAsync().ConfigureAwait(false); }
-                        else { subnegotiation.Add(b); state = 3; }
-                        break;
-                }
+                if (!parser.InsideCommand)
+                    return null;
+                transcript.ClientError("the peer closed the connection in the middle of a Telnet command");
+                throw new ProtocolViolationException($"{target} closed the connection in the middle of a Telnet command.", target);
             }
-            var bytes = data.ToArray();
+            transcript.Received(readBuffer, 0, count);
+            var text = new List<byte>(count);
+            var answers = new List<byte>();
+            parser.Parse(readBuffer, 0, count, text, answers);
+            if (answers.Count > 0)
+                await WriteAsync(answers.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            var bytes = text.ToArray();
             var chars = new char[decoder.GetCharCount(bytes, 0, bytes.Length)];
             decoder.GetChars(bytes, 0, bytes.Length, chars, 0);
-            return new string(chars);
-        }
-
-        private async Task AnswerAsync(byte request, byte option)
-        {
-            transcript.Note($"<- IAC {Name(request)} {OptionName(option)}");
-            byte reply;
-            if (request == Do)
-                reply = option == TerminalTypeOption ? Will : Wont;
-            else if (request == Will)
-                reply = option == Echo || option == SuppressGoAhead ? Do : Dont;
-            else
-                reply = request == Dont ? Wont : Dont;
-            // Answer each request once: a peer repeating itself must not start a loop (RFC 854's rule).
-            if (!answered.Add((request, option)))
-                return;
-            transcript.Note($"-> IAC {Name(reply)} {OptionName(option)}");
-            await WriteAsync(new[] { Iac, reply, option }, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        private async Task SubnegotiationAsync()
-        {
-            if (subnegotiation.Count >= 2 && subnegotiation[0] == TerminalTypeOption && subnegotiation[1] == 1)
-            {
-                transcript.Note("<- IAC SB TTYPE SEND IAC SE");
-                transcript.Note($"-> IAC SB TTYPE IS {terminalType} IAC SE");
-                var reply = new List<byte> { Iac, Sb, TerminalTypeOption, 0 };
-                reply.AddRange(Encoding.ASCII.GetBytes(terminalType));
-                reply.AddRange(new[] { Iac, Se });
-                await WriteAsync(reply.ToArray(), CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-            transcript.Note($"<- IAC SB {(subnegotiation.Count > 0 ? OptionName(subnegotiation[0]) : "?")} … IAC SE (ignored)");
+            return new ReceivedText(new string(chars), count);
         }
 
         private async Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
@@ -164,15 +102,6 @@ namespace NetFoundations.Core.Telnet
                 throw e is SocketException s ? SocketErrors.Translate(s, target) : new ConnectionLostException($"The connection with {target} was closed.", target, e);
             }
         }
-
-        private static string Name(byte command) => command switch
-        {
-            Do => "DO",
-            Dont => "DONT",
-            Will => "WILL",
-            Wont => "WONT",
-            _ => command.ToString(),
-        };
 
         /// <summary>Option names from the IANA Telnet options registry (the common ones).</summary>
         public static string OptionName(byte option) => option switch

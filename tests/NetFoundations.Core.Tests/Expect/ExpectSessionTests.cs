@@ -43,13 +43,13 @@ namespace NetFoundations.Core.Tests.Expect
         {
             using var stop = new CancellationTokenSource();
             var chunk = new string('y', 64 * 1024 - 1) + "\n";
-            var (shell, peer) = await PeerAsync(chunk, ExpectSession.MaxUnmatchedChars / chunk.Length + 4, stop.Token);
+            var (shell, peer) = await PeerAsync(chunk, ExpectSession.MaxUnmatchedBytes / chunk.Length + 4, stop.Token);
             using (shell)
             {
                 var error = await Assert.ThrowsAsync<ProtocolViolationException>(() =>
                     shell.RunAsync(new[] { ExpectStep.Expect("never-sent") }, TimeSpan.FromSeconds(30), null, Token));
 
-                Assert.Contains($"more than {ExpectSession.MaxUnmatchedChars} characters", error.Message);
+                Assert.Contains($"more than {ExpectSession.MaxUnmatchedBytes} bytes", error.Message);
                 Assert.Contains("'never-sent'", error.Message);
                 Assert.Contains("yyyy", error.Message);
                 Assert.True(error.Message.Length < 1000, "the error shows only the tail of the text");
@@ -73,6 +73,16 @@ namespace NetFoundations.Core.Tests.Expect
             }
             stop.Cancel();
             await peer.ContinueWith(_ => { }, TaskScheduler.Default); // however the peer ends, it has ended
+        }
+
+        [Fact]
+        public async Task AWaitGivesUpOnAFiredTokenEvenWhenTheTaskHasCompleted()
+        {
+            using var fired = new CancellationTokenSource();
+            fired.Cancel();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.FromResult("data queued").WithCancellation(fired.Token));
+            Assert.Equal("data queued", await Task.FromResult("data queued").WithCancellation(CancellationToken.None));
         }
 
         [Theory]
