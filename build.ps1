@@ -175,8 +175,8 @@ function Invoke-XunitTests([string] $Project) {
     Remove-Item $trx -ErrorAction Ignore
     $arguments = @('test', (Join-Path $PSScriptRoot "tests/$Project"), '-c', $Configuration, '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$Project.trx", '--results-directory', $results)
-    if ($TestName) { $arguments += '--filter', $TestName }
-    & dotnet @arguments | Out-Host
+    # The name goes as a quoted expression: pwsh on Unix expands wildcards in bare and splatted native arguments.
+    if ($TestName) { & dotnet @arguments --filter "$TestName" | Out-Host } else { & dotnet @arguments | Out-Host }
     if (-not (Test-Path $trx)) { throw "$Project produced no test results (dotnet test exit code $LASTEXITCODE)." }
     Read-TrxCounts $trx
 }
@@ -189,9 +189,9 @@ function Invoke-PesterTests([string] $Version) {
     # Playground.Tests.ps1 runs inside the playground only: Invoke-PlaygroundTests.
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'tests/run-pester.ps1'),
         '-Pester', (Get-PesterModule $Version), '-Path', (Join-Path $PSScriptRoot 'tests/Pester'), '-ExcludeTag', 'Playground')
-    if ($TestName) { $arguments += '-TestName', $TestName }
     $last = ''
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) @arguments | ForEach-Object { Write-Host $_; $last = "$_" }
+    # The name goes as a quoted expression: pwsh on Unix expands wildcards in bare and splatted native arguments.
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) @arguments -TestName "$TestName" | ForEach-Object { Write-Host $_; $last = "$_" }
     Read-SummaryLine $last
 }
 
