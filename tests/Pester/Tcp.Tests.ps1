@@ -12,6 +12,7 @@ BeforeAll {
         Streamer = Start-TestPeer tcp_streamer.py   # reads to the end, then says how much it read
         Stall    = Start-TestPeer tcp_stall.py      # accepts and says nothing
         Endless  = Start-TestPeer tcp_endless.py    # never stops sending
+        Trickle  = Start-TestPeer tcp_trickle.py    # one byte every 0.2 s, never a line end
     }
     $closedPort = Get-UnusedPort
 }
@@ -180,6 +181,16 @@ Describe 'Invoke-TcpConversation' {
     It 'fails with OperationTimedOut when the peer stalls' {
         { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Stall.Port -Message 'hello' -LineCount 1 -TimeoutSeconds 0.5 -ErrorAction Stop } |
             Should -Throw -ErrorId 'OperationTimedOut,*'
+    }
+
+    It 'ends a conversation a peer keeps alive a byte at a time when -TotalTimeoutSeconds passes' {
+        # Each byte is progress, so -TimeoutSeconds alone would wait for ever: the whole conversation has its own bound.
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $failure = { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Trickle.Port -LineCount 1 -TimeoutSeconds 1 -TotalTimeoutSeconds 2 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationTimedOut,*' -PassThru
+
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 4   # the bound, plus at most the 2 s the module allows work to end
+        $failure.TargetObject | Should -Be "127.0.0.1:$($peers.Trickle.Port)"
     }
 
     It 'fails with ProtocolViolation when the peer never stops' {

@@ -78,6 +78,11 @@ namespace NetFoundations.PowerShell.Tcp
         [ValidateRange(0.001, 86400)]
         public double TimeoutSeconds { get; set; } = 10;
 
+        /// <summary>Bounds the whole conversation, in seconds (0: no bound, for a long transfer; -TimeoutSeconds still holds).</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public double TotalTimeoutSeconds { get; set; } = 300;
+
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int MaxReceiveBytes { get; set; } = TcpConversationRequest.DefaultMaxReceiveBytes;
@@ -151,7 +156,7 @@ namespace NetFoundations.PowerShell.Tcp
                     }), ct).ConfigureAwait(false);
                 PostProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
                 PostObject(conversation);
-            }, System.Threading.Timeout.InfiniteTimeSpan, target);
+            }, Seconds(TotalTimeoutSeconds), target);
         }
 
         private TcpFraming Framing(System.Text.Encoding encoding)
