@@ -84,6 +84,19 @@ Describe 'Send-UdpDatagram' {
         $lines | Should -Match '(?m)<- \[6 bytes\] logged$'
     }
 
+    It 'keeps the start and the end of a long transcript, and says what it dropped' {
+        # 2,500 datagrams make 5,000 entries: the file keeps the first and the last 1,000, so a flood cannot fill the disk.
+        $transcript = Join-Path $TestDrive 'long-transcript.log'
+
+        $null = 1..2500 | ForEach-Object { "m$_" } | Send-UdpDatagram 127.0.0.1 $echo.Port -NoReply -TranscriptPath $transcript
+
+        $lines = Get-Content $transcript
+        $lines | Should -HaveCount 2001
+        $lines[1] | Should -Match '-> \[2 bytes\] m1$'
+        $lines[1000] | Should -Be '== 3,000 entries dropped: the transcript keeps its first and last 1,000'
+        $lines[-1] | Should -Match '-> \[5 bytes\] m2500$'
+    }
+
     It 'reports a closed port as refused' {
         $failure = { Send-UdpDatagram 127.0.0.1 (Get-UnusedPort Udp) -Message 'hello?' -ErrorAction Stop } |
             Should -Throw -ErrorId 'ConnectionRefused,*' -PassThru

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
@@ -45,7 +46,19 @@ namespace NetFoundations.PowerShell
                 transcript.EntryAdded += transcriptFile.Write;
             }
             if (VerboseWanted)
-                transcript.EntryAdded += entry => (post ?? Post)(() => WriteVerbose(entry.ToString()));
+            {
+                // The live view shows as many entries as a transcript keeps at its start, then says where the rest went.
+                var shown = 0;
+                transcript.EntryAdded += entry =>
+                {
+                    var count = Interlocked.Increment(ref shown);
+                    if (count <= Transcript.MaxKeptEntries)
+                        (post ?? Post)(() => WriteVerbose(entry.ToString()));
+                    else if (count == Transcript.MaxKeptEntries + 1)
+                        (post ?? Post)(() => WriteVerbose($"== more than {Transcript.MaxKeptEntries} entries: the rest is not shown here" +
+                            (TranscriptPath != null ? "; -TranscriptPath keeps the end." : ".")));
+                };
+            }
             return transcript;
         }
 
@@ -231,9 +244,16 @@ namespace NetFoundations.PowerShell
             stopping.Dispose();
         }
 
+        /// <summary>
+        /// The -TranscriptPath file, bounded as a Transcript is: the first entries are written as they come, the last ones
+        /// are kept and written when the command ends, after a line that says how many were dropped between them.
+        /// </summary>
         private sealed class TranscriptFile : IDisposable
         {
             private readonly StreamWriter writer;
+            private readonly Queue<string> tail = new Queue<string>();
+            private int written;
+            private long dropped;
 
             public TranscriptFile(string path)
             {
@@ -245,12 +265,35 @@ namespace NetFoundations.PowerShell
 
             public void Write(TranscriptEntry entry)
             {
-                lock (writer) { writer.WriteLine(entry.ToString()); }
+                lock (writer)
+                {
+                    if (written < Transcript.MaxKeptEntries)
+                    {
+                        writer.WriteLine(entry.ToString());
+                        written++;
+                        return;
+                    }
+                    tail.Enqueue(entry.ToString());
+                    if (tail.Count > Transcript.MaxKeptEntries)
+                    {
+                        tail.Dequeue();
+                        dropped++;
+                    }
+                }
             }
 
             public void Dispose()
             {
-                lock (writer) { writer.Dispose(); }
+                lock (writer)
+                {
+                    if (dropped > 0)
+                        writer.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                            "== {0:N0} entries dropped: the transcript keeps its first and last {1:N0}", dropped, Transcript.MaxKeptEntries));
+                    foreach (var line in tail)
+                        writer.WriteLine(line);
+                    tail.Clear();
+                    writer.Dispose();
+                }
             }
         }
     }
