@@ -446,7 +446,7 @@ namespace NetFoundations.Core.Mail
                         ImapSummaryReader.Fetch(connection.Stream, "N" + Interlocked.Increment(ref fetches), uidSet, Target, fetched =>
                             found(new ImapMessageSummary(this, folder.FullName, fetched.Uid, folder.UidValidity, fetched.Index, fetched.Date,
                                 fetched.InternalDate, fetched.From, fetched.To, fetched.Subject, fetched.Size, fetched.Flags, fetched.MessageId,
-                                fetched.AttachmentNames)), sent, received);
+                                fetched.AttachmentNames)), sent, received, connection.MaxResponseBytes);
                     }
                 }
                 catch (Exception e) when (!(e is RemoteErrorException))

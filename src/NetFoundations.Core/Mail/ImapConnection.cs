@@ -15,11 +15,15 @@ namespace NetFoundations.Core.Mail
     {
         private SslStream? tls;
 
-        public ImapConnection(Socket socket, NetworkStream network)
+        public ImapConnection(Socket socket, NetworkStream network, long maxResponseBytes)
         {
             Socket = socket;
             Stream = network;
+            MaxResponseBytes = maxResponseBytes;
         }
+
+        /// <summary>The most one response may hold (MailServerOptions.MaxResponseBytes).</summary>
+        public long MaxResponseBytes { get; }
 
         public Socket Socket { get; }
         public Stream Stream { get; private set; }

@@ -61,31 +61,35 @@ namespace NetFoundations.Core.Mail
         private readonly Stream stream;
         private readonly string target;
         private readonly Action<byte[], int, int>? received;
+        private readonly long maxResponseBytes;
+        private long responseBytes;
         private readonly Dictionary<string, string> formatted = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly byte[] buffer = new byte[1 << 16];
         private int position;
         private int length;
 
-        private ImapSummaryReader(Stream stream, string target, Action<byte[], int, int>? received)
+        private ImapSummaryReader(Stream stream, string target, Action<byte[], int, int>? received, long maxResponseBytes)
         {
             this.stream = stream;
             this.target = target;
             this.received = received;
+            this.maxResponseBytes = maxResponseBytes;
         }
 
         /// <summary>
         /// Fetches the summaries of uids (a UID set such as "1:5000,5003") with the command tag, calling
         /// found for each as it is read. sent and received see the bytes on the wire (for a transcript).
-        /// Throws RemoteErrorException for a NO or BAD answer, ProtocolViolationException for a malformed one.
+        /// Throws RemoteErrorException for a NO or BAD answer, ProtocolViolationException for a malformed one
+        /// or one of more than maxResponseBytes.
         /// </summary>
         public static void Fetch(Stream stream, string tag, string uidSet, string target, Action<FetchedSummary> found,
-            Action<byte[], int, int>? sent, Action<byte[], int, int>? received)
+            Action<byte[], int, int>? sent, Action<byte[], int, int>? received, long maxResponseBytes = MailServerOptions.DefaultMaxResponseBytes)
         {
             var command = Encoding.ASCII.GetBytes($"{tag} UID FETCH {uidSet} {Items}\r\n");
             sent?.Invoke(command, 0, command.Length);
             stream.Write(command, 0, command.Length);
             stream.Flush();
-            new ImapSummaryReader(stream, target, received).ReadResponses(tag, found);
+            new ImapSummaryReader(stream, target, received, maxResponseBytes).ReadResponses(tag, found);
         }
 
         private void ReadResponses(string tag, Action<FetchedSummary> found)
@@ -584,6 +588,9 @@ namespace NetFoundations.Core.Mail
                 length = 0;
                 throw new ConnectionLostException($"{target} closed the connection in the middle of a FETCH answer.", target);
             }
+            responseBytes += length;
+            if (responseBytes > maxResponseBytes)
+                throw Violation($"it is longer than {maxResponseBytes} bytes (the cap on response size)");
             received?.Invoke(buffer, 0, length);
         }
 

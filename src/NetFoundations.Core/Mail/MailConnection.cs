@@ -49,6 +49,20 @@ namespace NetFoundations.Core.Mail
         public bool RequireApop { get; set; }
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>The most a POP3 or IMAP server may send in answer to one command (a message to download, say).</summary>
+        public const long DefaultMaxResponseBytes = 256L << 20;
+        private long maxResponseBytes = DefaultMaxResponseBytes;
+
+        /// <summary>
+        /// The bytes a POP3 or IMAP response may hold (and an IMAP literal may announce): more is a ProtocolViolation.
+        /// Large enough for real mail by default (256 MiB); raise it for larger messages.
+        /// </summary>
+        public long MaxResponseBytes
+        {
+            get => maxResponseBytes;
+            set => maxResponseBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), value, "The cap must be positive.");
+        }
+
         public string Target => Endpoints.Format(Server, Port);
 
         /// <summary>
@@ -61,7 +75,7 @@ namespace NetFoundations.Core.Mail
             string.Equals(Server, other.Server, StringComparison.OrdinalIgnoreCase) && Port == other.Port && Security == other.Security
             && CertificateAuthorityPath == other.CertificateAuthorityPath && SkipCertificateCheck == other.SkipCertificateCheck
             && Credential?.UserName == other.Credential?.UserName && Credential?.Password == other.Credential?.Password
-            && AllowUnencryptedAuthentication == other.AllowUnencryptedAuthentication;
+            && AllowUnencryptedAuthentication == other.AllowUnencryptedAuthentication && MaxResponseBytes == other.MaxResponseBytes;
     }
 
     /// <summary>The certificate check of one connection, kept for the result and for the error.</summary>
@@ -94,7 +108,10 @@ namespace NetFoundations.Core.Mail
         }
     }
 
-    /// <summary>Feeds MailKit's protocol log into a Transcript; AUTH secrets are redacted unless the transcript reveals them.</summary>
+    /// <summary>
+    /// Feeds MailKit's protocol log into a Transcript; AUTH secrets are redacted unless the transcript reveals them.
+    /// MailKit logs the plain text of every read before it parses it, so the Limiter bounds replies here.
+    /// </summary>
     internal sealed class TranscriptLogger : IProtocolLogger
     {
         private StringBuilder? firstReply = new StringBuilder();
@@ -107,6 +124,8 @@ namespace NetFoundations.Core.Mail
 
         public Transcript? Target { get; set; }
         public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
+        /// <summary>Bounds what the server sends (set when connecting).</summary>
+        public MailReplyLimiter? Limiter { get; set; }
         /// <summary>The server's first line (the banner or greeting).</summary>
         public string? Greeting { get; private set; }
 
@@ -114,6 +133,7 @@ namespace NetFoundations.Core.Mail
 
         public void LogClient(byte[] buffer, int offset, int count)
         {
+            Limiter?.Sent(buffer, offset, count);
             var target = Target;
             if (target == null)
                 return;
@@ -158,15 +178,16 @@ namespace NetFoundations.Core.Mail
             }
             if (firstReply != null)
             {
-                firstReply.Append(Encoding.UTF8.GetString(buffer, offset, count));
-                var end = firstReply.ToString().IndexOf('\n');
+                var end = Array.IndexOf(buffer, (byte)'\n', offset, count);
+                firstReply.Append(Encoding.UTF8.GetString(buffer, offset, end < 0 ? count : end - offset));
                 if (end >= 0)
                 {
-                    Greeting = firstReply.ToString().Substring(0, end).TrimEnd('\r');
+                    Greeting = firstReply.ToString().TrimEnd('\r');
                     firstReply = null;
                 }
             }
             Target?.Received(buffer, offset, count, SecureCheck());
+            Limiter?.Received(buffer, offset, count);
         }
 
         public void Dispose() { }
@@ -184,6 +205,7 @@ namespace NetFoundations.Core.Mail
         {
             client.CheckCertificateRevocation = false;
             client.ServerCertificateValidationCallback = check.Validate;
+            Limit(client, options);
             var socket = await OpenSocketAsync(client, options, cancellation).ConfigureAwait(false);
             try
             {
@@ -201,6 +223,13 @@ namespace NetFoundations.Core.Mail
                 await client.AuthenticateAsync(loginWith?.Invoke(options.Credential) ?? options.Credential, cancellation).ConfigureAwait(false);
             }
             return socket;
+        }
+
+        /// <summary>Bounds what the server sends to the client, through the client's logger (every mail client here has a TranscriptLogger).</summary>
+        private static void Limit(MailService client, MailServerOptions options)
+        {
+            var protocol = client is SmtpClient ? MailProtocol.Smtp : client is Pop3Client ? MailProtocol.Pop3 : MailProtocol.Imap;
+            ((TranscriptLogger)client.ProtocolLogger).Limiter = new MailReplyLimiter(protocol, options.Target, options.MaxResponseBytes);
         }
 
         /// <summary>
@@ -226,9 +255,11 @@ namespace NetFoundations.Core.Mail
         public static async Task<ImapConnection> ConnectImapAsync(ImapClient client, MailServerOptions options, CertificateCheck check,
             TranscriptLogger logger, Transcript transcript, CancellationToken cancellation)
         {
+            Limit(client, options);
             var socket = await OpenSocketAsync(client, options, cancellation).ConfigureAwait(false);
             // MailKit's reads time out by its own timer; ImapSummaryReader's by the socket's.
-            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout });
+            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout },
+                options.MaxResponseBytes);
             logger.SecureCheck = () => connection.TlsProtocol != null;
             try
             {
@@ -308,6 +339,12 @@ namespace NetFoundations.Core.Mail
         /// <summary>MailKit's and the system's exceptions as the project's error families.</summary>
         public static Exception Translate(Exception error, string target, CertificateCheck? check)
         {
+            // A cap broken beneath MailKit may come back wrapped in MailKit's own exception.
+            for (var inner = error; inner != null; inner = inner.InnerException)
+            {
+                if (inner is ProtocolViolationException violation)
+                    return violation;
+            }
             switch (error)
             {
                 case NetworkException _:

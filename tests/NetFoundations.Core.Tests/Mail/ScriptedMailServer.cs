@@ -41,20 +41,25 @@ namespace NetFoundations.Core.Tests.Mail
         /// answer to UID FETCH (null: none, a stall).
         /// </summary>
         public static ScriptedMailServer Imap(Func<string, string?> fetch, X509Certificate2? certificate = null) =>
-            new ScriptedMailServer("* OK [CAPABILITY IMAP4rev1] ready", line =>
-            {
-                var tag = line.Split(' ')[0];
-                var command = line.Substring(tag.Length).Trim();
-                return command.StartsWith("LOGIN ") ? $"{tag} OK [CAPABILITY IMAP4rev1] logged in"
-                    : command.StartsWith("CAPABILITY") ? $"* CAPABILITY IMAP4rev1\n{tag} OK done"
-                    : command.StartsWith("NAMESPACE") ? $"* NAMESPACE ((\"\" \"/\")) NIL NIL\n{tag} OK done"
-                    : command.StartsWith("LIST ") ? $"* LIST () \"/\" INBOX\n{tag} OK done"
-                    : command.StartsWith("EXAMINE ") ? $"* 3 EXISTS\n* 0 RECENT\n* OK [UIDVALIDITY 7] ok\n* OK [UIDNEXT 4] ok\n{tag} OK [READ-ONLY] opened"
-                    : command.StartsWith("UID SEARCH ") ? $"* SEARCH 1 2 3\n{tag} OK done"
-                    : command.StartsWith("UID FETCH ") ? fetch(tag)
-                    : command.StartsWith("LOGOUT") ? $"* BYE bye\n{tag} OK bye"
-                    : $"{tag} BAD unknown command";
-            }, certificate);
+            new ScriptedMailServer(ImapGreeting, line => ImapAnswer(line, fetch), certificate);
+
+        public const string ImapGreeting = "* OK [CAPABILITY IMAP4rev1] ready";
+
+        /// <summary>That IMAP server's answer to one command line.</summary>
+        public static string? ImapAnswer(string line, Func<string, string?> fetch)
+        {
+            var tag = line.Split(' ')[0];
+            var command = line.Substring(tag.Length).Trim();
+            return command.StartsWith("LOGIN ") ? $"{tag} OK [CAPABILITY IMAP4rev1] logged in"
+                : command.StartsWith("CAPABILITY") ? $"* CAPABILITY IMAP4rev1\n{tag} OK done"
+                : command.StartsWith("NAMESPACE") ? $"* NAMESPACE ((\"\" \"/\")) NIL NIL\n{tag} OK done"
+                : command.StartsWith("LIST ") ? $"* LIST () \"/\" INBOX\n{tag} OK done"
+                : command.StartsWith("EXAMINE ") ? $"* 3 EXISTS\n* 0 RECENT\n* OK [UIDVALIDITY 7] ok\n* OK [UIDNEXT 4] ok\n{tag} OK [READ-ONLY] opened"
+                : command.StartsWith("UID SEARCH ") ? $"* SEARCH 1 2 3\n{tag} OK done"
+                : command.StartsWith("UID FETCH ") ? fetch(tag)
+                : command.StartsWith("LOGOUT") ? $"* BYE bye\n{tag} OK bye"
+                : $"{tag} BAD unknown command";
+        }
 
         public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 

@@ -1,0 +1,232 @@
+using System;
+using System.Diagnostics;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core.Mail;
+using Xunit.Abstractions;
+
+namespace NetFoundations.Core.Tests.Mail
+{
+    /// <summary>The memory measurements are of the whole process: these tests run alone, not beside other test classes.</summary>
+    [CollectionDefinition(nameof(HostileMailCollection), DisableParallelization = true)]
+    public sealed class HostileMailCollection
+    {
+    }
+
+    /// <summary>
+    /// SMTP, POP3 and IMAP against servers that never end a line, a reply or a literal, stall or trickle: each call ends
+    /// with a typed error within its deadline plus 2 s, and the process's memory grows by less than 64 MiB.
+    /// </summary>
+    [Collection(nameof(HostileMailCollection))]
+    public sealed class HostileMailServerTests
+    {
+        private const long MaxGrowth = 64L << 20;
+        private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+        private static readonly NetworkCredential Dave = new NetworkCredential("dave", "dave-password");
+        private readonly ITestOutputHelper output;
+
+        public HostileMailServerTests(ITestOutputHelper output) => this.output = output;
+
+        private static MailServerOptions Options(HostileMailServer server, TimeSpan timeout) => new MailServerOptions("127.0.0.1", server.Port)
+        {
+            Security = MailSecurity.None, Credential = Dave, Timeout = timeout,
+        };
+
+        /// <summary>Runs the call; returns its error and how long it took, and checks memory growth (also reports the peak seen while it ran).</summary>
+        private async Task<(Exception Error, TimeSpan Elapsed)> RunAsync(string name, Func<Task> call, TimeSpan deadline)
+        {
+            var before = GC.GetTotalMemory(true);
+            long peak = 0;
+            using var done = new CancellationTokenSource();
+            var sampling = Task.Run(async () =>
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, GC.GetTotalMemory(false) - before);
+                    await Task.Delay(10);
+                }
+            });
+            var watch = Stopwatch.StartNew();
+            var error = await Record.ExceptionAsync(call);
+            var elapsed = watch.Elapsed;
+            done.Cancel();
+            await sampling;
+            var growth = GC.GetTotalMemory(true) - before;
+            output.WriteLine($"{name}: {elapsed.TotalSeconds:F2} s, memory growth {growth / 1024} KiB (peak seen {peak >> 20} MiB): {error?.GetType().Name}: {error?.Message}");
+            Assert.NotNull(error);
+            Assert.True(elapsed < deadline + Grace, $"took {elapsed}");
+            Assert.True(growth < MaxGrowth, $"memory grew by {growth >> 20} MiB");
+            return (error!, elapsed);
+        }
+
+        private static Task Smtp(MailServerOptions options, SmtpTestStage stage, CancellationToken cancellation = default) =>
+            SmtpServerTester.TestAsync(options, stage, new Transcript(), cancellation);
+
+        [Fact]
+        public async Task An_SMTP_banner_without_a_line_end_breaks_the_line_length_cap()
+        {
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync("220 ");
+                await c.FloodAsync(HostileMailServer.Conversation.Repeat("a", 64 * 1024));
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+            options.Credential = null;
+
+            var (error, _) = await RunAsync("SMTP banner without end", () => Smtp(options, SmtpTestStage.Connect), options.Timeout);
+
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains($"longer than {MailReplyLimiter.MaxLineBytes} bytes (the cap on line length)", violation.Message);
+            Assert.Contains("\"220 aaaa", violation.Message);
+        }
+
+        [Fact]
+        public async Task An_endless_multi_line_EHLO_reply_breaks_the_lines_per_reply_cap()
+        {
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync("220 hostile.test ESMTP\n");
+                await c.ReadLineAsync();
+                await c.FloodAsync(HostileMailServer.Conversation.Repeat("250-PIPELINING\n", 4096));
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+            options.Credential = null;
+
+            var (error, _) = await RunAsync("SMTP endless EHLO", () => Smtp(options, SmtpTestStage.Ehlo), options.Timeout);
+
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains($"more than {MailReplyLimiter.MaxSmtpReplyLines} lines (the cap on lines per reply)", violation.Message);
+            Assert.Contains("250-PIPELINING", violation.Message);
+        }
+
+        [Fact]
+        public async Task A_POP3_LIST_without_its_end_breaks_the_lines_per_reply_cap()
+        {
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync("+OK POP3 ready\n");
+                for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
+                {
+                    if (line == "LIST")
+                        await c.FloodAsync(HostileMailServer.Conversation.Repeat("1 100\n", 8192));
+                    await c.SendAsync(line == "CAPA" ? "+OK\nUSER\nUIDL\n.\n"
+                        : line == "STAT" ? "+OK 3 300\n"
+                        : line == "UIDL" ? "+OK\n1 a\n2 b\n3 c\n.\n"
+                        : "+OK\n");
+                }
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+
+            var (error, _) = await RunAsync("POP3 LIST without end", () => Pop3Mailbox.ListAsync(options, false, new Transcript(), CancellationToken.None),
+                options.Timeout);
+
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains($"more than {MailReplyLimiter.MaxPop3ListLines} lines (the cap on lines per reply)", violation.Message);
+        }
+
+        [Fact]
+        public async Task An_IMAP_greeting_announcing_a_2_GB_literal_is_refused_before_it_is_read()
+        {
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync("* OK {2000000000}\n");
+                await c.FloodAsync(HostileMailServer.Conversation.Repeat("x", 64 * 1024));
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+
+            var (error, elapsed) = await RunAsync("IMAP greeting literal", () => ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None),
+                options.Timeout);
+
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains($"a literal of 2000000000 bytes, more than the {MailServerOptions.DefaultMaxResponseBytes} bytes", violation.Message);
+            Assert.Contains("\"* OK {2000000000}\"", violation.Message);
+            Assert.True(elapsed < TimeSpan.FromSeconds(2), $"took {elapsed}: refused before reading");
+        }
+
+        [Fact]
+        public async Task An_IMAP_FETCH_of_endless_1_MiB_literals_breaks_the_response_size_cap()
+        {
+            var literal = new byte[1 << 20];
+            Array.Fill(literal, (byte)'x');
+            var flood = System.Text.Encoding.ASCII.GetBytes("* 1 FETCH (UID 1 BODY[TEXT] {1048576}\r\n");
+            var chunk = new byte[flood.Length + literal.Length + 3];
+            flood.CopyTo(chunk, 0);
+            literal.CopyTo(chunk, flood.Length);
+            ")\r\n"u8.ToArray().CopyTo(chunk, flood.Length + literal.Length);
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync(ScriptedMailServer.ImapGreeting + "\n");
+                for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
+                {
+                    if (line.Contains(" UID FETCH "))
+                        await c.FloodAsync(chunk);
+                    await c.SendAsync(ScriptedMailServer.ImapAnswer(line, tag => null) + "\n");
+                }
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+            options.AllowUnencryptedAuthentication = true;
+            using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+
+            var (error, _) = await RunAsync("IMAP FETCH of 1 MiB literals", () => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None),
+                options.Timeout);
+
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains($"longer than {MailServerOptions.DefaultMaxResponseBytes} bytes (the cap on response size)", violation.Message);
+        }
+
+        [Fact]
+        public async Task A_smaller_response_cap_holds_MailKit_reading_a_message()
+        {
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync("+OK POP3 ready\n");
+                for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
+                {
+                    if (line == "RETR 1")
+                        await c.SendAsync("+OK\nSubject: big\n\n");
+                    if (line == "RETR 1")
+                        await c.FloodAsync(HostileMailServer.Conversation.Repeat("a body line\n", 8192));
+                    await c.SendAsync(line == "CAPA" ? "+OK\nUSER\nUIDL\n.\n"
+                        : line == "STAT" ? "+OK 1 100\n"
+                        : line == "UIDL" ? "+OK\n1 a\n.\n"
+                        : "+OK\n");
+                }
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+            options.MaxResponseBytes = 8 << 20;
+
+            var (error, _) = await RunAsync("POP3 RETR over an 8 MiB cap", () => Pop3Mailbox.RetrieveAsync(options, new[] { "a" }, new Transcript(), CancellationToken.None),
+                options.Timeout);
+
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains($"more than {8 << 20} bytes (the cap on response size)", violation.Message);
+        }
+
+        [Fact]
+        public async Task A_server_that_stalls_is_a_timeout()
+        {
+            using var server = new HostileMailServer(c => c.StallAsync());
+            var options = Options(server, TimeSpan.FromSeconds(3));
+            options.Credential = null;
+
+            var (error, _) = await RunAsync("SMTP stall", () => Smtp(options, SmtpTestStage.Connect), options.Timeout);
+
+            Assert.IsType<NetworkTimeoutException>(error);
+        }
+
+        [Fact]
+        public async Task A_server_trickling_a_byte_every_200_ms_ends_at_the_deadline()
+        {
+            using var server = new HostileMailServer(c => c.TrickleAsync("220-trickle\r\n"u8.ToArray(), TimeSpan.FromMilliseconds(200)));
+            var options = Options(server, TimeSpan.FromSeconds(3));
+            options.Credential = null;
+            // Each byte comes within the per-read timeout: what ends it is the caller's deadline (the cmdlet's, in the module).
+            using var deadline = new CancellationTokenSource(options.Timeout);
+
+            var (error, _) = await RunAsync("SMTP trickle", () => Smtp(options, SmtpTestStage.Connect, deadline.Token), options.Timeout);
+
+            Assert.IsAssignableFrom<OperationCanceledException>(error);
+        }
+    }
+}
