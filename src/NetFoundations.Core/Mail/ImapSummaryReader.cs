@@ -590,7 +590,7 @@ namespace NetFoundations.Core.Mail
             }
             responseBytes += length;
             if (responseBytes > maxResponseBytes)
-                throw Violation($"it is longer than {maxResponseBytes} bytes (the cap on response size)");
+                throw new ProtocolViolationException($"{target} sent a FETCH answer longer than {maxResponseBytes} bytes (the cap on response size).", target);
             received?.Invoke(buffer, 0, length);
         }
 

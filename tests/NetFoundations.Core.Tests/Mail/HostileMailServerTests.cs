@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Mail;
@@ -109,6 +110,8 @@ namespace NetFoundations.Core.Tests.Mail
                 for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
                 {
                     if (line == "LIST")
+                        await c.SendAsync("+OK 3 messages\n");
+                    if (line == "LIST")
                         await c.FloodAsync(HostileMailServer.Conversation.Repeat("1 100\n", 8192));
                     await c.SendAsync(line == "CAPA" ? "+OK\nUSER\nUIDL\n.\n"
                         : line == "STAT" ? "+OK 3 300\n"
@@ -172,7 +175,7 @@ namespace NetFoundations.Core.Tests.Mail
                 options.Timeout);
 
             var violation = Assert.IsType<ProtocolViolationException>(error);
-            Assert.Contains($"longer than {MailServerOptions.DefaultMaxResponseBytes} bytes (the cap on response size)", violation.Message);
+            Assert.Contains($"a FETCH answer longer than {MailServerOptions.DefaultMaxResponseBytes} bytes (the cap on response size)", violation.Message);
         }
 
         [Fact]
@@ -201,6 +204,32 @@ namespace NetFoundations.Core.Tests.Mail
 
             var violation = Assert.IsType<ProtocolViolationException>(error);
             Assert.Contains($"more than {8 << 20} bytes (the cap on response size)", violation.Message);
+        }
+
+        [Fact]
+        public async Task A_50_MB_message_still_downloads_under_the_default_caps()
+        {
+            const int lines = 50 * 1000 * 1000 / 50;
+            using var server = new HostileMailServer(async c =>
+            {
+                await c.SendAsync("+OK POP3 ready\n");
+                for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
+                {
+                    if (line == "RETR 1")
+                        await c.SendAsync("+OK\nSubject: big\n\n");
+                    await c.SendAsync(line == "CAPA" ? "+OK\nUSER\nUIDL\n.\n"
+                        : line == "STAT" ? "+OK 1 50000000\n"
+                        : line == "UIDL" ? "+OK\n1 a\n.\n"
+                        : line == "RETR 1" ? Encoding.ASCII.GetString(HostileMailServer.Conversation.Repeat(new string('b', 48) + "\n", lines)) + ".\n"
+                        : "+OK\n");
+                }
+            });
+            var options = Options(server, TimeSpan.FromSeconds(30));
+
+            var messages = await Pop3Mailbox.RetrieveAsync(options, new[] { "a" }, new Transcript(), CancellationToken.None);
+
+            Assert.Equal("big", Assert.Single(messages).Subject);
+            Assert.True(messages[0].Size > 50_000_000, $"{messages[0].Size} bytes");
         }
 
         [Fact]
