@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -113,17 +114,22 @@ namespace NetFoundations.Core.Mail
     {
         // UID sets longer than this go in more than one FETCH: servers limit the length of a command line.
         private const int MaxUidSetLength = 4000;
+        private readonly MailServerOptions options;
+        private readonly CertificateCheck check;
         private readonly ImapClient client;
-        private readonly ImapConnection connection;
+        private readonly IPAddress address;
         private readonly TranscriptLogger logger;
         private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
-        private int fetches;
+        // The second connection, which reads summaries; opened at the first fetch, kept for the next ones.
+        private ImapSummaryReader? reader;
 
-        private ImapSession(MailServerOptions options, ImapClient client, ImapConnection connection, TranscriptLogger logger)
+        private ImapSession(MailServerOptions options, CertificateCheck check, ImapClient client, ImapConnection connection, TranscriptLogger logger)
         {
+            this.options = options;
+            this.check = check;
             this.client = client;
-            this.connection = connection;
             this.logger = logger;
+            address = ((IPEndPoint)connection.Socket.RemoteEndPoint).Address;
             ComputerName = options.Server;
             Port = options.Port;
             UserName = options.Credential?.UserName;
@@ -141,6 +147,9 @@ namespace NetFoundations.Core.Mail
         public string? Greeting { get; }
         public bool IsConnected => client.IsConnected;
 
+        /// <summary>MailKit's client: what its view of the folders is (counts, what Search and Wait rely on), for the tests.</summary>
+        internal ImapClient Client => client;
+
         private string Target => Endpoints.Format(ComputerName, Port);
 
         public static async Task<ImapSession> ConnectAsync(MailServerOptions options, Transcript transcript, CancellationToken cancellation)
@@ -153,7 +162,7 @@ namespace NetFoundations.Core.Mail
             try
             {
                 var connection = await MailConnector.ConnectImapAsync(client, options, check, logger, transcript, cancellation).ConfigureAwait(false);
-                return new ImapSession(options, client, connection, logger);
+                return new ImapSession(options, check, client, connection, logger);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -196,14 +205,14 @@ namespace NetFoundations.Core.Mail
                 if (query == SearchQuery.All && !search.Limit.HasValue && folder.Count > 0)
                 {
                     // Every message: no SEARCH first (a round trip, and the server's pass over the folder).
-                    FetchSummaries(folder, new[] { "1:*" }, found, cancellation);
+                    await FetchSummariesAsync(folder, new[] { "1:*" }, found, cancellation).ConfigureAwait(false);
                     return true;
                 }
                 var uids = await folder.SearchAsync(query, cancellation).ConfigureAwait(false);
                 IEnumerable<UniqueId> wanted = uids.OrderBy(u => u.Id);
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
-                FetchSummaries(folder, UidSets(wanted.ToList()), found, cancellation);
+                await FetchSummariesAsync(folder, UidSets(wanted.ToList()), found, cancellation).ConfigureAwait(false);
                 return true;
             });
 
@@ -238,7 +247,7 @@ namespace NetFoundations.Core.Mail
                     await folder.StoreAsync(ids, new StoreFlagsRequest(StoreAction.Add, (MessageFlags)add, addKeywords) { Silent = true }, cancellation).ConfigureAwait(false);
                 if (remove != ImapFlag.None || removeKeywords.Count > 0)
                     await folder.StoreAsync(ids, new StoreFlagsRequest(StoreAction.Remove, (MessageFlags)remove, removeKeywords) { Silent = true }, cancellation).ConfigureAwait(false);
-                return Summaries(folder, ids, cancellation);
+                return await SummariesAsync(folder, ids, cancellation).ConfigureAwait(false);
             });
 
         /// <summary>Moves (MOVE, or COPY + \Deleted + EXPUNGE) or copies messages; returns their summaries in the destination when the server names their UIDs (UIDPLUS).</summary>
@@ -254,7 +263,7 @@ namespace NetFoundations.Core.Mail
                 if (map == null || map.Destination.Count == 0)
                     return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
                 await destination.OpenAsync(FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
-                return Summaries(destination, map.Destination, cancellation);
+                return await SummariesAsync(destination, map.Destination, cancellation).ConfigureAwait(false);
             });
 
         /// <summary>Marks messages \Deleted and expunges them (UID EXPUNGE where offered, so only these go).</summary>
@@ -315,7 +324,7 @@ namespace NetFoundations.Core.Mail
                 if (!arrived.Task.IsCompleted)
                     return (IReadOnlyList<ImapMessageSummary>)Array.Empty<ImapMessageSummary>();
                 var uids = await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(firstNew), UniqueId.MaxValue)), cancellation).ConfigureAwait(false);
-                return Summaries(folder, uids.Where(u => u.Id >= firstNew).ToList(), cancellation);
+                return await SummariesAsync(folder, uids.Where(u => u.Id >= firstNew).ToList(), cancellation).ConfigureAwait(false);
             });
 
         /// <summary>Creates a folder; fullName's levels are separated by the server's delimiter.</summary>
@@ -351,19 +360,35 @@ namespace NetFoundations.Core.Mail
             if (!client.IsConnected)
             {
                 transcript.Note($"the session with {Target} was already closed");
-                client.Dispose();
+                Dispose();
                 return;
             }
-            await RunAsync(transcript, async () =>
+            try
             {
-                if (client.IsConnected)
-                    await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
-                return true;
-            }).ConfigureAwait(false);
-            client.Dispose();
+                await RunAsync(transcript, async () =>
+                {
+                    if (reader != null)
+                    {
+                        using (cancellation.Register(reader.Dispose))
+                            reader.Logout();
+                    }
+                    if (client.IsConnected)
+                        await client.DisconnectAsync(true, cancellation).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                Dispose();
+            }
         }
 
-        public void Dispose() => client.Dispose();
+        public void Dispose()
+        {
+            reader?.Dispose();
+            reader = null;
+            client.Dispose();
+        }
 
         public override string ToString() => $"{UserName}@{Target}";
 
@@ -396,6 +421,10 @@ namespace NetFoundations.Core.Mail
                 : await client.GetFolderAsync(name, cancellation).ConfigureAwait(false);
             if (!folder.IsOpen || folder.Access < access)
                 await folder.OpenAsync(access, cancellation).ConfigureAwait(false);
+            else
+                // The server tells a connection of arrivals and expunges at the end of a command, and answers a SEARCH
+                // from what it told it before: a NOOP brings the session's view of the folder up to date first.
+                await client.NoOpAsync(cancellation).ConfigureAwait(false);
             return folder;
         }
 
@@ -418,58 +447,53 @@ namespace NetFoundations.Core.Mail
             return (await client.GetFolderAsync(fullName.Substring(0, at), cancellation).ConfigureAwait(false), fullName.Substring(at + 1));
         }
 
-        private IReadOnlyList<ImapMessageSummary> Summaries(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)
+        private async Task<IReadOnlyList<ImapMessageSummary>> SummariesAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellation)
         {
             var summaries = new List<ImapMessageSummary>(uids.Count);
-            FetchSummaries(folder, UidSets(uids.OrderBy(u => u.Id).ToList()), summaries.Add, cancellation);
+            await FetchSummariesAsync(folder, UidSets(uids.OrderBy(u => u.Id).ToList()), summaries.Add, cancellation).ConfigureAwait(false);
             return summaries;
         }
 
         /// <summary>
-        /// Fetches the summaries of the messages in the UID sets from the open folder, read by ImapSummaryReader
-        /// while MailKit waits. A synchronous read does not see the token: closing the socket ends it (and the session).
+        /// Fetches the summaries of the messages in the UID sets of folder on the session's second connection
+        /// (ImapSummaryReader), never on MailKit's, whose view of the folder stays its own. A synchronous read does
+        /// not see the token: closing the second connection ends it; the next fetch opens another.
         /// </summary>
-        private void FetchSummaries(IMailFolder folder, IEnumerable<string> uidSets, Action<ImapMessageSummary> found, CancellationToken cancellation)
+        private async Task FetchSummariesAsync(IMailFolder folder, IEnumerable<string> uidSets, Action<ImapMessageSummary> found, CancellationToken cancellation)
         {
-            Action<byte[], int, int>? sent = null, received = null;
-            if (logger.Target != null)
-            {
-                sent = logger.LogClient;
-                received = logger.LogServer;
-            }
-            using (cancellation.Register(connection.Socket.Dispose))
+            var transcript = logger.Target;
+            transcript?.Note($"Summaries are read on the session's second connection to {Target}, which only reads them: the lines up to the end of this command are its.");
+            if (reader == null)
+                reader = await ImapSummaryReader.OpenAsync(address, options, check, transcript, cancellation).ConfigureAwait(false);
+            var current = reader;
+            current.Transcript = transcript;
+            using (cancellation.Register(current.Dispose))
             {
                 try
                 {
+                    var uidValidity = current.Examine(folder.FullName) ?? folder.UidValidity;
                     foreach (var uidSet in uidSets)
                     {
-                        ImapSummaryReader.Fetch(connection.Stream, "N" + Interlocked.Increment(ref fetches), uidSet, Target, fetched =>
-                            found(new ImapMessageSummary(this, folder.FullName, fetched.Uid, folder.UidValidity, fetched.Index, fetched.Date,
+                        current.Fetch(uidSet, fetched =>
+                            found(new ImapMessageSummary(this, folder.FullName, fetched.Uid, uidValidity, fetched.Index, fetched.Date,
                                 fetched.InternalDate, fetched.From, fetched.To, fetched.Subject, fetched.Size, fetched.Flags, fetched.MessageId,
-                                fetched.AttachmentNames)), sent, received, connection.MaxResponseBytes);
+                                fetched.AttachmentNames)));
                     }
                 }
                 catch (Exception e) when (!(e is RemoteErrorException))
                 {
-                    // Half read: the connection is in an unknown state, and MailKit must not go on with it.
-                    CloseQuietly();
+                    // Half read: the second connection is in an unknown state; the next fetch opens another.
+                    current.Dispose();
+                    reader = null;
                     if (cancellation.IsCancellationRequested && !(e is OperationCanceledException))
                         throw new OperationCanceledException("The fetch was cancelled.", e, cancellation);
                     throw;
                 }
+                finally
+                {
+                    current.Transcript = null;
+                }
             }
-        }
-
-        private void CloseQuietly()
-        {
-            try
-            {
-                client.Disconnect(false);
-            }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is ImapProtocolException || e is InvalidOperationException)
-            {
-            }
-            connection.Dispose();
         }
 
         /// <summary>UID sets of ascending UIDs, runs written as ranges ("1:4,7,9:12"), each short enough for one command.</summary>

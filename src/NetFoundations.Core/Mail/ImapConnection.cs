@@ -15,15 +15,11 @@ namespace NetFoundations.Core.Mail
     {
         private SslStream? tls;
 
-        public ImapConnection(Socket socket, NetworkStream network, long maxResponseBytes)
+        public ImapConnection(Socket socket, NetworkStream network)
         {
             Socket = socket;
             Stream = network;
-            MaxResponseBytes = maxResponseBytes;
         }
-
-        /// <summary>The most one response may hold (MailServerOptions.MaxResponseBytes).</summary>
-        public long MaxResponseBytes { get; }
 
         public Socket Socket { get; }
         public Stream Stream { get; private set; }

@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Net;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -15,7 +17,17 @@ namespace NetFoundations.Core.Mail
         public int Index { get; set; }
         public uint Uid { get; set; }
         public ImapFlag SystemFlags { get; set; }
+        /// <summary>The keywords in the order the server sent them, each once.</summary>
         public List<string> Keywords { get; } = new List<string>();
+        private readonly HashSet<string> keywordSet = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Adds a keyword not added before; returns how many there are.</summary>
+        public int AddKeyword(string keyword)
+        {
+            if (keywordSet.Add(keyword))
+                Keywords.Add(keyword);
+            return Keywords.Count;
+        }
 
         /// <summary>The system flags in ImapFlag's order, then the keywords, as the session has always listed them.</summary>
         public IReadOnlyList<string> Flags
@@ -43,56 +55,241 @@ namespace NetFoundations.Core.Mail
     }
 
     /// <summary>
-    /// Sends UID FETCH for the summary items (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)
-    /// on a connection MailKit is not using at the moment, and reads the answer itself as it comes
-    /// (RFC 3501's grammar for these items only). MailKit's general parser builds a large object graph
-    /// per message: for thousands of summaries it cost twice the time imaplib takes to fetch them.
-    /// Strings are decoded, and addresses and parameters parsed, by MimeKit as MailKit does.
+    /// A connection of an IMAP session's own, which no library talks over: it logs in, opens a folder read-only
+    /// (EXAMINE), sends UID FETCH for the summary items (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)
+    /// and reads the answer itself as it comes (RFC 3501's grammar for these items only). MailKit's general parser
+    /// builds a large object graph per message: for thousands of summaries it cost twice the time imaplib takes.
+    /// Being a connection of its own, what it skips (EXISTS, EXPUNGE) is never missing from MailKit's view of the
+    /// folder. Strings are decoded, and addresses and parameters parsed, by MimeKit as MailKit does.
+    /// Reads and writes are synchronous and bounded by the socket's timeouts; disposing the reader ends them.
     /// </summary>
-    internal sealed class ImapSummaryReader
+    internal sealed class ImapSummaryReader : IDisposable
     {
         public const string Items = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)";
         private const int MaxLiteral = 1 << 20;
         private const int MaxAtom = 1 << 12;
         private const int MaxDepth = 64;
+        // Real messages carry a handful; a server sending more than this is not describing a message.
+        private const int MaxKeywords = 1000;
         private const int MaxRemembered = 10000;
         private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
         private static readonly object Nil = new object();
+        private readonly ImapConnection connection;
         private readonly Stream stream;
         private readonly string target;
-        private readonly Action<byte[], int, int>? received;
-        private readonly long maxResponseBytes;
-        private long responseBytes;
+        private readonly TranscriptLogger log;
         private readonly Dictionary<string, string> formatted = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly HashSet<string> capabilities = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly byte[] buffer = new byte[1 << 16];
         private int position;
         private int length;
+        private int tags;
+        private uint? uidValidity;
 
-        private ImapSummaryReader(Stream stream, string target, Action<byte[], int, int>? received, long maxResponseBytes)
+        private ImapSummaryReader(ImapConnection connection, Stream stream, string target, TranscriptLogger log)
         {
+            this.connection = connection;
             this.stream = stream;
             this.target = target;
-            this.received = received;
-            this.maxResponseBytes = maxResponseBytes;
+            this.log = log;
+        }
+
+        /// <summary>Where the bytes on the wire are recorded (null: nowhere); set for each of the session's operations.</summary>
+        public Transcript? Transcript
+        {
+            get => log.Target;
+            set => log.Target = value;
         }
 
         /// <summary>
-        /// Fetches the summaries of uids (a UID set such as "1:5000,5003") with the command tag, calling
-        /// found for each as it is read. sent and received see the bytes on the wire (for a transcript).
-        /// Throws RemoteErrorException for a NO or BAD answer, ProtocolViolationException for a malformed one
-        /// or one of more than maxResponseBytes.
+        /// Opens a connection to address (the session's server) as the options say (TLS or STARTTLS, the certificate
+        /// check, the credential only inside TLS unless the caller opted out), reads the greeting and logs in.
         /// </summary>
-        public static void Fetch(Stream stream, string tag, string uidSet, string target, Action<FetchedSummary> found,
-            Action<byte[], int, int>? sent, Action<byte[], int, int>? received, long maxResponseBytes = MailServerOptions.DefaultMaxResponseBytes)
+        public static async Task<ImapSummaryReader> OpenAsync(IPAddress address, MailServerOptions options, CertificateCheck check,
+            Transcript? transcript, CancellationToken cancellation)
         {
-            var command = Encoding.ASCII.GetBytes($"{tag} UID FETCH {uidSet} {Items}\r\n");
-            sent?.Invoke(command, 0, command.Length);
-            stream.Write(command, 0, command.Length);
-            stream.Flush();
-            new ImapSummaryReader(stream, target, received, maxResponseBytes).ReadResponses(tag, found);
+            // The same bounds as on MailKit's connection: each answer at most MaxResponseBytes, literals announced beyond it refused.
+            var log = new TranscriptLogger(() => false)
+            {
+                Target = transcript, Limiter = new MailReplyLimiter(MailProtocol.Imap, options.Target, options.MaxResponseBytes),
+            };
+            var (connection, stream) = await MailConnector.OpenImapReaderAsync(address, options, check, log, cancellation).ConfigureAwait(false);
+            var reader = new ImapSummaryReader(connection, stream, options.Target, log);
+            try
+            {
+                using (cancellation.Register(reader.Dispose))
+                {
+                    if (!reader.Greeted())
+                        reader.Login(options.Credential ?? throw new InvalidNetworkRequestException("An IMAP session needs a credential.", options.Target));
+                }
+                return reader;
+            }
+            catch
+            {
+                reader.Dispose();
+                cancellation.ThrowIfCancellationRequested();
+                throw;
+            }
         }
 
-        private void ReadResponses(string tag, Action<FetchedSummary> found)
+        /// <summary>Opens the folder read-only by its full name; returns its UIDVALIDITY, when the server gave one.</summary>
+        public uint? Examine(string folderName)
+        {
+            uidValidity = null;
+            var tag = NextTag();
+            Send($"{tag} EXAMINE {Quote(MailboxName(folderName))}");
+            ReadResponses(tag, null, null, null);
+            return uidValidity;
+        }
+
+        /// <summary>
+        /// Fetches the summaries of uids (a UID set such as "1:5000,5003") from the folder examined last, calling
+        /// found for each as it is read. Throws RemoteErrorException for a NO or BAD answer, ProtocolViolationException
+        /// for a malformed one.
+        /// </summary>
+        public void Fetch(string uidSet, Action<FetchedSummary> found)
+        {
+            var tag = NextTag();
+            Send($"{tag} UID FETCH {uidSet} {Items}");
+            ReadResponses(tag, found, null, null);
+        }
+
+        /// <summary>Says LOGOUT and reads the answer; a connection the server already closed is no error.</summary>
+        public void Logout()
+        {
+            try
+            {
+                var tag = NextTag();
+                Send($"{tag} LOGOUT");
+                ReadResponses(tag, null, null, null);
+            }
+            catch (Exception e) when (e is NetworkException || e is IOException || e is ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Dispose() => connection.Dispose();
+
+        /// <summary>Reads the greeting: false for OK (log in next), true for PREAUTH (logged in already).</summary>
+        private bool Greeted()
+        {
+            if (ReadAtom() != "*")
+                throw Violation("its greeting does not begin with '*'");
+            Expect((byte)' ');
+            var status = ReadAtom();
+            var text = ReadLineText();
+            if (status.Equals("OK", StringComparison.OrdinalIgnoreCase))
+                return false;
+            if (status.Equals("PREAUTH", StringComparison.OrdinalIgnoreCase))
+                return true;
+            if (status.Equals("BYE", StringComparison.OrdinalIgnoreCase))
+                throw new ConnectionLostException($"{target} refused a second connection: {text}", target);
+            throw Violation($"its greeting is {Shorten(status)}, not OK");
+        }
+
+        /// <summary>
+        /// AUTHENTICATE PLAIN where the server offers it (the credential inside TLS, or where the caller allowed it in clear),
+        /// else LOGIN; the transcript shows the credential masked.
+        /// </summary>
+        private void Login(NetworkCredential credential)
+        {
+            var tag = NextTag();
+            Send($"{tag} CAPABILITY");
+            ReadResponses(tag, null, null, null);
+            tag = NextTag();
+            try
+            {
+                if (capabilities.Contains("AUTH=PLAIN"))
+                {
+                    var response = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + credential.UserName + "\0" + credential.Password));
+                    if (capabilities.Contains("SASL-IR"))
+                    {
+                        Send($"{tag} AUTHENTICATE PLAIN {response}", $"{tag} AUTHENTICATE PLAIN ********");
+                        ReadResponses(tag, null, null, null);
+                    }
+                    else
+                    {
+                        Send($"{tag} AUTHENTICATE PLAIN");
+                        ReadResponses(tag, null, Encoding.ASCII.GetBytes(response), "********");
+                    }
+                }
+                else if (!capabilities.Contains("LOGINDISABLED") && Quotable(credential.UserName) && Quotable(credential.Password))
+                {
+                    Send($"{tag} LOGIN {Quote(credential.UserName)} {Quote(credential.Password)}", $"{tag} LOGIN {Quote(credential.UserName)} ********");
+                    ReadResponses(tag, null, null, null);
+                }
+                else
+                {
+                    throw new InvalidNetworkRequestException(
+                        $"{target} offers neither AUTHENTICATE PLAIN nor LOGIN (for this user name and password) on the session's second connection, " +
+                        "which reads message summaries.", target);
+                }
+            }
+            catch (RemoteErrorException e)
+            {
+                throw new AuthenticationFailedException($"{target} refused the credential on the session's second connection: {e.Message}", target, e.ReplyCode, e);
+            }
+        }
+
+        private string NextTag() => "N" + (++tags).ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Writes a command line; redacted, when given, is what the transcript shows of it.</summary>
+        private void Send(string line, string? redacted = null) => Write(Encoding.UTF8.GetBytes(line + "\r\n"), redacted);
+
+        private void Write(byte[] bytes, string? redacted)
+        {
+            if (redacted == null)
+                log.LogClient(bytes, 0, bytes.Length);
+            else
+                log.Target?.SentSecret(bytes, 0, bytes.Length, redacted, log.SecureCheck());
+            stream.Write(bytes, 0, bytes.Length);
+            stream.Flush();
+        }
+
+        /// <summary>
+        /// A folder name as IMAP writes it (RFC 3501, 5.1.3): printable ASCII as it is, "&amp;" as "&amp;-", and each
+        /// run of other characters as its UTF-16 in base64 with ',' for '/', between "&amp;" and "-".
+        /// </summary>
+        internal static string MailboxName(string name)
+        {
+            var encoded = new StringBuilder(name.Length);
+            for (var i = 0; i < name.Length;)
+            {
+                var c = name[i];
+                if (c >= 0x20 && c <= 0x7e)
+                {
+                    encoded.Append(c == '&' ? "&-" : c.ToString());
+                    i++;
+                    continue;
+                }
+                var start = i;
+                while (i < name.Length && (name[i] < 0x20 || name[i] > 0x7e))
+                    i++;
+                var utf16 = Encoding.BigEndianUnicode.GetBytes(name.Substring(start, i - start));
+                encoded.Append('&').Append(Convert.ToBase64String(utf16).TrimEnd('=').Replace('/', ',')).Append('-');
+            }
+            return encoded.ToString();
+        }
+
+        /// <summary>Printable ASCII: what goes in a quoted string.</summary>
+        private static bool Quotable(string text)
+        {
+            foreach (var c in text)
+            {
+                if (c < 0x20 || c > 0x7e)
+                    return false;
+            }
+            return true;
+        }
+
+        private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+        /// <summary>
+        /// Reads the answers to the command tagged tag, up to its completion: FETCH summaries go to found, the
+        /// UIDVALIDITY code and the CAPABILITY list are kept, other untagged answers are skipped. A continuation
+        /// request ("+") is answered once with continuation (and its line end), shown as redacted when given.
+        /// </summary>
+        private void ReadResponses(string tag, Action<FetchedSummary>? found, byte[]? continuation, string? redacted)
         {
             while (true)
             {
@@ -105,7 +302,7 @@ namespace NetFoundations.Core.Mail
                     {
                         Next();
                         var kind = ReadAtom();
-                        if (kind.Equals("FETCH", StringComparison.OrdinalIgnoreCase))
+                        if (found != null && kind.Equals("FETCH", StringComparison.OrdinalIgnoreCase))
                         {
                             Expect((byte)' ');
                             if (!int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
@@ -118,11 +315,39 @@ namespace NetFoundations.Core.Mail
                             continue;
                         }
                     }
+                    else if (word.Equals("OK", StringComparison.OrdinalIgnoreCase))
+                    {
+                        var code = ReadLineText();
+                        const string Validity = "[UIDVALIDITY ";
+                        if (code.StartsWith(Validity, StringComparison.OrdinalIgnoreCase))
+                        {
+                            var end = code.IndexOf(']');
+                            uidValidity = end > Validity.Length && uint.TryParse(code.Substring(Validity.Length, end - Validity.Length), NumberStyles.None,
+                                CultureInfo.InvariantCulture, out var validity) ? validity : throw Violation("UIDVALIDITY is not a number");
+                        }
+                        continue;
+                    }
+                    else if (word.Equals("CAPABILITY", StringComparison.OrdinalIgnoreCase))
+                    {
+                        capabilities.UnionWith(ReadLineText().Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+                        continue;
+                    }
                     SkipLine();
                     continue;
                 }
                 if (first == "+")
-                    throw Violation("it asked for more of a command that was complete");
+                {
+                    ReadLineText();
+                    if (continuation == null)
+                        throw Violation("it asked for more of a command that was complete");
+                    var answer = new byte[continuation.Length + 2];
+                    Buffer.BlockCopy(continuation, 0, answer, 0, continuation.Length);
+                    answer[answer.Length - 2] = (byte)'\r';
+                    answer[answer.Length - 1] = (byte)'\n';
+                    Write(answer, redacted);
+                    continuation = null;
+                    continue;
+                }
                 if (!first.Equals(tag, StringComparison.OrdinalIgnoreCase))
                     throw Violation($"it answered with the tag {Shorten(first)}, not {tag}");
                 Expect((byte)' ');
@@ -132,7 +357,7 @@ namespace NetFoundations.Core.Mail
                     return;
                 if (status.Equals("NO", StringComparison.OrdinalIgnoreCase) || status.Equals("BAD", StringComparison.OrdinalIgnoreCase))
                     throw new RemoteErrorException($"{target} answered {status.ToUpperInvariant()}: {text}", target, status.ToUpperInvariant());
-                throw Violation($"it ended the FETCH with {Shorten(status)}");
+                throw Violation($"it ended a command with {Shorten(status)}");
             }
         }
 
@@ -177,7 +402,7 @@ namespace NetFoundations.Core.Mail
         }
 
         // As MailKit reads them: the system flags by name, \Recent dropped, everything else a keyword.
-        private static void AddFlag(FetchedSummary summary, string flag)
+        private void AddFlag(FetchedSummary summary, string flag)
         {
             switch (flag.ToLowerInvariant())
             {
@@ -188,8 +413,8 @@ namespace NetFoundations.Core.Mail
                 case "\\draft": summary.SystemFlags |= ImapFlag.Draft; break;
                 case "\\recent": break;
                 default:
-                    if (!summary.Keywords.Contains(flag))
-                        summary.Keywords.Add(flag);
+                    if (summary.AddKeyword(flag) > MaxKeywords)
+                        throw Violation("a message has more than " + MaxKeywords.ToString("N0", CultureInfo.InvariantCulture) + " keywords");
                     break;
             }
         }
@@ -586,12 +811,9 @@ namespace NetFoundations.Core.Mail
             if (length <= 0)
             {
                 length = 0;
-                throw new ConnectionLostException($"{target} closed the connection in the middle of a FETCH answer.", target);
+                throw new ConnectionLostException($"{target} closed the session's second connection in the middle of an answer.", target);
             }
-            responseBytes += length;
-            if (responseBytes > maxResponseBytes)
-                throw new ProtocolViolationException($"{target} sent a FETCH answer longer than {maxResponseBytes} bytes (the cap on response size).", target);
-            received?.Invoke(buffer, 0, length);
+            log.LogServer(buffer, 0, length);
         }
 
         private static bool IsNumber(string word)
@@ -607,7 +829,7 @@ namespace NetFoundations.Core.Mail
         }
 
         private ProtocolViolationException Violation(string what) =>
-            new ProtocolViolationException($"{target} sent a malformed FETCH answer: {what}.", target);
+            new ProtocolViolationException($"{target} sent a malformed answer: {what}.", target);
 
         private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 40) + "…";
     }

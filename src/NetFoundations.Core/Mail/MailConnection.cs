@@ -248,8 +248,7 @@ namespace NetFoundations.Core.Mail
 
         /// <summary>
         /// Connects an IMAP client on a connection whose TLS (and STARTTLS) is done here rather than by
-        /// MailKit, so the session can also read the connection itself (ImapSummaryReader): MailKit
-        /// sees a plain stream. The certificate check is the same; what the server sent before TLS is
+        /// MailKit, as on the session's second connection (OpenImapReaderAsync): MailKit sees a plain stream. The certificate check is the same; what the server sent before TLS is
         /// replayed to MailKit as its greeting (without a CAPABILITY code, which TLS makes stale).
         /// </summary>
         public static async Task<ImapConnection> ConnectImapAsync(ImapClient client, MailServerOptions options, CertificateCheck check,
@@ -257,9 +256,8 @@ namespace NetFoundations.Core.Mail
         {
             Limit(client, options);
             var socket = await OpenSocketAsync(client, options, cancellation).ConfigureAwait(false);
-            // MailKit's reads time out by its own timer; ImapSummaryReader's by the socket's.
-            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout },
-                options.MaxResponseBytes);
+            // MailKit's reads time out by its own timer.
+            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout });
             logger.SecureCheck = () => connection.TlsProtocol != null;
             try
             {
@@ -272,6 +270,33 @@ namespace NetFoundations.Core.Mail
                     await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
                 }
                 return connection;
+            }
+            catch (Exception e)
+            {
+                connection.Dispose();
+                cancellation.ThrowIfCancellationRequested();
+                throw connection.TlsFailure(e, options.Target, check) ?? e;
+            }
+        }
+
+        /// <summary>
+        /// Opens the second connection of an IMAP session, which the session's ImapSummaryReader alone talks over, to the
+        /// address the session is connected to: TLS or STARTTLS and the certificate check as for the session, and refused
+        /// before login when the credential would go in clear. Returns the stream, which begins with the server's greeting.
+        /// </summary>
+        public static async Task<(ImapConnection Connection, Stream Stream)> OpenImapReaderAsync(IPAddress address, MailServerOptions options,
+            CertificateCheck check, TranscriptLogger logger, CancellationToken cancellation)
+        {
+            var socket = await TcpConnector.ConnectAsync(new[] { address }, options.Port, options.Target, options.Timeout, cancellation).ConfigureAwait(false);
+            var timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
+            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = timeout, WriteTimeout = timeout });
+            logger.SecureCheck = () => connection.TlsProtocol != null;
+            try
+            {
+                var stream = await OpenImapAsync(connection, options, check, logger, logger.Target ?? new Transcript(), cancellation).ConfigureAwait(false);
+                if (options.Credential != null)
+                    EnsureCredentialProtected(options, connection.TlsProtocol != null);
+                return (connection, stream);
             }
             catch (Exception e)
             {

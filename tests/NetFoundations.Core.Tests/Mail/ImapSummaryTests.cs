@@ -152,15 +152,100 @@ c.logout()
             Assert.Null(ours[3].Date);
         }
 
+        [Fact]
+        public async Task MailKits_view_of_a_folder_stays_right_when_another_session_appends_and_expunges_during_a_fetch()
+        {
+            var folder = "Busy" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            servers.Python(@"
+import imaplib, sys
+c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password'); c.create(sys.argv[2])
+for i in range(2000):
+    c.append(sys.argv[2], None, None, b'From: s@mail.test\r\nSubject: Busy %d\r\nMessage-ID: <busy-%d@mail.test>\r\n\r\nMessage %d\r\n' % (i, i, i))
+c.logout()
+", servers.Port("imap").ToString(), folder);
+            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            {
+                Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
+            }, new Transcript(), CancellationToken.None);
+            var transcript = new Transcript();
+            var fetched = 0;
+
+            // While the fetch is under way (its first summary read, the rest still coming), a second session (imaplib)
+            // appends two messages and expunges the first three, which the fetch has passed.
+            await session.SearchAsync(folder, new ImapSearchOptions(), summary =>
+            {
+                if (fetched++ == 0)
+                    servers.Python(@"
+import imaplib, sys
+c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password'); c.select(sys.argv[2])
+for i in (1, 2):
+    c.append(sys.argv[2], None, None, b'From: s@mail.test\r\nSubject: Arrived %d\r\nMessage-ID: <arrived-%d@mail.test>\r\n\r\nNew\r\n' % (i, i))
+c.store('1:3', '+FLAGS', '\\Deleted'); c.expunge(); c.logout()
+", servers.Port("imap").ToString(), folder);
+            }, transcript, CancellationToken.None);
+            var status = servers.Python(@"
+import imaplib, re, sys
+c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password')
+print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).group(1).decode()); c.logout()
+", servers.Port("imap").ToString(), folder);
+
+            Assert.Equal(2000, fetched);
+            Assert.Equal("1999", status.Trim());
+            // The next operation brings MailKit's connection the news the server held for it: none was taken away.
+            var arrived = await session.SearchAsync(folder, new ImapSearchOptions { Subject = "Arrived" }, null, CancellationToken.None);
+            Assert.Equal(new[] { "Arrived 1", "Arrived 2" }, arrived.Select(s => s.Subject));
+            Assert.Equal(1999, session.Client.GetFolder(folder).Count);
+            var all = await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
+            Assert.Equal(1999, all.Count);
+            Assert.Contains(all, s => s.MessageId == "arrived-2@mail.test");
+            Assert.DoesNotContain(all, s => s.MessageId == "busy-0@mail.test" || s.MessageId == "busy-2@mail.test");
+            Assert.Equal(Enumerable.Range(1, 1999), all.Select(s => s.Index));
+            // The second connection's lines are in the transcript after a note that says so, its credential masked.
+            Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Info && e.Text.Contains("second connection"));
+            Assert.Contains(transcript.Entries, e => e.Text.Contains("AUTHENTICATE PLAIN ********"));
+            var secret = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("\0alice@mail.test\0alice-password"));
+            Assert.DoesNotContain(transcript.Entries, e => e.Text.Contains("alice-password") || e.Text.Contains(secret));
+            Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.SentSecure && e.Text.Contains("UID FETCH 1:*"));
+        }
+
+        [Fact]
+        public async Task A_folder_with_a_non_ASCII_name_is_fetched_on_the_second_connection()
+        {
+            var folder = "Grüße " + Guid.NewGuid().ToString("N").Substring(0, 8);
+            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            {
+                Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
+            }, new Transcript(), CancellationToken.None);
+            await session.CreateFolderAsync(folder, new Transcript(), CancellationToken.None);
+            var message = new MimeKit.MimeMessage();
+            message.From.Add(new MimeKit.MailboxAddress("", "s@mail.test"));
+            message.Subject = "In a folder named in UTF-7";
+            message.Body = new MimeKit.TextPart("plain") { Text = "x" };
+            await session.Client.GetFolder(folder).AppendAsync(new MailKit.AppendRequest(message));
+
+            var summary = Assert.Single(await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None));
+
+            Assert.Equal("In a folder named in UTF-7", summary.Subject);
+            Assert.Equal(folder, summary.Folder);
+        }
+
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
-        public async Task Cancelling_a_fetch_the_server_stalls_in_ends_it_at_once(bool tls)
+        public async Task Cancelling_a_fetch_the_server_stalls_in_ends_it_at_once_and_leaves_the_session_usable(bool tls)
         {
-            // A subject of 500 bytes announced, 10 sent.
-            using var server = ScriptedMailServer.Imap(tag => "* 1 FETCH (UID 1 ENVELOPE (NIL {500}\nThe subje", tls ? ScriptedMailServer.SelfSigned() : null);
+            // The first fetch: a subject of 500 bytes announced, 10 sent. The next: a whole answer.
+            // Cancelled 300 ms after the server got the first UID FETCH.
+            var fetches = 0;
+            using var cancel = new CancellationTokenSource();
+            using var server = ScriptedMailServer.Imap(tag =>
+            {
+                if (Interlocked.Increment(ref fetches) > 1)
+                    return $"* 1 FETCH (UID 1 FLAGS (\\Seen))\n{tag} OK done";
+                cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+                return "* 1 FETCH (UID 1 ENVELOPE (NIL {500}\nThe subje";
+            }, tls ? ScriptedMailServer.SelfSigned() : null);
             using var session = await ImapSession.ConnectAsync(Scripted(server, tls), new Transcript(), CancellationToken.None);
-            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
             var clock = Stopwatch.StartNew();
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, cancel.Token));
@@ -168,10 +253,49 @@ c.logout()
             Assert.Contains(server.Received, l => l.Contains("UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"));
             // The session's timeout is 10 s: well under it means the token ended the read.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
-            // The connection is closed with the fetch half read, and the session says so.
-            Assert.False(session.IsConnected);
-            await Assert.ThrowsAsync<ConnectionLostException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
-            await session.DisconnectAsync(new Transcript(), CancellationToken.None);   // closing it then is no error
+            // Only the second connection, which was half read, is closed: MailKit's never saw the fetch.
+            Assert.True(session.IsConnected);
+            var next = await session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None);
+            Assert.Equal(new[] { "Seen" }, Assert.Single(next).Flags);
+            Assert.Equal(3, server.Received.Count(l => l.Contains(" LOGIN ")));   // the session's, and one for each fetch
+            await session.DisconnectAsync(new Transcript(), CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task A_message_with_150000_keywords_is_a_protocol_violation_naming_the_bound_at_once()
+        {
+            var flags = string.Join(" ", Enumerable.Range(0, 150_000).Select(i => "$k" + i));
+            using var server = ScriptedMailServer.Imap(tag => $"* 1 FETCH (UID 1 FLAGS ({flags}))\n{tag} OK done");
+            using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
+            var clock = Stopwatch.StartNew();
+
+            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
+
+            Assert.Contains("more than 1,000 keywords", error.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        }
+
+        [Fact]
+        public async Task Keywords_up_to_the_bound_come_once_each_in_the_order_sent()
+        {
+            // 1,000 distinct keywords, each sent three times: a repeat is not one more.
+            var keywords = Enumerable.Range(0, 1000).Select(i => "$k" + i).ToArray();
+            var flags = string.Join(" ", keywords.Concat(keywords).Concat(keywords));
+            using var server = ScriptedMailServer.Imap(tag => $"* 1 FETCH (UID 1 FLAGS (\\Seen {flags} \\Recent))\n{tag} OK done");
+            using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
+
+            var summary = Assert.Single(await session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
+
+            Assert.Equal(new[] { "Seen" }.Concat(keywords), summary.Flags);
+        }
+
+        [Fact]
+        public void Folder_names_are_written_in_modified_UTF7()
+        {
+            Assert.Equal("INBOX", ImapSummaryReader.MailboxName("INBOX"));
+            Assert.Equal("Tom &- Jerry", ImapSummaryReader.MailboxName("Tom & Jerry"));
+            Assert.Equal("Entw&APw-rfe/Gr&APwA3w-e", ImapSummaryReader.MailboxName("Entwürfe/Grüße"));
+            Assert.Equal("~peter/mail/&U,BTFw-/&ZeVnLIqe-", ImapSummaryReader.MailboxName("~peter/mail/\u53F0\u5317/\u65E5\u672C\u8A9E"));
         }
 
         [Theory]

@@ -17,7 +17,7 @@ namespace NetFoundations.Core.Tests.Mail
     /// A line-based server on 127.0.0.1 for the old servers no Debian package plays: it sends a greeting,
     /// then answers each line the client sends with reply(line) (null: no answer). Between an SMTP "354"
     /// and the "." line it takes the message without answering. Keeps every line it got; serves connections
-    /// one after another until disposed. With a certificate it speaks implicit TLS.
+    /// several at once, until disposed. With a certificate it speaks implicit TLS.
     /// </summary>
     public sealed class ScriptedMailServer : IDisposable
     {
@@ -56,6 +56,7 @@ namespace NetFoundations.Core.Tests.Mail
                 : command.StartsWith("LIST ") ? $"* LIST () \"/\" INBOX\n{tag} OK done"
                 : command.StartsWith("EXAMINE ") ? $"* 3 EXISTS\n* 0 RECENT\n* OK [UIDVALIDITY 7] ok\n* OK [UIDNEXT 4] ok\n{tag} OK [READ-ONLY] opened"
                 : command.StartsWith("UID SEARCH ") ? $"* SEARCH 1 2 3\n{tag} OK done"
+                : command.StartsWith("NOOP") ? $"{tag} OK done"
                 : command.StartsWith("UID FETCH ") ? fetch(tag)
                 : command.StartsWith("LOGOUT") ? $"* BYE bye\n{tag} OK bye"
                 : $"{tag} BAD unknown command";
@@ -76,33 +77,47 @@ namespace NetFoundations.Core.Tests.Mail
         {
             while (!stop.IsCancellationRequested)
             {
+                TcpClient client;
                 try
                 {
-                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
-                    using var stream = await OpenAsync(client);
-                    using var reader = new StreamReader(stream, Encoding.UTF8);
-                    var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
-                    await writer.WriteLineAsync(greeting);
-                    var inData = false;
-                    for (var line = await reader.ReadLineAsync(stop.Token); line != null; line = await reader.ReadLineAsync(stop.Token))
-                    {
-                        Received.Enqueue(line);
-                        if (inData && line != ".")
-                            continue;
-                        inData = false;
-                        var answer = reply(line);
-                        if (answer == null)
-                            continue;
-                        await writer.WriteAsync(answer.Replace("\n", "\r\n") + "\r\n");
-                        inData = answer.StartsWith("354");
-                        if (answer.StartsWith("221") || answer.StartsWith("+OK bye"))
-                            break;
-                    }
+                    client = await listener.AcceptTcpClientAsync(stop.Token);
                 }
-                catch (Exception e) when (e is IOException || e is SocketException || e is OperationCanceledException || e is ObjectDisposedException
-                    || e is AuthenticationException)
+                catch (Exception e) when (e is SocketException || e is OperationCanceledException || e is ObjectDisposedException)
                 {
+                    return;
                 }
+                _ = Task.Run(() => ConverseAsync(client));
+            }
+        }
+
+        private async Task ConverseAsync(TcpClient connection)
+        {
+            try
+            {
+                using var client = connection;
+                using var stream = await OpenAsync(client);
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
+                await writer.WriteLineAsync(greeting);
+                var inData = false;
+                for (var line = await reader.ReadLineAsync(stop.Token); line != null; line = await reader.ReadLineAsync(stop.Token))
+                {
+                    Received.Enqueue(line);
+                    if (inData && line != ".")
+                        continue;
+                    inData = false;
+                    var answer = reply(line);
+                    if (answer == null)
+                        continue;
+                    await writer.WriteAsync(answer.Replace("\n", "\r\n") + "\r\n");
+                    inData = answer.StartsWith("354");
+                    if (answer.StartsWith("221") || answer.StartsWith("+OK bye"))
+                        break;
+                }
+            }
+            catch (Exception e) when (e is IOException || e is SocketException || e is OperationCanceledException || e is ObjectDisposedException
+                || e is AuthenticationException)
+            {
             }
         }
 
