@@ -24,12 +24,28 @@ namespace NetFoundations.Core.Tests.Mail
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;
             Task.Run(async () =>
             {
+                // Every connection gets the same behaviour, at once: an IMAP session opens a second one for its summaries.
                 try
                 {
-                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
-                    await behave(new Conversation(client.GetStream(), stop.Token));
+                    while (true)
+                    {
+                        var client = await listener.AcceptTcpClientAsync(stop.Token);
+                        _ = Task.Run(async () =>
+                        {
+                            using (client)
+                            {
+                                try
+                                {
+                                    await behave(new Conversation(client.GetStream(), stop.Token));
+                                }
+                                catch (Exception e) when (e is IOException || e is SocketException || e is OperationCanceledException || e is ObjectDisposedException)
+                                {
+                                }
+                            }
+                        });
+                    }
                 }
-                catch (Exception e) when (e is IOException || e is SocketException || e is OperationCanceledException || e is ObjectDisposedException)
+                catch (Exception e) when (e is SocketException || e is OperationCanceledException || e is ObjectDisposedException)
                 {
                 }
                 finally
