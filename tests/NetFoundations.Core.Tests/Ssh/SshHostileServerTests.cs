@@ -60,7 +60,8 @@ namespace NetFoundations.Core.Tests.Ssh
 
             var (error, _) = await ConnectAsync(server);
 
-            Assert.IsType<ProtocolViolationException>(error);
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains("maximum allowed length", violation.Message);
         }
 
         [Fact]
@@ -71,7 +72,8 @@ namespace NetFoundations.Core.Tests.Ssh
 
             var (error, _) = await ConnectAsync(server);
 
-            Assert.IsType<ProtocolViolationException>(error);
+            var violation = Assert.IsType<ProtocolViolationException>(error);
+            Assert.Contains("maximum allowed number of banner lines", violation.Message);
         }
 
         [Fact]
