@@ -202,6 +202,56 @@ Describe 'SFTP over SSH' {
         Join-Path $remote 'get.log' | Should -Exist
     }
 
+    It 'ends a download from a server frozen mid-transfer with OperationTimedOut within -Timeout, leaving no file' {
+        $source = Join-Path $files 'frozen.bin'
+        $stream = [IO.File]::Create($source)
+        $stream.SetLength(200MB)
+        $stream.Dispose()
+        $destination = Join-Path $TestDrive 'frozen.bin'
+        # sshd serves each connection in a child process of the listener: the one that appears when the SFTP
+        # connection opens serves it, with sftp-server below it.
+        function Get-Children([int] $Id) { (ps -o pid= --ppid $Id) | ForEach-Object { [int]$_.Trim() } }
+        $frozen = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
+        $before = Get-Children $sshd.Id
+        $null = Get-SftpItem -Session $frozen -Path $files
+        $connection = Get-Children $sshd.Id | Where-Object { $_ -notin $before }
+        $connection | Should -HaveCount 1
+        $tree = @($connection)
+        for ($i = 0; $i -lt $tree.Count -and $i -lt 20; $i++) { $tree += Get-Children $tree[$i] }
+        # Stops the connection's processes once the first megabyte has arrived, and notes when.
+        $frozenAt = Join-Path $TestDrive 'frozen-at'
+        $freezerScript = Join-Path $TestDrive 'freeze.sh'
+        Set-Content $freezerScript @"
+for i in `$(seq 1000); do
+    if [ -n "`$(find '$TestDrive' -maxdepth 1 -name '.frozen.bin.*.partial' -size +1M)" ]; then
+        kill -STOP $($tree -join ' ')
+        date +%s.%N > '$frozenAt'
+        exit 0
+    fi
+    sleep 0.01
+done
+exit 1
+"@
+        $freezer = Start-Process bash -ArgumentList $freezerScript -PassThru
+        try {
+            $failure = { Receive-SftpItem -Session $frozen -Path $source -Destination $destination -Timeout 3 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OperationTimedOut,*' -PassThru
+            $ended = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
+            $freezer | Wait-Process -Timeout 15
+            $frozenAt | Should -Exist
+
+            $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $ended - [double](Get-Content $frozenAt) | Should -BeLessThan 5
+            $destination | Should -Not -Exist
+            Get-ChildItem $TestDrive -Filter '*.partial' -Force | Should -BeNullOrEmpty
+        }
+        finally {
+            kill -CONT @tree
+            Disconnect-SshSession $frozen
+            Remove-Item $source
+        }
+    }
+
     It 'reports a missing remote path as not found' {
         $failure = { Get-SftpItem -Session $session -Path '/no/such/path' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*' -PassThru
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'

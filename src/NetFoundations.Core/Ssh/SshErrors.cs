@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Transport;
 
 namespace NetFoundations.Core.Ssh
 {
@@ -35,6 +36,9 @@ namespace NetFoundations.Core.Ssh
                     return new UnauthorizedAccessException($"Permission denied for {where} on {target}.", error);
                 case SftpException sftp:
                     return new RemoteErrorException($"The SFTP server {target} refused {where}: {sftp.Message}", where, sftp.StatusCode.ToString(), sftp);
+                case SshConnectionException connection when connection.DisconnectReason == DisconnectReason.ProtocolError:
+                    // SSH.NET's own bounds (identification line length, lines before it) end here, with the bound in the message.
+                    return new ProtocolViolationException($"{target} broke the SSH protocol: {connection.Message}", target, connection);
                 case SshConnectionException connection:
                     return new ConnectionLostException($"The SSH connection with {target} failed: {connection.Message} ({connection.DisconnectReason}).", target, connection);
                 case ObjectDisposedException _:

@@ -24,7 +24,7 @@ namespace NetFoundations.Core.Ssh
 
         /// <summary>Lists a directory's entries (or the one file a path names), optionally recursively and filtered by a wildcard on the name.</summary>
         public Task ListAsync(string path, bool recurse, string? filter, Action<SftpItem> onItem, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            SftpAsync(path, transcript, cancellationToken, async (sftp, cancellationToken) =>
             {
                 var root = await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
                 var match = filter == null ? null : Wildcard.ToRegex(filter, ignoreCase: false);
@@ -37,22 +37,27 @@ namespace NetFoundations.Core.Ssh
                 await ListDirectoryAsync(sftp, root.FullName, recurse, match, onItem, 0, transcript, cancellationToken).ConfigureAwait(false);
             });
 
-        /// <summary>Downloads a file or a directory tree. Each file goes to a temporary name and is renamed only when complete.</summary>
-        public Task<SftpTransferResult> DownloadAsync(string remotePath, string localPath, bool force, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(remotePath, transcript, cancellationToken, async sftp =>
+        /// <summary>
+        /// Downloads a file or a directory tree. Each file goes to a temporary name and is renamed only when complete.
+        /// When nothing has moved for noProgressTimeout (no bytes, no answer) the transfer ends with a NetworkTimeoutException
+        /// and its connection is closed.
+        /// </summary>
+        public Task<SftpTransferResult> DownloadAsync(string remotePath, string localPath, bool force, TimeSpan noProgressTimeout, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async (sftp, deadline) =>
             {
+                var cancellationToken = deadline.Token;
                 var watch = Stopwatch.StartNew();
                 var root = await sftp.GetAsync(remotePath, cancellationToken).ConfigureAwait(false);
                 var destination = Directory.Exists(localPath) ? Path.Combine(localPath, root.Name) : localPath;
                 var files = new List<(ISftpFile File, string Local)>();
-                await PlanDownloadAsync(sftp, root, destination, files, 0, cancellationToken).ConfigureAwait(false);
+                await PlanDownloadAsync(sftp, root, destination, files, 0, deadline).ConfigureAwait(false);
                 if (!force)
                 {
                     var existing = files.FirstOrDefault(f => File.Exists(f.Local)).Local;
                     if (existing != null)
                         throw new IOException($"{existing} exists: use -Force to overwrite it.");
                 }
-                var progress = new TransferProgress(SftpDirection.Download, files.Sum(f => f.File.Length), watch, onProgress);
+                var progress = new TransferProgress(SftpDirection.Download, files.Sum(f => f.File.Length), watch, onProgress, deadline.Moved);
                 foreach (var (file, local) in files)
                 {
                     transcript.Note($"download {file.FullName} -> {local} ({file.Length} bytes)");
@@ -62,10 +67,14 @@ namespace NetFoundations.Core.Ssh
                 return new SftpTransferResult(ComputerName, SftpDirection.Download, root.FullName, Path.GetFullPath(destination), files.Count, progress.Total, watch.Elapsed);
             });
 
-        /// <summary>Uploads a file or a directory tree. Each file goes to a temporary remote name and is renamed when complete.</summary>
-        public Task<SftpTransferResult> UploadAsync(string localPath, string remotePath, bool force, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(remotePath, transcript, cancellationToken, async sftp =>
+        /// <summary>
+        /// Uploads a file or a directory tree. Each file goes to a temporary remote name and is renamed when complete.
+        /// When nothing has moved for noProgressTimeout the transfer ends with a NetworkTimeoutException and its connection is closed.
+        /// </summary>
+        public Task<SftpTransferResult> UploadAsync(string localPath, string remotePath, bool force, TimeSpan noProgressTimeout, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
+            SftpAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async (sftp, deadline) =>
             {
+                var cancellationToken = deadline.Token;
                 var watch = Stopwatch.StartNew();
                 var isDirectory = Directory.Exists(localPath);
                 if (!isDirectory && !File.Exists(localPath))
@@ -81,13 +90,19 @@ namespace NetFoundations.Core.Ssh
                 if (!force)
                 {
                     foreach (var (_, remote) in files)
+                    {
                         if (await sftp.ExistsAsync(remote, cancellationToken).ConfigureAwait(false))
                             throw new IOException($"{remote} exists on {ComputerName}: use -Force to overwrite it.");
+                        deadline.Moved();
+                    }
                 }
                 foreach (var folder in folders)
+                {
                     if (!await sftp.ExistsAsync(folder, cancellationToken).ConfigureAwait(false))
                         await sftp.CreateDirectoryAsync(folder, cancellationToken).ConfigureAwait(false);
-                var progress = new TransferProgress(SftpDirection.Upload, files.Sum(f => new FileInfo(f.Local).Length), watch, onProgress);
+                    deadline.Moved();
+                }
+                var progress = new TransferProgress(SftpDirection.Upload, files.Sum(f => new FileInfo(f.Local).Length), watch, onProgress, deadline.Moved);
                 foreach (var (local, remote) in files)
                 {
                     transcript.Note($"upload {local} -> {remote}");
@@ -99,14 +114,14 @@ namespace NetFoundations.Core.Ssh
 
         /// <summary>Removes a file, or a directory (with its contents only when recurse is set).</summary>
         public Task RemoveAsync(string path, bool recurse, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            SftpAsync(path, transcript, cancellationToken, async (sftp, cancellationToken) =>
             {
                 var item = await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
                 await RemoveTreeAsync(sftp, item, recurse, 0, transcript, cancellationToken).ConfigureAwait(false);
             });
 
         public Task<SftpItem> NewDirectoryAsync(string path, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            SftpAsync(path, transcript, cancellationToken, async (sftp, cancellationToken) =>
             {
                 transcript.Note($"mkdir {path}");
                 await sftp.CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
@@ -114,7 +129,7 @@ namespace NetFoundations.Core.Ssh
             });
 
         public Task<SftpItem> RenameAsync(string path, string newPath, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(path, transcript, cancellationToken, async sftp =>
+            SftpAsync(path, transcript, cancellationToken, async (sftp, cancellationToken) =>
             {
                 await sftp.GetAsync(path, cancellationToken).ConfigureAwait(false);
                 if (await sftp.ExistsAsync(newPath, cancellationToken).ConfigureAwait(false))
@@ -124,29 +139,70 @@ namespace NetFoundations.Core.Ssh
                 return ToItem(await sftp.GetAsync(newPath, cancellationToken).ConfigureAwait(false));
             });
 
-        private async Task SftpAsync(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, Task> work) =>
-            await SftpAsync<object?>(path, transcript, cancellationToken, async sftp => { await work(sftp).ConfigureAwait(false); return null; }).ConfigureAwait(false);
+        private async Task SftpAsync(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, CancellationToken, Task> work) =>
+            await SftpAsync<object?>(path, transcript, cancellationToken, async (sftp, token) => { await work(sftp, token).ConfigureAwait(false); return null; }).ConfigureAwait(false);
 
-        /// <summary>Runs SFTP work on the session's SFTP connection (opened on first use); Ctrl+C closes it to end any wait.</summary>
-        private async Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, Task<T>> work)
+        /// <summary>Runs one SFTP request (or a walk of a tree), bounded by the caller's token alone.</summary>
+        private Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, CancellationToken, Task<T>> work) =>
+            SftpAsync(path, transcript, cancellationToken, Timeout.InfiniteTimeSpan, (sftp, deadline) => work(sftp, deadline.Token));
+
+        /// <summary>
+        /// Runs SFTP work on the session's SFTP connection (opened on first use). When the caller's token is cancelled or
+        /// nothing has moved for noProgressTimeout, the SFTP connection is closed (SSH.NET does not watch the token in every
+        /// wait, and closing ends a read or write a frozen server keeps blocked) and the work is no longer waited for.
+        /// </summary>
+        private async Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, TimeSpan noProgressTimeout,
+            Func<SftpClient, ProgressDeadline, Task<T>> work)
         {
             if (string.IsNullOrEmpty(path))
                 throw new ArgumentException("A remote path is needed.", nameof(path));
-            var sftp = await SftpClientAsync(transcript, cancellationToken).ConfigureAwait(false);
+            using var deadline = new ProgressDeadline(noProgressTimeout, cancellationToken);
+            var token = deadline.Token;
             try
             {
-                using (cancellationToken.Register(() => DropSftp(sftp)))
-                    return await work(sftp).ConfigureAwait(false);
+                var sftp = await SftpClientAsync(transcript, token).ConfigureAwait(false);
+                try
+                {
+                    // Closing may itself wait on the frozen connection: it runs beside, never on the thread that cancels.
+                    using (token.Register(() => Task.Run(() => DropSftp(sftp))))
+                        return await UntilCancelled(work(sftp, deadline), token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    var translated = SshErrors.Translate(e, options.Target, path);
+                    transcript.ClientError(translated.Message);
+                    if (!sftp.IsConnected)
+                        DropSftp(sftp);
+                    throw translated;
+                }
             }
-            catch (Exception e)
+            catch (Exception e) when (deadline.Passed)
+            {
+                var message = $"Nothing moved between {options.Target} and here for {noProgressTimeout.TotalSeconds:0.###} s: {path} was stopped and its SFTP connection closed.";
+                transcript.ClientError(message);
+                throw new NetworkTimeoutException(message, options.Target, e);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var translated = SshErrors.Translate(e, options.Target, path);
-                transcript.ClientError(translated.Message);
-                if (!sftp.IsConnected)
-                    DropSftp(sftp);
-                throw translated;
+                throw;
             }
+        }
+
+        /// <summary>The work's result, or OperationCanceledException as soon as the token is cancelled, whether or not the work has ended.</summary>
+        private static async Task<T> UntilCancelled<T>(Task<T> work, CancellationToken token)
+        {
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (token.Register(() => cancelled.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(work, cancelled.Task).ConfigureAwait(false) != work)
+                {
+                    // Observed, so that its eventual failure on the closed connection is not an unobserved exception.
+                    _ = work.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                    throw new OperationCanceledException(token);
+                }
+            }
+            return await work.ConfigureAwait(false);
         }
 
         private async Task<SftpClient> SftpClientAsync(Transcript transcript, CancellationToken cancellationToken)
@@ -205,7 +261,7 @@ namespace NetFoundations.Core.Ssh
         private static Task<List<ISftpFile>> ChildrenAsync(SftpClient sftp, string path, CancellationToken cancellationToken) =>
             Task.Run(() => sftp.ListDirectory(path).Where(f => f.Name != "." && f.Name != "..").OrderBy(f => f.Name, StringComparer.Ordinal).ToList(), cancellationToken);
 
-        private static async Task PlanDownloadAsync(SftpClient sftp, ISftpFile item, string local, List<(ISftpFile, string)> files, int depth, CancellationToken cancellationToken)
+        private static async Task PlanDownloadAsync(SftpClient sftp, ISftpFile item, string local, List<(ISftpFile, string)> files, int depth, ProgressDeadline deadline)
         {
             if (!item.IsDirectory)
             {
@@ -215,12 +271,14 @@ namespace NetFoundations.Core.Ssh
             if (depth >= MaxDepth)
                 throw new InvalidNetworkRequestException($"{item.FullName} is nested deeper than {MaxDepth} levels.", item.FullName);
             Directory.CreateDirectory(local);
-            foreach (var child in await ChildrenAsync(sftp, item.FullName, cancellationToken).ConfigureAwait(false))
+            var children = await ChildrenAsync(sftp, item.FullName, deadline.Token).ConfigureAwait(false);
+            deadline.Moved();
+            foreach (var child in children)
             {
                 if (child.IsSymbolicLink)
                     continue;
                 if (child.IsDirectory || child.IsRegularFile)
-                    await PlanDownloadAsync(sftp, child, Path.Combine(local, child.Name), files, depth + 1, cancellationToken).ConfigureAwait(false);
+                    await PlanDownloadAsync(sftp, child, Path.Combine(local, child.Name), files, depth + 1, deadline).ConfigureAwait(false);
             }
         }
 
@@ -358,13 +416,15 @@ namespace NetFoundations.Core.Ssh
             private readonly long totalBytes;
             private readonly Stopwatch watch;
             private readonly Action<SftpProgress>? onProgress;
+            private readonly Action moved;
             private string file = string.Empty;
             private long done;
             private long current;
             private TimeSpan lastReport = -Interval;
 
-            public TransferProgress(SftpDirection direction, long totalBytes, Stopwatch watch, Action<SftpProgress>? onProgress)
+            public TransferProgress(SftpDirection direction, long totalBytes, Stopwatch watch, Action<SftpProgress>? onProgress, Action moved)
             {
+                this.moved = moved;
                 this.direction = direction;
                 this.totalBytes = totalBytes;
                 this.watch = watch;
@@ -381,6 +441,8 @@ namespace NetFoundations.Core.Ssh
 
             public void Report(long bytesOfFile)
             {
+                if (bytesOfFile != current)
+                    moved();
                 current = bytesOfFile;
                 if (onProgress == null || watch.Elapsed - lastReport < Interval)
                     return;
@@ -390,6 +452,7 @@ namespace NetFoundations.Core.Ssh
 
             public void EndFile(long bytes)
             {
+                moved();
                 done += bytes;
                 current = 0;
             }

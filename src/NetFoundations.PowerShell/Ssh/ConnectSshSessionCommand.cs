@@ -1,5 +1,5 @@
+using System;
 using System.Management.Automation;
-using System.Threading;
 using NetFoundations.Core;
 using NetFoundations.Core.Ssh;
 
@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Ssh
             {
                 var transcript = NewTranscript();
                 Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host), transcript, cancel)),
-                    Timeout.InfiniteTimeSpan, Endpoints.Format(host, Port));
+                    TimeSpan.FromSeconds(ConnectTimeout), Endpoints.Format(host, Port));
             }
         }
     }

@@ -39,7 +39,7 @@ namespace NetFoundations.PowerShell.Ssh
                         foreach (var key in await SshHostKeyScanner.GetAsync(host, Port, KeyType, TimeSpan.FromSeconds(Timeout), transcript, cancel))
                             PostObject(key);
                     },
-                    System.Threading.Timeout.InfiniteTimeSpan, Endpoints.Format(host, Port));
+                    TimeSpan.FromSeconds(Timeout), Endpoints.Format(host, Port));
             }
         }
     }

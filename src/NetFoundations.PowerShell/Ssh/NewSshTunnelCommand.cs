@@ -60,6 +60,9 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateNotNullOrEmpty]
         public string LocalHost { get; set; } = "127.0.0.1";
 
+        /// <summary>How long the server may take to open a remote listener (or the local one to start); the tunnel then runs until removed.</summary>
+        private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
         protected override void ProcessRecord()
         {
             var (action, listen) = ParameterSetName switch
@@ -78,7 +81,7 @@ namespace NetFoundations.PowerShell.Ssh
                     DynamicSet => await Session.StartDynamicTunnelAsync(LocalAddress, LocalPort, transcript, cancel),
                     _ => await Session.StartLocalTunnelAsync(LocalAddress, LocalPort, RemoteHost, RemotePort, transcript, cancel),
                 }),
-                System.Threading.Timeout.InfiniteTimeSpan, listen);
+                StartTimeout, listen);
         }
     }
 }

@@ -11,10 +11,13 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateNotNull]
         public SshSession Session { get; set; } = null!;
 
-        /// <summary>Seconds the whole operation may take; 0 for no limit.</summary>
+        /// <summary>
+        /// Seconds the server may keep the command waiting: for Get-, New-, Remove- and Rename-SftpItem the whole command;
+        /// for a transfer (Receive-, Send-SftpItem) the longest time with no byte moved, which always holds.
+        /// </summary>
         [Parameter]
-        [ValidateRange(0.0, 604800.0)]
-        public double Timeout { get; set; }
+        [ValidateRange(0.1, 604800.0)]
+        public double Timeout { get; set; } = 30;
 
         protected Action<SftpProgress> ProgressReporter(string activity)
         {

@@ -28,6 +28,8 @@ namespace NetFoundations.Core.Tests.Ssh
             SshServer.Exec("chown", "-R", server.UserName, remote);
         }
 
+        private static readonly TimeSpan NoProgress = TimeSpan.FromSeconds(30);
+
         private static CancellationToken Token => new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token;
 
         private Task<SshSession> ConnectAsync() => SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
@@ -61,8 +63,8 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
             var progress = new List<SftpProgress>();
 
-            var file = await session.DownloadAsync(remote + "/sub/c.bin", local, false, progress.Add, new Transcript(), Token);
-            var tree = await session.DownloadAsync(remote, Path.Combine(local, "copy"), false, null, new Transcript(), Token);
+            var file = await session.DownloadAsync(remote + "/sub/c.bin", local, false, NoProgress, progress.Add, new Transcript(), Token);
+            var tree = await session.DownloadAsync(remote, Path.Combine(local, "copy"), false, NoProgress, null, new Transcript(), Token);
 
             Assert.Equal(70_000, file.Length);
             Assert.Equal(File.ReadAllBytes(Path.Combine(remote, "sub", "c.bin")), File.ReadAllBytes(Path.Combine(local, "c.bin")));
@@ -79,10 +81,10 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
             File.WriteAllText(Path.Combine(local, "a.txt"), "mine");
 
-            await Assert.ThrowsAsync<IOException>(() => session.DownloadAsync(remote + "/a.txt", local, false, null, new Transcript(), Token));
+            await Assert.ThrowsAsync<IOException>(() => session.DownloadAsync(remote + "/a.txt", local, false, NoProgress, null, new Transcript(), Token));
             Assert.Equal("mine", File.ReadAllText(Path.Combine(local, "a.txt")));
 
-            await session.DownloadAsync(remote + "/a.txt", local, true, null, new Transcript(), Token);
+            await session.DownloadAsync(remote + "/a.txt", local, true, NoProgress, null, new Transcript(), Token);
             Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(local, "a.txt")));
         }
 
@@ -95,10 +97,10 @@ namespace NetFoundations.Core.Tests.Ssh
             File.WriteAllText(Path.Combine(tree, "one.txt"), "one");
             File.WriteAllText(Path.Combine(tree, "inner", "two.txt"), "two");
 
-            var result = await session.UploadAsync(tree, remote, false, null, new Transcript(), Token);
-            await Assert.ThrowsAsync<IOException>(() => session.UploadAsync(tree, remote, false, null, new Transcript(), Token));
+            var result = await session.UploadAsync(tree, remote, false, NoProgress, null, new Transcript(), Token);
+            await Assert.ThrowsAsync<IOException>(() => session.UploadAsync(tree, remote, false, NoProgress, null, new Transcript(), Token));
             File.WriteAllText(Path.Combine(tree, "one.txt"), "ONE");
-            await session.UploadAsync(Path.Combine(tree, "one.txt"), remote + "/tree/one.txt", true, null, new Transcript(), Token);
+            await session.UploadAsync(Path.Combine(tree, "one.txt"), remote + "/tree/one.txt", true, NoProgress, null, new Transcript(), Token);
 
             Assert.Equal(2, result.Files);
             Assert.Equal(remote + "/tree", result.RemotePath);
@@ -136,7 +138,7 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
 
             await Assert.ThrowsAsync<FileNotFoundException>(() => session.ListAsync(remote + "/nope", false, null, _ => { }, new Transcript(), Token));
-            await Assert.ThrowsAsync<FileNotFoundException>(() => session.DownloadAsync(remote + "/nope", local, false, null, new Transcript(), Token));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => session.DownloadAsync(remote + "/nope", local, false, NoProgress, null, new Transcript(), Token));
             await Assert.ThrowsAsync<FileNotFoundException>(() => session.RemoveAsync(remote + "/nope", false, new Transcript(), Token));
         }
 
@@ -149,7 +151,7 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
             var dropped = 0;
 
-            var error = await Record.ExceptionAsync(() => session.DownloadAsync(big, local, false, p =>
+            var error = await Record.ExceptionAsync(() => session.DownloadAsync(big, local, false, NoProgress, p =>
             {
                 if (Interlocked.Exchange(ref dropped, 1) == 0)
                     server.DropConnections();

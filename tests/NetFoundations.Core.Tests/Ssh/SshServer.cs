@@ -101,11 +101,36 @@ namespace NetFoundations.Core.Tests.Ssh
         /// <summary>Kills the per-connection sshd processes (children of the listener we started): drops every session.</summary>
         public void DropConnections()
         {
-            foreach (var pid in Exec("ps", "-o", "pid=", "--ppid", process.Id.ToString()).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var pid in ConnectionProcesses())
             {
-                try { Process.GetProcessById(int.Parse(pid.Trim())).Kill(true); }
+                try { Process.GetProcessById(pid).Kill(true); }
                 catch (ArgumentException) { }
             }
+        }
+
+        /// <summary>The per-connection sshd processes: children of the listener we started, one for each connection.</summary>
+        public IReadOnlyList<int> ConnectionProcesses() => ChildrenOf(process.Id);
+
+        /// <summary>
+        /// Sends a signal to a per-connection sshd and everything under it (its unprivileged child, sftp-server …):
+        /// STOP freezes the connection as a hung server would (the kernel still accepts and acknowledges bytes until the
+        /// buffers fill), CONT lets it go on.
+        /// </summary>
+        public static void Signal(int connectionProcess, string signal)
+        {
+            var all = new List<int> { connectionProcess };
+            for (var i = 0; i < all.Count && all.Count < 100; i++)
+                all.AddRange(ChildrenOf(all[i]));
+            foreach (var pid in all)
+                Exec("kill", "-" + signal, pid.ToString());
+        }
+
+        private static List<int> ChildrenOf(int pid)
+        {
+            var children = new List<int>();
+            foreach (var line in Exec("ps", "-o", "pid=", "--ppid", pid.ToString()).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                children.Add(int.Parse(line.Trim()));
+            return children;
         }
 
         public void Dispose()
