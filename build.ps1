@@ -157,7 +157,8 @@ function Get-PesterModule([string] $Version) {
 
 function Read-TrxCounts([string] $Path) {
     $run = ([xml](Get-Content -Raw -LiteralPath $Path)).TestRun
-    foreach ($result in $run.Results.UnitTestResult | Where-Object outcome -EQ 'Failed') {
+    # A run that matched no test has no Results element.
+    foreach ($result in $run.GetElementsByTagName('UnitTestResult') | Where-Object outcome -EQ 'Failed') {
         Write-Host "FAILED $($result.testName)"
         Write-Host "  $($result.Output.ErrorInfo.Message)"
     }
