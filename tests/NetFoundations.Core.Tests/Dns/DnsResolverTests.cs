@@ -292,9 +292,10 @@ namespace NetFoundations.Core.Tests.Dns
         public async Task ManyNamesWithAnswersLongerThanOfferedEndAsOneLookupDoes()
         {
             // The batch reads answers into slots of the size the query offers; a longer one goes to DnsClient whole.
+            // A timeout long enough for a loaded machine: the server answers at once, and nothing here waits for it to pass.
             using var oversized = new BrokenDnsServer(BrokenAnswer.Oversized);
             var resolver = await DnsResolver.CreateAsync(
-                new DnsResolverOptions(new[] { oversized.Server }, timeout: TimeSpan.FromMilliseconds(500), retries: 0), CancellationToken.None);
+                new DnsResolverOptions(new[] { oversized.Server }, timeout: TimeSpan.FromSeconds(5), retries: 0), CancellationToken.None);
             var outcomes = new System.Collections.Generic.List<DnsLookup>();
             await resolver.LookupManyAsync(new[] { "www.example.test", "mail1.example.test" }, DnsRecordType.A, false, 4, outcomes.AddRange, null, CancellationToken.None);
             Assert.Equal(new[] { "www.example.test", "mail1.example.test" }, outcomes.Select(o => o.Name));
