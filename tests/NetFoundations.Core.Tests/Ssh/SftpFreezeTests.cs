@@ -13,6 +13,11 @@ namespace NetFoundations.Core.Tests.Ssh
     /// transfer ends with a timeout within its no-progress limit plus 2 s, leaves nothing under the destination's name,
     /// and keeps the source.
     /// </summary>
+    /// <remarks>
+    /// Alone, with the other hostile SSH tests: 200 MB transfers and SSH.NET's blocking calls beside the other test
+    /// classes starved them (a DNS test's answer was not read within 5 s).
+    /// </remarks>
+    [Collection(nameof(HostileSshCollection))]
     public sealed class SftpFreezeTests : IClassFixture<SshServer>, IDisposable
     {
         private static readonly TimeSpan NoProgress = TimeSpan.FromSeconds(3);
