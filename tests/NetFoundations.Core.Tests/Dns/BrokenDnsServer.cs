@@ -116,23 +116,28 @@ namespace NetFoundations.Core.Tests.Dns
             }
         }
 
+        // DnsClient keeps a TCP connection to a server for its next queries, as servers allow (RFC 7766):
+        // the connection is served until the client closes it.
         private async Task AnswerTcpAsync(TcpClient client)
         {
             try
             {
                 var stream = client.GetStream();
                 var length = new byte[2];
-                await stream.ReadExactlyAsync(length, stop.Token);
-                var query = new byte[length[0] << 8 | length[1]];
-                await stream.ReadExactlyAsync(query, stop.Token);
-                Interlocked.Increment(ref queries);
-                var reply = Reply(query);
-                if (reply == null)
-                    return; // silence: the connection stays open until the server stops
-                await stream.WriteAsync(new[] { (byte)(reply.Length >> 8), (byte)reply.Length }, stop.Token);
-                await stream.WriteAsync(reply, stop.Token);
+                while (true)
+                {
+                    await stream.ReadExactlyAsync(length, stop.Token);
+                    var query = new byte[length[0] << 8 | length[1]];
+                    await stream.ReadExactlyAsync(query, stop.Token);
+                    Interlocked.Increment(ref queries);
+                    var reply = Reply(query);
+                    if (reply == null)
+                        continue; // silence: the connection stays open until the server stops
+                    await stream.WriteAsync(new[] { (byte)(reply.Length >> 8), (byte)reply.Length }, stop.Token);
+                    await stream.WriteAsync(reply, stop.Token);
+                }
             }
-            catch (Exception) { /* the client gave up or the server stopped */ }
+            catch (Exception) { /* the client gave up or closed, or the server stopped */ }
         }
 
         private byte[]? Reply(byte[] query)
