@@ -159,7 +159,7 @@ namespace NetFoundations.Core.Tests.Tcp
         {
             using var peer = new TcpPeer("tcp_stall.py");
             var transcript = new Transcript();
-            await Assert.ThrowsAsync<NetworkTimeoutException>(() => Talk(peer.Port, TcpFraming.Lines(1), Text("hello\n"), timeoutSeconds: 0.5, transcript: transcript));
+            await Assert.ThrowsAsync<NetworkTimeoutException>(() => Talk(peer.Port, TcpFraming.Lines(1), Text("hello\n"), timeoutSeconds: 2, transcript: transcript));
 
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.ClientError);
         }
