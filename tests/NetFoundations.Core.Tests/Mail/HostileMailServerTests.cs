@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Threading;
@@ -9,21 +8,13 @@ using Xunit.Abstractions;
 
 namespace NetFoundations.Core.Tests.Mail
 {
-    /// <summary>The memory measurements are of the whole process: these tests run alone, not beside other test classes.</summary>
-    [CollectionDefinition(nameof(HostileMailCollection), DisableParallelization = true)]
-    public sealed class HostileMailCollection
-    {
-    }
-
     /// <summary>
     /// SMTP, POP3 and IMAP against servers that never end a line, a reply or a literal, stall or trickle: each call ends
     /// with a typed error within its deadline plus 2 s, and the process's memory grows by less than 64 MiB.
     /// </summary>
-    [Collection(nameof(HostileMailCollection))]
+    [Collection(nameof(HostileCollection))]
     public sealed class HostileMailServerTests
     {
-        private const long MaxGrowth = 64L << 20;
-        private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
         private static readonly NetworkCredential Dave = new NetworkCredential("dave", "dave-password");
         private readonly ITestOutputHelper output;
 
@@ -34,31 +25,12 @@ namespace NetFoundations.Core.Tests.Mail
             Security = MailSecurity.None, Credential = Dave, Timeout = timeout,
         };
 
-        /// <summary>Runs the call; returns its error and how long it took, and checks memory growth (also reports the peak seen while it ran).</summary>
+        /// <summary>Runs the call under the hostile-case rule and reports what it measured.</summary>
         private async Task<(Exception Error, TimeSpan Elapsed)> RunAsync(string name, Func<Task> call, TimeSpan deadline)
         {
-            var before = GC.GetTotalMemory(true);
-            long peak = 0;
-            using var done = new CancellationTokenSource();
-            var sampling = Task.Run(async () =>
-            {
-                while (!done.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, GC.GetTotalMemory(false) - before);
-                    await Task.Delay(10);
-                }
-            });
-            var watch = Stopwatch.StartNew();
-            var error = await Record.ExceptionAsync(call);
-            var elapsed = watch.Elapsed;
-            done.Cancel();
-            await sampling;
-            var growth = GC.GetTotalMemory(true) - before;
-            output.WriteLine($"{name}: {elapsed.TotalSeconds:F2} s, memory growth {growth / 1024} KiB (peak seen {peak >> 20} MiB): {error?.GetType().Name}: {error?.Message}");
-            Assert.NotNull(error);
-            Assert.True(elapsed < deadline + Grace, $"took {elapsed}");
-            Assert.True(growth < MaxGrowth, $"memory grew by {growth >> 20} MiB");
-            return (error!, elapsed);
+            var outcome = await Hostile.FailsInTimeAsync(call, deadline);
+            output.WriteLine($"{name}: {outcome.Elapsed.TotalSeconds:F2} s, memory growth {outcome.Growth / 1024} KiB (peak seen {outcome.Peak >> 20} MiB): {outcome.Error!.GetType().Name}: {outcome.Error.Message}");
+            return (outcome.Error, outcome.Elapsed);
         }
 
         private static Task Smtp(MailServerOptions options, SmtpTestStage stage, CancellationToken cancellation = default) =>

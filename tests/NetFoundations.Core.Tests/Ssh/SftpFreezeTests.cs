@@ -17,11 +17,11 @@ namespace NetFoundations.Core.Tests.Ssh
     /// Alone, with the other hostile SSH tests: 200 MB transfers and SSH.NET's blocking calls beside the other test
     /// classes starved them (a DNS test's answer was not read within 5 s).
     /// </remarks>
-    [Collection(nameof(HostileSshCollection))]
+    [Collection(nameof(HostileCollection))]
     public sealed class SftpFreezeTests : IClassFixture<SshServer>, IDisposable
     {
         private static readonly TimeSpan NoProgress = TimeSpan.FromSeconds(3);
-        private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+        private static readonly TimeSpan Grace = Hostile.Grace;
         private const long Size = 200L << 20;
         private readonly SshServer server;
         private readonly string remote;

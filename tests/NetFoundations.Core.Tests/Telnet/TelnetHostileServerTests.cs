@@ -12,49 +12,37 @@ using NetFoundations.Core.Telnet;
 
 namespace NetFoundations.Core.Tests.Telnet
 {
-    /// <summary>The memory measurements are of the whole process: these tests run alone, not beside other test classes.</summary>
-    [CollectionDefinition(nameof(HostileTelnetCollection), DisableParallelization = true)]
-    public sealed class HostileTelnetCollection
-    {
-    }
-
     /// <summary>
     /// Telnet and the expect engine against hostile servers: every step ends with a typed error within its deadline plus
     /// 2 s, the process's memory grows by less than 64 MiB, and the connection is closed (nothing left reading) after it.
     /// </summary>
-    [Collection(nameof(HostileTelnetCollection))]
+    [Collection(nameof(HostileCollection))]
     public sealed class TelnetHostileServerTests
     {
         private const byte Iac = 255, Do = 253, Sb = 250, TerminalType = 24;
-        private const long MaxGrowth = 64L << 20;
-        private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+        private static readonly TimeSpan Grace = Hostile.Grace;
 
         /// <summary>Runs one Expect step for a prompt the server never sends; returns the error, how long it took and the transcript.</summary>
-        private static async Task<(Exception Error, TimeSpan Elapsed, long Growth)> RunAsync(HostileTelnetServer server, TimeSpan stepTimeout,
+        private static async Task<(Exception Error, TimeSpan Elapsed, long Growth)> RunAsync(HostileServer server, TimeSpan stepTimeout,
             CancellationToken cancellationToken = default)
         {
-            var before = GC.GetTotalMemory(true);
             var transcript = new Transcript();
             var options = new TelnetLoginOptions("127.0.0.1", server.Port, null) { StepTimeout = stepTimeout };
-            var watch = Stopwatch.StartNew();
-            var error = await Record.ExceptionAsync(() =>
+            var outcome = await Hostile.MeasureAsync(() =>
                 TelnetLogin.RunStepsAsync(options, new[] { ExpectStep.Expect("never-sent-prompt") }, null, transcript, cancellationToken));
-            var elapsed = watch.Elapsed;
-            Assert.NotNull(error);
+            Assert.NotNull(outcome.Error);
             Assert.True(await server.Closed.WaitAsync(Grace).ContinueWith(t => t.IsCompletedSuccessfully),
                 "the server should see the connection closed within 2 s of the error");
             var kept = transcript.Entries.Sum(e => (long)e.Text.Length * sizeof(char));
             Assert.True(kept < 8L << 20, $"the transcript keeps {kept} bytes of text");
-            var growth = GC.GetTotalMemory(true) - before;
-            GC.KeepAlive(transcript);
-            Assert.True(growth < MaxGrowth, $"memory grew by {growth / (1 << 20)} MiB");
-            return (error!, elapsed, growth);
+            Assert.True(outcome.Growth < Hostile.MaxGrowth, $"memory grew by {outcome.Growth >> 20} MiB");
+            return (outcome.Error!, outcome.Elapsed, outcome.Growth);
         }
 
         [Fact]
         public async Task EndlessNulBytesAreAProtocolViolationAtTheSizeGuard()
         {
-            using var server = new HostileTelnetServer(HostileTelnetServer.Endless(new byte[64 * 1024]));
+            using var server = new HostileServer(HostileServer.Endless(new byte[64 * 1024]));
             var timeout = TimeSpan.FromSeconds(5);
 
             var (error, elapsed, _) = await RunAsync(server, timeout);
@@ -68,10 +56,10 @@ namespace NetFoundations.Core.Tests.Telnet
         public async Task EndlessIacInsideASubnegotiationIsAProtocolViolationNamingTheCap()
         {
             var flood = Enumerable.Repeat(new byte[] { Iac, 1 }, 8192).SelectMany(b => b).ToArray();
-            using var server = new HostileTelnetServer(async (stream, stop) =>
+            using var server = new HostileServer(async (stream, stop) =>
             {
                 await stream.WriteAsync(new byte[] { Iac, Sb, TerminalType }, stop);
-                await HostileTelnetServer.Endless(flood)(stream, stop);
+                await HostileServer.Endless(flood)(stream, stop);
             });
             var timeout = TimeSpan.FromSeconds(5);
 
@@ -86,7 +74,7 @@ namespace NetFoundations.Core.Tests.Telnet
         public async Task EndlessTextWithoutThePromptIsAProtocolViolationAtTheSizeGuard()
         {
             var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("no prompt on this line\r\n", 1000)));
-            using var server = new HostileTelnetServer(HostileTelnetServer.Endless(lines));
+            using var server = new HostileServer(HostileServer.Endless(lines));
             var timeout = TimeSpan.FromSeconds(5);
 
             var (error, elapsed, _) = await RunAsync(server, timeout);
@@ -100,7 +88,7 @@ namespace NetFoundations.Core.Tests.Telnet
         [Fact]
         public async Task ATrickleOfOneByteEvery200MsIsATimeoutAtTheDeadline()
         {
-            using var server = new HostileTelnetServer(HostileTelnetServer.Endless(new[] { (byte)'.' }, TimeSpan.FromMilliseconds(200)));
+            using var server = new HostileServer(HostileServer.Endless(new[] { (byte)'.' }, TimeSpan.FromMilliseconds(200)));
             var timeout = TimeSpan.FromSeconds(3);
 
             var (error, elapsed, _) = await RunAsync(server, timeout);
@@ -117,7 +105,7 @@ namespace NetFoundations.Core.Tests.Telnet
             var chunk = new byte[8192];
             for (var i = 0; i + 3 <= 300; i += 3)
                 (chunk[i], chunk[i + 1], chunk[i + 2]) = (Iac, Do, (byte)(i / 3));
-            using var server = new HostileTelnetServer(HostileTelnetServer.Endless(chunk, TimeSpan.FromMilliseconds(20)));
+            using var server = new HostileServer(HostileServer.Endless(chunk, TimeSpan.FromMilliseconds(20)));
             var timeout = TimeSpan.FromSeconds(1);
 
             var (error, elapsed, _) = await RunAsync(server, timeout);
@@ -132,7 +120,7 @@ namespace NetFoundations.Core.Tests.Telnet
         [InlineData(new byte[] { Iac })]
         public async Task AServerClosingInTheMiddleOfACommandIsAProtocolViolation(byte[] sent)
         {
-            using var server = new HostileTelnetServer(async (stream, stop) => await stream.WriteAsync(sent, stop));
+            using var server = new HostileServer(async (stream, stop) => await stream.WriteAsync(sent, stop));
             var timeout = TimeSpan.FromSeconds(5);
 
             var (error, elapsed, _) = await RunAsync(server, timeout);
@@ -145,7 +133,7 @@ namespace NetFoundations.Core.Tests.Telnet
         [Fact]
         public async Task CancellingDuringATrickleEndsTheStepAndClosesTheConnection()
         {
-            using var server = new HostileTelnetServer(HostileTelnetServer.Endless(new byte[] { 0 }, TimeSpan.FromMilliseconds(200)));
+            using var server = new HostileServer(HostileServer.Endless(new byte[] { 0 }, TimeSpan.FromMilliseconds(200)));
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
 
             var (error, elapsed, _) = await RunAsync(server, TimeSpan.FromSeconds(20), cancel.Token);
@@ -159,7 +147,7 @@ namespace NetFoundations.Core.Tests.Telnet
         {
             // Data that never stops, paced so that the size guard is not reached before the cancel.
             var chunk = new byte[4096];
-            using var server = new HostileTelnetServer(HostileTelnetServer.Endless(chunk, TimeSpan.FromMilliseconds(5)));
+            using var server = new HostileServer(HostileServer.Endless(chunk, TimeSpan.FromMilliseconds(5)));
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
             var (error, elapsed, _) = await RunAsync(server, TimeSpan.FromSeconds(20), cancel.Token);
@@ -175,7 +163,7 @@ namespace NetFoundations.Core.Tests.Telnet
         public async Task APasswordTheServerEchoesIsMaskedInTheTranscript(bool byteByByte)
         {
             var credential = new NetworkCredential("alice", "Echoed-Pass-77");
-            using var server = new HostileTelnetServer(async (stream, stop) =>
+            using var server = new HostileServer(async (stream, stop) =>
             {
                 async Task<string> ReadLineAsync()
                 {
@@ -221,7 +209,7 @@ namespace NetFoundations.Core.Tests.Telnet
         public async Task AnEchoedPasswordIsMaskedInTheErrorsTailOfText()
         {
             var credential = new NetworkCredential("alice", "Echoed-Pass-77");
-            using var server = new HostileTelnetServer(async (stream, stop) =>
+            using var server = new HostileServer(async (stream, stop) =>
             {
                 var buffer = new byte[256];
                 var count = 0;

@@ -5,14 +5,14 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NetFoundations.Core.Tests.Telnet
+namespace NetFoundations.Core.Tests
 {
     /// <summary>
     /// An in-process server on 127.0.0.1 that plays one hostile behaviour on the first connection (the point is a peer
     /// no real server plays). Closed completes when the server sees the client gone: a read gives end of stream, or a
     /// write fails.
     /// </summary>
-    internal sealed class HostileTelnetServer : IDisposable
+    internal sealed class HostileServer : IDisposable
     {
         private readonly TcpListener listener = new TcpListener(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
@@ -21,7 +21,7 @@ namespace NetFoundations.Core.Tests.Telnet
 
         /// <param name="behave">What the server does with the connection; when it returns, the server closes its side.</param>
         /// <param name="watchForClose">Read (and discard) what the client sends, to see it close; off when behave reads itself.</param>
-        public HostileTelnetServer(Func<NetworkStream, CancellationToken, Task> behave, bool watchForClose = true)
+        public HostileServer(Func<NetworkStream, CancellationToken, Task> behave, bool watchForClose = true)
         {
             listener.Start();
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;
