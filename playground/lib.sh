@@ -90,3 +90,17 @@ wait_port() {
   done
   return 1
 }
+
+# Does the TLS server on port $3 of address $2, seen from host $1, complete a handshake? A port can accept connections
+# before its server answers TLS (Dovecot's login processes start after its listeners). (bounded wait: $4 seconds)
+wait_tls() {
+  local host=$1 address=$2 port=$3 seconds=${4:-10} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if ip netns exec "$host" timeout 2 openssl s_client -connect "$address:$port" -brief </dev/null 2>&1 |
+      grep -q '^CONNECTION ESTABLISHED'; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}

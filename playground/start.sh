@@ -208,6 +208,10 @@ done
 for ns in "${PG_NAMESPACES[@]}"; do
   wait_port "$ns" "${IP4[$ns]}" 22 10 || { echo "playground: sshd on $ns did not start" >&2; false; }
 done
+for check in "www ${IP4[www]} 443" "mail ${IP4[mail]} 993" "mail ${IP4[mail]} 995"; do
+  read -r ns address port <<<"$check"
+  wait_tls "$ns" "$address" "$port" 10 || { echo "playground: $ns does not complete a TLS handshake on port $port" >&2; false; }
+done
 
 trap - ERR
 date -u +%FT%TZ >"$PG_STATE"

@@ -197,10 +197,10 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         It '<Name>:<Port> presents a certificate for its name from the playground CA' -ForEach $tlsServices {
             $openssl = Test-TlsWithOpenSsl $Name $Port
 
-            $openssl.Passed | Should -BeTrue
+            $openssl.Passed | Should -BeTrue -Because $openssl.Output
             $openssl.Output | Should -Match 'Verify return code: 0 \(ok\)'
             $openssl.Output | Should -Match "(?m)^issuer=$([regex]::Escape($caSubject))$"
-            Get-DnsName $openssl.Output | Should -Contain $Name
+            Get-DnsName $openssl.Output | Should -Contain $Name -Because $openssl.Output
         }
 
         It '<Name>:<Port> offers STARTTLS (<Protocol>) with a certificate valid for its name' -ForEach $startTlsServices {
