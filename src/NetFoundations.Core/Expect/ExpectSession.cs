@@ -40,6 +40,18 @@ namespace NetFoundations.Core.Expect
         public string Target => Endpoints.Format(channel.ComputerName, channel.Port);
 
         /// <summary>
+        /// The longest the steps can take: each step's own timeout or defaultTimeout, and for an Expect step one match
+        /// timeout more, because a match under way is not interrupted. A cmdlet's overall deadline is built from it.
+        /// </summary>
+        public static TimeSpan Deadline(IEnumerable<ExpectStep> steps, TimeSpan defaultTimeout)
+        {
+            var total = TimeSpan.Zero;
+            foreach (var step in steps)
+                total += step.Kind == ExpectStepKind.Send ? defaultTimeout : (step.Timeout ?? defaultTimeout) + ExpectStep.MatchTimeout;
+            return total;
+        }
+
+        /// <summary>
         /// Runs the steps in order; onResult sees each Expect step's result as it comes. A Send step and an Expect
         /// step without its own timeout are bounded by defaultTimeout.
         /// </summary>

@@ -76,21 +76,39 @@ namespace NetFoundations.Core.Telnet
             if (options.Credential == null)
                 throw new ArgumentException("A credential is needed to log in.", nameof(options));
             var watch = Stopwatch.StartNew();
-            var steps = new[] { ExpectStep.Send(command), ExpectStep.Expect(options.ShellPrompt), ExpectStep.Send("exit") };
+            var steps = CommandSteps(options, command);
             var results = await RunStepsAsync(options, steps, null, transcript, cancellationToken).ConfigureAwait(false);
             return new TelnetCommandResult(options.ComputerName, options.Port, command, results[0].Output, watch.Elapsed);
         }
 
+        /// <summary>
+        /// The longest RunStepsAsync can take with these steps: the connect, the login when there is a credential, and
+        /// the steps, each by its own timeout (ExpectSession.Deadline).
+        /// </summary>
+        public static TimeSpan Deadline(TelnetLoginOptions options, IEnumerable<ExpectStep> steps)
+        {
+            var login = options.Credential == null ? TimeSpan.Zero : ExpectSession.Deadline(LoginSteps(options, options.Credential), options.StepTimeout);
+            return options.StepTimeout + login + ExpectSession.Deadline(steps, options.StepTimeout);
+        }
+
+        /// <summary>The longest RunCommandAsync can take.</summary>
+        public static TimeSpan Deadline(TelnetLoginOptions options, string command) => Deadline(options, CommandSteps(options, command));
+
+        private static ExpectStep[] CommandSteps(TelnetLoginOptions options, string command) =>
+            new[] { ExpectStep.Send(command), ExpectStep.Expect(options.ShellPrompt), ExpectStep.Send("exit") };
+
+        private static ExpectStep[] LoginSteps(TelnetLoginOptions options, NetworkCredential credential) => new[]
+        {
+            ExpectStep.Expect(options.LoginPrompt),
+            ExpectStep.Send(credential.UserName),
+            ExpectStep.Expect(options.PasswordPrompt),
+            ExpectStep.SendSecret(credential),
+            ExpectStep.Expect($"(?<failed>{options.FailurePattern})|(?<shell>{options.ShellPrompt})"),
+        };
+
         private static async Task LogInAsync(ExpectSession shell, TelnetLoginOptions options, NetworkCredential credential, Transcript transcript, CancellationToken cancellationToken)
         {
-            var steps = new[]
-            {
-                ExpectStep.Expect(options.LoginPrompt),
-                ExpectStep.Send(credential.UserName),
-                ExpectStep.Expect(options.PasswordPrompt),
-                ExpectStep.SendSecret(credential),
-                ExpectStep.Expect($"(?<failed>{options.FailurePattern})|(?<shell>{options.ShellPrompt})"),
-            };
+            var steps = LoginSteps(options, credential);
             var loggedIn = (await shell.RunAsync(steps, options.StepTimeout, null, cancellationToken).ConfigureAwait(false)).Last();
             if (loggedIn.Groups.ContainsKey("failed"))
                 throw new AuthenticationFailedException($"Login to {shell.Target} as {credential.UserName} failed: {loggedIn.Match.Trim()}", shell.Target);

@@ -19,5 +19,12 @@ namespace NetFoundations.Core.Udp
         public Encoding Encoding { get; set; } = new UTF8Encoding(false);
 
         public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// The longest a send with its retransmissions can take: the name lookup, then the waits, which double and stop
+        /// before exceeding MaxDelay, so together they are less than twice the longest of them; and a second for the
+        /// sends and the timers' lateness.
+        /// </summary>
+        public TimeSpan Deadline => ResolveTimeout + TimeSpan.FromTicks(2 * Math.Max(MaxDelay.Ticks, InitialDelay.Ticks)) + TimeSpan.FromSeconds(1);
     }
 }

@@ -26,7 +26,7 @@ namespace NetFoundations.PowerShell.Telnet
                 var options = LoginOptions(host, Credential);
                 var transcript = NewTranscript();
                 Run(async cancel => PostObject(await TelnetLogin.RunCommandAsync(options, Command, transcript, cancel)),
-                    System.Threading.Timeout.InfiniteTimeSpan, Endpoints.Format(host, Port));
+                    TelnetLogin.Deadline(options, Command), Endpoints.Format(host, Port));
             }
         }
     }

@@ -34,7 +34,7 @@ namespace NetFoundations.PowerShell.Telnet
                 var options = LoginOptions(host, Credential);
                 var transcript = NewTranscript();
                 Run(cancel => TelnetLogin.RunStepsAsync(options, Step, PostObject, transcript, cancel),
-                    System.Threading.Timeout.InfiniteTimeSpan, Endpoints.Format(host, Port));
+                    TelnetLogin.Deadline(options, Step), Endpoints.Format(host, Port));
             }
         }
     }

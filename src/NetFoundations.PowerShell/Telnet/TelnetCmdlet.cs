@@ -32,7 +32,7 @@ namespace NetFoundations.PowerShell.Telnet
         [ValidateNotNullOrEmpty]
         public string TerminalType { get; set; } = "xterm";
 
-        /// <summary>Seconds for the connect and for each prompt or step.</summary>
+        /// <summary>Seconds for the connect and for each prompt or step; the whole command is bounded by their sum.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
         public double Timeout { get; set; } = 20;

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using NetFoundations.Core;
 using NetFoundations.Core.Udp;
 
@@ -73,7 +72,7 @@ namespace NetFoundations.PowerShell.Udp
                     Run(async cancel => PostObject(NoReply
                             ? (object)await UdpDatagramClient.SendAsync(host, Port, data, options, transcript, cancel)
                             : await UdpDatagramClient.RequestAsync(host, Port, data, options, transcript, cancel)),
-                        Timeout.InfiniteTimeSpan, target);
+                        options.Deadline, target);
                 }
             }
         }

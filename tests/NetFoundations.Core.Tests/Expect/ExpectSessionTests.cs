@@ -76,6 +76,33 @@ namespace NetFoundations.Core.Tests.Expect
         }
 
         [Fact]
+        public void TheDeadlineOfStepsIsTheSumOfTheirTimeoutsAndAMatchTimeoutPerExpect()
+        {
+            var steps = new[]
+            {
+                ExpectStep.Expect("login:"),
+                ExpectStep.Send("user"),
+                ExpectStep.Expect("ready", TimeSpan.FromSeconds(60)),
+            };
+
+            var deadline = ExpectSession.Deadline(steps, TimeSpan.FromSeconds(20));
+
+            Assert.Equal(TimeSpan.FromSeconds(20 + 20 + 60) + 2 * ExpectStep.MatchTimeout, deadline);
+        }
+
+        [Fact]
+        public void ATelnetCommandIsBoundedByItsConnectLoginAndSteps()
+        {
+            var anonymous = new TelnetLoginOptions("host", 23, null) { StepTimeout = TimeSpan.FromSeconds(10) };
+            var withLogin = new TelnetLoginOptions("host", 23, new NetworkCredential("u", "p")) { StepTimeout = TimeSpan.FromSeconds(10) };
+
+            // Without a login: the connect, then send, expect the prompt, send exit.
+            Assert.Equal(TimeSpan.FromSeconds(10 + 30) + ExpectStep.MatchTimeout, TelnetLogin.Deadline(anonymous, "uptime"));
+            // The login adds three prompts and two sends.
+            Assert.Equal(TimeSpan.FromSeconds(10 + 30 + 50) + 4 * ExpectStep.MatchTimeout, TelnetLogin.Deadline(withLogin, "uptime"));
+        }
+
+        [Fact]
         public async Task AWaitGivesUpOnAFiredTokenEvenWhenTheTaskHasCompleted()
         {
             using var fired = new CancellationTokenSource();

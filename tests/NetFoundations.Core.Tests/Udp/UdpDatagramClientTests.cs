@@ -91,9 +91,13 @@ namespace NetFoundations.Core.Tests.Udp
             var transcript = new Transcript();
 
             // 0.05, 0.1, 0.2, 0.4 s; the next wait (0.8 s) would exceed 0.4 s.
+            var options = Quick();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var error = await Assert.ThrowsAsync<NetworkTimeoutException>(() =>
-                UdpDatagramClient.RequestAsync("127.0.0.1", peer.Port, Utf8("anyone?"), Quick(), transcript, CancellationToken.None));
+                UdpDatagramClient.RequestAsync("127.0.0.1", peer.Port, Utf8("anyone?"), options, transcript, CancellationToken.None));
 
+            // The cmdlet's overall deadline is built from the schedule: the waits together stay under twice the longest.
+            Assert.True(watch.Elapsed < options.Deadline - options.ResolveTimeout, $"took {watch.Elapsed}");
             Assert.Contains("after 4 attempts", error.Message);
             Assert.Equal($"127.0.0.1:{peer.Port}", error.Target);
             Assert.Equal(4, transcript.Entries.Count(e => e.Direction == TranscriptDirection.Sent));
