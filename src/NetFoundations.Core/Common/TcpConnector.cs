@@ -19,22 +19,50 @@ namespace NetFoundations.Core
         /// <summary>
         /// Resolves host (an address literal is taken as is) within timeout, then connects to its
         /// addresses within another timeout. Returns the connected socket, Nagle off: the clients here
-        /// write whole messages and wait for the answer.
+        /// write whole messages and wait for the answer. A failure (unresolved, refused, out of time,
+        /// cancelled) is noted in transcript when one is given.
         /// </summary>
-        public static async Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+        public static async Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken,
+            Transcript? transcript = null)
         {
             Endpoints.ValidatePort(port);
-            var addresses = await Endpoints.ResolveAsync(host, null, timeout, cancellationToken).ConfigureAwait(false);
-            return await ConnectAsync(addresses, port, Endpoints.Format(host, port), timeout, cancellationToken).ConfigureAwait(false);
+            var target = Endpoints.Format(host, port);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var addresses = await Endpoints.ResolveAsync(host, null, timeout, cancellationToken).ConfigureAwait(false);
+                return await ConnectAddressesAsync(addresses, port, target, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                NoteFailure(transcript, $"Connecting to {target}", e, clock.Elapsed);
+                throw;
+            }
         }
 
         /// <summary>
         /// Connects to the first of addresses that accepts, in order. Each attempt gets the time left of
         /// timeout; when one fails (refused, unreachable) the next is tried, and when none connects the
         /// last failure is thrown as the project's error family (a timeout once the time is spent).
-        /// target names the connection in errors. Cancellation throws OperationCanceledException.
+        /// target names the connection in errors. Cancellation throws OperationCanceledException. A failure is noted
+        /// in transcript when one is given.
         /// </summary>
         public static async Task<Socket> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, string target, TimeSpan timeout,
+            CancellationToken cancellationToken, Transcript? transcript = null)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                return await ConnectAddressesAsync(addresses, port, target, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                NoteFailure(transcript, $"Connecting to {target}", e, clock.Elapsed);
+                throw;
+            }
+        }
+
+        private static async Task<Socket> ConnectAddressesAsync(IReadOnlyList<IPAddress> addresses, int port, string target, TimeSpan timeout,
             CancellationToken cancellationToken)
         {
             if (addresses == null || addresses.Count == 0)
@@ -76,6 +104,23 @@ namespace NetFoundations.Core
                 }
             }
             throw failure ?? TimedOut(target, timeout, null);
+        }
+
+        /// <summary>
+        /// Notes in transcript (when there is one) why a stage of a connection did not complete, so that a transcript
+        /// never ends without saying so: the error's own words, or, when the caller's token ended it (the command's
+        /// deadline or Ctrl+C), how long the stage had run.
+        /// </summary>
+        internal static void NoteFailure(Transcript? transcript, string stage, Exception error, TimeSpan elapsed)
+        {
+            if (transcript == null)
+                return;
+            transcript.ClientError(error switch
+            {
+                NetworkException network => network.Message,
+                OperationCanceledException _ => $"{stage} did not complete: stopped after {elapsed.TotalSeconds:0.###} s (the command's deadline or Ctrl+C).",
+                _ => $"{stage} failed: {error.Message}",
+            });
         }
 
         private static NetworkTimeoutException TimedOut(string target, TimeSpan timeout, Exception? inner) =>

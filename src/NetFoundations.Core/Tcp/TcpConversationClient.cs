@@ -35,7 +35,8 @@ namespace NetFoundations.Core.Tcp
                     $"A message longer than {framing.MaxPrefixedLength} bytes does not fit a {framing.PrefixSize}-byte length prefix.", target);
 
             var clock = Stopwatch.StartNew();
-            var socket = await TcpConnector.ConnectAsync(request.ComputerName, request.Port, request.Timeout, cancellationToken).ConfigureAwait(false);
+            var socket = await TcpConnector.ConnectAsync(request.ComputerName, request.Port, request.Timeout, cancellationToken, transcript)
+                .ConfigureAwait(false);
             var connectTime = clock.Elapsed;
             var remote = (IPEndPoint)socket.RemoteEndPoint;
             var local = (IPEndPoint)socket.LocalEndPoint;
@@ -63,7 +64,12 @@ namespace NetFoundations.Core.Tcp
                 }
                 catch (Exception)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        TcpConnector.NoteFailure(transcript, $"The conversation with {target} ({exchange.Sent} bytes sent, {exchange.ReceivedCount} received)",
+                            new OperationCanceledException(cancellationToken), clock.Elapsed);
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
                     var error = watchdog.Fired
                         ? new NetworkTimeoutException($"{target} neither sent nor accepted anything for {request.Timeout.TotalSeconds:0.###} s.", target)
                         : Translate(exchange.FirstError!, target);

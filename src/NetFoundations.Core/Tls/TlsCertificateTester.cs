@@ -23,10 +23,14 @@ namespace NetFoundations.Core.Tls
             using var endpoint = await TlsConnector.ConnectAsync(target, timeout, transcript, cancellationToken).ConfigureAwait(false);
             var serverName = options.ServerName ?? target.ComputerName;
             var handshake = await TlsHandshake.RunAsync(endpoint.Stream, endpoint.Stream, where, serverName, options, acceptAnyCertificate: true,
-                timeout, cancellationToken).ConfigureAwait(false);
+                timeout, transcript, cancellationToken).ConfigureAwait(false);
             using var ssl = handshake.Stream;
             if (handshake.Certificate == null)
-                throw handshake.Error(where);
+            {
+                var error = handshake.Error(where);
+                transcript.ClientError(error.Message);
+                throw error;
+            }
             var result = new TlsCertificateResult(target, endpoint, handshake, minimumDaysRemaining, DateTime.Now, clock.Elapsed);
             transcript.Note(Summary(result));
             if (outFile != null)

@@ -39,20 +39,29 @@ namespace NetFoundations.Core.Tls
     {
         /// <summary>
         /// Resolves (unless an address is given), connects to the first address that accepts and negotiates
-        /// STARTTLS; each stage bounded by timeout.
+        /// STARTTLS; each stage bounded by timeout. A stage that fails is noted in the transcript.
         /// </summary>
         public static async Task<TlsConnectedEndpoint> ConnectAsync(TlsTarget target, TimeSpan timeout, Transcript transcript,
             CancellationToken cancellationToken)
         {
             var where = target.ToString();
             var clock = Stopwatch.StartNew();
-            var addresses = target.Address != null
-                ? new[] { target.Address }
-                : await Endpoints.ResolveAsync(target.ComputerName, null, timeout, cancellationToken).ConfigureAwait(false);
+            IPAddress[] addresses;
+            try
+            {
+                addresses = target.Address != null
+                    ? new[] { target.Address }
+                    : await Endpoints.ResolveAsync(target.ComputerName, null, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                TcpConnector.NoteFailure(transcript, $"Resolving {target.ComputerName}", e, clock.Elapsed);
+                throw;
+            }
             var resolveTime = clock.Elapsed;
 
             clock.Restart();
-            var socket = await TcpConnector.ConnectAsync(addresses, target.Port, where, timeout, cancellationToken).ConfigureAwait(false);
+            var socket = await TcpConnector.ConnectAsync(addresses, target.Port, where, timeout, cancellationToken, transcript).ConfigureAwait(false);
             var connectTime = clock.Elapsed;
             var address = ((IPEndPoint)socket.RemoteEndPoint).Address;
             try
@@ -72,9 +81,15 @@ namespace NetFoundations.Core.Tls
                             () => StartTlsNegotiator.NegotiateAsync(stream, target.StartTls, where, clientName, transcript, cancellationToken),
                             socket, timeout, $"STARTTLS ({target.StartTls})", where, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is SocketException || e is System.IO.IOException && e.InnerException is SocketException)
+                    catch (Exception e)
                     {
-                        throw SocketErrors.Translate(e as SocketException ?? (SocketException)e.InnerException, where);
+                        var error = e is SocketException || e is System.IO.IOException && e.InnerException is SocketException
+                            ? SocketErrors.Translate(e as SocketException ?? (SocketException)e.InnerException, where)
+                            : e;
+                        TcpConnector.NoteFailure(transcript, $"STARTTLS ({target.StartTls}) with {where}", error, clock.Elapsed);
+                        if (error == e)
+                            throw;
+                        throw error;
                     }
                     startTlsTranscript = transcript.Entries.Skip(before).ToArray();
                 }

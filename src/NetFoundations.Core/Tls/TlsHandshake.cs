@@ -55,10 +55,11 @@ namespace NetFoundations.Core.Tls
         /// <summary>
         /// Runs the handshake. acceptAnyCertificate: look at the certificate without judging (the
         /// verification is still made and kept); else a certificate that fails verification ends the
-        /// handshake unless options.SkipCertificateCheck.
+        /// handshake unless options.SkipCertificateCheck. A handshake that runs out of time or is cancelled throws, noted
+        /// in transcript first.
         /// </summary>
         public static async Task<TlsHandshake> RunAsync(Stream inner, IDisposable connection, string target, string serverName,
-            TlsClientOptions options, bool acceptAnyCertificate, TimeSpan timeout, CancellationToken cancellationToken)
+            TlsClientOptions options, bool acceptAnyCertificate, TimeSpan timeout, Transcript? transcript, CancellationToken cancellationToken)
         {
             var wire = new WatchedStream(inner);
             TlsHandshake? handshake = null;
@@ -83,6 +84,11 @@ namespace NetFoundations.Core.Tls
             catch (Exception e) when (!(e is NetworkTimeoutException) && !(e is OperationCanceledException))
             {
                 handshake.Failure = e;
+            }
+            catch (Exception e)
+            {
+                TcpConnector.NoteFailure(transcript, $"The TLS handshake with {target}", e, clock.Elapsed);
+                throw;
             }
             handshake.Duration = clock.Elapsed;
             return handshake;

@@ -65,7 +65,7 @@ namespace NetFoundations.Core.Tls
                 var only = new TlsClientOptions(serverName, options.TrustedAuthorities, options.ClientCertificate, new[] { version });
                 using var endpoint = await TlsConnector.ConnectAsync(target, timeout, transcript, cancellationToken).ConfigureAwait(false);
                 var handshake = await TlsHandshake.RunAsync(endpoint.Stream, endpoint.Stream, where, serverName, only, acceptAnyCertificate: true,
-                    timeout, cancellationToken).ConfigureAwait(false);
+                    timeout, transcript, cancellationToken).ConfigureAwait(false);
                 using var ssl = handshake.Stream;
                 var name = TlsVersions.Describe(version);
                 TlsProtocolResult result;

@@ -70,7 +70,7 @@ namespace NetFoundations.Core.Tls
             try
             {
                 handshake = await TlsHandshake.RunAsync(stream, stream, computerName, serverName, options, acceptAnyCertificate: false,
-                    timeout, cancellationToken).ConfigureAwait(false);
+                    timeout, transcript, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
