@@ -19,6 +19,8 @@ namespace NetFoundations.Core.Tls
     {
         private const int HandshakeRecord = 0x16;
         private const int AlertRecord = 0x15;
+        /// <summary>The longest record TLS allows: 2^14 bytes of data plus 2,048 of expansion (RFC 5246 6.2.3).</summary>
+        private const int MaxRecordLength = (1 << 14) + 2048;
         private static readonly PropertyInfo? NegotiatedCipherSuite = typeof(SslStream).GetProperty("NegotiatedCipherSuite");
 
         private TlsHandshake(SslStream stream, WatchedStream wire, string serverName)
@@ -141,11 +143,28 @@ namespace NetFoundations.Core.Tls
                     target, null, Failure);
             if (Wire.FirstBytesRead.Length == 0)
                 return new ConnectionLostException($"{target} closed the connection during the TLS handshake: {reason}", target, Failure);
-            var first = Wire.FirstBytesRead[0];
-            if (first != AlertRecord && first != HandshakeRecord)
+            return Misbehaviour(target) ?? new ProtocolViolationException($"The TLS handshake with {target} failed: {reason}", target, Failure);
+        }
+
+        /// <summary>
+        /// The error for a failed handshake in which the server did not answer as a TLS server, accepting or refusing: it
+        /// answered something else, announced a record longer than TLS allows, or closed in the middle of a record.
+        /// Null when none of these happened (the server refused with an alert, or said nothing).
+        /// </summary>
+        public NetworkException? Misbehaviour(string target)
+        {
+            var read = Wire.FirstBytesRead;
+            if (Failure == null || read.Length == 0)
+                return null;
+            if (read[0] != AlertRecord && read[0] != HandshakeRecord)
                 return new ProtocolViolationException(
-                    $"{target} does not speak TLS here: it answered \"{Transcript.Describe(Wire.FirstBytesRead, 0, Wire.FirstBytesRead.Length)}\".", target, Failure);
-            return new ProtocolViolationException($"The TLS handshake with {target} failed: {reason}", target, Failure);
+                    $"{target} does not speak TLS here: it answered \"{Transcript.Describe(read, 0, read.Length)}\".", target, Failure);
+            if (read.Length >= 5 && (read[3] << 8 | read[4]) > MaxRecordLength)
+                return new ProtocolViolationException(
+                    $"{target} announced a TLS record of {read[3] << 8 | read[4]} bytes, beyond the {MaxRecordLength} bytes TLS allows.", target, Failure);
+            if (Wire.EndOfStream && Wire.InsideRecord)
+                return new ConnectionLostException($"{target} closed the connection in the middle of a TLS record of its handshake.", target, Failure);
+            return null;
         }
 
         /// <summary>Keeps the first byte the TLS layer writes (the record type) and the first bytes the server sends.</summary>
@@ -159,6 +178,17 @@ namespace NetFoundations.Core.Tls
                 : base(inner)
             {
             }
+
+            private const int RecordHeader = 5;
+            private readonly byte[] header = new byte[RecordHeader];
+            private int headerFilled;
+            private int bodyLeft;
+
+            /// <summary>A read found the end of the stream: the server closed its side.</summary>
+            public bool EndOfStream { get; private set; }
+
+            /// <summary>The bytes read so far end inside a TLS record (its 5-byte header or the body it announced).</summary>
+            public bool InsideRecord { get { lock (firstBytes) return headerFilled > 0 || bodyLeft > 0; } }
 
             /// <summary>-1 until something is written.</summary>
             public int FirstByteWritten => Volatile.Read(ref firstByteWritten);
@@ -191,10 +221,34 @@ namespace NetFoundations.Core.Tls
             {
                 lock (firstBytes)
                 {
+                    if (read == 0)
+                        EndOfStream = true;
                     if (read > 0 && firstBytes.Length < Kept)
                         firstBytes.Write(buffer, offset, (int)Math.Min(read, Kept - firstBytes.Length));
+                    FollowRecords(buffer, offset, read);
                 }
                 return read;
+            }
+
+            /// <summary>Follows the record framing over the bytes read: headers, and the bodies whose length they give.</summary>
+            private void FollowRecords(byte[] buffer, int offset, int count)
+            {
+                for (var i = 0; i < count;)
+                {
+                    if (bodyLeft > 0)
+                    {
+                        var skipped = Math.Min(bodyLeft, count - i);
+                        bodyLeft -= skipped;
+                        i += skipped;
+                        continue;
+                    }
+                    header[headerFilled++] = buffer[offset + i++];
+                    if (headerFilled == RecordHeader)
+                    {
+                        bodyLeft = header[3] << 8 | header[4];
+                        headerFilled = 0;
+                    }
+                }
             }
         }
     }

@@ -51,7 +51,9 @@ namespace NetFoundations.Core.Tls
     {
         /// <summary>
         /// Tests each version (all four when none are given). Connection failures (refused, timeout,
-        /// STARTTLS not offered) are errors; a refused version is a result. The certificate is not judged.
+        /// STARTTLS not offered) are errors, and so is an answer that is not TLS, a record longer than TLS
+        /// allows or a connection closed in the middle of the server's answer; a refused version is a
+        /// result. The certificate is not judged.
         /// </summary>
         public static async Task<IReadOnlyList<TlsProtocolResult>> TestAsync(TlsTarget target, TlsClientOptions options,
             IEnumerable<TlsVersion>? versions, TimeSpan timeout, Transcript transcript, CancellationToken cancellationToken)
@@ -74,6 +76,12 @@ namespace NetFoundations.Core.Tls
                 else if (handshake.Certificate != null)
                     // The server sends its certificate only after choosing the version; what failed later is another matter.
                     result = Result(TlsProtocolStatus.Supported, null, "The handshake failed after the version was agreed: " + handshake.Error(where).Message);
+                else if (!handshake.ClientNeverSpoke && handshake.Misbehaviour(where) is { } misbehaviour)
+                {
+                    // Not an answer about the version: the server does not speak TLS, or broke off.
+                    transcript.ClientError(misbehaviour.Message);
+                    throw misbehaviour;
+                }
                 else if (handshake.ClientNeverSpoke)
                     result = Result(TlsProtocolStatus.NotTestableHere, null,
                         $"This machine's TLS library will not offer {name} ({handshake.FailureReason}); the server was not asked.");
