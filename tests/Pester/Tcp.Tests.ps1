@@ -193,6 +193,38 @@ Describe 'Invoke-TcpConversation' {
         $failure.TargetObject | Should -Be "127.0.0.1:$($peers.Trickle.Port)"
     }
 
+    Context 'a host that does not answer the connect' {
+        BeforeAll {
+            # A listener whose accept queue is full: Linux drops further connection requests, as a firewall does.
+            $silent = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+            $silent.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+            $silent.Listen(0)
+            $fillers = 1..3 | ForEach-Object {
+                $filler = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+                $null = $filler.ConnectAsync($silent.LocalEndPoint)
+                $filler
+            }
+            Start-Sleep -Milliseconds 200
+            $silentPort = $silent.LocalEndPoint.Port
+        }
+
+        AfterAll {
+            $fillers + $silent | ForEach-Object Dispose
+        }
+
+        It 'says in the transcript that the connect did not complete within <Case>' -ForEach @(
+            @{ Case = '-TimeoutSeconds'; Timeouts = @{ TimeoutSeconds = 1 }; Said = 'took longer than 1 s' }
+            @{ Case = '-TotalTimeoutSeconds'; Timeouts = @{ TimeoutSeconds = 30; TotalTimeoutSeconds = 1 }; Said = 'did not complete: stopped after' }
+        ) {
+            $transcript = Join-Path $TestDrive "silent-$($Timeouts.Count).log"
+
+            { Invoke-TcpConversation 127.0.0.1 $silentPort -LineCount 1 @Timeouts -TranscriptPath $transcript -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OperationTimedOut,*'
+
+            Get-Content $transcript | Should -BeLike "* `*`*`* Connecting to 127.0.0.1:$silentPort $Said*"
+        }
+    }
+
     It 'fails with ProtocolViolation when the peer never stops' {
         { Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Endless.Port -UntilClose -MaxReceiveBytes 1MB -ErrorAction Stop } |
             Should -Throw -ErrorId 'ProtocolViolation,*'

@@ -190,6 +190,21 @@ Describe 'Test-TlsProtocol' {
         { Test-TlsProtocol 127.0.0.1 -Port $closedPort -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
     }
 
+    It 'says when the server does not speak TLS, rather than that it refuses the version, in the error and the transcript' {
+        $lines = Start-TestPeer tcp_lines.py   # greets with HELLO, as a plain-text service does
+        try {
+            $transcript = Join-Path $TestDrive 'not-tls.log'
+
+            { Test-TlsProtocol 127.0.0.1 -Port $lines.Port -Protocol Tls12 -TranscriptPath $transcript -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ProtocolViolation,*' -ExpectedMessage '*does not speak TLS here: it answered "HELLO*'
+
+            Get-Content $transcript | Select-Object -Last 1 | Should -BeLike '* `*`*`* *does not speak TLS here*'
+        }
+        finally {
+            $lines | Stop-TestPeer
+        }
+    }
+
     Context 'TLS 1.0, which this machine''s OpenSSL may not offer' {
         BeforeAll {
             # Each case runs in a pwsh of its own (a job), because OpenSSL reads its configuration once per process.
