@@ -23,6 +23,17 @@ namespace NetFoundations.Core.Tls
         public IPAddress? Address { get; }
         public StartTlsProtocol StartTls { get; }
 
+        /// <summary>
+        /// The most one connection and handshake to this target can take when stageTimeout bounds each of its stages (name
+        /// resolution unless Address is given, the connect, STARTTLS when asked for, the handshake), with a second for the
+        /// work between them: the deadline of a whole command, so that a stage's own timeout, which names it, comes first.
+        /// </summary>
+        public TimeSpan Deadline(TimeSpan stageTimeout)
+        {
+            var stages = (Address == null ? 1 : 0) + 1 + (StartTls != StartTlsProtocol.None ? 1 : 0) + 1;
+            return TimeSpan.FromTicks(stageTimeout.Ticks * stages) + TimeSpan.FromSeconds(1);
+        }
+
         public override string ToString() => Endpoints.Format(ComputerName, Port);
     }
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading;
 using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Tls
@@ -54,7 +53,7 @@ namespace NetFoundations.PowerShell.Tls
                 var result = await TlsCertificateTester.TestAsync(target, options, StageTimeout, MinimumDaysRemaining, outFile, transcript, ct)
                     .ConfigureAwait(false);
                 PostObject(quiet ? (object)result.IsValid : result);
-            }, Timeout.InfiniteTimeSpan, target.ToString());
+            }, target.Deadline(StageTimeout), target.ToString());
             if (!succeeded && quiet)
                 WriteObject(false);
         }

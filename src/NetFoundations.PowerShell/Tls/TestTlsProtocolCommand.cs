@@ -1,5 +1,6 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Tls
@@ -22,7 +23,7 @@ namespace NetFoundations.PowerShell.Tls
             {
                 foreach (var result in await TlsProtocolTester.TestAsync(target, options, Protocol, StageTimeout, transcript, ct).ConfigureAwait(false))
                     PostObject(result);
-            }, Timeout.InfiniteTimeSpan, target.ToString());
+            }, TimeSpan.FromTicks(target.Deadline(StageTimeout).Ticks * Protocol.Distinct().Count()), target.ToString());
         }
     }
 }

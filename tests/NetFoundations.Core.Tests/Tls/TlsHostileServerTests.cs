@@ -196,6 +196,18 @@ namespace NetFoundations.Core.Tests.Tls
             Assert.Contains("does not speak TLS here", Assert.IsType<ProtocolViolationException>(error).Message);
         }
 
+        [Theory]
+        [InlineData("localhost", StartTlsProtocol.None, 7)]   // resolve, connect, handshake: 3 x 2 s, and a second
+        [InlineData("localhost", StartTlsProtocol.Smtp, 9)]
+        [InlineData("127.0.0.1+", StartTlsProtocol.Imap, 7)]  // an address given: nothing to resolve
+        public void The_whole_commands_deadline_is_the_sum_of_its_stages(string computerName, StartTlsProtocol startTls, int seconds)
+        {
+            var address = computerName.EndsWith('+') ? System.Net.IPAddress.Loopback : null;
+            var target = new TlsTarget(computerName.TrimEnd('+'), 443, address, startTls);
+
+            Assert.Equal(TimeSpan.FromSeconds(seconds), target.Deadline(TimeSpan.FromSeconds(2)));
+        }
+
         [Fact]
         public async Task A_connect_that_cannot_complete_in_time_says_so_in_the_transcript()
         {
