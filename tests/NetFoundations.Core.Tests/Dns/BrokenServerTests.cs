@@ -42,6 +42,24 @@ namespace NetFoundations.Core.Tests.Dns
             Assert.True(error.Message.Length < 300, error.Message);
         }
 
+        [Theory]
+        [InlineData(BrokenAnswer.TcpClosed, false, "without answering")]
+        [InlineData(BrokenAnswer.TcpCutShort, false, "after 2417 of the 4834 bytes it announced")]
+        [InlineData(BrokenAnswer.TcpHugeLengthThenClose, false, "after 0 of the 65535 bytes it announced")]
+        [InlineData(BrokenAnswer.TcpCutShort, true, "cut short")]
+        public async Task AnAnswerOverTcpCutShortIsALostConnectionAtOnce(BrokenAnswer answer, bool tcpOnly, string said)
+        {
+            // Whether after a truncated answer over UDP or with TCP only: what happened, said at once, not a timeout.
+            using var server = new BrokenDnsServer(answer);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { server.Server }, tcpOnly, timeout: TimeSpan.FromSeconds(2), retries: 2), CancellationToken.None);
+            var watch = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<ConnectionLostException>(() => resolver.ResolveAsync("www.example.test", DnsRecordType.A, null, CancellationToken.None));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), watch.Elapsed.ToString());
+            Assert.Contains(said, error.Message);
+            Assert.Contains(server.Server, error.Message);
+        }
+
         [Fact]
         public async Task AnswerWithWrongIdIsNotTaken()
         {
