@@ -198,10 +198,25 @@ namespace NetFoundations.Core.Dns
             return chain.Records;
         }
 
-        private async Task<CnameChain> FollowAsync(CnameChain chain, Transcript? transcript, CancellationToken cancellationToken)
+        /// <summary>Asks the chain's questions until it is complete, all within the options' TotalTimeout (or what is left of it).</summary>
+        private async Task<CnameChain> FollowAsync(CnameChain chain, Transcript? transcript, CancellationToken cancellationToken, TimeSpan? left = null)
         {
-            while (!chain.Take(await QueryAsync(chain.Question, chain.Type, transcript, cancellationToken).ConfigureAwait(false)))
+            using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var time = left ?? options.TotalTimeout;
+            if (time <= TimeSpan.Zero)
+                total.Cancel();
+            else
+                total.CancelAfter(time);
+            try
             {
+                while (!chain.Take(await QueryAsync(chain.Question, chain.Type, transcript, total.Token).ConfigureAwait(false)))
+                {
+                }
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var target = CnameChain.Target(chain.Name, chain.Type);
+                throw new NetworkTimeoutException($"{target}: the lookup did not end within {options.TotalTimeout.TotalSeconds:0.###} s.", target, e);
             }
             return chain;
         }
@@ -247,9 +262,11 @@ namespace NetFoundations.Core.Dns
 
             using var loop = OpenLoop();
             var handedOver = new List<Task>();
-            void HandOver(int index, string name) => handedOver.Add(Task.Run(async () =>
+            void HandOver(int index, CnameChain chain) => handedOver.Add(Task.Run(async () =>
             {
-                var outcome = await LookupOneAsync(name, type, wholeResponse, transcript, cancellationToken).ConfigureAwait(false);
+                // Asked again from its name, within what is left of its TotalTimeout.
+                var left = options.TotalTimeout - TimeSpan.FromTicks((Stopwatch.GetTimestamp() - chain.Started) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                var outcome = await LookupOneAsync(chain.Name, type, wholeResponse, left, transcript, cancellationToken).ConfigureAwait(false);
                 lookups.Finish(index, outcome);
             }));
 
@@ -270,14 +287,17 @@ namespace NetFoundations.Core.Dns
             if (client.NameServers.Count != 1 || options.TcpOnly || options.DnssecOk)
                 return DnsLookupLoop.WithoutSocket();
             var server = client.NameServers.First();
-            return IPAddress.TryParse(server.Address, out var address) ? DnsLookupLoop.Open(address, server.Port, options.Timeout) : DnsLookupLoop.WithoutSocket();
+            // A try on the socket waits no longer than a whole lookup may take.
+            var timeout = options.Timeout < options.TotalTimeout ? options.Timeout : options.TotalTimeout;
+            return IPAddress.TryParse(server.Address, out var address) ? DnsLookupLoop.Open(address, server.Port, timeout) : DnsLookupLoop.WithoutSocket();
         }
 
-        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, Transcript? transcript, CancellationToken cancellationToken)
+        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, TimeSpan left, Transcript? transcript,
+            CancellationToken cancellationToken)
         {
             try
             {
-                var chain = await FollowAsync(new CnameChain(name, type, wholeResponse), transcript, cancellationToken).ConfigureAwait(false);
+                var chain = await FollowAsync(new CnameChain(name, type, wholeResponse), transcript, cancellationToken, left).ConfigureAwait(false);
                 return chain.Outcome();
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)

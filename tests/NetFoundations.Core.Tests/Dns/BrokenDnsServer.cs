@@ -22,6 +22,8 @@ namespace NetFoundations.Core.Tests.Dns
         CountsBeyondData,
         /// <summary>A well-formed answer with the query's ID, to another question (other.test).</summary>
         OtherQuestion,
+        /// <summary>After 300 ms, a CNAME from the name asked to x.(that name): a chain that goes on, slowly, within each try.</summary>
+        SlowCnameChain,
         /// <summary>No answer, but for 5 s (or until the server stops) datagrams of random bytes and answers with wrong IDs.</summary>
         GarbageFlood,
         // The TCP cases: over UDP the answer is truncated (TC), so a client asks again over TCP, where the server:
@@ -113,7 +115,20 @@ namespace NetFoundations.Core.Tests.Dns
                 if (Answer == BrokenAnswer.GarbageFlood)
                     _ = Task.Run(() => FloodAsync(query.Buffer, query.RemoteEndPoint));
                 var reply = Answer >= BrokenAnswer.TcpClosed ? Truncated(query.Buffer) : Reply(query.Buffer);
-                if (reply != null)
+                if (reply != null && Answer == BrokenAnswer.SlowCnameChain)
+                {
+                    var to = query.RemoteEndPoint;
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await Task.Delay(300, stop.Token);
+                            await udp.SendAsync(reply, reply.Length, to);
+                        }
+                        catch (Exception) { /* the server stopped */ }
+                    });
+                }
+                else if (reply != null)
                     await udp.SendAsync(reply, reply.Length, query.RemoteEndPoint);
             }
         }
@@ -301,6 +316,10 @@ namespace NetFoundations.Core.Tests.Dns
                     return reply.ToArray();
                 case BrokenAnswer.Oversized:
                     return Answers(query, 300);
+                case BrokenAnswer.SlowCnameChain:
+                    reply[7] = 1;
+                    reply.AddRange(new byte[] { 0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 4, 1, (byte)'x', 0xC0, 12 });
+                    return reply.ToArray();
                 case BrokenAnswer.CountsBeyondData:
                     var counted = Answers(query, 1);
                     for (var i = 6; i < 12; i++)
