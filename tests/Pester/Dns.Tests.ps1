@@ -144,6 +144,22 @@ Describe 'Resolve-DnsName2' {
         }
     }
 
+    It 'gives up on each name after -TotalTimeout, however many tries -Timeout and -Retries allow' {
+        $silent = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $records = 'www.example.test', 'mail1.example.test' |
+                Resolve-DnsName2 -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -Timeout 5 -Retries 3 -TotalTimeout 1 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+            $records | Should -BeNullOrEmpty
+            $failures.FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+            $failures.Count | Should -Be 2
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 4   # 1 s each, at once, and the grace; without it 40 s
+        } finally {
+            $silent.Dispose()
+        }
+    }
+
     It 'keeps the order of many piped names' {
         $names = 1..300 | ForEach-Object { if ($_ % 2) { 'www.example.test' } else { 'mail2.example.test' } }
 
@@ -215,6 +231,18 @@ Describe 'Resolve-MailExchange' {
         $implicit.AcceptsMail | Should -BeTrue
         $nullMx.Kind | Should -Be 'NullMx'
         $nullMx.AcceptsMail | Should -BeFalse
+    }
+
+    It 'gives up on a domain after -TotalTimeout' {
+        $silent = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            { Resolve-MailExchange example.test -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -Timeout 5 -TotalTimeout 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OperationTimedOut,*'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 4
+        } finally {
+            $silent.Dispose()
+        }
     }
 
     It 'reports a domain that does not exist and goes on to the next' {

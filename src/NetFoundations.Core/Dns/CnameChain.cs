@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Net;
 
 namespace NetFoundations.Core.Dns
@@ -26,6 +27,8 @@ namespace NetFoundations.Core.Dns
 
         /// <summary>The name as given.</summary>
         public string Name { get; }
+        /// <summary>When the lookup began (Stopwatch ticks): its TotalTimeout counts from here, wherever it goes on.</summary>
+        public long Started { get; } = Stopwatch.GetTimestamp();
         /// <summary>The name to ask next: the given one, then the end of each chain followed.</summary>
         public string Question { get; private set; }
         public DnsRecordType Type { get; }

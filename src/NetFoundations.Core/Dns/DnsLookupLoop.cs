@@ -92,7 +92,7 @@ namespace NetFoundations.Core.Dns
         /// within a tick.
         /// </summary>
         public void Run(DnsNameFeed feed, Func<int, string, CnameChain?> start, OrderedFanOut<DnsLookup> lookups, bool recursion,
-            Action<int, string> handOver, Transcript? transcript, CancellationToken cancellationToken)
+            Action<int, CnameChain> handOver, Transcript? transcript, CancellationToken cancellationToken)
         {
             var scanned = Stopwatch.GetTimestamp();
             while (true)
@@ -104,7 +104,7 @@ namespace NetFoundations.Core.Dns
                     var index = lookups.TryStart();
                     var chain = start(index, name);
                     if (chain != null && !Ask(index, chain, recursion, transcript))
-                        handOver(index, name);
+                        handOver(index, chain);
                 }
 
                 if (waiting.Count > 0)
@@ -117,7 +117,7 @@ namespace NetFoundations.Core.Dns
                         foreach (var given in waiting)
                         {
                             byId[given.Id] = null;
-                            handOver(given.Index, given.Chain.Name);
+                            handOver(given.Index, given.Chain);
                         }
                         waiting.Clear();
                         continue;
@@ -192,7 +192,7 @@ namespace NetFoundations.Core.Dns
         }
 
         /// <summary>Sends the questions queued; those that could not be sent are handed over.</summary>
-        private void Flush(Action<int, string> handOver)
+        private void Flush(Action<int, CnameChain> handOver)
         {
             if (batch == null || queued.Count == 0)
                 return;
@@ -200,7 +200,7 @@ namespace NetFoundations.Core.Dns
             for (var i = sent; i < queued.Count; i++)
             {
                 Remove(queued[i]);
-                handOver(queued[i].Index, queued[i].Chain.Name);
+                handOver(queued[i].Index, queued[i].Chain);
             }
             queued.Clear();
         }
@@ -233,7 +233,7 @@ namespace NetFoundations.Core.Dns
             }
         }
 
-        private void Answered(int length, bool recursion, OrderedFanOut<DnsLookup> lookups, Action<int, string> handOver, Transcript? transcript)
+        private void Answered(int length, bool recursion, OrderedFanOut<DnsLookup> lookups, Action<int, CnameChain> handOver, Transcript? transcript)
         {
             var ask = Claim(length);
             if (ask == null)
@@ -244,7 +244,7 @@ namespace NetFoundations.Core.Dns
             var response = DnsWire.Answer(buffer, length, ask.Query, chain.Question, chain.Type, server, rtt);
             if (response == null)
             {
-                handOver(ask.Index, chain.Name);
+                handOver(ask.Index, chain);
                 return;
             }
             DnsResolver.NoteAnswer(transcript, response);
@@ -261,15 +261,15 @@ namespace NetFoundations.Core.Dns
             if (complete)
                 lookups.Finish(ask.Index, chain.Outcome());
             else if (!Ask(ask.Index, chain, recursion, transcript))
-                handOver(ask.Index, chain.Name);
+                handOver(ask.Index, chain);
         }
 
         /// <summary>An answer too long to read whole: its lookup, when it has one, is handed over.</summary>
-        private void Unreadable(int length, Action<int, string> handOver)
+        private void Unreadable(int length, Action<int, CnameChain> handOver)
         {
             var ask = Claim(length);
             if (ask != null)
-                handOver(ask.Index, ask.Chain.Name);
+                handOver(ask.Index, ask.Chain);
         }
 
         /// <summary>
@@ -285,7 +285,7 @@ namespace NetFoundations.Core.Dns
             return ask;
         }
 
-        private void GiveUpLateTries(long now, Action<int, string> handOver)
+        private void GiveUpLateTries(long now, Action<int, CnameChain> handOver)
         {
             for (var i = waiting.Count - 1; i >= 0; i--)
             {
@@ -293,7 +293,7 @@ namespace NetFoundations.Core.Dns
                 if (ask.Deadline > now)
                     continue;
                 Remove(ask);
-                handOver(ask.Index, ask.Chain.Name);
+                handOver(ask.Index, ask.Chain);
             }
         }
 

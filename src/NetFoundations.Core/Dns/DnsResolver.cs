@@ -28,9 +28,10 @@ namespace NetFoundations.Core.Dns
     }
 
     /// <summary>
-    /// A DNS client (on DnsClient) for given servers or the system's resolvers. Queries over UDP,
-    /// retries over TCP when an answer is truncated, follows CNAME chains, and reports error
-    /// responses as DnsQueryException. Safe to use from many tasks at once.
+    /// A DNS client for given servers or the system's resolvers. Queries over UDP through DnsClient,
+    /// asks again over TCP itself (DnsTcpExchange) when an answer is truncated or TCP only is asked
+    /// for, follows CNAME chains, and reports error responses as DnsQueryException. Safe to use from
+    /// many tasks at once.
     /// </summary>
     public sealed class DnsResolver
     {
@@ -67,8 +68,9 @@ namespace NetFoundations.Core.Dns
             settings.ContinueOnEmptyResponse = false;
             settings.ContinueOnDnsError = true;
             settings.ThrowDnsErrors = false;
-            settings.UseTcpFallback = true;
-            settings.UseTcpOnly = options.TcpOnly;
+            // The TCP leg is DnsTcpExchange's: DnsClient's reports a closed connection as a timeout and reads on
+            // while bytes keep coming.
+            settings.UseTcpFallback = false;
             settings.Recursion = options.Recursion;
             settings.RequestDnsSecRecords = options.DnssecOk;
             settings.Timeout = options.Timeout;
@@ -95,11 +97,35 @@ namespace NetFoundations.Core.Dns
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(bound);
             var watch = Stopwatch.StartNew();
-            IDnsQueryResponse raw;
+            DnsResponse response;
             try
             {
-                raw = await client.QueryAsync(new DnsQuestion(question.EndsWith(".", StringComparison.Ordinal) ? question : question + ".", (QueryType)(int)type),
-                    limit.Token).ConfigureAwait(false);
+                if (options.TcpOnly)
+                {
+                    response = await OverTcpAsync(client.NameServers.Select(EndPoint).ToArray(), question, type, limit.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    try
+                    {
+                        var raw = await client.QueryAsync(new DnsQuestion(question.EndsWith(".", StringComparison.Ordinal) ? question : question + ".", (QueryType)(int)type),
+                            limit.Token).ConfigureAwait(false);
+                        watch.Stop();
+                        // DnsClient matches an answer to its query by ID alone.
+                        if (raw.Questions.Count > 1 || raw.Questions.Any(q => !DnsNames.Same(q.QueryName.Value, question) || (int)q.QuestionType != (int)type))
+                            throw new ProtocolViolationException(
+                                $"{CnameChain.Target(question, type)}: the answer from {string.Join(", ", Servers)} is for another question; it was not taken.",
+                                CnameChain.Target(question, type));
+                        response = DnsClientConversion.ToResponse(raw, question, type, watch.Elapsed);
+                    }
+                    catch (DnsResponseException e) when (e.Code == DnsClient.DnsResponseCode.Unassigned && e.InnerException == null)
+                    {
+                        // DnsClient's word, with its TCP fallback off, for an answer over UDP that was truncated or could
+                        // not be read whole (a datagram may have been cut): the servers are asked again over TCP, in order.
+                        transcript?.Note("<- truncated or unreadable over UDP: asking again over TCP");
+                        response = await OverTcpAsync(client.NameServers.Select(EndPoint).ToArray(), question, type, limit.Token).ConfigureAwait(false);
+                    }
+                }
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
@@ -111,10 +137,40 @@ namespace NetFoundations.Core.Dns
                 transcript?.ClientError(error.Message);
                 throw error;
             }
-            watch.Stop();
-            var response = DnsClientConversion.ToResponse(raw, question, type, watch.Elapsed);
             NoteAnswer(transcript, response);
             return response;
+        }
+
+        private static IPEndPoint EndPoint(NameServer server) => new IPEndPoint(IPAddress.Parse(server.Address), server.Port);
+
+        /// <summary>
+        /// Asks the servers over TCP in order, each up to Retries + 1 times while it times out or drops the connection;
+        /// a server that refuses or answers wrongly gives way to the next. The last failure is thrown.
+        /// </summary>
+        private async Task<DnsResponse> OverTcpAsync(IReadOnlyList<IPEndPoint> servers, string question, DnsRecordType type, CancellationToken cancellationToken)
+        {
+            NetworkException? failure = null;
+            foreach (var server in servers)
+            {
+                for (var attempt = 0; attempt <= options.Retries; attempt++)
+                {
+                    try
+                    {
+                        return await DnsTcpExchange.AskAsync(server, question, type, options.Recursion, options.DnssecOk, options.Timeout, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    catch (NetworkException e) when (e is NetworkTimeoutException || e is ConnectionLostException)
+                    {
+                        failure = e;
+                    }
+                    catch (NetworkException e)
+                    {
+                        failure = e;
+                        break;
+                    }
+                }
+            }
+            throw failure!;
         }
 
         internal static void NoteQuestion(Transcript? transcript, string question, DnsRecordType type, string servers, bool tcpOnly) =>
@@ -142,10 +198,25 @@ namespace NetFoundations.Core.Dns
             return chain.Records;
         }
 
-        private async Task<CnameChain> FollowAsync(CnameChain chain, Transcript? transcript, CancellationToken cancellationToken)
+        /// <summary>Asks the chain's questions until it is complete, all within the options' TotalTimeout (or what is left of it).</summary>
+        private async Task<CnameChain> FollowAsync(CnameChain chain, Transcript? transcript, CancellationToken cancellationToken, TimeSpan? left = null)
         {
-            while (!chain.Take(await QueryAsync(chain.Question, chain.Type, transcript, cancellationToken).ConfigureAwait(false)))
+            using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var time = left ?? options.TotalTimeout;
+            if (time <= TimeSpan.Zero)
+                total.Cancel();
+            else
+                total.CancelAfter(time);
+            try
             {
+                while (!chain.Take(await QueryAsync(chain.Question, chain.Type, transcript, total.Token).ConfigureAwait(false)))
+                {
+                }
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var target = CnameChain.Target(chain.Name, chain.Type);
+                throw new NetworkTimeoutException($"{target}: the lookup did not end within {options.TotalTimeout.TotalSeconds:0.###} s.", target, e);
             }
             return chain;
         }
@@ -191,9 +262,11 @@ namespace NetFoundations.Core.Dns
 
             using var loop = OpenLoop();
             var handedOver = new List<Task>();
-            void HandOver(int index, string name) => handedOver.Add(Task.Run(async () =>
+            void HandOver(int index, CnameChain chain) => handedOver.Add(Task.Run(async () =>
             {
-                var outcome = await LookupOneAsync(name, type, wholeResponse, transcript, cancellationToken).ConfigureAwait(false);
+                // Asked again from its name, within what is left of its TotalTimeout.
+                var left = options.TotalTimeout - TimeSpan.FromTicks((Stopwatch.GetTimestamp() - chain.Started) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                var outcome = await LookupOneAsync(chain.Name, type, wholeResponse, left, transcript, cancellationToken).ConfigureAwait(false);
                 lookups.Finish(index, outcome);
             }));
 
@@ -214,14 +287,17 @@ namespace NetFoundations.Core.Dns
             if (client.NameServers.Count != 1 || options.TcpOnly || options.DnssecOk)
                 return DnsLookupLoop.WithoutSocket();
             var server = client.NameServers.First();
-            return IPAddress.TryParse(server.Address, out var address) ? DnsLookupLoop.Open(address, server.Port, options.Timeout) : DnsLookupLoop.WithoutSocket();
+            // A try on the socket waits no longer than a whole lookup may take.
+            var timeout = options.Timeout < options.TotalTimeout ? options.Timeout : options.TotalTimeout;
+            return IPAddress.TryParse(server.Address, out var address) ? DnsLookupLoop.Open(address, server.Port, timeout) : DnsLookupLoop.WithoutSocket();
         }
 
-        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, Transcript? transcript, CancellationToken cancellationToken)
+        private async Task<DnsLookup> LookupOneAsync(string name, DnsRecordType? type, bool wholeResponse, TimeSpan left, Transcript? transcript,
+            CancellationToken cancellationToken)
         {
             try
             {
-                var chain = await FollowAsync(new CnameChain(name, type, wholeResponse), transcript, cancellationToken).ConfigureAwait(false);
+                var chain = await FollowAsync(new CnameChain(name, type, wholeResponse), transcript, cancellationToken, left).ConfigureAwait(false);
                 return chain.Outcome();
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -8,10 +8,15 @@ namespace NetFoundations.Core.Dns
     public sealed class DnsResolverOptions
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
+        public static readonly TimeSpan DefaultTotalTimeout = TimeSpan.FromSeconds(30);
 
         public DnsResolverOptions(IReadOnlyList<string>? servers = null, bool tcpOnly = false, bool recursion = true,
-            bool dnssecOk = false, TimeSpan? timeout = null, int retries = 2)
+            bool dnssecOk = false, TimeSpan? timeout = null, int retries = 2, TimeSpan? totalTimeout = null)
         {
+            var total = totalTimeout ?? DefaultTotalTimeout;
+            if (total <= TimeSpan.Zero || total > TimeSpan.FromHours(1))
+                throw new ArgumentOutOfRangeException(nameof(totalTimeout), total, "The timeout of one lookup is more than 0 and at most an hour.");
+            TotalTimeout = total;
             if (retries < 0 || retries > 10)
                 throw new ArgumentOutOfRangeException(nameof(retries), retries, "Retries is a number from 0 to 10.");
             var perTry = timeout ?? DefaultTimeout;
@@ -38,6 +43,8 @@ namespace NetFoundations.Core.Dns
         public TimeSpan Timeout { get; }
         /// <summary>Tries after the first, per server.</summary>
         public int Retries { get; }
+        /// <summary>How long one lookup may take in all: every question of its CNAME chain, every try, UDP and TCP.</summary>
+        public TimeSpan TotalTimeout { get; }
 
         /// <summary>Splits a server given as host, host:port, IPv6 or [IPv6]:port; the port defaults to 53.</summary>
         public static (string Host, int Port) ParseServer(string server)

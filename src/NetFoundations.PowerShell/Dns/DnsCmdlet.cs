@@ -33,17 +33,23 @@ namespace NetFoundations.PowerShell.Dns
         [ValidateRange(0, 10)]
         public int Retries { get; set; } = 2;
 
+        /// <summary>Seconds one input (a name, a domain) may take in all: every question, try and CNAME hop.</summary>
+        [Parameter]
+        [ValidateRange(0.05, 3600)]
+        public double TotalTimeout { get; set; } = DnsResolverOptions.DefaultTotalTimeout.TotalSeconds;
+
+        /// <summary>The deadline of one input's work, which Run enforces (Core bounds each lookup by it too).</summary>
+        protected TimeSpan Deadline => TimeSpan.FromSeconds(TotalTimeout);
+
         protected override void BeginProcessing()
         {
+            // Setting up resolves the servers' names: within the same deadline.
             Run(async ct => resolver = await DnsResolver.CreateAsync(
-                    new DnsResolverOptions(Server, TcpOnly, !NoRecursion, DnssecOk, TimeSpan.FromSeconds(Timeout), Retries), ct).ConfigureAwait(false),
-                System.Threading.Timeout.InfiniteTimeSpan, Server == null ? null : string.Join(",", Server));
+                    new DnsResolverOptions(Server, TcpOnly, !NoRecursion, DnssecOk, TimeSpan.FromSeconds(Timeout), Retries, Deadline), ct).ConfigureAwait(false),
+                Deadline, Server == null ? null : string.Join(",", Server));
         }
 
-        /// <summary>
-        /// Runs DNS work with the resolver (nothing when the servers could not be set up). Every query
-        /// inside is bounded by Timeout and Retries, so the whole is not bounded again.
-        /// </summary>
+        /// <summary>Runs one input's DNS work with the resolver (nothing when the servers could not be set up), within Deadline.</summary>
         protected void RunDns(Func<DnsResolver, CancellationToken, Task> work, object? target)
         {
             var active = resolver;
@@ -59,7 +65,7 @@ namespace NetFoundations.PowerShell.Dns
                 {
                     PostError(e, target);
                 }
-            }, System.Threading.Timeout.InfiniteTimeSpan, target);
+            }, Deadline, target);
         }
 
         /// <summary>

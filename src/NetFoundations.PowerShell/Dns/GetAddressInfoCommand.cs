@@ -28,6 +28,7 @@ namespace NetFoundations.PowerShell.Dns
         [ValidateSet(nameof(System.Net.Sockets.SocketType.Stream), nameof(System.Net.Sockets.SocketType.Dgram))]
         public SocketType? SocketType { get; set; }
 
+        /// <summary>Seconds the lookup of one name may take (getaddrinfo ignores cancellation: the cmdlet stops waiting for it).</summary>
         [Parameter]
         [ValidateRange(0.1, 300)]
         public double Timeout { get; set; } = 10;
@@ -41,7 +42,7 @@ namespace NetFoundations.PowerShell.Dns
                 {
                     foreach (var entry in await AddressInfoLookup.GetAsync(name, Service, family, SocketType, Seconds(Timeout), ct).ConfigureAwait(false))
                         PostObject(entry);
-                }, System.Threading.Timeout.InfiniteTimeSpan, name);
+                }, Seconds(Timeout), name);
             }
         }
     }

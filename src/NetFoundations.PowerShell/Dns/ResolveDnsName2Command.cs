@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using NetFoundations.Core;
 using NetFoundations.Core.Dns;
 
 namespace NetFoundations.PowerShell.Dns
@@ -25,6 +27,7 @@ namespace NetFoundations.PowerShell.Dns
         private readonly CancellationTokenSource ended = new CancellationTokenSource();
         private DnsNameFeed? feed;
         private Task? lookups;
+        private long lastFinished = Stopwatch.GetTimestamp(); // when a lookup last finished, for the end's watchdog
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -54,11 +57,24 @@ namespace NetFoundations.PowerShell.Dns
             if (feed == null)
                 return;
             feed.Complete();
+            var completed = Stopwatch.GetTimestamp();
             try
             {
                 // Looked at every few milliseconds rather than woken per answer: a wake-up costs more than an answer.
                 while (!lookups!.Wait(WriteInterval, Stopping))
+                {
                     WriteFound();
+                    // Every lookup ends within the deadline (Core's bound): when none has for longer than that and the
+                    // grace, work that ignores its token holds the rest, and the command goes on without it.
+                    var quiet = Stopwatch.GetTimestamp() - Math.Max(completed, Interlocked.Read(ref lastFinished));
+                    if (quiet > (Deadline + Grace).Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond))
+                    {
+                        ended.Cancel();
+                        WriteError(DnsErrors.ToErrorRecord(new NetworkTimeoutException(
+                            $"No lookup ended within {TotalTimeout:0.###} s; those still running were abandoned.", null), null));
+                        return;
+                    }
+                }
             }
             catch (Exception e) when (Stopping.IsCancellationRequested && (e is OperationCanceledException || e is AggregateException))
             {
@@ -92,7 +108,13 @@ namespace NetFoundations.PowerShell.Dns
             return true;
         }
 
-        private void Write(IReadOnlyList<DnsLookup> lookups) => Found(() =>
+        private void Write(IReadOnlyList<DnsLookup> lookups)
+        {
+            Interlocked.Exchange(ref lastFinished, Stopwatch.GetTimestamp());
+            Found(() => WriteLookups(lookups));
+        }
+
+        private void WriteLookups(IReadOnlyList<DnsLookup> lookups)
         {
             foreach (var lookup in lookups)
             {
@@ -104,7 +126,7 @@ namespace NetFoundations.PowerShell.Dns
                     foreach (var record in lookup.Records)
                         WriteObject(record);
             }
-        });
+        }
 
         private void Found(Action write) => found.Enqueue(write);
 

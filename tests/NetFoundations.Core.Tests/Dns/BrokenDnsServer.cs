@@ -18,6 +18,29 @@ namespace NetFoundations.Core.Tests.Dns
         Garbage,
         /// <summary>A well-formed answer of 300 A records: 4,800 bytes, more than the 4,096 the query offers.</summary>
         Oversized,
+        /// <summary>A header claiming 65,535 answers (and as many in the other sections) before a single record.</summary>
+        CountsBeyondData,
+        /// <summary>A well-formed answer with the query's ID, to another question (other.test).</summary>
+        OtherQuestion,
+        /// <summary>After 300 ms, a CNAME from the name asked to x.(that name): a chain that goes on, slowly, within each try.</summary>
+        SlowCnameChain,
+        /// <summary>No answer, but for 5 s (or until the server stops) datagrams of random bytes and answers with wrong IDs.</summary>
+        GarbageFlood,
+        // The TCP cases: over UDP the answer is truncated (TC), so a client asks again over TCP, where the server:
+        /// <summary>reads the query and closes the connection without a byte.</summary>
+        TcpClosed,
+        /// <summary>sends the length of a whole answer and half of it, then closes.</summary>
+        TcpCutShort,
+        /// <summary>sends a length prefix of 65,535 and closes.</summary>
+        TcpHugeLengthThenClose,
+        /// <summary>sends a length prefix of 65,535 and nothing more, keeping the connection open.</summary>
+        TcpHugeLengthThenStall,
+        /// <summary>sends a whole answer one byte every 200 ms.</summary>
+        TcpTrickle,
+        /// <summary>sends whole answers (of 300 A records) back to back until the client goes.</summary>
+        TcpEndlessAnswers,
+        /// <summary>reads the query and never answers, keeping the connection open.</summary>
+        TcpSilence,
     }
 
     /// <summary>
@@ -89,8 +112,23 @@ namespace NetFoundations.Core.Tests.Dns
                 catch (Exception) when (stop.IsCancellationRequested) { return; }
                 Interlocked.Increment(ref queries);
                 Volatile.Write(ref lastQuery, query.Buffer);
-                var reply = Reply(query.Buffer);
-                if (reply != null)
+                if (Answer == BrokenAnswer.GarbageFlood)
+                    _ = Task.Run(() => FloodAsync(query.Buffer, query.RemoteEndPoint));
+                var reply = Answer >= BrokenAnswer.TcpClosed ? Truncated(query.Buffer) : Reply(query.Buffer);
+                if (reply != null && Answer == BrokenAnswer.SlowCnameChain)
+                {
+                    var to = query.RemoteEndPoint;
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await Task.Delay(300, stop.Token);
+                            await udp.SendAsync(reply, reply.Length, to);
+                        }
+                        catch (Exception) { /* the server stopped */ }
+                    });
+                }
+                else if (reply != null)
                     await udp.SendAsync(reply, reply.Length, query.RemoteEndPoint);
             }
         }
@@ -130,6 +168,12 @@ namespace NetFoundations.Core.Tests.Dns
                     var query = new byte[length[0] << 8 | length[1]];
                     await stream.ReadExactlyAsync(query, stop.Token);
                     Interlocked.Increment(ref queries);
+                    if (Answer >= BrokenAnswer.TcpClosed)
+                    {
+                        await MisbehaveAsync(stream, query);
+                        client.Dispose();
+                        return;
+                    }
                     var reply = Reply(query);
                     if (reply == null)
                         continue; // silence: the connection stays open until the server stops
@@ -140,7 +184,94 @@ namespace NetFoundations.Core.Tests.Dns
             catch (Exception) { /* the client gave up or closed, or the server stopped */ }
         }
 
-        private byte[]? Reply(byte[] query)
+        private async Task FloodAsync(byte[] query, IPEndPoint client)
+        {
+            var random = new Random(53);
+            var wrongId = Answers(query, 1);
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            try
+            {
+                while (!stop.IsCancellationRequested && DateTime.UtcNow < until)
+                {
+                    // Bursts with a breath between them: a flood, without taking a shared core for itself.
+                    for (var i = 0; i < 50; i++)
+                    {
+                        byte[] datagram;
+                        if (i % 2 == 0)
+                        {
+                            datagram = new byte[random.Next(1, 600)];
+                            random.NextBytes(datagram);
+                        }
+                        else
+                        {
+                            datagram = (byte[])wrongId.Clone();
+                            datagram[0] ^= (byte)random.Next(1, 256);
+                        }
+                        await udp.SendAsync(datagram, datagram.Length, client);
+                    }
+                    await Task.Delay(1, stop.Token);
+                }
+            }
+            catch (Exception) { /* the server stopped */ }
+        }
+
+        /// <summary>What the TCP cases do with a query: the connection is closed when this returns.</summary>
+        private async Task MisbehaveAsync(NetworkStream stream, byte[] query)
+        {
+            var whole = Answers(query, 300);
+            var prefixed = new byte[whole.Length + 2];
+            prefixed[0] = (byte)(whole.Length >> 8);
+            prefixed[1] = (byte)whole.Length;
+            whole.CopyTo(prefixed, 2);
+            switch (Answer)
+            {
+                case BrokenAnswer.TcpCutShort:
+                    await stream.WriteAsync(prefixed.AsMemory(0, 2 + whole.Length / 2), stop.Token);
+                    break;
+                case BrokenAnswer.TcpHugeLengthThenClose:
+                    await stream.WriteAsync(new byte[] { 0xFF, 0xFF }, stop.Token);
+                    break;
+                case BrokenAnswer.TcpHugeLengthThenStall:
+                    await stream.WriteAsync(new byte[] { 0xFF, 0xFF }, stop.Token);
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                    break;
+                case BrokenAnswer.TcpTrickle:
+                    foreach (var b in prefixed)
+                    {
+                        await stream.WriteAsync(new[] { b }, stop.Token);
+                        await Task.Delay(200, stop.Token);
+                    }
+                    break;
+                case BrokenAnswer.TcpEndlessAnswers:
+                    while (true)
+                        await stream.WriteAsync(prefixed, stop.Token);
+                case BrokenAnswer.TcpSilence:
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                    break;
+            }
+        }
+
+        /// <summary>The question back with the TC flag and no records: "ask again over TCP".</summary>
+        private static byte[] Truncated(byte[] query)
+        {
+            var reply = Question(query);
+            reply[2] = 0x83; // QR, TC, RD
+            return reply.ToArray();
+        }
+
+        /// <summary>A well-formed answer of count A records (16 bytes each).</summary>
+        private static byte[] Answers(byte[] query, int count)
+        {
+            var reply = Question(query);
+            reply[6] = (byte)(count >> 8);
+            reply[7] = (byte)count;
+            for (var i = 0; i < count; i++)
+                reply.AddRange(new byte[] { 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 1, (byte)(i >> 8), (byte)i });
+            return reply.ToArray();
+        }
+
+        /// <summary>The query's header and question as the start of a reply: QR, RD, RA, NOERROR, no records.</summary>
+        private static List<byte> Question(byte[] query)
         {
             var questionEnd = 12;
             while (query[questionEnd] != 0)
@@ -150,6 +281,12 @@ namespace NetFoundations.Core.Tests.Dns
             reply[2] = 0x81; // QR, RD
             reply[3] = 0x80; // RA, NOERROR
             reply[10] = 0; reply[11] = 0; // no additional (drop the query's OPT)
+            return reply;
+        }
+
+        private byte[]? Reply(byte[] query)
+        {
+            var reply = Question(query);
             switch (Answer)
             {
                 case BrokenAnswer.Silence:
@@ -178,11 +315,24 @@ namespace NetFoundations.Core.Tests.Dns
                     reply.AddRange(Cname("b", "a"));
                     return reply.ToArray();
                 case BrokenAnswer.Oversized:
-                    reply[6] = 300 >> 8;
-                    reply[7] = 300 & 0xFF;
-                    for (var i = 0; i < 300; i++)
-                        reply.AddRange(new byte[] { 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 1, (byte)(i >> 8), (byte)i });
+                    return Answers(query, 300);
+                case BrokenAnswer.SlowCnameChain:
+                    reply[7] = 1;
+                    reply.AddRange(new byte[] { 0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 4, 1, (byte)'x', 0xC0, 12 });
                     return reply.ToArray();
+                case BrokenAnswer.CountsBeyondData:
+                    var counted = Answers(query, 1);
+                    for (var i = 6; i < 12; i++)
+                        counted[i] = 0xFF;
+                    return counted;
+                case BrokenAnswer.OtherQuestion:
+                    var other = new List<byte>(query[..12]) { 5, (byte)'o', (byte)'t', (byte)'h', (byte)'e', (byte)'r', 4, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0, 0, 1, 0, 1 };
+                    other[2] = 0x81;
+                    other[3] = 0x80;
+                    other[7] = 1;
+                    other[10] = 0; other[11] = 0;
+                    other.AddRange(new byte[] { 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 99 });
+                    return other.ToArray();
                 default:
                     return null;
             }

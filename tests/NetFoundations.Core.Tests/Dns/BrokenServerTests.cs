@@ -42,6 +42,52 @@ namespace NetFoundations.Core.Tests.Dns
             Assert.True(error.Message.Length < 300, error.Message);
         }
 
+        [Theory]
+        [InlineData(BrokenAnswer.TcpClosed, false, "without answering")]
+        [InlineData(BrokenAnswer.TcpCutShort, false, "after 2417 of the 4834 bytes it announced")]
+        [InlineData(BrokenAnswer.TcpHugeLengthThenClose, false, "after 0 of the 65535 bytes it announced")]
+        [InlineData(BrokenAnswer.TcpCutShort, true, "cut short")]
+        public async Task AnAnswerOverTcpCutShortIsALostConnectionAtOnce(BrokenAnswer answer, bool tcpOnly, string said)
+        {
+            // Whether after a truncated answer over UDP or with TCP only: what happened, said at once, not a timeout.
+            using var server = new BrokenDnsServer(answer);
+            var resolver = await DnsResolver.CreateAsync(
+                new DnsResolverOptions(new[] { server.Server }, tcpOnly, timeout: TimeSpan.FromSeconds(2), retries: 2), CancellationToken.None);
+            var watch = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<ConnectionLostException>(() => resolver.ResolveAsync("www.example.test", DnsRecordType.A, null, CancellationToken.None));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), watch.Elapsed.ToString());
+            Assert.Contains(said, error.Message);
+            Assert.Contains(server.Server, error.Message);
+        }
+
+        [Fact]
+        public async Task ALookupEndsWithinItsTotalTimeoutHoweverManyQuestionsItTakes()
+        {
+            // Every answer comes within the try's timeout, but the chain goes on: 16 hops would take 5 s.
+            using var server = new BrokenDnsServer(BrokenAnswer.SlowCnameChain);
+            var resolver = await DnsResolver.CreateAsync(new DnsResolverOptions(new[] { server.Server }, timeout: TimeSpan.FromSeconds(1), retries: 0,
+                totalTimeout: TimeSpan.FromSeconds(1)), CancellationToken.None);
+            var watch = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<NetworkTimeoutException>(() => resolver.ResolveAsync("www.example.test", DnsRecordType.A, null, CancellationToken.None));
+            Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2));
+            Assert.Contains("did not end within 1 s", error.Message);
+            Assert.True(server.Queries >= 3, $"{server.Queries} questions");
+        }
+
+        [Fact]
+        public async Task ManyLookupsEachEndWithinTheirTotalTimeout()
+        {
+            // The batch loop's own try and DnsClient's after it share the lookup's total, counted from its start.
+            using var server = new BrokenDnsServer(BrokenAnswer.Silence);
+            var resolver = await DnsResolver.CreateAsync(new DnsResolverOptions(new[] { server.Server }, timeout: TimeSpan.FromSeconds(5), retries: 3,
+                totalTimeout: TimeSpan.FromSeconds(1)), CancellationToken.None);
+            var lookups = new System.Collections.Generic.List<DnsLookup>();
+            var watch = Stopwatch.StartNew();
+            await resolver.LookupManyAsync(new[] { "a.example.test", "b.example.test" }, DnsRecordType.A, false, 2, run => lookups.AddRange(run), null, CancellationToken.None);
+            Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2));
+            Assert.All(lookups, l => Assert.Contains("did not end within 1 s", Assert.IsType<NetworkTimeoutException>(l.Error).Message));
+        }
+
         [Fact]
         public async Task AnswerWithWrongIdIsNotTaken()
         {

@@ -115,6 +115,34 @@ namespace NetFoundations.Core.Tests.Dns
         }
 
         [Fact]
+        public async Task OverTcpTheModulesReaderReadsWhatDnsClientReadsOverUdp()
+        {
+            // TCP answers are read by DnsWire, UDP answers by DnsClient: the same records, spelled the same.
+            var udp = await Resolver();
+            var tcp = await Resolver(tcpOnly: true);
+            var questions = new (string Name, DnsRecordType Type)[]
+            {
+                ("www.example.test", DnsRecordType.A), ("www.example.test", DnsRecordType.AAAA), ("alias.example.test", DnsRecordType.A),
+                ("example.test", DnsRecordType.MX), ("example.test", DnsRecordType.NS), ("example.test", DnsRecordType.SOA),
+                ("_imaps._tcp.example.test", DnsRecordType.SRV), ("21.0.0.127.in-addr.arpa", DnsRecordType.PTR), ("example.test", DnsRecordType.TXT),
+                ("example.test", DnsRecordType.CAA), ("secure.example.test", DnsRecordType.DS), ("example.test", DnsRecordType.DNSKEY),
+                ("nothere.example.test", DnsRecordType.A), ("nullmx.example.test", DnsRecordType.MX),
+            };
+            foreach (var (name, type) in questions)
+            {
+                var overUdp = await udp.QueryAsync(name, type, null, CancellationToken.None);
+                var overTcp = await tcp.QueryAsync(name, type, null, CancellationToken.None);
+                Assert.Equal(Records(overUdp), Records(overTcp));
+                Assert.Equal((overUdp.ResponseCode, overUdp.Flags), (overTcp.ResponseCode, overTcp.Flags));
+            }
+
+            static string Records(DnsResponse response) => string.Join("\n", response.Answers.Concat(response.Authorities).Concat(response.Additionals)
+                .Select(r => $"{r.GetType().Name} {r.Section} {WithoutTtl(r.ToString())} {r.ComputerName} {r.Server} " +
+                    (r is DnsTxtRecord txt ? string.Join("|", txt.Strings) : r is DnsCaaRecord caa ? $"{caa.Flags} {caa.Tag} {caa.Value}" : ""))
+                .OrderBy(line => line, StringComparer.Ordinal));
+        }
+
+        [Fact]
         public async Task TxtCaaSoaDsDnskey()
         {
             var txt = Assert.IsType<DnsTxtRecord>(Assert.Single(await Resolve("example.test", DnsRecordType.TXT)));
