@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading;
@@ -205,30 +206,117 @@ namespace NetFoundations.Core.Tests.Mail
             Assert.True(messages[0].Size > 50_000_000, $"{messages[0].Size} bytes");
         }
 
-        [Fact]
-        public async Task A_server_that_stalls_is_a_timeout()
+        /// <summary>Where a behaviour begins: in place of the greeting (MailKit reads it), or in answer to the summary reader's UID FETCH.</summary>
+        private static Func<HostileMailServer.Conversation, Task> Playing(string protocol, Func<HostileMailServer.Conversation, Task> behaviour) =>
+            protocol != "IMAP summaries" ? behaviour : async c =>
+            {
+                await c.SendAsync(ScriptedMailServer.ImapGreeting + "\n");
+                for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
+                {
+                    if (line.Contains(" UID FETCH "))
+                    {
+                        await behaviour(c);
+                        return;
+                    }
+                    await c.SendAsync(ScriptedMailServer.ImapAnswer(line, tag => null) + "\n");
+                }
+            };
+
+        /// <summary>What a well-behaved answer would begin with, for behaviours that start like one.</summary>
+        private static string Opening(string protocol) => protocol switch
         {
-            using var server = new HostileMailServer(c => c.StallAsync());
-            var options = Options(server, TimeSpan.FromSeconds(3));
-            options.Credential = null;
+            "SMTP" => "220 ",
+            "POP3" => "+OK ",
+            "IMAP" => "* OK ",
+            _ => "* 1 FETCH (UID 1 ENVELOPE (",
+        };
 
-            var (error, _) = await RunAsync("SMTP stall", () => Smtp(options, SmtpTestStage.Connect), options.Timeout);
+        private static Func<HostileMailServer.Conversation, Task> Behaviour(string protocol, string behaviour) => behaviour switch
+        {
+            "stall" => c => c.StallAsync(),
+            "trickle" => c => c.TrickleAsync(Encoding.ASCII.GetBytes(Opening(protocol) + "trickle"), TimeSpan.FromMilliseconds(200)),
+            "endless line" => async c =>
+            {
+                await c.SendAsync(Opening(protocol));
+                await c.FloodAsync(HostileMailServer.Conversation.Repeat("a", 64 * 1024));
+            },
+            "NULs" => c => c.FloodAsync(new byte[64 * 1024]),
+            "0xFF" => c => c.FloodAsync(Enumerable.Repeat((byte)0xFF, 64 * 1024).ToArray()),
+            "NUL lines" => c => c.FloodAsync(HostileMailServer.Conversation.Repeat("\0\0\0\0\0\0\0\0\n", 8192)),
+            "0xFF lines" => c => c.FloodAsync(Enumerable.Range(0, 8192).SelectMany(_ => new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, (byte)'\r', (byte)'\n' }).ToArray()),
+            _ => c => c.SendAsync(Opening(protocol) + "cut off in the mid"), // then the server closes
+        };
 
-            Assert.IsType<NetworkTimeoutException>(error);
+        private static async Task<Func<Task>> CallAsync(string protocol, HostileMailServer server, TimeSpan timeout, CancellationToken cancellation)
+        {
+            var options = Options(server, timeout);
+            switch (protocol)
+            {
+                case "SMTP":
+                    options.Credential = null;
+                    return () => Smtp(options, SmtpTestStage.Connect, cancellation);
+                case "POP3":
+                    return () => Pop3Mailbox.ListAsync(options, false, new Transcript(), cancellation);
+                case "IMAP":
+                    return () => ImapSession.ConnectAsync(options, new Transcript(), cancellation);
+                default:
+                    var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+                    return async () =>
+                    {
+                        using (session)
+                            await session.SearchAsync("INBOX", new ImapSearchOptions(), null, cancellation);
+                    };
+            }
         }
 
-        [Fact]
-        public async Task A_server_trickling_a_byte_every_200_ms_ends_at_the_deadline()
+        /// <summary>
+        /// Every protocol's reader against the same hostile behaviours, from the first byte (MailKit's) and in the middle of an
+        /// IMAP FETCH (the module's own summary reader): a stall is a timeout, a trickle ends at the caller's deadline, a line
+        /// that never ends or a flood of bytes that are not text breaks a cap or the grammar, and a reply cut off is a lost connection.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public async Task A_hostile_server_ends_in_a_typed_error_within_the_deadline(string protocol, string behaviour)
         {
-            using var server = new HostileMailServer(c => c.TrickleAsync("220-trickle\r\n"u8.ToArray(), TimeSpan.FromMilliseconds(200)));
-            var options = Options(server, TimeSpan.FromSeconds(3));
-            options.Credential = null;
-            // Each byte comes within the per-read timeout: what ends it is the caller's deadline (the cmdlet's, in the module).
-            using var deadline = new CancellationTokenSource(options.Timeout);
+            using var server = new HostileMailServer(Playing(protocol, Behaviour(protocol, behaviour)));
+            var timeout = TimeSpan.FromSeconds(3);
+            // Each byte of a trickle comes within the per-read timeout: what ends it is the caller's deadline (the cmdlet's, in the module).
+            using var deadline = new CancellationTokenSource();
+            var call = await CallAsync(protocol, server, timeout, deadline.Token);
+            // A stall is left to the timeout of each read.
+            deadline.CancelAfter(behaviour == "stall" ? timeout * 3 : timeout);
 
-            var (error, _) = await RunAsync("SMTP trickle", () => Smtp(options, SmtpTestStage.Connect, deadline.Token), options.Timeout);
+            var (error, _) = await RunAsync($"{protocol} {behaviour}", call, timeout);
 
-            Assert.IsAssignableFrom<OperationCanceledException>(error);
+            switch (behaviour)
+            {
+                case "stall":
+                    Assert.IsType<NetworkTimeoutException>(error);
+                    break;
+                case "trickle":
+                    Assert.IsAssignableFrom<OperationCanceledException>(error);
+                    break;
+                case "cut off":
+                    Assert.IsType<ConnectionLostException>(error);
+                    break;
+                case "endless line":
+                    Assert.Contains("longer than", Assert.IsType<ProtocolViolationException>(error).Message);
+                    break;
+                default:
+                    Assert.IsType<ProtocolViolationException>(error);
+                    break;
+            }
+        }
+
+        public static TheoryData<string, string> Cases()
+        {
+            var cases = new TheoryData<string, string>();
+            foreach (var protocol in new[] { "SMTP", "POP3", "IMAP", "IMAP summaries" })
+            {
+                foreach (var behaviour in new[] { "stall", "trickle", "endless line", "NULs", "0xFF", "NUL lines", "0xFF lines", "cut off" })
+                    cases.Add(protocol, behaviour);
+            }
+            return cases;
         }
     }
 }
