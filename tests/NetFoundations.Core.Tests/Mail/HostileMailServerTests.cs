@@ -318,5 +318,85 @@ namespace NetFoundations.Core.Tests.Mail
             }
             return cases;
         }
+
+        /// <summary>
+        /// An IMAP server that answers as ScriptedMailServer does, except to the first command line that holds command:
+        /// to that, head, then body again and again.
+        /// </summary>
+        private static HostileMailServer FloodingImap(string greeting, string command, string head, byte[] body) => new HostileMailServer(async c =>
+        {
+            await c.SendAsync(greeting + "\n");
+            var flooded = false;
+            for (var line = await c.ReadLineAsync(); line != null; line = await c.ReadLineAsync())
+            {
+                if (line.Contains(command) && !flooded)
+                {
+                    flooded = true;
+                    await c.SendAsync(head);
+                    await c.FloodAsync(body);
+                }
+                await c.SendAsync(ScriptedMailServer.ImapAnswer(line, tag => $"{tag} OK done") + "\n");
+            }
+        });
+
+        private static byte[] Chunk(Func<int, string> element, int count) =>
+            Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, count).Select(element)));
+
+        [Theory]
+        [InlineData("SEARCH", "(the cap on search results)")]
+        [InlineData("LIST", "(the cap on folders)")]
+        [InlineData("CAPABILITY", "(the cap on list elements)")]
+        [InlineData("BODYSTRUCTURE nesting", "(the cap on nesting)")]
+        [InlineData("BODYSTRUCTURE parts", "(the cap on list elements)")]
+        public async Task IMAP_lists_without_end_break_an_element_cap_before_MailKit_holds_them(string flood, string cap)
+        {
+            // Descending UIDs (the order that costs an ordered set most), distinct folder names and mechanisms, parts of a multipart.
+            var (command, head, body) = flood switch
+            {
+                "SEARCH" => (" UID SEARCH ", "* SEARCH", Chunk(i => " " + (4_000_000_000 - i), 10000)),
+                "LIST" => (" LIST ", "", Chunk(i => $"* LIST (\\HasNoChildren) \"/\" folder{i}\r\n", 10000)),
+                "CAPABILITY" => (" CAPABILITY", "* CAPABILITY IMAP4rev1", Chunk(i => $" AUTH=X{i}", 10000)),
+                "BODYSTRUCTURE nesting" => (" UID FETCH ", "* 1 FETCH (UID 1 BODYSTRUCTURE ", Chunk(i => "(", 10000)),
+                _ => (" UID FETCH ", "* 1 FETCH (UID 1 BODYSTRUCTURE (", Chunk(i => "(\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1 NIL NIL NIL NIL)", 1000)),
+            };
+            using var server = FloodingImap(flood == "CAPABILITY" ? "* OK ready" : ScriptedMailServer.ImapGreeting, command, head, body);
+            var options = Options(server, TimeSpan.FromSeconds(30));
+            Func<ImapSession, Task> use = flood switch
+            {
+                "SEARCH" => s => s.SearchAsync("INBOX", new ImapSearchOptions { Subject = "x" }, null, CancellationToken.None),
+                "LIST" => s => s.GetFoldersAsync(null, new Transcript(), CancellationToken.None),
+                _ => s => s.ReadMessageAsync("INBOX", 1, new Transcript(), CancellationToken.None),
+            };
+
+            var (error, _) = await RunAsync($"IMAP {flood} flood", async () =>
+            {
+                using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+                await use(session);
+            }, options.Timeout);
+
+            Assert.Contains(cap, Assert.IsType<ProtocolViolationException>(error).Message);
+        }
+
+        [Fact]
+        public async Task A_search_of_100000_UIDs_and_a_fetch_of_100000_summaries_still_work()
+        {
+            var uids = string.Join(" ", Enumerable.Range(1, 100_000).Select(i => (2 * i).ToString()));
+            var summaries = string.Concat(Enumerable.Range(1, 100_000).Select(i => $"* {i} FETCH (UID {2 * i} FLAGS (\\Seen) RFC822.SIZE 100)\n"));
+            using var server = new ScriptedMailServer(ScriptedMailServer.ImapGreeting, line =>
+                line.Contains(" UID SEARCH ") ? $"* SEARCH {uids}\n{line.Split(' ')[0]} OK done"
+                : ScriptedMailServer.ImapAnswer(line, tag => summaries + tag + " OK done"));
+            var options = new MailServerOptions("127.0.0.1", server.Port) { Security = MailSecurity.None, Credential = Dave, Timeout = TimeSpan.FromSeconds(30) };
+            using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+
+            var all = await session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None);
+            var found = await session.SearchAsync("INBOX", new ImapSearchOptions { Seen = true, Limit = 100_000 }, null, CancellationToken.None);
+
+            Assert.Equal(100_000, all.Count);
+            Assert.Equal(200_000u, all[^1].Uid);
+            // The 100,000 UIDs found went out again in UID FETCH commands (the scripted server answers each with all summaries).
+            Assert.Contains(server.Received, l => l.Contains(" UID SEARCH "));
+            Assert.Contains(server.Received, l => l.Contains(" UID FETCH ") && l.Contains(",200000 "));
+            Assert.True(found.Count >= 100_000, $"{found.Count} summaries");
+        }
     }
 }
