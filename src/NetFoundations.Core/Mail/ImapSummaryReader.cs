@@ -68,13 +68,13 @@ namespace NetFoundations.Core.Mail
         public const string Items = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)";
         private const int MaxLiteral = 1 << 20;
         private const int MaxAtom = 1 << 12;
-        private const int MaxDepth = 64;
+        private const int MaxDepth = MailReplyLimiter.MaxImapNesting;
         // Real messages carry a handful; a server sending more than this is not describing a message.
         private const int MaxKeywords = 1000;
         private const int MaxRemembered = 10000;
         private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
         private static readonly object Nil = new object();
-        private readonly ImapConnection connection;
+        private readonly IDisposable connection;
         private readonly Stream stream;
         private readonly string target;
         private readonly TranscriptLogger log;
@@ -86,13 +86,20 @@ namespace NetFoundations.Core.Mail
         private int tags;
         private uint? uidValidity;
 
-        private ImapSummaryReader(ImapConnection connection, Stream stream, string target, TranscriptLogger log)
+        private ImapSummaryReader(IDisposable connection, Stream stream, string target, TranscriptLogger log)
         {
             this.connection = connection;
             this.stream = stream;
             this.target = target;
             this.log = log;
         }
+
+        /// <summary>A reader of a stream already logged in (a test's scripted answers), bounded by the limiter as on a connection.</summary>
+        internal static ImapSummaryReader OnStream(Stream stream, string target, long maxResponseBytes) =>
+            new ImapSummaryReader(stream, stream, target, new TranscriptLogger(() => false)
+            {
+                Limiter = new MailReplyLimiter(MailProtocol.Imap, target, maxResponseBytes),
+            });
 
         /// <summary>Where the bytes on the wire are recorded (null: nowhere); set for each of the session's operations.</summary>
         public Transcript? Transcript

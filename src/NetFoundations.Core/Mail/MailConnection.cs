@@ -262,12 +262,26 @@ namespace NetFoundations.Core.Mail
             try
             {
                 var forClient = await OpenImapAsync(connection, options, check, logger, transcript, cancellation).ConfigureAwait(false);
-                using (cancellation.Register(socket.Dispose))
-                    await client.ConnectAsync(forClient, options.Server, options.Port, SecureSocketOptions.None, cancellation).ConfigureAwait(false);
-                if (options.Credential != null)
+                // MailKit times out only the reads of a socket it opened itself: on a stream it is given, the greeting and the
+                // login are bounded here, by the timeout, as the opening is.
+                using var greeting = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                if (options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+                    greeting.CancelAfter(options.Timeout);
+                using (greeting.Token.Register(socket.Dispose))
                 {
-                    EnsureCredentialProtected(options, connection.TlsProtocol != null);
-                    await client.AuthenticateAsync(options.Credential, cancellation).ConfigureAwait(false);
+                    try
+                    {
+                        await client.ConnectAsync(forClient, options.Server, options.Port, SecureSocketOptions.None, greeting.Token).ConfigureAwait(false);
+                        if (options.Credential != null)
+                        {
+                            EnsureCredentialProtected(options, connection.TlsProtocol != null);
+                            await client.AuthenticateAsync(options.Credential, greeting.Token).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception e) when (greeting.IsCancellationRequested && !cancellation.IsCancellationRequested)
+                    {
+                        throw new NetworkTimeoutException($"{options.Target} did not answer in time.", options.Target, e);
+                    }
                 }
                 return connection;
             }
@@ -398,6 +412,9 @@ namespace NetFoundations.Core.Mail
                     return new ConnectionLostException($"The connection to {target} broke: {error.Message}", target, error);
                 case TimeoutException _:
                     return new NetworkTimeoutException($"{target} did not answer in time.", target, error);
+                // MailKit says so when the stream ended in the middle of a reply (it gives no inner exception to tell by).
+                case ProtocolException _ when error.Message.Contains("unexpectedly disconnected"):
+                    return new ConnectionLostException($"{target} closed the connection in the middle of a reply.", target, error);
                 case ProtocolException _:
                     return new ProtocolViolationException($"{target} broke the protocol: {error.Message}", target, error);
                 case SocketException socketError:

@@ -261,17 +261,19 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
             await session.DisconnectAsync(new Transcript(), CancellationToken.None);
         }
 
-        [Fact]
-        public async Task A_message_with_150000_keywords_is_a_protocol_violation_naming_the_bound_at_once()
+        [Theory]
+        [InlineData(50_000, "more than 1,000 keywords")]
+        [InlineData(150_000, "more than 100000 elements (the cap on list elements)")] // the limiter refuses the line before the reader has it whole
+        public async Task A_message_with_thousands_of_keywords_is_a_protocol_violation_naming_the_bound_at_once(int count, string bound)
         {
-            var flags = string.Join(" ", Enumerable.Range(0, 150_000).Select(i => "$k" + i));
+            var flags = string.Join(" ", Enumerable.Range(0, count).Select(i => "$k" + i));
             using var server = ScriptedMailServer.Imap(tag => $"* 1 FETCH (UID 1 FLAGS ({flags}))\n{tag} OK done");
             using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
             var clock = Stopwatch.StartNew();
 
             var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
 
-            Assert.Contains("more than 1,000 keywords", error.Message);
+            Assert.Contains(bound, error.Message);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
         }
 
