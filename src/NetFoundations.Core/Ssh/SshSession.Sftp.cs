@@ -221,11 +221,13 @@ namespace NetFoundations.Core.Ssh
             var left = partials?.TakeAll();
             if (left == null || left.Count == 0)
                 return;
-            var removing = Task.WhenAll(left.Select(async partial =>
+            // Off this thread: SSH.NET sends the request before its first await, and that send waits (as long as the
+            // connect timeout) for room in the channel's window, which an upload to a frozen server has filled.
+            var removing = Task.Run(() => Task.WhenAll(left.Select(async partial =>
             {
                 await sftp.DeleteFileAsync(partial, CancellationToken.None).ConfigureAwait(false);
                 transcript.Note($"removed the partial file {partial}");
-            }));
+            })));
             // Observed, so that a failure on the closed connection is not an unobserved exception.
             _ = removing.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
             if (await Task.WhenAny(removing, Task.Delay(PartialRemovalBound)).ConfigureAwait(false) != removing || removing.IsFaulted)
