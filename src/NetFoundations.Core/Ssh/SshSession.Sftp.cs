@@ -172,16 +172,27 @@ namespace NetFoundations.Core.Ssh
                 throw new ArgumentException("A remote path is needed.", nameof(path));
             using var deadline = new ProgressDeadline(noProgressTimeout, cancellationToken);
             var token = deadline.Token;
+            // Set before the work is given up (UntilCancelled's own callback may run first), completed when the partial
+            // files are removed or their bound has passed.
+            var removed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             var closing = Task.CompletedTask;
             try
             {
                 var sftp = await SftpClientAsync(transcript, token).ConfigureAwait(false);
+                closing = removed.Task;
                 try
                 {
                     // Closing may itself wait on the frozen connection: it runs beside, never on the thread that cancels.
-                    using (token.Register(() => closing = Task.Run(async () =>
+                    using (token.Register(() => Task.Run(async () =>
                         {
-                            await RemovePartialsAsync(sftp, partials, transcript).ConfigureAwait(false);
+                            try
+                            {
+                                await RemovePartialsAsync(sftp, partials, transcript).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                removed.TrySetResult(true);
+                            }
                             DropSftp(sftp);
                         })))
                         return await UntilCancelled(work(sftp, deadline), token).ConfigureAwait(false);
