@@ -162,9 +162,16 @@ namespace NetFoundations.Core.Ssh
         /// <summary>
         /// Runs SFTP work on the session's SFTP connection (opened on first use). When the caller's token is cancelled or
         /// nothing has moved for noProgressTimeout, the SFTP connection is closed (SSH.NET does not watch the token in every
-        /// wait, and closing ends a read or write a frozen server keeps blocked) and the work is no longer waited for.
-        /// Before that, the work's remote partial files are removed, for at most PartialRemovalBound.
+        /// wait, and closing ends a read or a wait for the server) and the work is no longer waited for. Before that, the
+        /// work's remote partial files are removed, for at most PartialRemovalBound.
         /// </summary>
+        /// <remarks>
+        /// One case closing cannot end: when the socket's send buffer is full (as during a transfer to a frozen server), SSH.NET's
+        /// Socket.Send blocks while holding the session's write and dispose locks, and its Dispose waits for the same locks,
+        /// so the socket is never closed here. Both threads stay blocked until the server reads again or goes away (seen on
+        /// loopback in 9 of 40 frozen transfers). SSH.NET 2026.0.0 gives no way to supply or reach its
+        /// socket (its socket factory is internal); the command itself still ends by its deadline.
+        /// </remarks>
         private async Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, TimeSpan noProgressTimeout,
             RemotePartials? partials, Func<SftpClient, ProgressDeadline, Task<T>> work)
         {

@@ -132,11 +132,15 @@ namespace NetFoundations.Core.Ssh
         {
             disconnected = true;
             StopTunnels();
+            // Disposed outside the lock: against a frozen server SSH.NET's dispose can block for as long as the server
+            // stays frozen (see SftpAsync), and the lock must not keep later calls on this session waiting with it.
+            SftpClient? sftp;
             lock (sftpGate)
             {
-                sftpClient?.Dispose();
+                sftp = sftpClient;
                 sftpClient = null;
             }
+            sftp?.Dispose();
             // Disposing stops the forwards still in the client's list, which RemoveTunnel may be changing.
             lock (tunnels)
                 client.Dispose();
