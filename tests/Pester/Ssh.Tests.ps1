@@ -23,6 +23,15 @@ BeforeAll {
     # The folder the test user may write to.
     $files = Join-Path $folder 'files'
 
+    # sshd serves each connection in a child process of the listener, with its helpers (sftp-server …) below it: the
+    # child that appears when a connection opens serves it. Stopping that tree (kill -STOP) plays a server that hangs.
+    function Get-ChildProcess([int] $Id) { (ps -o pid= --ppid $Id) | ForEach-Object { [int]$_.Trim() } }
+    function Get-ProcessTree([int] $Id) {
+        $tree = @($Id)
+        for ($i = 0; $i -lt $tree.Count -and $i -lt 20; $i++) { $tree += Get-ChildProcess $tree[$i] }
+        $tree
+    }
+
     # The known_hosts line for one of the server's keys, as ssh-keyscan writes it.
     function Get-KnownHostsLine([string] $KeyFile = 'host_ed25519_key') {
         $type, $key, $null = (Get-Content (Join-Path $folder "$KeyFile.pub")) -split ' '
@@ -156,6 +165,10 @@ Describe 'Invoke-SshCommand' {
         { Invoke-SshCommand -Session $session -Command 'sleep 60' -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
 
         (Invoke-SshCommand -Session $session -Command 'echo alive').Output | Should -BeExactly 'alive'
+    }
+
+    It 'always has a deadline: -Timeout 0 is refused' {
+        { Invoke-SshCommand -Session $session -Command 'true' -Timeout 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
 
@@ -424,6 +437,40 @@ Describe 'SSH tunnels' {
 
     It 'reports a port the server refuses as a remote error' {
         { New-SshTunnel -Session $session -Remote -RemotePort 1 -LocalPort $echoPort -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteError,*'
+    }
+
+    It 'removes a tunnel and disconnects within -Timeout when the server hangs' {
+        # Stopping a remote tunnel waits for the server's answer, which a hung server never sends.
+        $hung = foreach ($i in 1..2) {
+            $before = Get-ChildProcess $sshd.Id
+            $hungSession = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $trusted
+            $connection = Get-ChildProcess $sshd.Id | Where-Object { $_ -notin $before }
+            $connection | Should -HaveCount 1
+            @{ Session = $hungSession; Tunnel = New-SshTunnel -Session $hungSession -Remote -LocalPort $echoPort; Tree = Get-ProcessTree $connection }
+        }
+        $tree = $hung.Tree
+        kill -STOP @tree
+        try {
+            $removing = [Diagnostics.Stopwatch]::StartNew()
+            Remove-SshTunnel $hung[0].Tunnel -Timeout 0.5 -ErrorAction SilentlyContinue -ErrorVariable removeFailed
+            $removing.Stop()
+            $disconnecting = [Diagnostics.Stopwatch]::StartNew()
+            Disconnect-SshSession $hung[1].Session -Timeout 0.5 -ErrorAction SilentlyContinue -ErrorVariable disconnectFailed
+            $disconnecting.Stop()
+        }
+        finally {
+            kill -CONT @tree
+            Disconnect-SshSession $hung[0].Session
+        }
+
+        # The timeout, then at most the 2 s every cmdlet gives work that does not end when cancelled.
+        $removing.Elapsed.TotalSeconds | Should -BeLessThan 3.5
+        $disconnecting.Elapsed.TotalSeconds | Should -BeLessThan 3.5
+        $removeFailed.FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+        $disconnectFailed.FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+        $hung.Tunnel.IsStarted | Should -Be $false, $false
+        $hung[1].Session.IsConnected | Should -BeFalse
+        Get-SshTunnel $hung[1].Session | Should -BeNullOrEmpty
     }
 
     It 'says a tunnel removed twice is already removed' {

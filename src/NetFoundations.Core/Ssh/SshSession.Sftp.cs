@@ -22,6 +22,12 @@ namespace NetFoundations.Core.Ssh
         private readonly object sftpGate = new object();
         private SftpClient? sftpClient;
 
+        /// <summary>
+        /// How long a failed or stopped upload tries to remove its remote partial files before its connection is closed:
+        /// short, so that the command still ends within its deadline and the 2 s grace when the server is frozen.
+        /// </summary>
+        internal static readonly TimeSpan PartialRemovalBound = TimeSpan.FromSeconds(1);
+
         /// <summary>Lists a directory's entries (or the one file a path names), optionally recursively and filtered by a wildcard on the name.</summary>
         public Task ListAsync(string path, bool recurse, string? filter, Action<SftpItem> onItem, Transcript transcript, CancellationToken cancellationToken) =>
             SftpAsync(path, transcript, cancellationToken, async (sftp, cancellationToken) =>
@@ -43,7 +49,7 @@ namespace NetFoundations.Core.Ssh
         /// and its connection is closed.
         /// </summary>
         public Task<SftpTransferResult> DownloadAsync(string remotePath, string localPath, bool force, TimeSpan noProgressTimeout, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async (sftp, deadline) =>
+            SftpAsync(remotePath, transcript, cancellationToken, noProgressTimeout, null, async (sftp, deadline) =>
             {
                 var cancellationToken = deadline.Token;
                 var watch = Stopwatch.StartNew();
@@ -71,8 +77,14 @@ namespace NetFoundations.Core.Ssh
         /// Uploads a file or a directory tree. Each file goes to a temporary remote name and is renamed when complete.
         /// When nothing has moved for noProgressTimeout the transfer ends with a NetworkTimeoutException and its connection is closed.
         /// </summary>
-        public Task<SftpTransferResult> UploadAsync(string localPath, string remotePath, bool force, TimeSpan noProgressTimeout, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
-            SftpAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async (sftp, deadline) =>
+        /// <remarks>
+        /// A failed or stopped upload removes its remote partial file while the server still answers (within
+        /// PartialRemovalBound); from a frozen server it cannot, and the hidden .name.*.partial file stays there.
+        /// </remarks>
+        public Task<SftpTransferResult> UploadAsync(string localPath, string remotePath, bool force, TimeSpan noProgressTimeout, Action<SftpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken)
+        {
+            var partials = new RemotePartials();
+            return SftpAsync(remotePath, transcript, cancellationToken, noProgressTimeout, partials, async (sftp, deadline) =>
             {
                 var cancellationToken = deadline.Token;
                 var watch = Stopwatch.StartNew();
@@ -107,10 +119,11 @@ namespace NetFoundations.Core.Ssh
                 {
                     transcript.Note($"upload {local} -> {remote}");
                     progress.StartFile(local);
-                    await UploadFileAsync(sftp, local, remote, progress, cancellationToken).ConfigureAwait(false);
+                    await UploadFileAsync(sftp, local, remote, partials, progress, cancellationToken).ConfigureAwait(false);
                 }
                 return new SftpTransferResult(ComputerName, SftpDirection.Upload, destination, Path.GetFullPath(localPath), files.Count, progress.Total, watch.Elapsed);
             });
+        }
 
         /// <summary>Removes a file, or a directory (with its contents only when recurse is set).</summary>
         public Task RemoveAsync(string path, bool recurse, Transcript transcript, CancellationToken cancellationToken) =>
@@ -144,33 +157,59 @@ namespace NetFoundations.Core.Ssh
 
         /// <summary>Runs one SFTP request (or a walk of a tree), bounded by the caller's token alone.</summary>
         private Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, Func<SftpClient, CancellationToken, Task<T>> work) =>
-            SftpAsync(path, transcript, cancellationToken, Timeout.InfiniteTimeSpan, (sftp, deadline) => work(sftp, deadline.Token));
+            SftpAsync(path, transcript, cancellationToken, Timeout.InfiniteTimeSpan, null, (sftp, deadline) => work(sftp, deadline.Token));
 
         /// <summary>
         /// Runs SFTP work on the session's SFTP connection (opened on first use). When the caller's token is cancelled or
         /// nothing has moved for noProgressTimeout, the SFTP connection is closed (SSH.NET does not watch the token in every
-        /// wait, and closing ends a read or write a frozen server keeps blocked) and the work is no longer waited for.
+        /// wait, and closing ends a read or a wait for the server) and the work is no longer waited for. Before that, the
+        /// work's remote partial files are removed, for at most PartialRemovalBound.
         /// </summary>
+        /// <remarks>
+        /// One case closing cannot end: when the socket's send buffer is full (as during a transfer to a frozen server), SSH.NET's
+        /// Socket.Send blocks while holding the session's write and dispose locks, and its Dispose waits for the same locks,
+        /// so the socket is never closed here. Both threads stay blocked until the server reads again or goes away (seen on
+        /// loopback in 9 of 40 frozen transfers). SSH.NET 2026.0.0 gives no way to supply or reach its
+        /// socket (its socket factory is internal); the command itself still ends by its deadline.
+        /// </remarks>
         private async Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, TimeSpan noProgressTimeout,
-            Func<SftpClient, ProgressDeadline, Task<T>> work)
+            RemotePartials? partials, Func<SftpClient, ProgressDeadline, Task<T>> work)
         {
             if (string.IsNullOrEmpty(path))
                 throw new ArgumentException("A remote path is needed.", nameof(path));
             using var deadline = new ProgressDeadline(noProgressTimeout, cancellationToken);
             var token = deadline.Token;
+            // Set before the work is given up (UntilCancelled's own callback may run first), completed when the partial
+            // files are removed or their bound has passed.
+            var removed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var closing = Task.CompletedTask;
             try
             {
                 var sftp = await SftpClientAsync(transcript, token).ConfigureAwait(false);
+                closing = removed.Task;
                 try
                 {
                     // Closing may itself wait on the frozen connection: it runs beside, never on the thread that cancels.
-                    using (token.Register(() => Task.Run(() => DropSftp(sftp))))
+                    using (token.Register(() => Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await RemovePartialsAsync(sftp, partials, transcript).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                removed.TrySetResult(true);
+                            }
+                            DropSftp(sftp);
+                        })))
                         return await UntilCancelled(work(sftp, deadline), token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
                 {
                     var translated = SshErrors.Translate(e, options.Target, path);
                     transcript.ClientError(translated.Message);
+                    if (sftp.IsConnected)
+                        await RemovePartialsAsync(sftp, partials, transcript).ConfigureAwait(false);
                     if (!sftp.IsConnected)
                         DropSftp(sftp);
                     throw translated;
@@ -178,15 +217,39 @@ namespace NetFoundations.Core.Ssh
             }
             catch (Exception e) when (deadline.Passed)
             {
+                await ClosedAsync().ConfigureAwait(false);
                 var message = $"Nothing moved between {options.Target} and here for {noProgressTimeout.TotalSeconds:0.###} s: {path} was stopped and its SFTP connection closed.";
                 transcript.ClientError(message);
                 throw new NetworkTimeoutException(message, options.Target, e);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                await ClosedAsync().ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 throw;
             }
+
+            // The partial files go before the command ends, or not at all (a frozen server): bounded either way.
+            Task ClosedAsync() => Task.WhenAny(closing, Task.Delay(PartialRemovalBound));
+        }
+
+        /// <summary>Removes the remote partial files of uploads that did not finish; waits at most PartialRemovalBound, never fails.</summary>
+        private static async Task RemovePartialsAsync(SftpClient sftp, RemotePartials? partials, Transcript transcript)
+        {
+            var left = partials?.TakeAll();
+            if (left == null || left.Count == 0)
+                return;
+            // Off this thread: SSH.NET sends the request before its first await, and that send waits (as long as the
+            // connect timeout) for room in the channel's window, which an upload to a frozen server has filled.
+            var removing = Task.Run(() => Task.WhenAll(left.Select(async partial =>
+            {
+                await sftp.DeleteFileAsync(partial, CancellationToken.None).ConfigureAwait(false);
+                transcript.Note($"removed the partial file {partial}");
+            })));
+            // Observed, so that a failure on the closed connection is not an unobserved exception.
+            _ = removing.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            if (await Task.WhenAny(removing, Task.Delay(PartialRemovalBound)).ConfigureAwait(false) != removing || removing.IsFaulted)
+                transcript.ClientError($"could not remove the partial file{(left.Count > 1 ? "s" : string.Empty)} {string.Join(", ", left)} from {sftp.ConnectionInfo.Host}");
         }
 
         /// <summary>The work's result, or OperationCanceledException as soon as the token is cancelled, whether or not the work has ended.</summary>
@@ -323,26 +386,17 @@ namespace NetFoundations.Core.Ssh
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }   // the finally below tries again
         }
 
-        private static async Task UploadFileAsync(SftpClient sftp, string local, string remote, TransferProgress progress, CancellationToken cancellationToken)
+        /// <summary>Uploads to a hidden partial name, then renames; until then the partial file is in partials (see SftpAsync).</summary>
+        private static async Task UploadFileAsync(SftpClient sftp, string local, string remote, RemotePartials partials, TransferProgress progress, CancellationToken cancellationToken)
         {
-            string? partial = CombineRemote(ParentOf(remote), $".{NameOf(remote)}.{Guid.NewGuid():N}.partial");
-            try
-            {
-                using (var stream = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
-                    await sftp.UploadFileAsync(stream, partial, false, new Reporter<UploadFileProgressReport>(r => progress.Report((long)r.TotalBytesUploaded)), cancellationToken).ConfigureAwait(false);
-                // posix-rename@openssh.com replaces an existing file in one step.
-                await Task.Run(() => sftp.RenameFile(partial, remote, true), cancellationToken).ConfigureAwait(false);
-                partial = null;
-                progress.EndFile(new FileInfo(local).Length);
-            }
-            finally
-            {
-                if (partial != null && sftp.IsConnected)
-                {
-                    try { sftp.DeleteFile(partial); }
-                    catch (Exception) { /* the upload's own error is the one to report */ }
-                }
-            }
+            var partial = CombineRemote(ParentOf(remote), $".{NameOf(remote)}.{Guid.NewGuid():N}.partial");
+            partials.Add(partial);
+            using (var stream = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+                await sftp.UploadFileAsync(stream, partial, false, new Reporter<UploadFileProgressReport>(r => progress.Report((long)r.TotalBytesUploaded)), cancellationToken).ConfigureAwait(false);
+            // posix-rename@openssh.com replaces an existing file in one step.
+            await Task.Run(() => sftp.RenameFile(partial, remote, true), cancellationToken).ConfigureAwait(false);
+            partials.Remove(partial);
+            progress.EndFile(new FileInfo(local).Length);
         }
 
         private static void PlanUpload(string local, string remote, List<(string, string)> files, List<string> folders, int depth)
@@ -399,6 +453,27 @@ namespace NetFoundations.Core.Ssh
         }
 
         private static string NameOf(string remote) => remote.TrimEnd('/').Substring(remote.TrimEnd('/').LastIndexOf('/') + 1);
+
+        /// <summary>The remote partial files of an upload that are not yet renamed to their final names.</summary>
+        private sealed class RemotePartials
+        {
+            private readonly List<string> names = new List<string>();
+
+            public void Add(string name) { lock (names) names.Add(name); }
+
+            public void Remove(string name) { lock (names) names.Remove(name); }
+
+            /// <summary>The names left, once: a second call gets none.</summary>
+            public List<string> TakeAll()
+            {
+                lock (names)
+                {
+                    var all = names.ToList();
+                    names.Clear();
+                    return all;
+                }
+            }
+        }
 
         /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool out of order).</summary>
         private sealed class Reporter<T> : IProgress<T>

@@ -31,8 +31,9 @@ namespace NetFoundations.Core.Ssh
             if (string.IsNullOrWhiteSpace(host))
                 throw new ArgumentException("The host the server connects to is needed.", nameof(host));
             var bind = await LocalAddressAsync(boundHost, cancellationToken).ConfigureAwait(false);
-            var forward = new ForwardedPortLocal(bind, (uint)boundPort, host.Trim(), (uint)port);
-            return await StartTunnelAsync(SshTunnelKind.Local, forward, bind, boundPort, host.Trim(), port, transcript, cancellationToken).ConfigureAwait(false);
+            var connections = new TunnelConnections();
+            var forward = new LocalForward(connections, bind, (uint)boundPort, host.Trim(), (uint)port);
+            return await StartTunnelAsync(SshTunnelKind.Local, forward, connections, bind, boundPort, host.Trim(), port, transcript, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Asks the server to listen on boundAddress:boundPort (0: the server picks); each connection comes back to host:port as this machine sees it (ssh -R).</summary>
@@ -44,8 +45,9 @@ namespace NetFoundations.Core.Ssh
             if (!IPAddress.TryParse(boundAddress?.Trim().TrimStart('[').TrimEnd(']'), out var serverAddress))
                 throw new ArgumentException($"The address the server listens on must be an IP address (such as 127.0.0.1 or 0.0.0.0), not '{boundAddress}'.", nameof(boundAddress));
             var destination = (await Endpoints.ResolveAsync(host, null, options.ConnectTimeout, cancellationToken).ConfigureAwait(false))[0];
-            var forward = new ForwardedPortRemote(serverAddress, (uint)boundPort, destination, (uint)port);
-            return await StartTunnelAsync(SshTunnelKind.Remote, forward, serverAddress.ToString(), boundPort, host.Trim(), port, transcript, cancellationToken).ConfigureAwait(false);
+            var connections = new TunnelConnections();
+            var forward = new RemoteForward(connections, serverAddress, (uint)boundPort, destination, (uint)port);
+            return await StartTunnelAsync(SshTunnelKind.Remote, forward, connections, serverAddress.ToString(), boundPort, host.Trim(), port, transcript, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>A SOCKS4/SOCKS5 proxy on boundHost:boundPort here (0 picks a free port); connections leave from the server (ssh -D).</summary>
@@ -56,14 +58,15 @@ namespace NetFoundations.Core.Ssh
             // ForwardedPortDynamic does not tell the port it got for 0, so a free one is picked first.
             if (boundPort == 0)
                 boundPort = FreePort(IPAddress.Parse(bind));
-            var forward = new ForwardedPortDynamic(bind, (uint)boundPort);
-            return await StartTunnelAsync(SshTunnelKind.Dynamic, forward, bind, boundPort, null, null, transcript, cancellationToken).ConfigureAwait(false);
+            var connections = new TunnelConnections();
+            var forward = new DynamicForward(connections, bind, (uint)boundPort);
+            return await StartTunnelAsync(SshTunnelKind.Dynamic, forward, connections, bind, boundPort, null, null, transcript, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<SshTunnel> StartTunnelAsync(SshTunnelKind kind, ForwardedPort forward, string boundHost, int boundPort, string? host, int? port,
+        private async Task<SshTunnel> StartTunnelAsync(SshTunnelKind kind, ForwardedPort forward, TunnelConnections connections, string boundHost, int boundPort, string? host, int? port,
             Transcript transcript, CancellationToken cancellationToken)
         {
-            var tunnel = new SshTunnel(this, kind, forward, boundHost, host, port);
+            var tunnel = new SshTunnel(this, kind, forward, connections, boundHost, host, port);
             var listen = Endpoints.Format(boundHost, boundPort);
             await tunnelStart.WaitAsync(cancellationToken).ConfigureAwait(false);
             Task starting;

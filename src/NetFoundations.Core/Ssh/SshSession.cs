@@ -41,6 +41,11 @@ namespace NetFoundations.Core.Ssh
         public string ServerVersion { get; }
         public DateTimeOffset ConnectedAt { get; }
         public bool IsConnected => !disconnected && client.IsConnected;
+        /// <summary>What bounds the session's own waits on the server (SSH.NET's timeout for a reply).</summary>
+        internal TimeSpan ConnectTimeout => options.ConnectTimeout;
+
+        /// <summary>How long a finished command's output streams may take to end.</summary>
+        internal static readonly TimeSpan OutputDrainBound = TimeSpan.FromSeconds(5);
 
         public override string ToString() => $"{UserName}@{Endpoints.Format(ComputerName, Port)}";
 
@@ -91,7 +96,7 @@ namespace NetFoundations.Core.Ssh
                         Task.Run(() => Collect(ssh.ExtendedOutputStream, error, true)));
                     await execution.ConfigureAwait(false);
                     // The streams end with the channel; a server that never closes them must not hold us.
-                    await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken)).ConfigureAwait(false);
+                    await Task.WhenAny(reading, Task.Delay(OutputDrainBound, cancellationToken)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -127,11 +132,15 @@ namespace NetFoundations.Core.Ssh
         {
             disconnected = true;
             StopTunnels();
+            // Disposed outside the lock: against a frozen server SSH.NET's dispose can block for as long as the server
+            // stays frozen (see SftpAsync), and the lock must not keep later calls on this session waiting with it.
+            SftpClient? sftp;
             lock (sftpGate)
             {
-                sftpClient?.Dispose();
+                sftp = sftpClient;
                 sftpClient = null;
             }
+            sftp?.Dispose();
             // Disposing stops the forwards still in the client's list, which RemoveTunnel may be changing.
             lock (tunnels)
                 client.Dispose();

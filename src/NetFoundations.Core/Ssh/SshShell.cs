@@ -40,6 +40,18 @@ namespace NetFoundations.Core.Ssh
     /// <summary>Runs expect steps in an interactive shell, on an open session or on a connection made for them.</summary>
     public static class SshShell
     {
+        /// <summary>
+        /// The longest RunAsync can take when every bound inside it holds: connecting, opening the shell (SSH.NET waits
+        /// for the server as long as the session's connect timeout), then each step within its own timeout.
+        /// </summary>
+        public static TimeSpan Deadline(SshCommandTarget target, IReadOnlyList<ExpectStep> steps, SshShellOptions shellOptions)
+        {
+            var total = target.ConnectBound + target.ReplyBound;
+            foreach (var step in steps)
+                total += step.Timeout ?? shellOptions.StepTimeout;
+            return total;
+        }
+
         public static async Task<IReadOnlyList<ExpectResult>> RunAsync(SshCommandTarget target, IReadOnlyList<ExpectStep> steps, SshShellOptions shellOptions,
             Action<ExpectResult>? onResult, Transcript transcript, CancellationToken cancellationToken)
         {

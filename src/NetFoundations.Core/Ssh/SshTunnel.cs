@@ -27,11 +27,13 @@ namespace NetFoundations.Core.Ssh
         private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
 
         private readonly List<Exception> errors = new List<Exception>();
+        private readonly TunnelConnections open;
         private int connections;
         private int stopped;
 
-        internal SshTunnel(SshSession session, SshTunnelKind kind, ForwardedPort forward, string boundHost, string? host, int? port)
+        internal SshTunnel(SshSession session, SshTunnelKind kind, ForwardedPort forward, TunnelConnections open, string boundHost, string? host, int? port)
         {
+            this.open = open;
             Session = session;
             Kind = kind;
             Forward = forward;
@@ -39,7 +41,8 @@ namespace NetFoundations.Core.Ssh
             DestinationHost = host;
             DestinationPort = port;
             Forward.RequestReceived += (_, e) => Interlocked.Increment(ref connections);
-            Forward.Exception += (_, e) => AddError(e.Exception);
+            // A connection refused because the tunnel is stopping is no failure.
+            Forward.Exception += (_, e) => { if (!(e.Exception is OperationCanceledException)) AddError(e.Exception); };
         }
 
         public SshSession Session { get; }
@@ -99,11 +102,12 @@ namespace NetFoundations.Core.Ssh
             StartedAt = DateTimeOffset.Now;
         }
 
-        /// <summary>Stops once; false when already stopped. Never waits longer than StopBound.</summary>
+        /// <summary>Stops once, closing every connection at once; false when already stopped. Never waits longer than StopBound.</summary>
         private bool TryStop()
         {
             if (Interlocked.Exchange(ref stopped, 1) != 0)
                 return false;
+            open.CloseAll(Forward);
             Task.Run(() => Session.RemoveTunnel(this)).Wait(StopBound);
             return true;
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using NetFoundations.Core.Ssh;
 
 namespace NetFoundations.PowerShell.Ssh
@@ -13,10 +14,22 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateNotNull]
         public SshSession[] Session { get; set; } = Array.Empty<SshSession>();
 
+        /// <summary>Seconds each disconnect may take (stopping the tunnels, closing SFTP and the connection); a frozen server cannot hold it longer.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double Timeout { get; set; } = 10;
+
         protected override void ProcessRecord()
         {
             foreach (var session in Session)
-                session.Disconnect();
+            {
+                Run(_ =>
+                    {
+                        session.Disconnect();
+                        return Task.CompletedTask;
+                    },
+                    TimeSpan.FromSeconds(Timeout), session);
+            }
         }
     }
 }

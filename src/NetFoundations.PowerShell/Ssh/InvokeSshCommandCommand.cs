@@ -27,9 +27,9 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateRange(1, 1024)]
         public int ThrottleLimit { get; set; } = 32;
 
-        /// <summary>Seconds each command may run; 0 for no limit.</summary>
+        /// <summary>Seconds each command may run (at most a day): a command always ends.</summary>
         [Parameter]
-        [ValidateRange(0.0, 86400.0)]
+        [ValidateRange(0.1, 86400.0)]
         public double Timeout { get; set; } = 300;
 
         /// <summary>Also writes each output line (SshOutputLine) as it arrives.</summary>
@@ -63,7 +63,7 @@ namespace NetFoundations.PowerShell.Ssh
                     Stream ? line => PostObject(line) : (Action<SshOutputLine>?)null,
                     (target, error) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, target.Name))),
                     transcript, cancel),
-                System.Threading.Timeout.InfiniteTimeSpan, null);
+                SshCommandRunner.Deadline(targets, ThrottleLimit, TimeSpan.FromSeconds(Timeout)), null);
         }
 
         private void WriteResult(SshCommandResult result)

@@ -52,7 +52,7 @@ namespace NetFoundations.PowerShell.Ssh
             {
                 var transcript = NewTranscript();
                 Run(cancel => SshShell.RunAsync(target, Step, shellOptions, PostObject, transcript, cancel),
-                    System.Threading.Timeout.InfiniteTimeSpan, target.Name);
+                    SshShell.Deadline(target, Step, shellOptions), target.Name);
             }
         }
     }

@@ -60,8 +60,10 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateNotNullOrEmpty]
         public string LocalHost { get; set; } = "127.0.0.1";
 
-        /// <summary>How long the server may take to open a remote listener (or the local one to start); the tunnel then runs until removed.</summary>
-        private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+        /// <summary>Seconds the server may take to open a remote listener (or the local one to start); the tunnel then runs until removed.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double Timeout { get; set; } = 30;
 
         protected override void ProcessRecord()
         {
@@ -81,7 +83,7 @@ namespace NetFoundations.PowerShell.Ssh
                     DynamicSet => await Session.StartDynamicTunnelAsync(LocalAddress, LocalPort, transcript, cancel),
                     _ => await Session.StartLocalTunnelAsync(LocalAddress, LocalPort, RemoteHost, RemotePort, transcript, cancel),
                 }),
-                StartTimeout, listen);
+                TimeSpan.FromSeconds(Timeout), listen);
         }
     }
 }

@@ -14,6 +14,11 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateNotNull]
         public SshTunnel[] Tunnel { get; set; } = Array.Empty<SshTunnel>();
 
+        /// <summary>Seconds each removal may take; the tunnel's connections are closed at once whatever the server does.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double Timeout { get; set; } = 10;
+
         protected override void ProcessRecord()
         {
             foreach (var tunnel in Tunnel)
@@ -26,7 +31,7 @@ namespace NetFoundations.PowerShell.Ssh
                         tunnel.Stop(transcript);
                         return Task.CompletedTask;
                     },
-                    System.Threading.Timeout.InfiniteTimeSpan, tunnel);
+                    TimeSpan.FromSeconds(Timeout), tunnel);
             }
         }
     }

@@ -162,6 +162,38 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.Empty(Directory.GetFiles(local));
         }
 
+        [Fact]
+        public async Task ACancelledUploadRemovesItsRemotePartialFileAndKeepsTheSource()
+        {
+            var source = Path.Combine(local, "big.bin");
+            using (var stream = File.Create(source))
+                stream.SetLength(1L << 30);   // sparse here; the upload is cancelled after its first few megabytes
+            var target = Directory.CreateDirectory(Path.Combine(remote, "upload"));
+            SshServer.Exec("chown", server.UserName, target.FullName);
+            using var session = await ConnectAsync();
+            using var cancel = new CancellationTokenSource();
+            var watch = new System.Diagnostics.Stopwatch();
+
+            var error = await Record.ExceptionAsync(() => session.UploadAsync(source, target.FullName + "/big.bin", false, NoProgress, p =>
+            {
+                if (p.BytesDone > 0 && !cancel.IsCancellationRequested)
+                {
+                    watch.Start();
+                    cancel.Cancel();
+                }
+            }, new Transcript(), cancel.Token));
+
+            Assert.IsAssignableFrom<OperationCanceledException>(error);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the upload ended {watch.Elapsed} after it was cancelled");
+            Assert.Empty(Directory.GetFileSystemEntries(target.FullName));   // neither the destination nor the hidden .partial file
+            Assert.Equal(1L << 30, new FileInfo(source).Length);
+            // The session goes on: the next transfer opens a new SFTP connection.
+            var small = Path.Combine(local, "small.txt");
+            File.WriteAllText(small, "small");
+            await session.UploadAsync(small, target.FullName + "/small.txt", false, NoProgress, null, new Transcript(), Token);
+            Assert.Equal("small", File.ReadAllText(Path.Combine(target.FullName, "small.txt")));
+        }
+
         public void Dispose()
         {
             Directory.Delete(local, true);

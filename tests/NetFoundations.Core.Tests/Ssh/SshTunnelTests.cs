@@ -196,6 +196,40 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.True(ReadsToEnd(stream));
         }
 
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task AConnectionAcceptedAsTheTunnelStopsIsClosedAtOnce(bool disconnect)
+        {
+            using var echo = new TcpPeer("tcp_echo.py");
+            var session = await ConnectAsync();
+            var tunnel = await session.StartLocalTunnelAsync("127.0.0.1", 0, "127.0.0.1", echo.Port, new Transcript(), Token);
+            // SSH.NET raises RequestReceived after it accepted a connection and before that connection's channel
+            // exists: holding it there puts the stop exactly between the two (the race seen in CI).
+            using var accepted = new ManualResetEventSlim();
+            using var closing = new ManualResetEventSlim();
+            tunnel.Forward.RequestReceived += (_, _) => { accepted.Set(); closing.Wait(TimeSpan.FromSeconds(10)); };
+            tunnel.Forward.Closing += (_, _) => closing.Set();
+            using var client = Connect(tunnel.BoundPort);
+            client.ReceiveTimeout = 3_000;
+            try
+            {
+                Assert.True(accepted.Wait(TimeSpan.FromSeconds(10)), "the tunnel did not take the connection");
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+
+                await Task.Run(() => { if (disconnect) session.Disconnect(); else tunnel.Stop(); }).WaitAsync(TimeSpan.FromSeconds(30));
+
+                Assert.True(closing.IsSet);
+                Assert.True(ReadsToEnd(client.GetStream()), "the connection stayed open");
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the connection ended {watch.Elapsed} after the stop began");
+                Assert.Empty(tunnel.Errors);
+            }
+            finally
+            {
+                session.Dispose();
+            }
+        }
+
         [Fact]
         public async Task DisconnectingTheSessionStopsItsTunnels()
         {
