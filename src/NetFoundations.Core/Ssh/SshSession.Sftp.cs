@@ -161,17 +161,11 @@ namespace NetFoundations.Core.Ssh
 
         /// <summary>
         /// Runs SFTP work on the session's SFTP connection (opened on first use). When the caller's token is cancelled or
-        /// nothing has moved for noProgressTimeout, the SFTP connection is closed (SSH.NET does not watch the token in every
-        /// wait, and closing ends a read or a wait for the server) and the work is no longer waited for. Before that, the
-        /// work's remote partial files are removed, for at most PartialRemovalBound.
+        /// nothing has moved for noProgressTimeout, the SFTP connection is shut down and closed (SSH.NET does not watch the
+        /// token in every wait; a shutdown ends a read, a wait for the server, and a send a frozen server blocks) and the
+        /// work is no longer waited for. Before that, the work's remote partial files are removed, for at most
+        /// PartialRemovalBound.
         /// </summary>
-        /// <remarks>
-        /// One case closing cannot end: when the socket's send buffer is full (as during a transfer to a frozen server), SSH.NET's
-        /// Socket.Send blocks while holding the session's write and dispose locks, and its Dispose waits for the same locks,
-        /// so the socket is never closed here. Both threads stay blocked until the server reads again or goes away (seen on
-        /// loopback in 9 of 40 frozen transfers). SSH.NET 2026.0.0 gives no way to supply or reach its
-        /// socket (its socket factory is internal); the command itself still ends by its deadline.
-        /// </remarks>
         private async Task<T> SftpAsync<T>(string path, Transcript transcript, CancellationToken cancellationToken, TimeSpan noProgressTimeout,
             RemotePartials? partials, Func<SftpClient, ProgressDeadline, Task<T>> work)
         {
@@ -302,6 +296,8 @@ namespace NetFoundations.Core.Ssh
                 if (ReferenceEquals(sftpClient, sftp))
                     sftpClient = null;
             }
+            // Without it, a send blocked on a frozen server would keep SSH.NET's dispose (and this thread) waiting.
+            SshNetSocket.Shutdown(sftp);
             sftp.Dispose();
         }
 

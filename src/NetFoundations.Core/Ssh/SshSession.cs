@@ -132,8 +132,8 @@ namespace NetFoundations.Core.Ssh
         {
             disconnected = true;
             StopTunnels();
-            // Disposed outside the lock: against a frozen server SSH.NET's dispose can block for as long as the server
-            // stays frozen (see SftpAsync), and the lock must not keep later calls on this session waiting with it.
+            // Disposed outside the lock: SSH.NET's dispose says goodbye to the server, and a slow server must not keep
+            // later calls on this session waiting on the lock.
             SftpClient? sftp;
             lock (sftpGate)
             {

@@ -80,6 +80,7 @@ namespace NetFoundations.Core.Tests.Ssh
                 var timedOut = Assert.IsType<NetworkTimeoutException>(error);
                 Assert.Contains("Nothing moved", timedOut.Message);
                 Assert.True(afterFreeze < NoProgress + Grace, $"took {afterFreeze} after the freeze");
+                AssertTheFrozenConnectionIsClosed();
                 Assert.Empty(Directory.GetFileSystemEntries(local));
             }
             finally
@@ -105,6 +106,7 @@ namespace NetFoundations.Core.Tests.Ssh
                 var timedOut = Assert.IsType<NetworkTimeoutException>(error);
                 Assert.Contains("Nothing moved", timedOut.Message);
                 Assert.True(afterFreeze < NoProgress + Grace, $"took {afterFreeze} after the freeze");
+                AssertTheFrozenConnectionIsClosed();
                 Assert.False(File.Exists(destination));
                 Assert.Equal(Size, new FileInfo(source).Length);
             }
@@ -114,6 +116,30 @@ namespace NetFoundations.Core.Tests.Ssh
                 session.Dispose();
             }
         }
+
+        /// <summary>
+        /// Nothing is left blocked on the frozen SFTP connection: its socket is closed here (so a read or a send on it has
+        /// ended), and only the session's own connection to the server is still established.
+        /// </summary>
+        private void AssertTheFrozenConnectionIsClosed()
+        {
+            var clock = Stopwatch.StartNew();
+            while (EstablishedConnectionsTo(server.Port) > 1 && clock.Elapsed < Grace)
+                Thread.Sleep(50);
+            Assert.Equal(1, EstablishedConnectionsTo(server.Port));
+        }
+
+        /// <summary>This network namespace's established TCP connections to a port (the client ends only), from /proc/net/tcp and tcp6 (whose headers have "st", not a state, in the fourth field).</summary>
+        private static int EstablishedConnectionsTo(int port) =>
+            new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists)
+                .SelectMany(File.ReadLines)
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Count(fields => fields.Length > 3 && fields[3] == "01"
+                    && Convert.ToInt32(fields[2].Substring(fields[2].LastIndexOf(':') + 1), 16) == port);
+
+        [Fact]
+        public void SshNetStillHasTheSocketThatShutdownReaches() => Assert.True(SshNetSocket.Reachable,
+            "SSH.NET no longer has BaseClient.Session or Session._socket: a send blocked by a frozen server can no longer be ended");
 
         public void Dispose()
         {
