@@ -1,5 +1,8 @@
 @{
     RootModule           = 'NetFoundations.PowerShell.dll'
+    # The public types (results, enums, sessions, errors), in the default load context where PowerShell resolves type
+    # names: [NetFoundations.Core.Tcp.TcpPortResult] and Should -BeOfType work.
+    RequiredAssemblies   = @('NetFoundations.Types.dll')
     # Loaded first: it lets the cmdlets find NetFoundations.Core in the module's own load context.
     NestedModules        = @('NetFoundations.Bootstrap.dll')
     ModuleVersion        = '0.1.0'

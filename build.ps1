@@ -110,9 +110,11 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory -Force -Path $net8Dependencies, (Join-Path $moduleFolder 'en-US')
 
     # The cmdlets are built for netstandard2.0; their dependencies go beside them for Windows PowerShell.
+    # The cmdlets and the public types users name (NetFoundations.Types) load in the default context, from the
+    # module's root; everything else from dependencies/, in the module's own context (docs/architecture.md).
     $cmdletOutput = Get-BuildOutput 'NetFoundations.PowerShell' 'netstandard2.0'
     foreach ($file in Get-ChildItem $cmdletOutput -File | Where-Object Extension -In '.dll', '.pdb') {
-        $destination = if ($file.BaseName -eq 'NetFoundations.PowerShell') { $moduleFolder } else { $dependencies }
+        $destination = if ($file.BaseName -in 'NetFoundations.PowerShell', 'NetFoundations.Types') { $moduleFolder } else { $dependencies }
         Copy-Item $file.FullName $destination
     }
 

@@ -11,7 +11,8 @@ namespace NetFoundations.Bootstrap
     /// load context never looks. When the cmdlets need Core, this resolver supplies it: on
     /// PowerShell 7 from the module's own AssemblyLoadContext (through NetFoundations.Loader),
     /// so Core's dependencies bind to the module's versions whatever else is loaded; on
-    /// Windows PowerShell 5.1 from that folder only.
+    /// Windows PowerShell 5.1 from that folder only. NetFoundations.Types, the public types, lives beside the cmdlets
+    /// and loads in the default context (the manifest's RequiredAssemblies); when Core asks for it, it gets that copy.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
@@ -34,7 +35,10 @@ namespace NetFoundations.Bootstrap
             var name = new AssemblyName(args.Name);
             var path = Path.Combine(DependencyFolder, name.Name + ".dll");
             if (!File.Exists(path))
-                return null;
+            {
+                var beside = Path.Combine(ModuleFolder, name.Name + ".dll");
+                return File.Exists(beside) ? Assembly.LoadFrom(beside) : null;
+            }
             if (!IsCoreClr)
                 return Assembly.LoadFrom(path);
             isolatedLoad ??= CreateIsolatedLoader();

@@ -14,6 +14,8 @@ namespace NetFoundations.Loader
     /// and Windows PowerShell) when the running .NET has that assembly in the same or a newer version:
     /// loading the polyfill here would give the dependencies a slow Span of their own, apart from the
     /// runtime's, and methods the runtime's own types lack.
+    /// An assembly that lives beside the module, in the folder's parent (the cmdlets, NetFoundations.Types), is never
+    /// loaded here: it belongs to the default context, so Core and the user see the same public types.
     /// A dependency's net8.0 build (in the folder's net8.0 subfolder, where build.ps1 puts them) comes before its
     /// netstandard2.0 build: it uses the runtime's own cryptography and Span (SSH.NET's AES-GCM runs through
     /// OpenSSL there, through BouncyCastle in its netstandard2.0 build).
@@ -24,11 +26,13 @@ namespace NetFoundations.Loader
             new ConcurrentDictionary<string, DependencyLoadContext>(StringComparer.Ordinal);
 
         private readonly string folder;
+        private readonly string moduleFolder;
         private readonly ConcurrentDictionary<string, Assembly?> loaded = new ConcurrentDictionary<string, Assembly?>(StringComparer.OrdinalIgnoreCase);
 
         private DependencyLoadContext(string folder) : base("NetFoundations", isCollectible: false)
         {
             this.folder = folder;
+            moduleFolder = Path.GetDirectoryName(folder) ?? folder;
         }
 
         /// <summary>A loader for one folder, shared by every import of the module from it.</summary>
@@ -43,6 +47,8 @@ namespace NetFoundations.Loader
         private Assembly? LoadFromFolder(AssemblyName assemblyName) =>
             loaded.GetOrAdd(assemblyName.Name ?? string.Empty, name =>
             {
+                if (File.Exists(Path.Combine(moduleFolder, name + ".dll")))
+                    return null;
                 var path = Path.Combine(folder, "net8.0", name + ".dll");
                 if (!File.Exists(path))
                     path = Path.Combine(folder, name + ".dll");

@@ -22,8 +22,8 @@ Describe 'Resolve-DnsName2' {
         $record = Resolve-DnsName2 www.example.test -Server $server
 
         $record | Should -HaveCount 1
-        $record.PSTypeNames | Should -Contain 'NetFoundations.Core.Dns.DnsARecord'
-        $record.PSTypeNames | Should -Contain 'NetFoundations.Core.Dns.DnsRecord'
+        $record | Should -BeOfType [NetFoundations.Core.Dns.DnsARecord]
+        $record | Should -BeOfType [NetFoundations.Core.Dns.DnsRecord]
         $record.Type | Should -Be 'A'
         $record.Address | Should -Be ([ipaddress]'127.0.0.11')
         $record.ComputerName | Should -Be 'www.example.test'
@@ -126,7 +126,7 @@ Describe 'Resolve-DnsName2' {
     It 'returns the whole NXDOMAIN response with -Response' {
         $response = Resolve-DnsName2 nothere.example.test -Server $server -Response -NoRecursion
 
-        $response.PSTypeNames | Should -Contain 'NetFoundations.Core.Dns.DnsResponse'
+        $response | Should -BeOfType [NetFoundations.Core.Dns.DnsResponse]
         $response.ResponseCode | Should -Be 'NXDOMAIN'
         $response.IsAuthoritative | Should -BeTrue
         $response.Flags | Should -Be 'qr aa'
@@ -209,6 +209,7 @@ Describe 'Resolve-MailExchange' {
     It 'lists the exchanges in preference order with their addresses and port' {
         $exchanges = Resolve-MailExchange example.test -Server $server
 
+        $exchanges | Should -BeOfType [NetFoundations.Core.Dns.MailExchange]
         $exchanges.Preference | Should -Be 10, 20, 30
         $exchanges.ComputerName | Should -Be 'mail1.example.test', 'mail2.example.test', 'mailalias.example.test'
         $exchanges[0].Addresses | Should -Contain ([ipaddress]'127.0.0.21')
@@ -261,6 +262,7 @@ Describe 'Get-AddressInfo' {
         $entry = Get-AddressInfo localhost smtp -Family IPv4
 
         $entry | Should -HaveCount 1
+        $entry | Should -BeOfType [NetFoundations.Core.Dns.AddressInfo]
         $entry.Address | Should -Be ([ipaddress]::Loopback)
         $entry.Port | Should -Be 25
         $entry.SocketType | Should -Be 'Stream'

@@ -27,7 +27,7 @@ Describe 'SMTP' {
     It 'offers STARTTLS with a certificate the CA vouches for' {
         $result = Test-SmtpServer 127.0.0.1 -Port $ports.smtp -CertificateAuthorityPath $ca
 
-        $result | Should -BeOfType 'NetFoundations.Core.Mail.SmtpServerResult, NetFoundations.Core'
+        $result | Should -BeOfType [NetFoundations.Core.Mail.SmtpServerResult]
         $result.StartTlsOffered | Should -BeTrue
         $result.CertificateValid | Should -BeTrue
     }
@@ -83,7 +83,7 @@ Describe 'A message through SMTP and IMAP' {
     }
 
     It 'is sent to the known recipient and refused for the unknown one' {
-        $sent | Should -BeOfType 'NetFoundations.Core.Mail.SmtpSendResult, NetFoundations.Core'
+        $sent | Should -BeOfType [NetFoundations.Core.Mail.SmtpSendResult]
         $sent.Sent | Should -BeTrue
         $sent.AcceptedRecipients | Should -Be 'bob@mail.test'
         $sent.RejectedRecipients | Should -Be 'nobody@mail.test'
@@ -143,6 +143,7 @@ Describe 'IMAP' {
             $afterWhatIf = Get-ImapFolder -Session $session -Name "Archive/$name"
             Remove-ImapFolder -Session $session -Name "Archive/$name" -Confirm:$false
 
+            $renamed | Should -BeOfType [NetFoundations.Core.Mail.ImapFolderInfo]
             $renamed.FullName | Should -Be "Archive/$name"
             $afterWhatIf | Should -HaveCount 1
             Get-ImapFolder -Session $session -Name "Archive/$name" | Should -BeNullOrEmpty
@@ -179,7 +180,7 @@ Describe 'POP3' {
         $report = $listed | Where-Object Subject -EQ 'Quarterly report' |
             Read-Pop3Message -Credential $alice -Security Tls -CertificateAuthorityPath $ca
 
-        $listed | Should -BeOfType 'NetFoundations.Core.Mail.Pop3MessageInfo, NetFoundations.Core'
+        $listed | Should -BeOfType [NetFoundations.Core.Mail.Pop3MessageInfo]
         $listed.Subject | Should -Contain 'Quarterly report'
         $report.Attachments[0].FileName | Should -Be 'report.pdf'
     }
@@ -289,7 +290,7 @@ Describe 'Messages and .eml files' {
 
         $parts = Read-MailMessage $path -Structure
 
-        $parts | Should -BeOfType 'NetFoundations.Core.Mail.MailPart, NetFoundations.Core'
+        $parts | Should -BeOfType [NetFoundations.Core.Mail.MailPart]
         $parts | ForEach-Object { "$($_.PartNumber) $($_.ContentType)" } | Should -Be ' multipart/alternative', '1 text/plain', '2 text/html'
     }
 

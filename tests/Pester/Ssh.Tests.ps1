@@ -61,7 +61,7 @@ Describe 'Trusting an SSH host' {
     It 'shows the host key before logging in, in the form known_hosts takes' {
         $key = Get-SshHostKey -ComputerName 127.0.0.1 -Port $port -KeyType ssh-ed25519
 
-        $key | Should -BeOfType 'NetFoundations.Core.Ssh.SshHostKey, NetFoundations.Core'
+        $key | Should -BeOfType [NetFoundations.Core.Ssh.SshHostKey]
         $key.FingerprintSHA256 | Should -Match '^SHA256:[A-Za-z0-9+/]{43}$'
         $key.KnownHostsLine | Should -BeExactly (Get-KnownHostsLine)
     }
@@ -129,7 +129,7 @@ Describe 'Invoke-SshCommand' {
     It 'returns output, error and exit status as data' {
         $result = $session | Invoke-SshCommand -Command 'echo hello; echo oops >&2; exit 5'
 
-        $result | Should -BeOfType 'NetFoundations.Core.Ssh.SshCommandResult, NetFoundations.Core'
+        $result | Should -BeOfType [NetFoundations.Core.Ssh.SshCommandResult]
         $result.ComputerName | Should -Be '127.0.0.1'
         $result.Output | Should -BeExactly 'hello'
         $result.Error | Should -BeExactly 'oops'
@@ -156,7 +156,7 @@ Describe 'Invoke-SshCommand' {
         $output = Invoke-SshCommand -Session $session -Command 'echo alive' -Stream
 
         $output | Should -HaveCount 2
-        $output[0] | Should -BeOfType 'NetFoundations.Core.Ssh.SshOutputLine, NetFoundations.Core'
+        $output[0] | Should -BeOfType [NetFoundations.Core.Ssh.SshOutputLine]
         $output[0].Line | Should -BeExactly 'alive'
         $output[1].Output | Should -BeExactly 'alive'
     }
@@ -190,7 +190,7 @@ Describe 'SFTP over SSH' {
         $download = $listed | Receive-SftpItem -Destination (Join-Path $TestDrive 'copy.txt')
         $listed | Remove-SftpItem -Confirm:$false
 
-        $upload | Should -BeOfType 'NetFoundations.Core.Ssh.SftpTransferResult, NetFoundations.Core'
+        $upload | Should -BeOfType [NetFoundations.Core.Ssh.SftpTransferResult]
         $upload.Length | Should -Be 17
         $listed.Name | Should -Be 'report.txt'
         Get-Content $download.LocalPath -Raw | Should -BeExactly 'quarterly numbers'
@@ -286,7 +286,7 @@ Describe 'Invoke-SshShell' {
         $results = $session | Invoke-SshShell -Step $prompt, @{ Send = 'echo hello-$((6*7))' }, @{ Expect = '\$ $'; Timeout = 5 }, @{ Send = 'echo $TERM' }, $prompt
 
         $results | Should -HaveCount 3
-        $results | Should -BeOfType 'NetFoundations.Core.Expect.ExpectResult, NetFoundations.Core'
+        $results | Should -BeOfType [NetFoundations.Core.Expect.ExpectResult]
         $results[1].Output | Should -BeExactly 'hello-42'
         $results[1].Command | Should -BeExactly 'echo hello-$((6*7))'
         $results[1].ComputerName | Should -Be '127.0.0.1'

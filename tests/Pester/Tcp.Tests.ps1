@@ -26,7 +26,7 @@ Describe 'Test-TcpPort' {
         $open = Test-TcpPort -ComputerName 127.0.0.1 -Port $peers.Echo.Port | Where-Object Open
 
         $open | Should -HaveCount 1
-        $open.PSTypeNames | Should -Contain 'NetFoundations.Core.Tcp.TcpPortResult'
+        $open | Should -BeOfType [NetFoundations.Core.Tcp.TcpPortResult]
         $open.Port | Should -Be $peers.Echo.Port
         $open.Address | Should -Be ([ipaddress]::Loopback)
         $open.FailureKind | Should -Be 'None'
@@ -111,7 +111,7 @@ Describe 'Invoke-TcpConversation' {
     It 'reads the lines a line server answers' {
         $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Lines.Port -Message "hello`r`n", "QUIT`r`n" -LineCount 3
 
-        $reply.PSTypeNames | Should -Contain 'NetFoundations.Core.Tcp.TcpConversation'
+        $reply | Should -BeOfType [NetFoundations.Core.Tcp.TcpConversation]
         $reply.Messages | Should -Be 'HELLO', 'HELLO', 'BYE'
         $reply.ComputerName | Should -Be '127.0.0.1'
         $reply.Port | Should -Be $peers.Lines.Port

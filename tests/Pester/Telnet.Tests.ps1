@@ -35,7 +35,7 @@ Describe 'Invoke-TelnetCommand' {
     It 'logs in and returns what the command printed' {
         $result = Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'echo hello-$((6*7))'
 
-        $result | Should -BeOfType 'NetFoundations.Core.Telnet.TelnetCommandResult, NetFoundations.Core'
+        $result | Should -BeOfType [NetFoundations.Core.Telnet.TelnetCommandResult]
         $result.Output | Should -BeExactly 'hello-42'
         $result.ComputerName | Should -Be '127.0.0.1'
     }
@@ -77,7 +77,7 @@ Describe 'Invoke-TelnetShell' {
         $results = Invoke-TelnetShell 127.0.0.1 -Port $port -Credential $credential -Step @(
             @{ Send = 'echo hello-$((6*7))' }, $prompt, @{ Send = 'echo $TERM' }, $prompt)
 
-        $results | Should -BeOfType 'NetFoundations.Core.Expect.ExpectResult, NetFoundations.Core'
+        $results | Should -BeOfType [NetFoundations.Core.Expect.ExpectResult]
         $results.Output | Should -BeExactly 'hello-42', 'dumb'
     }
 

@@ -20,7 +20,7 @@ Describe 'Test-TlsCertificate' {
     It 'finds the web server certificate valid for its name' {
         $result = Test-TlsCertificate localhost -Port $port.valid -CertificateAuthorityPath $ca
 
-        $result.PSTypeNames | Should -Contain 'NetFoundations.Core.Tls.TlsCertificateResult'
+        $result | Should -BeOfType [NetFoundations.Core.Tls.TlsCertificateResult]
         $result.IsValid | Should -BeTrue
         $result.NameMatches | Should -BeTrue
         $result.SubjectAlternativeNames | Should -Contain 'localhost'
@@ -171,6 +171,7 @@ Describe 'Test-TlsProtocol' {
     It 'finds TLS 1.2 accepted and TLS 1.3 refused by a TLS 1.2 server' {
         $results = Test-TlsProtocol localhost -Port $port.tls12 -Protocol Tls12, Tls13
 
+        $results | Should -BeOfType [NetFoundations.Core.Tls.TlsProtocolResult]
         ($results | Where-Object Protocol -EQ 'Tls12').Status | Should -Be 'Supported'
         ($results | Where-Object Protocol -EQ 'Tls13').Status | Should -Be 'NotSupported'
     }

@@ -24,7 +24,7 @@ Describe 'Send-UdpDatagram' {
     It 'gets the message back from an echo server' {
         $reply = Send-UdpDatagram -ComputerName 127.0.0.1 -Port $echo.Port -Message 'héllo' @patient
 
-        $reply.PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.UdpReply'
+        $reply | Should -BeOfType [NetFoundations.Core.Udp.UdpReply]
         $reply.Text | Should -BeExactly 'héllo'
         $reply.Data | Should -Be 0x68, 0xC3, 0xA9, 0x6C, 0x6C, 0x6F   # UTF-8 unless -Encoding says otherwise
         $reply.ComputerName | Should -Be '127.0.0.1'
@@ -52,7 +52,7 @@ Describe 'Send-UdpDatagram' {
     It 'sends bytes without waiting for a reply with -NoReply' {
         $sent = Send-UdpDatagram 127.0.0.1 $silent.Port -Bytes 1, 2, 3 -NoReply
 
-        $sent.PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.UdpSendResult'
+        $sent | Should -BeOfType [NetFoundations.Core.Udp.UdpSendResult]
         $sent.BytesSent | Should -Be 3
     }
 
@@ -140,7 +140,7 @@ Describe 'Receive-UdpDatagram' {
         $datagrams = Receive-UdpDatagram -Port $port -LocalAddress 127.0.0.1 -Count 2 -TimeoutSeconds 30 -Reply 'got it'
 
         $datagrams.Text | Should -Be 'one', 'two'
-        $datagrams[0].PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.UdpDatagram'
+        $datagrams[0] | Should -BeOfType [NetFoundations.Core.Udp.UdpDatagram]
         $datagrams[0].RemoteAddress | Should -Be ([ipaddress]::Loopback)
         "$($datagrams[0].LocalEndPoint)" | Should -Be "127.0.0.1:$port"
         $datagrams[0].Data | Should -Be 0x6F, 0x6E, 0x65
@@ -193,7 +193,7 @@ Describe 'Measure-PathMtu (UDP probes)' {
         $paths = '127.0.0.1', '::1' | Measure-PathMtu
 
         $paths | Should -HaveCount 2
-        $paths[0].PSTypeNames | Should -Contain 'NetFoundations.Core.Udp.PathMtuResult'
+        $paths[0] | Should -BeOfType [NetFoundations.Core.Udp.PathMtuResult]
         $paths[0].ComputerName | Should -Be '127.0.0.1'
         $paths[0].Mtu | Should -BeIn 65535, 65536
         $paths[0].MaxPayload | Should -Be 65507

@@ -12,38 +12,6 @@ using MailKit.Search;
 
 namespace NetFoundations.Core.Mail
 {
-    /// <summary>An IMAP folder with its attributes and STATUS counts.</summary>
-    public sealed class ImapFolderInfo
-    {
-        public ImapFolderInfo(string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
-            int count, int unseen, int recent, uint uidValidity, uint? uidNext)
-        {
-            Name = name;
-            FullName = fullName;
-            Delimiter = delimiter;
-            Attributes = attributes;
-            SpecialUse = specialUse;
-            Count = count;
-            Unseen = unseen;
-            Recent = recent;
-            UidValidity = uidValidity;
-            UidNext = uidNext;
-        }
-
-        public string Name { get; }
-        /// <summary>The folder's path, with Delimiter between levels; what -Folder takes.</summary>
-        public string FullName { get; }
-        public char Delimiter { get; }
-        public IReadOnlyList<string> Attributes { get; }
-        /// <summary>Sent, Drafts, Trash, Junk, Archive, All, Flagged (RFC 6154), or null.</summary>
-        public string? SpecialUse { get; }
-        public int Count { get; }
-        public int Unseen { get; }
-        public int Recent { get; }
-        public uint UidValidity { get; }
-        public uint? UidNext { get; }
-    }
-
     /// <summary>One message as IMAP describes it (ENVELOPE, FLAGS, RFC822.SIZE, INTERNALDATE, BODYSTRUCTURE), fetched without marking it seen.</summary>
     public sealed class ImapMessageSummary
     {
@@ -101,10 +69,6 @@ namespace NetFoundations.Core.Mail
         public IList<uint> Uids { get; set; } = new List<uint>();
         public int? Limit { get; set; }
     }
-
-    /// <summary>The system flags a cmdlet can set or clear; keywords are passed as text.</summary>
-    [Flags]
-    public enum ImapFlag { None = 0, Seen = 1, Answered = 2, Flagged = 4, Deleted = 8, Draft = 16 }
 
     /// <summary>
     /// An IMAP connection, logged in. Its operations run one at a time; each records to the transcript it

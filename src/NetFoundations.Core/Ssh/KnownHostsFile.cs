@@ -86,13 +86,6 @@ namespace NetFoundations.Core.Ssh
         public static string DefaultPath =>
             System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
 
-        /// <summary>How OpenSSH names a host in known_hosts: the name, or [name]:port when the port is not 22.</summary>
-        public static string HostPattern(string host, int port)
-        {
-            host = host.Trim().TrimStart('[').TrimEnd(']');
-            return port == 22 ? host.ToLowerInvariant() : $"[{host.ToLowerInvariant()}]:{port}";
-        }
-
         /// <summary>Reads the file; a file that does not exist has no entries.</summary>
         public static KnownHostsFile Read(string path)
         {
@@ -113,7 +106,7 @@ namespace NetFoundations.Core.Ssh
 
         public IReadOnlyList<KnownHostsEntry> Find(string host, int port)
         {
-            var pattern = HostPattern(host, port);
+            var pattern = SshHostKey.HostPattern(host, port);
             return Entries.Where(e => e.Matches(pattern)).ToList();
         }
 

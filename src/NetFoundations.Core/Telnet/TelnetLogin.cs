@@ -35,26 +35,6 @@ namespace NetFoundations.Core.Telnet
         public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(20);
     }
 
-    /// <summary>The output of one command run over a Telnet login.</summary>
-    public sealed class TelnetCommandResult
-    {
-        public TelnetCommandResult(string computerName, int port, string command, string output, TimeSpan duration)
-        {
-            ComputerName = computerName;
-            Port = port;
-            Command = command;
-            Output = output;
-            Duration = duration;
-        }
-
-        public string ComputerName { get; }
-        public int Port { get; }
-        public string Command { get; }
-        /// <summary>What the command printed: without the echo of the command line and the prompt after it.</summary>
-        public string Output { get; }
-        public TimeSpan Duration { get; }
-    }
-
     /// <summary>The book's telnet_login: log in by the prompts, then run expect steps, or a command and collect its output.</summary>
     public static class TelnetLogin
     {

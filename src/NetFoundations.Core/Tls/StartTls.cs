@@ -8,16 +8,6 @@ using System.Threading.Tasks;
 
 namespace NetFoundations.Core.Tls
 {
-    /// <summary>The plain-text protocols whose connection can be upgraded to TLS, as openssl s_client -starttls does.</summary>
-    public enum StartTlsProtocol
-    {
-        None,
-        Smtp,
-        Imap,
-        Pop3,
-        Ftp,
-    }
-
     /// <summary>
     /// Speaks a protocol's plain-text opening up to its "go ahead with TLS" reply. Reads one byte at
     /// a time so nothing the server sends after that reply is taken from the TLS handshake.

@@ -31,7 +31,9 @@ namespace NetFoundations.Core.Tls
                 transcript.ClientError(error.Message);
                 throw error;
             }
-            var result = new TlsCertificateResult(target, endpoint, handshake, minimumDaysRemaining, DateTime.Now, clock.Elapsed);
+            var result = new TlsCertificateResult(target.ComputerName, target.Port, target.StartTls, endpoint, handshake.SessionInfo(certificateCheckSkipped: true),
+                handshake.Failure == null ? null : handshake.Error(where).Message, handshake.Presented, TlsNames.SubjectAlternativeNames(handshake.Certificate),
+                minimumDaysRemaining, DateTime.Now, clock.Elapsed);
             transcript.Note(Summary(result));
             if (outFile != null)
                 File.WriteAllText(outFile, TlsPem.ToPem(result.PresentedCertificates));

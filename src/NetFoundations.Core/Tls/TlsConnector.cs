@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace NetFoundations.Core.Tls
 {
     /// <summary>A TCP connection to a TLS target, ready for the handshake (STARTTLS done when asked for).</summary>
-    internal sealed class TlsConnectedEndpoint : IDisposable
+    internal sealed class TlsConnectedEndpoint : ITlsConnectedEndpoint, IDisposable
     {
         public TlsConnectedEndpoint(Socket socket, IPAddress address, TimeSpan resolveTime, TimeSpan connectTime, TimeSpan startTlsTime,
             IReadOnlyList<TranscriptEntry> startTlsTranscript)

@@ -128,6 +128,10 @@ namespace NetFoundations.Core.Tls
         }
 
         /// <summary>The typed error for a handshake that failed before the caller could use it.</summary>
+        /// <summary>What the handshake negotiated, as the results show it.</summary>
+        public TlsSessionInfo SessionInfo(bool certificateCheckSkipped) =>
+            new TlsSessionInfo(ServerName, Protocol, CipherSuite, Certificate, Verification, ClientCertificateSent, Duration, certificateCheckSkipped);
+
         public NetworkException Error(string target)
         {
             var reason = FailureReason;

@@ -7,33 +7,6 @@ using System.Threading.Tasks;
 
 namespace NetFoundations.Core.Tls
 {
-    /// <summary>What a client handshake negotiated and what the certificate was found to be.</summary>
-    public sealed class TlsSessionInfo
-    {
-        internal TlsSessionInfo(TlsHandshake handshake, bool certificateCheckSkipped)
-        {
-            ServerName = handshake.ServerName;
-            Protocol = handshake.Protocol;
-            CipherSuite = handshake.CipherSuite;
-            Certificate = handshake.Certificate;
-            Verification = handshake.Verification;
-            ClientCertificateSent = handshake.ClientCertificateSent;
-            HandshakeTime = handshake.Duration;
-            CertificateCheckSkipped = certificateCheckSkipped;
-        }
-
-        public string ServerName { get; }
-        public TlsVersion? Protocol { get; }
-        public string? CipherSuite { get; }
-        public X509Certificate2? Certificate { get; }
-        /// <summary>The verification of the certificate, made even when the check was skipped.</summary>
-        public TlsVerification? Verification { get; }
-        public bool ClientCertificateSent { get; }
-        public TimeSpan HandshakeTime { get; }
-        /// <summary>The caller asked to go on whatever the certificate (SkipCertificateCheck).</summary>
-        public bool CertificateCheckSkipped { get; }
-    }
-
     /// <summary>An authenticated TLS stream over a connection, with what was negotiated. Disposing it closes the connection.</summary>
     public sealed class TlsConnection : IDisposable
     {
@@ -84,7 +57,7 @@ namespace NetFoundations.Core.Tls
                 transcript?.ClientError(error.Message);
                 throw error;
             }
-            var session = new TlsSessionInfo(handshake, options.SkipCertificateCheck);
+            var session = handshake.SessionInfo(options.SkipCertificateCheck);
             if (session.Verification is { IsValid: false } verification)
                 transcript?.ClientError("Certificate check skipped; the certificate is not valid: " + string.Join(" ", verification.Problems));
             transcript?.Note($"TLS {session.Protocol} {session.CipherSuite} with {serverName}");

@@ -7,54 +7,6 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace NetFoundations.Core.Tls
 {
-    /// <summary>One certificate of a built chain, leaf first.</summary>
-    public sealed class TlsChainElement
-    {
-        public TlsChainElement(X509Certificate2 certificate, IReadOnlyList<string> status)
-        {
-            Certificate = certificate;
-            Status = status;
-        }
-
-        public string Subject => Certificate.Subject;
-        public string Issuer => Certificate.Issuer;
-        public DateTime NotBefore => Certificate.NotBefore;
-        public DateTime NotAfter => Certificate.NotAfter;
-        public string Thumbprint => TlsVerifier.Sha256Thumbprint(Certificate);
-        /// <summary>What the chain builder found wrong with this certificate (X509ChainStatusFlags names); empty when nothing.</summary>
-        public IReadOnlyList<string> Status { get; }
-        public X509Certificate2 Certificate { get; }
-    }
-
-    /// <summary>What a server's certificate is worth for a server name: trust, name, dates, and why not.</summary>
-    public sealed class TlsVerification
-    {
-        public TlsVerification(string serverName, bool isTrusted, bool nameMatches, bool isInDate,
-            IReadOnlyList<string> chainStatus, IReadOnlyList<TlsChainElement> chain, IReadOnlyList<string> problems)
-        {
-            ServerName = serverName;
-            IsTrusted = isTrusted;
-            NameMatches = nameMatches;
-            IsInDate = isInDate;
-            ChainStatus = chainStatus;
-            Chain = chain;
-            Problems = problems;
-        }
-
-        public string ServerName { get; }
-        /// <summary>The chain leads to a trusted root (the given CA bundle, else the system's store); dates aside.</summary>
-        public bool IsTrusted { get; }
-        public bool NameMatches { get; }
-        /// <summary>Now is within every chain certificate's validity period.</summary>
-        public bool IsInDate { get; }
-        /// <summary>The chain builder's findings as X509ChainStatusFlags names (NotTimeValid, UntrustedRoot, PartialChain …); Problems explains them.</summary>
-        public IReadOnlyList<string> ChainStatus { get; }
-        public IReadOnlyList<TlsChainElement> Chain { get; }
-        /// <summary>Why the certificate is not valid, one sentence each; empty when it is.</summary>
-        public IReadOnlyList<string> Problems { get; }
-        public bool IsValid => IsTrusted && NameMatches && IsInDate;
-    }
-
     /// <summary>Verifies a server certificate: chain to a trusted root, host name, validity dates.</summary>
     public static class TlsVerifier
     {
@@ -131,12 +83,6 @@ namespace NetFoundations.Core.Tls
 
             return new TlsVerification(serverName, isTrusted, nameMatches, isInDate,
                 statuses.Select(s => s.Status.ToString()).Distinct().ToArray(), elements, problems);
-        }
-
-        public static string Sha256Thumbprint(X509Certificate2 certificate)
-        {
-            using var sha = SHA256.Create();
-            return BitConverter.ToString(sha.ComputeHash(certificate.RawData)).Replace("-", string.Empty);
         }
 
         // X509ChainTrustMode.CustomRootTrust exists from .NET 5 on; netstandard2.0 cannot name it.

@@ -18,9 +18,9 @@ namespace NetFoundations.Core.Tests.Ssh
         [Fact]
         public void PortsOtherThan22AreBracketed()
         {
-            Assert.Equal("host.example", KnownHostsFile.HostPattern("Host.Example", 22));
-            Assert.Equal("[127.0.0.1]:2222", KnownHostsFile.HostPattern("127.0.0.1", 2222));
-            Assert.Equal("[::1]:2222", KnownHostsFile.HostPattern("[::1]", 2222));
+            Assert.Equal("host.example", SshHostKey.HostPattern("Host.Example", 22));
+            Assert.Equal("[127.0.0.1]:2222", SshHostKey.HostPattern("127.0.0.1", 2222));
+            Assert.Equal("[::1]:2222", SshHostKey.HostPattern("[::1]", 2222));
         }
 
         [Fact]

@@ -16,11 +16,28 @@ namespace NetFoundations.PowerShell.Tests
         public void Core_loads_in_the_modules_own_load_context()
         {
             var result = session.Run(@"
-                $null = (Get-Command Resolve-DnsName2).Parameters['Type'].ParameterType   # a Core type: Core is loaded
+                $null = Get-AddressInfo 127.0.0.1   # runs Core's lookup: Core is loaded
                 $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'NetFoundations.Core' }
                 foreach ($assembly in $core) { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly).Name }");
             Assert.Empty(result.Errors);
             Assert.Equal(new[] { "NetFoundations" }, result.Output.Select(o => o.ToString()).Distinct());
+        }
+
+        [Fact]
+        public void Core_and_the_user_share_one_copy_of_the_public_types_in_the_default_context()
+        {
+            // Core (in the module's context) makes the result; the user names its type (resolved in the default context).
+            var result = session.Run(@"
+                $entry = Get-AddressInfo 127.0.0.1 -Service 25 -SocketType Stream
+                $entry -is [NetFoundations.Core.Dns.AddressInfo]
+                $types = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'NetFoundations.Types' })
+                $types.Count
+                [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($types[0]).Name
+                [object]::ReferenceEquals($entry.GetType().Assembly, $types[0])
+                $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'NetFoundations.Core' }
+                @([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core).Assemblies | Where-Object { $_.GetName().Name -eq 'NetFoundations.Types' }).Count");
+            Assert.Empty(result.Errors);
+            Assert.Equal(new object[] { true, 1, "Default", true, 0 }, result.Output.Select(o => o.BaseObject).ToArray());
         }
 
         [Fact]

@@ -50,6 +50,8 @@ namespace NetFoundations.PowerShell.Tests
             Assert.Empty(Directory.GetFiles(ModuleFolder, "System.Management.Automation.dll", SearchOption.AllDirectories));
             Assert.True(File.Exists(Path.Combine(ModuleFolder, "dependencies", "NetFoundations.Core.dll")));
             Assert.False(File.Exists(Path.Combine(ModuleFolder, "NetFoundations.Core.dll")), "Core must not sit where the default load context finds it.");
+            Assert.True(File.Exists(Path.Combine(ModuleFolder, "NetFoundations.Types.dll")), "The public types sit beside the cmdlets, in the default context.");
+            Assert.False(File.Exists(Path.Combine(ModuleFolder, "dependencies", "NetFoundations.Types.dll")), "A second copy would give Core types of its own.");
         }
 
         [Fact]

@@ -30,7 +30,14 @@ namespace NetFoundations.Core.Ssh
         /// <summary>The key blob in base64, as in known_hosts and authorized_keys.</summary>
         public string PublicKey { get; }
         /// <summary>The line to add to known_hosts for this host and port.</summary>
-        public string KnownHostsLine => $"{KnownHostsFile.HostPattern(ComputerName, Port)} {KeyType} {PublicKey}";
+        public string KnownHostsLine => $"{HostPattern(ComputerName, Port)} {KeyType} {PublicKey}";
+
+        /// <summary>How OpenSSH names a host in known_hosts: the name, or [name]:port when the port is not 22.</summary>
+        internal static string HostPattern(string host, int port)
+        {
+            host = host.Trim().TrimStart('[').TrimEnd(']');
+            return port == 22 ? host.ToLowerInvariant() : $"[{host.ToLowerInvariant()}]:{port}";
+        }
 
         internal bool SameKey(string keyType, string publicKey) =>
             string.Equals(KeyType, keyType, StringComparison.Ordinal) && string.Equals(PublicKey, publicKey, StringComparison.Ordinal);

@@ -9,31 +9,34 @@ namespace NetFoundations.Core.Tls
     /// <summary>A server's certificate as Test-TlsCertificate found it: what it says, and whether it is valid for the name.</summary>
     public sealed class TlsCertificateResult
     {
-        internal TlsCertificateResult(TlsTarget target, TlsConnectedEndpoint endpoint, TlsHandshake handshake, int minimumDaysRemaining,
+        /// <param name="session">The handshake, which got at least as far as the server's certificate.</param>
+        /// <param name="handshakeError">Why the handshake failed after the certificate was seen; null when it completed.</param>
+        internal TlsCertificateResult(string computerName, int port, StartTlsProtocol startTls, ITlsConnectedEndpoint endpoint, TlsSessionInfo session,
+            string? handshakeError, IReadOnlyList<X509Certificate2> presented, IReadOnlyList<string> subjectAlternativeNames, int minimumDaysRemaining,
             DateTime now, TimeSpan totalTime)
         {
-            var certificate = handshake.Certificate!;
-            var verification = handshake.Verification!;
-            ComputerName = target.ComputerName;
+            var certificate = session.Certificate!;
+            var verification = session.Verification!;
+            ComputerName = computerName;
             Address = endpoint.Address;
-            Port = target.Port;
-            ServerName = handshake.ServerName;
-            StartTls = target.StartTls;
-            Protocol = handshake.Protocol;
-            CipherSuite = handshake.CipherSuite;
-            HandshakeError = handshake.Failure == null ? null : handshake.Error(target.ToString()).Message;
-            ClientCertificateSent = handshake.ClientCertificateSent;
+            Port = port;
+            ServerName = session.ServerName;
+            StartTls = startTls;
+            Protocol = session.Protocol;
+            CipherSuite = session.CipherSuite;
+            HandshakeError = handshakeError;
+            ClientCertificateSent = session.ClientCertificateSent;
             Certificate = certificate;
             Subject = certificate.Subject;
             Issuer = certificate.Issuer;
-            SubjectAlternativeNames = TlsNames.SubjectAlternativeNames(certificate);
+            SubjectAlternativeNames = subjectAlternativeNames;
             NotBefore = certificate.NotBefore;
             NotAfter = certificate.NotAfter;
             DaysRemaining = (int)Math.Floor((certificate.NotAfter - now).TotalDays);
-            Thumbprint = TlsVerifier.Sha256Thumbprint(certificate);
+            Thumbprint = CertificateThumbprint.Sha256(certificate);
             (KeyAlgorithm, KeySize) = DescribeKey(certificate);
             SignatureAlgorithm = certificate.SignatureAlgorithm.FriendlyName ?? certificate.SignatureAlgorithm.Value ?? string.Empty;
-            PresentedCertificates = handshake.Presented;
+            PresentedCertificates = presented;
             Chain = verification.Chain;
             ChainStatus = verification.ChainStatus;
             NameMatches = verification.NameMatches;
@@ -48,7 +51,7 @@ namespace NetFoundations.Core.Tls
             ResolveTime = endpoint.ResolveTime;
             ConnectTime = endpoint.ConnectTime;
             StartTlsTime = endpoint.StartTlsTime;
-            HandshakeTime = handshake.Duration;
+            HandshakeTime = session.HandshakeTime;
             TotalTime = totalTime;
             StartTlsTranscript = endpoint.StartTlsTranscript;
         }

@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetFoundations.Core.Mail
+{
+    /// <summary>An IMAP folder with its attributes and STATUS counts.</summary>
+    public sealed class ImapFolderInfo
+    {
+        public ImapFolderInfo(string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
+            int count, int unseen, int recent, uint uidValidity, uint? uidNext)
+        {
+            Name = name;
+            FullName = fullName;
+            Delimiter = delimiter;
+            Attributes = attributes;
+            SpecialUse = specialUse;
+            Count = count;
+            Unseen = unseen;
+            Recent = recent;
+            UidValidity = uidValidity;
+            UidNext = uidNext;
+        }
+
+        public string Name { get; }
+        /// <summary>The folder's path, with Delimiter between levels; what -Folder takes.</summary>
+        public string FullName { get; }
+        public char Delimiter { get; }
+        public IReadOnlyList<string> Attributes { get; }
+        /// <summary>Sent, Drafts, Trash, Junk, Archive, All, Flagged (RFC 6154), or null.</summary>
+        public string? SpecialUse { get; }
+        public int Count { get; }
+        public int Unseen { get; }
+        public int Recent { get; }
+        public uint UidValidity { get; }
+        public uint? UidNext { get; }
+    }
+
+    /// <summary>The system flags a cmdlet can set or clear; keywords are passed as text.</summary>
+    [Flags]
+    public enum ImapFlag { None = 0, Seen = 1, Answered = 2, Flagged = 4, Deleted = 8, Draft = 16 }
+}

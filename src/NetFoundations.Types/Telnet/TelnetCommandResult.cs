@@ -1,0 +1,24 @@
+using System;
+
+namespace NetFoundations.Core.Telnet
+{
+    /// <summary>The output of one command run over a Telnet login.</summary>
+    public sealed class TelnetCommandResult
+    {
+        public TelnetCommandResult(string computerName, int port, string command, string output, TimeSpan duration)
+        {
+            ComputerName = computerName;
+            Port = port;
+            Command = command;
+            Output = output;
+            Duration = duration;
+        }
+
+        public string ComputerName { get; }
+        public int Port { get; }
+        public string Command { get; }
+        /// <summary>What the command printed: without the echo of the command line and the prompt after it.</summary>
+        public string Output { get; }
+        public TimeSpan Duration { get; }
+    }
+}
