@@ -71,7 +71,7 @@ namespace NetFoundations.PowerShell.Dns
                     {
                         ended.Cancel();
                         WriteError(DnsErrors.ToErrorRecord(new NetworkTimeoutException(
-                            $"No lookup ended within {TotalTimeout:0.###} s; those still running were abandoned.", null), null));
+                            $"No lookup ended within {TotalTimeoutSeconds:0.###} s; those still running were abandoned.", null), null));
                         return;
                     }
                 }

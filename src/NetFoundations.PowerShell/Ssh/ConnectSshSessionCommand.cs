@@ -10,14 +10,19 @@ namespace NetFoundations.PowerShell.Ssh
     [OutputType(typeof(SshSession))]
     public sealed class ConnectSshSessionCommand : SshConnectCmdlet
     {
+        /// <summary>Seconds for the TCP connect, key exchange and login together; the session then waits as long for each reply.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double TimeoutSeconds { get; set; } = SshConnectionOptions.DefaultConnectTimeout.TotalSeconds;
+
         protected override void ProcessRecord()
         {
             WarnIfInsecure();
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
-                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host), transcript, cancel)),
-                    TimeSpan.FromSeconds(ConnectTimeout), Endpoints.Format(host, Port));
+                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host, TimeSpan.FromSeconds(TimeoutSeconds)), transcript, cancel)),
+                    TimeSpan.FromSeconds(TimeoutSeconds), Endpoints.Format(host, Port));
             }
         }
     }

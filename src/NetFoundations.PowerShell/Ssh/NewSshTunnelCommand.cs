@@ -63,7 +63,7 @@ namespace NetFoundations.PowerShell.Ssh
         /// <summary>Seconds the server may take to open a remote listener (or the local one to start); the tunnel then runs until removed.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double Timeout { get; set; } = 30;
+        public double TimeoutSeconds { get; set; } = 30;
 
         protected override void ProcessRecord()
         {
@@ -83,7 +83,7 @@ namespace NetFoundations.PowerShell.Ssh
                     DynamicSet => await Session.StartDynamicTunnelAsync(LocalAddress, LocalPort, transcript, cancel),
                     _ => await Session.StartLocalTunnelAsync(LocalAddress, LocalPort, RemoteHost, RemotePort, transcript, cancel),
                 }),
-                TimeSpan.FromSeconds(Timeout), listen);
+                TimeSpan.FromSeconds(TimeoutSeconds), listen);
         }
     }
 }

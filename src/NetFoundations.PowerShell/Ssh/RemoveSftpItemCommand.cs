@@ -19,7 +19,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", Recurse ? "Remove with everything in it" : "Remove"))
                 return;
             var transcript = NewTranscript();
-            Run(cancel => Session.RemoveAsync(Path, Recurse, transcript, cancel), Seconds(Timeout), Path);
+            Run(cancel => Session.RemoveAsync(Path, Recurse, transcript, cancel), Seconds(TimeoutSeconds), Path);
         }
     }
 }
