@@ -21,6 +21,9 @@ namespace NetFoundations.Bootstrap
 
         public void OnImport()
         {
+            var problem = RuntimeRequirement.Problem(IsCoreClr, Environment.Version, typeof(PSObject).Assembly.GetName().Version);
+            if (problem != null)
+                throw new PlatformNotSupportedException(problem);
             AppDomain.CurrentDomain.AssemblyResolve += Resolve;
         }
 

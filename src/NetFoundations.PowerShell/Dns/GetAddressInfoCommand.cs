@@ -6,7 +6,7 @@ using NetFoundations.Core.Dns;
 namespace NetFoundations.PowerShell.Dns
 {
     /// <summary>The system resolver's answer for a name (getaddrinfo): one entry per address and socket type.</summary>
-    [Cmdlet(VerbsCommon.Get, "AddressInfo")]
+    [Cmdlet(VerbsCommon.Get, "AddressInfo", HelpUri = HelpLinks.Base + "Get-AddressInfo.md")]
     [OutputType(typeof(AddressInfo))]
     public sealed class GetAddressInfoCommand : NetworkCmdlet
     {

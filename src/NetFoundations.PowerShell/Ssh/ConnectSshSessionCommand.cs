@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Opens an SSH session (host key checked, then login) and returns it.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "SshSession", DefaultParameterSetName = ComputerNameSet)]
+    [Cmdlet(VerbsCommunications.Connect, "SshSession", DefaultParameterSetName = ComputerNameSet, HelpUri = HelpLinks.Base + "Connect-SshSession.md")]
     [OutputType(typeof(SshSession))]
     public sealed class ConnectSshSessionCommand : SshConnectCmdlet
     {

@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Closes SSH sessions (after stopping their tunnels, and their SFTP connections).</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "SshSession")]
+    [Cmdlet(VerbsCommunications.Disconnect, "SshSession", HelpUri = HelpLinks.Base + "Disconnect-SshSession.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectSshSessionCommand : NetworkCmdlet
     {

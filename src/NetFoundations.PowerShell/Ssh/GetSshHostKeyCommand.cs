@@ -7,7 +7,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Fetches a server's host keys and fingerprints without logging in (like ssh-keyscan).</summary>
-    [Cmdlet(VerbsCommon.Get, "SshHostKey")]
+    [Cmdlet(VerbsCommon.Get, "SshHostKey", HelpUri = HelpLinks.Base + "Get-SshHostKey.md")]
     [OutputType(typeof(SshHostKey))]
     public sealed class GetSshHostKeyCommand : NetworkCmdlet
     {

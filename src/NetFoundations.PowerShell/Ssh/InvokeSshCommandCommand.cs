@@ -7,7 +7,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Runs commands on sessions or hosts, in parallel; one result per host and command.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SshCommand", DefaultParameterSetName = SessionSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SshCommand", DefaultParameterSetName = SessionSet, HelpUri = HelpLinks.Base + "Invoke-SshCommand.md")]
     [OutputType(typeof(SshCommandResult), typeof(SshOutputLine))]
     public sealed class InvokeSshCommandCommand : SshConnectCmdlet
     {

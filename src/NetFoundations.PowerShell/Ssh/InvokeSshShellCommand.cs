@@ -8,7 +8,7 @@ using NetFoundations.PowerShell.Expect;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Runs send/expect steps in an interactive shell on a pseudo-terminal, for devices that have no exec channel.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SshShell", DefaultParameterSetName = SessionSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SshShell", DefaultParameterSetName = SessionSet, HelpUri = HelpLinks.Base + "Invoke-SshShell.md")]
     [OutputType(typeof(ExpectResult))]
     public sealed class InvokeSshShellCommand : SshConnectCmdlet
     {

@@ -4,7 +4,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Makes a remote directory.</summary>
-    [Cmdlet(VerbsCommon.New, "SftpDirectory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "SftpDirectory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-SftpDirectory.md")]
     [OutputType(typeof(SftpItem))]
     public sealed class NewSftpDirectoryCommand : SftpCmdlet
     {

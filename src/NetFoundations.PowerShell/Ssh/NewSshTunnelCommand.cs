@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Starts a port forward on a session: local (ssh -L), remote (ssh -R) or dynamic SOCKS (ssh -D); it stays up until removed.</summary>
-    [Cmdlet(VerbsCommon.New, "SshTunnel", DefaultParameterSetName = LocalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "SshTunnel", DefaultParameterSetName = LocalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-SshTunnel.md")]
     [OutputType(typeof(SshTunnel))]
     public sealed class NewSshTunnelCommand : NetworkCmdlet
     {

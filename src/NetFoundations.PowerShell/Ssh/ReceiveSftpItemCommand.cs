@@ -5,7 +5,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Downloads a remote file or directory; a file is complete under its name or not there at all.</summary>
-    [Cmdlet(VerbsCommunications.Receive, "SftpItem")]
+    [Cmdlet(VerbsCommunications.Receive, "SftpItem", HelpUri = HelpLinks.Base + "Receive-SftpItem.md")]
     [OutputType(typeof(SftpTransferResult))]
     public sealed class ReceiveSftpItemCommand : SftpCmdlet
     {

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Removes a remote file, or a directory (its contents too with -Recurse).</summary>
-    [Cmdlet(VerbsCommon.Remove, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-SftpItem.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveSftpItemCommand : SftpCmdlet
     {

@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Stops tunnels: the port is no longer listened on and the tunnel's connections close.</summary>
-    [Cmdlet(VerbsCommon.Remove, "SshTunnel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "SshTunnel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-SshTunnel.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveSshTunnelCommand : NetworkCmdlet
     {

@@ -5,7 +5,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Uploads a local file or directory; the remote file appears under its name only when complete.</summary>
-    [Cmdlet(VerbsCommunications.Send, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Send, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Send-SftpItem.md")]
     [OutputType(typeof(SftpTransferResult))]
     public sealed class SendSftpItemCommand : SftpCmdlet
     {

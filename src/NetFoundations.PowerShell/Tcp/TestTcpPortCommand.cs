@@ -9,7 +9,7 @@ namespace NetFoundations.PowerShell.Tcp
     /// Tests whether TCP ports accept connections, many hosts times many ports at once. Results come in
     /// input order: pipeline inputs in turn, within one its hosts in order, and for each host its ports in order.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "TcpPort")]
+    [Cmdlet(VerbsDiagnostic.Test, "TcpPort", HelpUri = HelpLinks.Base + "Test-TcpPort.md")]
     [OutputType(typeof(TcpPortResult), typeof(bool))]
     public sealed class TestTcpPortCommand : NetworkCmdlet
     {
