@@ -12,8 +12,12 @@
     CompanyName          = 'NetFoundations'
     Copyright            = '(c) NetFoundations contributors. MIT License.'
     Description          = 'Network programming from the shell: UDP, TCP, DNS, TLS, e-mail (MIME, SMTP, POP3, IMAP), SSH, SFTP and Telnet as cmdlets whose objects pipe into each other. Built for PowerShell 7.4+ and Windows PowerShell 5.1; tested in PowerShell 7.6 on Linux.'
+    # 5.1 for Windows PowerShell; on PowerShell 7 the import itself refuses 7.0 to 7.3 (their .NET cannot run the
+    # isolating loader, built for .NET 8), since a manifest has one minimum for both editions.
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    # The cmdlets' pages (docs/cmdlets, written from the MAML help); each cmdlet's HelpUri names its own.
+    HelpInfoURI          = 'https://github.com/netfoundations/NetFoundations/tree/main/docs/cmdlets'
     FormatsToProcess     = @(
         'Common.Format.ps1xml'
         'Udp.Format.ps1xml'

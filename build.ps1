@@ -7,12 +7,13 @@
                 engine (xunit), tests/Pester with the pinned Pester, and (as root on Linux) the playground's
                 checks. Ends with "N passed, N failed"; the exit code is 1 when anything failed.
     Package     builds, then zips the module folder into out/.
+    Docs        writes docs/cmdlets/<Cmdlet>.md, the page each cmdlet's HelpUri names, from its help (en-US/cmdlets).
     Shell       builds, then opens pwsh with the module imported.
     Playground  -Action Start|Stop|Status|Shell: the example.com network of playground/ (Linux, root).
 
     Pester is fetched from NuGet into out/tools/ (never the user's module path) at the pinned version.
 .PARAMETER Task
-    What to do: Build (the default), Test, Package, Shell or Playground.
+    What to do: Build (the default), Test, Package, Docs, Shell or Playground.
 .PARAMETER Action
     With -Task Playground: Start, Stop, Status (the default) or Shell (a pwsh on the playground's host h1).
 .PARAMETER Configuration
@@ -41,7 +42,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Shell', 'Playground')]
+    [ValidateSet('Build', 'Test', 'Package', 'Docs', 'Shell', 'Playground')]
     [string] $Task = 'Build',
 
     [ValidateSet('Start', 'Stop', 'Status', 'Shell')]
@@ -279,6 +280,18 @@ function Invoke-Package {
     Write-Host "Package: $zip"
 }
 
+# One page per cmdlet, from its MAML help: the help is written once, in en-US/cmdlets.
+function Invoke-Docs {
+    $pages = Join-Path $PSScriptRoot 'docs/cmdlets'
+    $null = New-Item -ItemType Directory -Force -Path $pages
+    Get-ChildItem $pages -Filter *.md | Remove-Item
+    foreach ($file in Get-ChildItem (Join-Path $PSScriptRoot 'en-US/cmdlets') -Filter *.xml) {
+        $page = & (Join-Path $PSScriptRoot 'docs/ConvertTo-CmdletPage.ps1') -Path $file.FullName
+        [System.IO.File]::WriteAllText((Join-Path $pages "$($file.BaseName).md"), $page)
+    }
+    Write-Host "Docs: $(@(Get-ChildItem $pages -Filter *.md).Count) pages in $pages"
+}
+
 function Start-Shell {
     Invoke-Build
     $pwsh = Get-PwshCommand
@@ -298,6 +311,7 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Package' { Invoke-Package }
+    'Docs' { Invoke-Docs }
     'Shell' { Start-Shell }
     'Playground' { Invoke-Playground }
 }

@@ -22,6 +22,9 @@ namespace NetFoundations.Bootstrap
 
         public void OnImport()
         {
+            var problem = RuntimeRequirement.Problem(IsCoreClr, Environment.Version, PowerShellVersion());
+            if (problem != null)
+                throw new PlatformNotSupportedException(problem);
             AppDomain.CurrentDomain.AssemblyResolve += Resolve;
         }
 
@@ -43,6 +46,13 @@ namespace NetFoundations.Bootstrap
                 return Assembly.LoadFrom(path);
             isolatedLoad ??= CreateIsolatedLoader();
             return isolatedLoad(name);
+        }
+
+        /// <summary>7.3.12 from "7.3.12 SHA: …" (the assembly's own version is 7.3.0.500); null when it does not say.</summary>
+        private static Version? PowerShellVersion()
+        {
+            var text = typeof(PSObject).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            return Version.TryParse(text?.Split(' ', '-', '+')[0], out var version) ? version : null;
         }
 
         private static bool IsCoreClr =>

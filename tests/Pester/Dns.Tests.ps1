@@ -137,19 +137,19 @@ Describe 'Resolve-DnsName2' {
     It 'times out on a server that never answers' {
         $silent = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
         try {
-            { Resolve-DnsName2 www.example.test -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -Timeout 0.2 -Retries 1 -ErrorAction Stop } |
+            { Resolve-DnsName2 www.example.test -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -TimeoutSeconds 0.2 -Retries 1 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'OperationTimedOut,*'
         } finally {
             $silent.Dispose()
         }
     }
 
-    It 'gives up on each name after -TotalTimeout, however many tries -Timeout and -Retries allow' {
+    It 'gives up on each name after -TotalTimeoutSeconds, however many tries -TimeoutSeconds and -Retries allow' {
         $silent = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
         try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $records = 'www.example.test', 'mail1.example.test' |
-                Resolve-DnsName2 -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -Timeout 5 -Retries 3 -TotalTimeout 1 -ErrorVariable failures -ErrorAction SilentlyContinue
+                Resolve-DnsName2 -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -TimeoutSeconds 5 -Retries 3 -TotalTimeoutSeconds 1 -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $records | Should -BeNullOrEmpty
             $failures.FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
@@ -234,11 +234,11 @@ Describe 'Resolve-MailExchange' {
         $nullMx.AcceptsMail | Should -BeFalse
     }
 
-    It 'gives up on a domain after -TotalTimeout' {
+    It 'gives up on a domain after -TotalTimeoutSeconds' {
         $silent = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
         try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
-            { Resolve-MailExchange example.test -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -Timeout 5 -TotalTimeout 1 -ErrorAction Stop } |
+            { Resolve-MailExchange example.test -Server "127.0.0.1:$($silent.Client.LocalEndPoint.Port)" -TimeoutSeconds 5 -TotalTimeoutSeconds 1 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'OperationTimedOut,*'
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 4
         } finally {

@@ -123,3 +123,119 @@ Describe 'The output types' {
         }
     }
 }
+
+# One name and one unit for "how long to wait" (-TimeoutSeconds, a [double]), and -TotalTimeoutSeconds where a second
+# limit exists: a user learns it once, and the prefix -Timeout means the same on every cmdlet.
+Describe 'Timeouts across the module' {
+    BeforeDiscovery {
+        Import-Module $env:NETFOUNDATIONS_MODULE
+        $timedCmdlets = @(Get-Command -Module NetFoundations -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('TimeoutSeconds') } |
+            ForEach-Object Name)
+    }
+
+    It 'no cmdlet has a parameter named Timeout, TimeoutMilliseconds or TotalTimeout' {
+        $old = foreach ($command in Get-Command -Module NetFoundations -CommandType Cmdlet) {
+            $command.Parameters.Keys | Where-Object { $_ -in 'Timeout', 'TimeoutMilliseconds', 'TotalTimeout' } | ForEach-Object { "$($command.Name) -$_" }
+        }
+        $old | Should -BeNullOrEmpty
+    }
+
+    It 'every parameter whose name holds "Timeout" is a [double] named TimeoutSeconds or TotalTimeoutSeconds' {
+        $others = foreach ($command in Get-Command -Module NetFoundations -CommandType Cmdlet) {
+            foreach ($parameter in $command.Parameters.Values | Where-Object Name -Like '*Timeout*') {
+                if ($parameter.Name -notin 'TimeoutSeconds', 'TotalTimeoutSeconds' -or $parameter.ParameterType -ne [double]) {
+                    "$($command.Name) -$($parameter.Name) [$($parameter.ParameterType.Name)]"
+                }
+            }
+        }
+        $others | Should -BeNullOrEmpty
+    }
+
+    It 'a cmdlet with -TotalTimeoutSeconds also has -TimeoutSeconds' {
+        Get-Command -Module NetFoundations -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('TotalTimeoutSeconds') } |
+            Where-Object { -not $_.Parameters.ContainsKey('TimeoutSeconds') } | Should -BeNullOrEmpty
+    }
+
+    It '<_> binds -Timeout to -TimeoutSeconds' -ForEach $timedCmdlets {
+        # The binder's own lookup: an ambiguous prefix (two parameters starting with Timeout) would throw here.
+        (Get-Command $_).ResolveParameter('Timeout').Name | Should -Be 'TimeoutSeconds'
+    }
+
+    It '<_> says in its help how long -TimeoutSeconds waits, in the words every help uses' -ForEach $timedCmdlets {
+        $description = (Get-Help $_ -Parameter TimeoutSeconds).description.Text -join ' '
+        $description | Should -Match '^How long to wait, in seconds \(fractions allowed; default [0-9.]+, from [0-9.]+ to [0-9.]+\)\. It bounds '
+        (Get-Help $_ -Parameter TimeoutSeconds).type.name | Should -BeLike '*Double'
+    }
+
+    It '<_> says in its help what -TotalTimeoutSeconds bounds, in the words every help uses' -ForEach @(
+        $timedCmdlets | Where-Object { (Get-Command $_).Parameters.ContainsKey('TotalTimeoutSeconds') }) {
+        $description = (Get-Help $_ -Parameter TotalTimeoutSeconds).description.Text -join ' '
+        $description | Should -Match '^The second limit, in seconds \(default [0-9.]+, from [0-9.]+ to [0-9.]+(; 0 lifts it)?\)\. It bounds '
+    }
+}
+
+# Get-Help -Online opens the cmdlet's page in the repository, written from the same MAML that Get-Help shows.
+Describe 'Help' {
+    BeforeDiscovery {
+        Import-Module $env:NETFOUNDATIONS_MODULE
+        $cmdletNames = @((Test-ModuleManifest -Path $env:NETFOUNDATIONS_MODULE -ErrorAction Stop).ExportedCmdlets.Keys)
+        $examples = foreach ($name in $cmdletNames) {
+            $number = 0
+            foreach ($example in (Get-Help $name -Examples).examples.example) {
+                $number++
+                @{ Name = $name; Number = $number; Code = $example.code }
+            }
+        }
+    }
+
+    BeforeAll {
+        $repository = Resolve-Path (Join-Path $PSScriptRoot '../..')
+        $projectUri = (Get-Module NetFoundations).ProjectUri.AbsoluteUri
+    }
+
+    It 'the manifest has a HelpInfoURI in the project''s repository' {
+        (Get-Module NetFoundations).HelpInfoUri | Should -BeLike "$projectUri/*/docs/cmdlets"
+    }
+
+    It '<_> has a HelpUri whose page exists in the repository and is written from its help' -ForEach $cmdletNames {
+        $helpUri = (Get-Command $_).HelpUri
+        $helpUri | Should -Be "$projectUri/blob/main/docs/cmdlets/$_.md"
+        $page = Join-Path $repository "docs/cmdlets/$_.md"
+        $page | Should -Exist
+        $written = & (Join-Path $repository 'docs/ConvertTo-CmdletPage.ps1') -Path (Join-Path $repository "en-US/cmdlets/$_.xml")
+        # Out of date: run ./build.ps1 -Task Docs.
+        [System.IO.File]::ReadAllText($page) | Should -BeExactly $written
+    }
+
+    It '<Name> example <Number> is code that parses, with no prompt and no sample output in it' -ForEach $examples {
+        $tokens = $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$tokens, [ref]$errors)
+        $errors | ForEach-Object Message | Should -BeNullOrEmpty
+        $Code | Should -Not -Match '(?m)^\s*PS( [A-Z]:\\)?>'
+    }
+}
+
+# The manifest says PowerShell 5.1 for both editions; PowerShell 7 before 7.4 runs on a .NET the loader cannot use.
+Describe 'The runtimes the module loads on' {
+    It 'refuses PowerShell <PowerShell> on .NET <Runtime> with a message that names what it needs' -ForEach @(
+        @{ PowerShell = '7.0.13'; Runtime = '3.1.32' }
+        @{ PowerShell = '7.2.24'; Runtime = '6.0.36' }
+        @{ PowerShell = '7.3.12'; Runtime = '7.0.20' }
+    ) {
+        $problem = [NetFoundations.Bootstrap.RuntimeRequirement]::Problem($true, [version]$Runtime, [version]$PowerShell)
+        $problem | Should -BeLike "*needs PowerShell 7.4 or later*Windows PowerShell 5.1*PowerShell $PowerShell runs on .NET $(([version]$Runtime).ToString(2))*"
+    }
+
+    It 'loads on <Name>' -ForEach @(
+        @{ Name = 'PowerShell 7.4 (.NET 8)'; CoreClr = $true; Runtime = '8.0.11'; PowerShell = '7.4.6' }
+        @{ Name = 'PowerShell 7.6 (.NET 10)'; CoreClr = $true; Runtime = '10.0.0'; PowerShell = '7.6.10' }
+        @{ Name = 'Windows PowerShell 5.1 (.NET Framework 4)'; CoreClr = $false; Runtime = '4.0.30319.42000'; PowerShell = '5.1.19041' }
+    ) {
+        [NetFoundations.Bootstrap.RuntimeRequirement]::Problem($CoreClr, [version]$Runtime, [version]$PowerShell) | Should -BeNullOrEmpty
+    }
+
+    It 'loads on this PowerShell, which the check accepts' {
+        [NetFoundations.Bootstrap.RuntimeRequirement]::Problem($PSVersionTable.PSEdition -eq 'Core', [Environment]::Version, $PSVersionTable.PSVersion) |
+            Should -BeNullOrEmpty
+    }
+}

@@ -135,7 +135,7 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
 
     Context 'Services' {
         It '<ComputerName> answers on <Ports>' -ForEach $services {
-            $results = Test-TcpPort -ComputerName $ComputerName -Port $Ports -TimeoutMilliseconds 3000
+            $results = Test-TcpPort -ComputerName $ComputerName -Port $Ports -TimeoutSeconds 3
 
             $results | Should -HaveCount $Ports.Count
             ($results | Where-Object Open -EQ $false).Port | Should -BeNullOrEmpty
@@ -184,8 +184,8 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
 
         It 'h4, behind modemB, cannot be reached from h1 while modemB itself can' {
             (Test-TcpPort -ComputerName 10.25.1.66 -Port 22).Open | Should -BeTrue
-            (Test-TcpPort -ComputerName 192.168.1.14 -Port 22 -TimeoutMilliseconds 2000).Open | Should -BeFalse
-            (Test-TcpPort -ComputerName 2001:db8:25:b::14 -Port 22 -TimeoutMilliseconds 2000).Open | Should -BeFalse
+            (Test-TcpPort -ComputerName 192.168.1.14 -Port 22 -TimeoutSeconds 2).Open | Should -BeFalse
+            (Test-TcpPort -ComputerName 2001:db8:25:b::14 -Port 22 -TimeoutSeconds 2).Open | Should -BeFalse
         }
     }
 
@@ -363,7 +363,7 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
 
         It 'reaches nothing outside the playground' {
-            $outside = Test-TcpPort -ComputerName 198.51.100.1 -Port 80 -TimeoutMilliseconds 3000
+            $outside = Test-TcpPort -ComputerName 198.51.100.1 -Port 80 -TimeoutSeconds 3
 
             $outside.Open | Should -BeFalse
             $outside.FailureKind | Should -Be 'Unreachable'

@@ -162,13 +162,13 @@ Describe 'Invoke-SshCommand' {
     }
 
     It 'times out a command that hangs, and the session goes on' {
-        { Invoke-SshCommand -Session $session -Command 'sleep 60' -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
+        { Invoke-SshCommand -Session $session -Command 'sleep 60' -TimeoutSeconds 1 -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
 
         (Invoke-SshCommand -Session $session -Command 'echo alive').Output | Should -BeExactly 'alive'
     }
 
-    It 'always has a deadline: -Timeout 0 is refused' {
-        { Invoke-SshCommand -Session $session -Command 'true' -Timeout 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    It 'always has a deadline: -TimeoutSeconds 0 is refused' {
+        { Invoke-SshCommand -Session $session -Command 'true' -TimeoutSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
 
@@ -215,7 +215,7 @@ Describe 'SFTP over SSH' {
         Join-Path $remote 'get.log' | Should -Exist
     }
 
-    It 'ends a download from a server frozen mid-transfer with OperationTimedOut within -Timeout, leaving no file' {
+    It 'ends a download from a server frozen mid-transfer with OperationTimedOut within -TimeoutSeconds, leaving no file' {
         $source = Join-Path $files 'frozen.bin'
         $stream = [IO.File]::Create($source)
         $stream.SetLength(200MB)
@@ -247,7 +247,7 @@ exit 1
 "@
         $freezer = Start-Process bash -ArgumentList $freezerScript -PassThru
         try {
-            $failure = { Receive-SftpItem -Session $frozen -Path $source -Destination $destination -Timeout 3 -ErrorAction Stop } |
+            $failure = { Receive-SftpItem -Session $frozen -Path $source -Destination $destination -TimeoutSeconds 3 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'OperationTimedOut,*' -PassThru
             $ended = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
             $freezer | Wait-Process -Timeout 15
@@ -439,7 +439,7 @@ Describe 'SSH tunnels' {
         { New-SshTunnel -Session $session -Remote -RemotePort 1 -LocalPort $echoPort -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteError,*'
     }
 
-    It 'removes a tunnel and disconnects within -Timeout when the server hangs' {
+    It 'removes a tunnel and disconnects within -TimeoutSeconds when the server hangs' {
         # Stopping a remote tunnel waits for the server's answer, which a hung server never sends.
         $hung = foreach ($i in 1..2) {
             $before = Get-ChildProcess $sshd.Id
@@ -452,10 +452,10 @@ Describe 'SSH tunnels' {
         kill -STOP @tree
         try {
             $removing = [Diagnostics.Stopwatch]::StartNew()
-            Remove-SshTunnel $hung[0].Tunnel -Timeout 0.5 -ErrorAction SilentlyContinue -ErrorVariable removeFailed
+            Remove-SshTunnel $hung[0].Tunnel -TimeoutSeconds 0.5 -ErrorAction SilentlyContinue -ErrorVariable removeFailed
             $removing.Stop()
             $disconnecting = [Diagnostics.Stopwatch]::StartNew()
-            Disconnect-SshSession $hung[1].Session -Timeout 0.5 -ErrorAction SilentlyContinue -ErrorVariable disconnectFailed
+            Disconnect-SshSession $hung[1].Session -TimeoutSeconds 0.5 -ErrorAction SilentlyContinue -ErrorVariable disconnectFailed
             $disconnecting.Stop()
         }
         finally {

@@ -105,6 +105,39 @@ Describe 'Test-TcpPort' {
     ) {
         { Test-TcpPort @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
     }
+
+    Context 'a port that does not answer' {
+        BeforeAll {
+            # A listener whose accept queue is full: Linux drops further connection requests, as a firewall does.
+            $silent = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+            $silent.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+            $silent.Listen(0)
+            $fillers = 1..3 | ForEach-Object {
+                $filler = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+                $null = $filler.ConnectAsync($silent.LocalEndPoint)
+                $filler
+            }
+            Start-Sleep -Milliseconds 200
+            $silentPort = $silent.LocalEndPoint.Port
+        }
+
+        AfterAll {
+            $fillers + $silent | ForEach-Object Dispose
+        }
+
+        It 'waits <Given> for it as <Seconds> s, like every timeout of the module' -ForEach @(
+            @{ Given = '-TimeoutSeconds 0.5'; Timeouts = @{ TimeoutSeconds = 0.5 }; Seconds = 0.5 }
+            @{ Given = '-Timeout 1 (a prefix of -TimeoutSeconds)'; Timeouts = @{ Timeout = 1 }; Seconds = 1 }
+        ) {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $result = Test-TcpPort -ComputerName 127.0.0.1 -Port $silentPort @Timeouts
+            $watch.Stop()
+
+            $result.FailureKind | Should -Be 'Timeout'
+            $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual ($Seconds - 0.05)
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan ($Seconds + 2)
+        }
+    }
 }
 
 Describe 'Invoke-TcpConversation' {

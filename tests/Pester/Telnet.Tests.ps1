@@ -62,7 +62,7 @@ Describe 'Invoke-TelnetCommand' {
     }
 
     It 'times out when a prompt never comes' {
-        { Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'true' -LoginPrompt 'never-printed' -Timeout 1 -ErrorAction Stop } |
+        { Invoke-TelnetCommand 127.0.0.1 -Port $port -Credential $credential -Command 'true' -LoginPrompt 'never-printed' -TimeoutSeconds 1 -ErrorAction Stop } |
             Should -Throw -ErrorId 'OperationTimedOut,*'
     }
 }

@@ -28,8 +28,9 @@ namespace NetFoundations.Core.Ssh
         public string KnownHostsPath { get; set; } = KnownHostsFile.DefaultPath;
         /// <summary>SHA256:… for TrustPolicy Pinned.</summary>
         public string? HostKeyFingerprint { get; set; }
+        public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
         /// <summary>Bounds the TCP connect, the key exchange and the login.</summary>
-        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
         /// <summary>Sends a keep-alive this often; zero or negative for none.</summary>
         public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.Zero;
 

@@ -17,6 +17,24 @@ namespace NetFoundations.Core.Tcp
     {
         public const int DefaultThrottleLimit = 256;
 
+        /// <summary>Slack for the work around the connects (sockets, results, a thread's scheduling), whatever their number.</summary>
+        private static readonly TimeSpan Slack = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// The longest ScanAsync can take when every bound inside it holds: the names resolved (all at once), then the
+        /// targets in waves of throttleLimit, each connect bounded by timeout and noticed within one wait of a lane.
+        /// </summary>
+        public static TimeSpan Deadline(int targetCount, int throttleLimit, TimeSpan timeout)
+        {
+            if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+                throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A connect's timeout is finite.");
+            if (targetCount <= 0)
+                return TimeSpan.Zero;
+            var waves = (targetCount + throttleLimit - 1) / Math.Max(1, throttleLimit);
+            var perWave = timeout + TimeSpan.FromTicks(Scan.Lane.MaxWaitMicroseconds * 10L);
+            return ResolveTimeout(timeout) + TimeSpan.FromTicks(perWave.Ticks * waves) + Slack;
+        }
+
         /// <param name="transcript">Gets one note per result, in target order; null when nobody reads it (sweeps are large).</param>
         /// <param name="onResult">Called with each result, in target order, from one thread at a time.</param>
         /// <param name="onProgress">Called now and then with (finished, total).</param>
@@ -53,8 +71,7 @@ namespace NetFoundations.Core.Tcp
         private static async Task<Dictionary<string, (IPAddress?, string?)>> ResolveAllAsync(IReadOnlyList<TcpPortTarget> targets, TimeSpan timeout,
             CancellationToken cancellationToken)
         {
-            // A resolver may take seconds where a connect on a LAN takes a millisecond.
-            var resolveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
+            var resolveTimeout = ResolveTimeout(timeout);
             var names = targets.Select(t => t.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var lookups = names.Select(async name =>
             {
@@ -73,6 +90,9 @@ namespace NetFoundations.Core.Tcp
                 byName[names[i]] = resolved[i];
             return byName;
         }
+
+        /// <summary>A resolver may take seconds where a connect on a LAN takes a millisecond.</summary>
+        private static TimeSpan ResolveTimeout(TimeSpan timeout) => timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
 
         private static string Describe(TcpPortResult result)
         {
@@ -136,9 +156,9 @@ namespace NetFoundations.Core.Tcp
             /// all of them, then SO_ERROR of those that answered. Per port this is the fewest system calls
             /// .NET offers (no event-loop registration, no thread hand-off), and system calls are the cost.
             /// </summary>
-            private sealed class Lane
+            internal sealed class Lane
             {
-                private const int MaxWaitMicroseconds = 50_000;
+                internal const int MaxWaitMicroseconds = 50_000;
                 private readonly Scan scan;
                 private readonly int capacity;
                 private readonly List<Attempt> active = new List<Attempt>();

@@ -9,7 +9,7 @@ namespace NetFoundations.PowerShell.Dns
     /// Unpacks bytes by a struct-style format: the values one by one (so $a, $b = … takes them
     /// apart), or with -Name one object per record. Piped bytes and byte arrays are joined first.
     /// </summary>
-    [Cmdlet(VerbsData.ConvertFrom, "PackedBytes")]
+    [Cmdlet(VerbsData.ConvertFrom, "PackedBytes", HelpUri = HelpLinks.Base + "ConvertFrom-PackedBytes.md")]
     [OutputType(typeof(object), typeof(PSObject))]
     public sealed class ConvertFromPackedBytesCommand : PSCmdlet
     {

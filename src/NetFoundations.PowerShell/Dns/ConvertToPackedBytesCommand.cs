@@ -7,7 +7,7 @@ using NetFoundations.Core;
 namespace NetFoundations.PowerShell.Dns
 {
     /// <summary>Packs values into bytes by a struct-style format; piped values make consecutive records of one byte array.</summary>
-    [Cmdlet(VerbsData.ConvertTo, "PackedBytes")]
+    [Cmdlet(VerbsData.ConvertTo, "PackedBytes", HelpUri = HelpLinks.Base + "ConvertTo-PackedBytes.md")]
     [OutputType(typeof(byte[]))]
     public sealed class ConvertToPackedBytesCommand : PSCmdlet
     {

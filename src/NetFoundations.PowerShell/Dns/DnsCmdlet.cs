@@ -27,7 +27,7 @@ namespace NetFoundations.PowerShell.Dns
         /// <summary>Seconds one try waits for an answer.</summary>
         [Parameter]
         [ValidateRange(0.05, 300)]
-        public double Timeout { get; set; } = DnsResolverOptions.DefaultTimeout.TotalSeconds;
+        public double TimeoutSeconds { get; set; } = DnsResolverOptions.DefaultTimeout.TotalSeconds;
 
         [Parameter]
         [ValidateRange(0, 10)]
@@ -36,16 +36,16 @@ namespace NetFoundations.PowerShell.Dns
         /// <summary>Seconds one input (a name, a domain) may take in all: every question, try and CNAME hop.</summary>
         [Parameter]
         [ValidateRange(0.05, 3600)]
-        public double TotalTimeout { get; set; } = DnsResolverOptions.DefaultTotalTimeout.TotalSeconds;
+        public double TotalTimeoutSeconds { get; set; } = DnsResolverOptions.DefaultTotalTimeout.TotalSeconds;
 
         /// <summary>The deadline of one input's work, which Run enforces (Core bounds each lookup by it too).</summary>
-        protected TimeSpan Deadline => TimeSpan.FromSeconds(TotalTimeout);
+        protected TimeSpan Deadline => TimeSpan.FromSeconds(TotalTimeoutSeconds);
 
         protected override void BeginProcessing()
         {
             // Setting up resolves the servers' names: within the same deadline.
             Run(async ct => resolver = await DnsResolver.CreateAsync(
-                    new DnsResolverOptions(Server, TcpOnly, !NoRecursion, DnssecOk, TimeSpan.FromSeconds(Timeout), Retries, Deadline), ct).ConfigureAwait(false),
+                    new DnsResolverOptions(Server, TcpOnly, !NoRecursion, DnssecOk, TimeSpan.FromSeconds(TimeoutSeconds), Retries, Deadline), ct).ConfigureAwait(false),
                 Deadline, Server == null ? null : string.Join(",", Server));
         }
 

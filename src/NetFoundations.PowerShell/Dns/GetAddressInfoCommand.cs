@@ -6,7 +6,7 @@ using NetFoundations.Core.Dns;
 namespace NetFoundations.PowerShell.Dns
 {
     /// <summary>The system resolver's answer for a name (getaddrinfo): one entry per address and socket type.</summary>
-    [Cmdlet(VerbsCommon.Get, "AddressInfo")]
+    [Cmdlet(VerbsCommon.Get, "AddressInfo", HelpUri = HelpLinks.Base + "Get-AddressInfo.md")]
     [OutputType(typeof(AddressInfo))]
     public sealed class GetAddressInfoCommand : NetworkCmdlet
     {
@@ -31,7 +31,7 @@ namespace NetFoundations.PowerShell.Dns
         /// <summary>Seconds the lookup of one name may take (getaddrinfo ignores cancellation: the cmdlet stops waiting for it).</summary>
         [Parameter]
         [ValidateRange(0.1, 300)]
-        public double Timeout { get; set; } = 10;
+        public double TimeoutSeconds { get; set; } = 10;
 
         protected override void ProcessRecord()
         {
@@ -40,9 +40,9 @@ namespace NetFoundations.PowerShell.Dns
             {
                 Run(async ct =>
                 {
-                    foreach (var entry in await AddressInfoLookup.GetAsync(name, Service, family, SocketType, Seconds(Timeout), ct).ConfigureAwait(false))
+                    foreach (var entry in await AddressInfoLookup.GetAsync(name, Service, family, SocketType, Seconds(TimeoutSeconds), ct).ConfigureAwait(false))
                         PostObject(entry);
-                }, Seconds(Timeout), name);
+                }, Seconds(TimeoutSeconds), name);
             }
         }
     }

@@ -14,7 +14,7 @@ namespace NetFoundations.PowerShell.Dns
     /// Asks DNS servers for records. Piped names are resolved as they come, concurrently (at most
     /// -ThrottleLimit at a time), and written in the order they came in, while the input still comes.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Resolve, "DnsName2", DefaultParameterSetName = RecordsSet)]
+    [Cmdlet(VerbsDiagnostic.Resolve, "DnsName2", DefaultParameterSetName = RecordsSet, HelpUri = HelpLinks.Base + "Resolve-DnsName2.md")]
     [OutputType(typeof(DnsRecord), ParameterSetName = new[] { RecordsSet })]
     [OutputType(typeof(DnsResponse), ParameterSetName = new[] { ResponseSet })]
     public sealed class ResolveDnsName2Command : DnsCmdlet
@@ -71,7 +71,7 @@ namespace NetFoundations.PowerShell.Dns
                     {
                         ended.Cancel();
                         WriteError(DnsErrors.ToErrorRecord(new NetworkTimeoutException(
-                            $"No lookup ended within {TotalTimeout:0.###} s; those still running were abandoned.", null), null));
+                            $"No lookup ended within {TotalTimeoutSeconds:0.###} s; those still running were abandoned.", null), null));
                         return;
                     }
                 }

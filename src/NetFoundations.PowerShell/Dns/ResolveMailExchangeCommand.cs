@@ -5,7 +5,7 @@ using NetFoundations.Core.Dns;
 namespace NetFoundations.PowerShell.Dns
 {
     /// <summary>Where a domain's mail goes: its MX hosts in preference order with their addresses, the implicit MX, or a null MX.</summary>
-    [Cmdlet(VerbsDiagnostic.Resolve, "MailExchange")]
+    [Cmdlet(VerbsDiagnostic.Resolve, "MailExchange", HelpUri = HelpLinks.Base + "Resolve-MailExchange.md")]
     [OutputType(typeof(MailExchange))]
     public sealed class ResolveMailExchangeCommand : DnsCmdlet
     {

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Logs in to an IMAP server; the session object goes to the other IMAP cmdlets with -Session.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "Imap")]
+    [Cmdlet(VerbsCommunications.Connect, "Imap", HelpUri = HelpLinks.Base + "Connect-Imap.md")]
     [OutputType(typeof(ImapSession))]
     public sealed class ConnectImapCommand : MailCmdlet
     {

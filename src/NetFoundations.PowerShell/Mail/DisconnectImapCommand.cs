@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommunications.Disconnect, "Imap")]
+    [Cmdlet(VerbsCommunications.Disconnect, "Imap", HelpUri = HelpLinks.Base + "Disconnect-Imap.md")]
     [OutputType(typeof(ImapSession))]
     public sealed class DisconnectImapCommand : ImapCmdlet
     {

@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommon.Get, "ImapFolder")]
+    [Cmdlet(VerbsCommon.Get, "ImapFolder", HelpUri = HelpLinks.Base + "Get-ImapFolder.md")]
     [OutputType(typeof(ImapFolderInfo))]
     public sealed class GetImapFolderCommand : ImapCmdlet
     {

@@ -5,7 +5,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Searches a folder and writes message summaries; nothing is marked seen.</summary>
-    [Cmdlet(VerbsCommon.Get, "ImapMessage")]
+    [Cmdlet(VerbsCommon.Get, "ImapMessage", HelpUri = HelpLinks.Base + "Get-ImapMessage.md")]
     [OutputType(typeof(ImapMessageSummary))]
     public sealed class GetImapMessageCommand : ImapCmdlet
     {

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Lists a POP3 mailbox: number, UID and size, and with -Headers sender, date and subject (TOP n 0).</summary>
-    [Cmdlet(VerbsCommon.Get, "Pop3Message")]
+    [Cmdlet(VerbsCommon.Get, "Pop3Message", HelpUri = HelpLinks.Base + "Get-Pop3Message.md")]
     [OutputType(typeof(Pop3MessageInfo))]
     public sealed class GetPop3MessageCommand : Pop3Cmdlet
     {

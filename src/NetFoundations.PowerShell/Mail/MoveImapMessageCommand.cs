@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Moves (or with -Copy copies) messages to another folder; writes their summaries there.</summary>
-    [Cmdlet(VerbsCommon.Move, "ImapMessage", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Move, "ImapMessage", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Move-ImapMessage.md")]
     [OutputType(typeof(ImapMessageSummary))]
     public sealed class MoveImapMessageCommand : ImapMessageCmdlet
     {

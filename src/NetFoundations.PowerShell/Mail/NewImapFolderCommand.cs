@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommon.New, "ImapFolder", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.New, "ImapFolder", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-ImapFolder.md")]
     [OutputType(typeof(ImapFolderInfo))]
     public sealed class NewImapFolderCommand : ImapCmdlet
     {

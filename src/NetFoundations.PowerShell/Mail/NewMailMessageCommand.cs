@@ -6,7 +6,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommon.New, "MailMessage")]
+    [Cmdlet(VerbsCommon.New, "MailMessage", HelpUri = HelpLinks.Base + "New-MailMessage.md")]
     [OutputType(typeof(MailMessage))]
     public sealed class NewMailMessageCommand : NetworkCmdlet
     {

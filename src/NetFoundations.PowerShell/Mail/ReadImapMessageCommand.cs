@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Fetches whole messages (BODY.PEEK[]) as parsed messages, or one body section as bytes; they stay unseen.</summary>
-    [Cmdlet(VerbsCommunications.Read, "ImapMessage")]
+    [Cmdlet(VerbsCommunications.Read, "ImapMessage", HelpUri = HelpLinks.Base + "Read-ImapMessage.md")]
     [OutputType(typeof(MailMessage), typeof(byte[]))]
     public sealed class ReadImapMessageCommand : ImapMessageCmdlet
     {

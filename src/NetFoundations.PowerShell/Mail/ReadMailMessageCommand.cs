@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommunications.Read, "MailMessage", DefaultParameterSetName = "Path")]
+    [Cmdlet(VerbsCommunications.Read, "MailMessage", DefaultParameterSetName = "Path", HelpUri = HelpLinks.Base + "Read-MailMessage.md")]
     [OutputType(typeof(MailMessage), typeof(MailPart))]
     public sealed class ReadMailMessageCommand : NetworkCmdlet
     {

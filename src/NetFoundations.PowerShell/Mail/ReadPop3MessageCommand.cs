@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Retrieves POP3 messages (RETR) by UID as parsed messages.</summary>
-    [Cmdlet(VerbsCommunications.Read, "Pop3Message")]
+    [Cmdlet(VerbsCommunications.Read, "Pop3Message", HelpUri = HelpLinks.Base + "Read-Pop3Message.md")]
     [OutputType(typeof(MailMessage))]
     public sealed class ReadPop3MessageCommand : Pop3Cmdlet
     {

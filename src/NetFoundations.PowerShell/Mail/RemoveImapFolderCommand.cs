@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommon.Remove, "ImapFolder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "ImapFolder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Remove-ImapFolder.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveImapFolderCommand : ImapCmdlet
     {

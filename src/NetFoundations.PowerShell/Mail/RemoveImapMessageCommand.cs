@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Deletes messages: \Deleted, then expunge (UID EXPUNGE where offered).</summary>
-    [Cmdlet(VerbsCommon.Remove, "ImapMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "ImapMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Remove-ImapMessage.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveImapMessageCommand : ImapMessageCmdlet
     {

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Deletes POP3 messages by UID: DELE, committed by QUIT.</summary>
-    [Cmdlet(VerbsCommon.Remove, "Pop3Message", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "Pop3Message", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Remove-Pop3Message.md")]
     [OutputType(typeof(void))]
     public sealed class RemovePop3MessageCommand : Pop3Cmdlet
     {

@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommon.Rename, "ImapFolder", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Rename, "ImapFolder", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Rename-ImapFolder.md")]
     [OutputType(typeof(ImapFolderInfo))]
     public sealed class RenameImapFolderCommand : ImapCmdlet
     {

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsData.Save, "MailAttachment")]
+    [Cmdlet(VerbsData.Save, "MailAttachment", HelpUri = HelpLinks.Base + "Save-MailAttachment.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveMailAttachmentCommand : NetworkCmdlet
     {

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsData.Save, "MailMessage")]
+    [Cmdlet(VerbsData.Save, "MailMessage", HelpUri = HelpLinks.Base + "Save-MailMessage.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveMailMessageCommand : NetworkCmdlet
     {

@@ -5,7 +5,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Sends messages through one SMTP connection while the server stays the same.</summary>
-    [Cmdlet(VerbsCommunications.Send, "SmtpMail", SupportsShouldProcess = true, DefaultParameterSetName = "Message")]
+    [Cmdlet(VerbsCommunications.Send, "SmtpMail", SupportsShouldProcess = true, DefaultParameterSetName = "Message", HelpUri = HelpLinks.Base + "Send-SmtpMail.md")]
     [OutputType(typeof(SmtpSendResult))]
     public sealed class SendSmtpMailCommand : MailCmdlet
     {

@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsCommon.Set, "ImapMessageFlag", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Set, "ImapMessageFlag", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Set-ImapMessageFlag.md")]
     [OutputType(typeof(ImapMessageSummary))]
     public sealed class SetImapMessageFlagCommand : ImapMessageCmdlet
     {

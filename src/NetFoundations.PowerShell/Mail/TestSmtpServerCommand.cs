@@ -3,7 +3,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsDiagnostic.Test, "SmtpServer")]
+    [Cmdlet(VerbsDiagnostic.Test, "SmtpServer", HelpUri = HelpLinks.Base + "Test-SmtpServer.md")]
     [OutputType(typeof(SmtpServerResult))]
     public sealed class TestSmtpServerCommand : MailCmdlet
     {

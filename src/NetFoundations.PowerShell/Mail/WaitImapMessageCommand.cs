@@ -5,7 +5,7 @@ using NetFoundations.Core.Mail;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>Waits for new mail with IDLE (NOOP polls where IDLE is not offered); writes the new messages' summaries.</summary>
-    [Cmdlet(VerbsLifecycle.Wait, "ImapMessage")]
+    [Cmdlet(VerbsLifecycle.Wait, "ImapMessage", HelpUri = HelpLinks.Base + "Wait-ImapMessage.md")]
     [OutputType(typeof(ImapMessageSummary))]
     public sealed class WaitImapMessageCommand : ImapCmdlet
     {

@@ -6,18 +6,23 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Opens an SSH session (host key checked, then login) and returns it.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "SshSession", DefaultParameterSetName = ComputerNameSet)]
+    [Cmdlet(VerbsCommunications.Connect, "SshSession", DefaultParameterSetName = ComputerNameSet, HelpUri = HelpLinks.Base + "Connect-SshSession.md")]
     [OutputType(typeof(SshSession))]
     public sealed class ConnectSshSessionCommand : SshConnectCmdlet
     {
+        /// <summary>Seconds for the TCP connect, key exchange and login together; the session then waits as long for each reply.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double TimeoutSeconds { get; set; } = SshConnectionOptions.DefaultConnectTimeout.TotalSeconds;
+
         protected override void ProcessRecord()
         {
             WarnIfInsecure();
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
-                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host), transcript, cancel)),
-                    TimeSpan.FromSeconds(ConnectTimeout), Endpoints.Format(host, Port));
+                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host, TimeSpan.FromSeconds(TimeoutSeconds)), transcript, cancel)),
+                    TimeSpan.FromSeconds(TimeoutSeconds), Endpoints.Format(host, Port));
             }
         }
     }

@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Closes SSH sessions (after stopping their tunnels, and their SFTP connections).</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "SshSession")]
+    [Cmdlet(VerbsCommunications.Disconnect, "SshSession", HelpUri = HelpLinks.Base + "Disconnect-SshSession.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectSshSessionCommand : NetworkCmdlet
     {
@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Ssh
         /// <summary>Seconds each disconnect may take (stopping the tunnels, closing SFTP and the connection); a frozen server cannot hold it longer.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double Timeout { get; set; } = 10;
+        public double TimeoutSeconds { get; set; } = 10;
 
         protected override void ProcessRecord()
         {
@@ -28,7 +28,7 @@ namespace NetFoundations.PowerShell.Ssh
                         session.Disconnect();
                         return Task.CompletedTask;
                     },
-                    TimeSpan.FromSeconds(Timeout), session);
+                    TimeSpan.FromSeconds(TimeoutSeconds), session);
             }
         }
     }

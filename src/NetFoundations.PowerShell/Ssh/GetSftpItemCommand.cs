@@ -4,7 +4,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Lists remote files and directories over SFTP.</summary>
-    [Cmdlet(VerbsCommon.Get, "SftpItem")]
+    [Cmdlet(VerbsCommon.Get, "SftpItem", HelpUri = HelpLinks.Base + "Get-SftpItem.md")]
     [OutputType(typeof(SftpItem))]
     public sealed class GetSftpItemCommand : SftpCmdlet
     {
@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Ssh
         protected override void ProcessRecord()
         {
             var transcript = NewTranscript();
-            Run(cancel => Session.ListAsync(Path, Recurse, Filter, PostObject, transcript, cancel), Seconds(Timeout), Path);
+            Run(cancel => Session.ListAsync(Path, Recurse, Filter, PostObject, transcript, cancel), Seconds(TimeoutSeconds), Path);
         }
     }
 }

@@ -7,7 +7,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Fetches a server's host keys and fingerprints without logging in (like ssh-keyscan).</summary>
-    [Cmdlet(VerbsCommon.Get, "SshHostKey")]
+    [Cmdlet(VerbsCommon.Get, "SshHostKey", HelpUri = HelpLinks.Base + "Get-SshHostKey.md")]
     [OutputType(typeof(SshHostKey))]
     public sealed class GetSshHostKeyCommand : NetworkCmdlet
     {
@@ -27,7 +27,7 @@ namespace NetFoundations.PowerShell.Ssh
 
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double Timeout { get; set; } = 10;
+        public double TimeoutSeconds { get; set; } = 10;
 
         protected override void ProcessRecord()
         {
@@ -36,10 +36,10 @@ namespace NetFoundations.PowerShell.Ssh
                 var transcript = NewTranscript();
                 Run(async cancel =>
                     {
-                        foreach (var key in await SshHostKeyScanner.GetAsync(host, Port, KeyType, TimeSpan.FromSeconds(Timeout), transcript, cancel))
+                        foreach (var key in await SshHostKeyScanner.GetAsync(host, Port, KeyType, TimeSpan.FromSeconds(TimeoutSeconds), transcript, cancel))
                             PostObject(key);
                     },
-                    TimeSpan.FromSeconds(Timeout), Endpoints.Format(host, Port));
+                    TimeSpan.FromSeconds(TimeoutSeconds), Endpoints.Format(host, Port));
             }
         }
     }

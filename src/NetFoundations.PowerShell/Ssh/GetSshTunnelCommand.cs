@@ -5,7 +5,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Lists the tunnels (port forwards) of sessions.</summary>
-    [Cmdlet(VerbsCommon.Get, "SshTunnel")]
+    [Cmdlet(VerbsCommon.Get, "SshTunnel", HelpUri = HelpLinks.Base + "Get-SshTunnel.md")]
     [OutputType(typeof(SshTunnel))]
     public sealed class GetSshTunnelCommand : NetworkCmdlet
     {

@@ -7,7 +7,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Runs commands on sessions or hosts, in parallel; one result per host and command.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SshCommand", DefaultParameterSetName = SessionSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SshCommand", DefaultParameterSetName = SessionSet, HelpUri = HelpLinks.Base + "Invoke-SshCommand.md")]
     [OutputType(typeof(SshCommandResult), typeof(SshOutputLine))]
     public sealed class InvokeSshCommandCommand : SshConnectCmdlet
     {
@@ -30,7 +30,7 @@ namespace NetFoundations.PowerShell.Ssh
         /// <summary>Seconds each command may run (at most a day): a command always ends.</summary>
         [Parameter]
         [ValidateRange(0.1, 86400.0)]
-        public double Timeout { get; set; } = 300;
+        public double TimeoutSeconds { get; set; } = 300;
 
         /// <summary>Also writes each output line (SshOutputLine) as it arrives.</summary>
         [Parameter]
@@ -50,7 +50,7 @@ namespace NetFoundations.PowerShell.Ssh
             }
             WarnIfInsecure();
             foreach (var host in ComputerName)
-                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host)));
+                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host, ConnectBound(TimeoutSeconds))));
         }
 
         protected override void EndProcessing()
@@ -58,12 +58,12 @@ namespace NetFoundations.PowerShell.Ssh
             if (targets.Count == 0)
                 return;
             var transcript = NewTranscript();
-            Run(cancel => SshCommandRunner.RunAsync(targets, Command, ThrottleLimit, Seconds(Timeout),
+            Run(cancel => SshCommandRunner.RunAsync(targets, Command, ThrottleLimit, Seconds(TimeoutSeconds),
                     result => Post(() => WriteResult(result)),
                     Stream ? line => PostObject(line) : (Action<SshOutputLine>?)null,
                     (target, error) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, target.Name))),
                     transcript, cancel),
-                SshCommandRunner.Deadline(targets, ThrottleLimit, TimeSpan.FromSeconds(Timeout)), null);
+                SshCommandRunner.Deadline(targets, ThrottleLimit, TimeSpan.FromSeconds(TimeoutSeconds)), null);
         }
 
         private void WriteResult(SshCommandResult result)

@@ -8,7 +8,7 @@ using NetFoundations.PowerShell.Expect;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Runs send/expect steps in an interactive shell on a pseudo-terminal, for devices that have no exec channel.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SshShell", DefaultParameterSetName = SessionSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SshShell", DefaultParameterSetName = SessionSet, HelpUri = HelpLinks.Base + "Invoke-SshShell.md")]
     [OutputType(typeof(ExpectResult))]
     public sealed class InvokeSshShellCommand : SshConnectCmdlet
     {
@@ -38,16 +38,16 @@ namespace NetFoundations.PowerShell.Ssh
         /// <summary>Seconds for each send and for each Expect step without a Timeout of its own.</summary>
         [Parameter]
         [ValidateRange(0.1, 86400.0)]
-        public double Timeout { get; set; } = 20;
+        public double TimeoutSeconds { get; set; } = 20;
 
         protected override void ProcessRecord()
         {
-            var shellOptions = new SshShellOptions { TerminalType = TerminalType, Columns = Columns, Rows = Rows, StepTimeout = TimeSpan.FromSeconds(Timeout) };
+            var shellOptions = new SshShellOptions { TerminalType = TerminalType, Columns = Columns, Rows = Rows, StepTimeout = TimeSpan.FromSeconds(TimeoutSeconds) };
             if (ParameterSetName != SessionSet)
                 WarnIfInsecure();
             var targets = ParameterSetName == SessionSet
                 ? Session.Select(SshCommandTarget.Of)
-                : ComputerName.Select(host => SshCommandTarget.Connect(ConnectionOptions(host)));
+                : ComputerName.Select(host => SshCommandTarget.Connect(ConnectionOptions(host, ConnectBound(TimeoutSeconds))));
             foreach (var target in targets)
             {
                 var transcript = NewTranscript();

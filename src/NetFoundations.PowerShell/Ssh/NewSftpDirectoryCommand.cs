@@ -4,7 +4,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Makes a remote directory.</summary>
-    [Cmdlet(VerbsCommon.New, "SftpDirectory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "SftpDirectory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-SftpDirectory.md")]
     [OutputType(typeof(SftpItem))]
     public sealed class NewSftpDirectoryCommand : SftpCmdlet
     {
@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", "Make directory"))
                 return;
             var transcript = NewTranscript();
-            Run(async cancel => PostObject(await Session.NewDirectoryAsync(Path, transcript, cancel)), Seconds(Timeout), Path);
+            Run(async cancel => PostObject(await Session.NewDirectoryAsync(Path, transcript, cancel)), Seconds(TimeoutSeconds), Path);
         }
     }
 }

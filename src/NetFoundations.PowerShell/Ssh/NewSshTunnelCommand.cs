@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Starts a port forward on a session: local (ssh -L), remote (ssh -R) or dynamic SOCKS (ssh -D); it stays up until removed.</summary>
-    [Cmdlet(VerbsCommon.New, "SshTunnel", DefaultParameterSetName = LocalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "SshTunnel", DefaultParameterSetName = LocalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "New-SshTunnel.md")]
     [OutputType(typeof(SshTunnel))]
     public sealed class NewSshTunnelCommand : NetworkCmdlet
     {
@@ -63,7 +63,7 @@ namespace NetFoundations.PowerShell.Ssh
         /// <summary>Seconds the server may take to open a remote listener (or the local one to start); the tunnel then runs until removed.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double Timeout { get; set; } = 30;
+        public double TimeoutSeconds { get; set; } = 30;
 
         protected override void ProcessRecord()
         {
@@ -83,7 +83,7 @@ namespace NetFoundations.PowerShell.Ssh
                     DynamicSet => await Session.StartDynamicTunnelAsync(LocalAddress, LocalPort, transcript, cancel),
                     _ => await Session.StartLocalTunnelAsync(LocalAddress, LocalPort, RemoteHost, RemotePort, transcript, cancel),
                 }),
-                TimeSpan.FromSeconds(Timeout), listen);
+                TimeSpan.FromSeconds(TimeoutSeconds), listen);
         }
     }
 }

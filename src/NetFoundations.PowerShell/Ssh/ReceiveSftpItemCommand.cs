@@ -5,7 +5,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Downloads a remote file or directory; a file is complete under its name or not there at all.</summary>
-    [Cmdlet(VerbsCommunications.Receive, "SftpItem")]
+    [Cmdlet(VerbsCommunications.Receive, "SftpItem", HelpUri = HelpLinks.Base + "Receive-SftpItem.md")]
     [OutputType(typeof(SftpTransferResult))]
     public sealed class ReceiveSftpItemCommand : SftpCmdlet
     {
@@ -21,18 +21,18 @@ namespace NetFoundations.PowerShell.Ssh
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Seconds the whole transfer may take while it keeps moving; 0 lifts this bound (-Timeout still ends a stalled transfer).</summary>
+        /// <summary>Seconds the whole transfer may take while it keeps moving; 0 lifts this bound (-TimeoutSeconds still ends a stalled transfer).</summary>
         [Parameter]
         [ValidateRange(0.0, 604800.0)]
-        public double TotalTimeout { get; set; } = 3600;
+        public double TotalTimeoutSeconds { get; set; } = 3600;
 
         protected override void ProcessRecord()
         {
             var transcript = NewTranscript();
             var local = GetUnresolvedProviderPathFromPSPath(Destination);
             var progress = ProgressReporter($"Download from {Session}");
-            Run(async cancel => PostObject(await Session.DownloadAsync(Path, local, Force, TimeSpan.FromSeconds(Timeout), progress, transcript, cancel)),
-                Seconds(TotalTimeout), Path);
+            Run(async cancel => PostObject(await Session.DownloadAsync(Path, local, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
+                Seconds(TotalTimeoutSeconds), Path);
         }
     }
 }

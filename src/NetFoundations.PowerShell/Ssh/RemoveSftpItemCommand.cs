@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Removes a remote file, or a directory (its contents too with -Recurse).</summary>
-    [Cmdlet(VerbsCommon.Remove, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-SftpItem.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveSftpItemCommand : SftpCmdlet
     {
@@ -19,7 +19,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", Recurse ? "Remove with everything in it" : "Remove"))
                 return;
             var transcript = NewTranscript();
-            Run(cancel => Session.RemoveAsync(Path, Recurse, transcript, cancel), Seconds(Timeout), Path);
+            Run(cancel => Session.RemoveAsync(Path, Recurse, transcript, cancel), Seconds(TimeoutSeconds), Path);
         }
     }
 }

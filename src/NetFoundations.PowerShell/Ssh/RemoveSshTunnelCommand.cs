@@ -6,7 +6,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Stops tunnels: the port is no longer listened on and the tunnel's connections close.</summary>
-    [Cmdlet(VerbsCommon.Remove, "SshTunnel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "SshTunnel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Remove-SshTunnel.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveSshTunnelCommand : NetworkCmdlet
     {
@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Ssh
         /// <summary>Seconds each removal may take; the tunnel's connections are closed at once whatever the server does.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double Timeout { get; set; } = 10;
+        public double TimeoutSeconds { get; set; } = 10;
 
         protected override void ProcessRecord()
         {
@@ -31,7 +31,7 @@ namespace NetFoundations.PowerShell.Ssh
                         tunnel.Stop(transcript);
                         return Task.CompletedTask;
                     },
-                    TimeSpan.FromSeconds(Timeout), tunnel);
+                    TimeSpan.FromSeconds(TimeoutSeconds), tunnel);
             }
         }
     }

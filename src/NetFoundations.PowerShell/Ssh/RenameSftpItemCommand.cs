@@ -4,7 +4,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Renames or moves a remote file or directory; an existing target is never replaced.</summary>
-    [Cmdlet(VerbsCommon.Rename, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Rename, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Rename-SftpItem.md")]
     [OutputType(typeof(SftpItem))]
     public sealed class RenameSftpItemCommand : SftpCmdlet
     {
@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", $"Rename to {newPath}"))
                 return;
             var transcript = NewTranscript();
-            Run(async cancel => PostObject(await Session.RenameAsync(Path, newPath, transcript, cancel)), Seconds(Timeout), Path);
+            Run(async cancel => PostObject(await Session.RenameAsync(Path, newPath, transcript, cancel)), Seconds(TimeoutSeconds), Path);
         }
 
         private static string SiblingOf(string path, string name)

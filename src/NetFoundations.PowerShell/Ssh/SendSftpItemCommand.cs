@@ -5,7 +5,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Uploads a local file or directory; the remote file appears under its name only when complete.</summary>
-    [Cmdlet(VerbsCommunications.Send, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Send, "SftpItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Send-SftpItem.md")]
     [OutputType(typeof(SftpTransferResult))]
     public sealed class SendSftpItemCommand : SftpCmdlet
     {
@@ -22,10 +22,10 @@ namespace NetFoundations.PowerShell.Ssh
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Seconds the whole transfer may take while it keeps moving; 0 lifts this bound (-Timeout still ends a stalled transfer).</summary>
+        /// <summary>Seconds the whole transfer may take while it keeps moving; 0 lifts this bound (-TimeoutSeconds still ends a stalled transfer).</summary>
         [Parameter]
         [ValidateRange(0.0, 604800.0)]
-        public double TotalTimeout { get; set; } = 3600;
+        public double TotalTimeoutSeconds { get; set; } = 3600;
 
         protected override void ProcessRecord()
         {
@@ -34,8 +34,8 @@ namespace NetFoundations.PowerShell.Ssh
                 return;
             var transcript = NewTranscript();
             var progress = ProgressReporter($"Upload to {Session}");
-            Run(async cancel => PostObject(await Session.UploadAsync(local, Destination, Force, TimeSpan.FromSeconds(Timeout), progress, transcript, cancel)),
-                Seconds(TotalTimeout), local);
+            Run(async cancel => PostObject(await Session.UploadAsync(local, Destination, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
+                Seconds(TotalTimeoutSeconds), local);
         }
     }
 }

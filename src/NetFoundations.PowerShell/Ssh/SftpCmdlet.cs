@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Ssh
         /// </summary>
         [Parameter]
         [ValidateRange(0.1, 604800.0)]
-        public double Timeout { get; set; } = 30;
+        public double TimeoutSeconds { get; set; } = 30;
 
         protected Action<SftpProgress> ProgressReporter(string activity)
         {

@@ -41,17 +41,13 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidatePattern("^(SHA256:)?[A-Za-z0-9+/]{43}=?$")]
         public string? HostKeyFingerprint { get; set; }
 
-        /// <summary>Seconds for the TCP connect, key exchange and login together.</summary>
-        [Parameter(ParameterSetName = ComputerNameSet)]
-        [ValidateRange(0.1, 3600.0)]
-        public double ConnectTimeout { get; set; } = 30;
-
         /// <summary>Seconds between keep-alive messages; 0 for none.</summary>
         [Parameter(ParameterSetName = ComputerNameSet)]
         [ValidateRange(0.0, 86400.0)]
         public double KeepAliveInterval { get; set; }
 
-        protected SshConnectionOptions ConnectionOptions(string computerName)
+        /// <param name="connectTimeout">Bounds the TCP connect, key exchange and login together, and later each reply the session waits for.</param>
+        protected SshConnectionOptions ConnectionOptions(string computerName, TimeSpan connectTimeout)
         {
             var policy = HostKeyFingerprint != null && !MyInvocation.BoundParameters.ContainsKey(nameof(TrustPolicy))
                 ? SshTrustPolicy.Pinned
@@ -61,13 +57,20 @@ namespace NetFoundations.PowerShell.Ssh
                 KeyFile = KeyFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeyFile),
                 TrustPolicy = policy,
                 HostKeyFingerprint = HostKeyFingerprint,
-                ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeout),
+                ConnectTimeout = connectTimeout,
                 KeepAliveInterval = TimeSpan.FromSeconds(KeepAliveInterval),
             };
             if (KnownHostsPath != null)
                 options.KnownHostsPath = GetUnresolvedProviderPathFromPSPath(KnownHostsPath);
             return options;
         }
+
+        /// <summary>
+        /// The connect bound of a cmdlet that connects and then runs something bounded by -TimeoutSeconds: that, but at
+        /// most the 30 s Connect-SshSession waits by default (a longer connect wait needs Connect-SshSession -TimeoutSeconds).
+        /// </summary>
+        protected static TimeSpan ConnectBound(double timeoutSeconds) =>
+            TimeSpan.FromSeconds(Math.Min(timeoutSeconds, SshConnectionOptions.DefaultConnectTimeout.TotalSeconds));
 
         protected void WarnIfInsecure()
         {

@@ -10,7 +10,7 @@ using NetFoundations.Core.Tls;
 namespace NetFoundations.PowerShell.Tcp
 {
     /// <summary>Connects to a TCP port, sends messages, receives the reply with the framing asked for, and returns the conversation.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "TcpConversation", DefaultParameterSetName = NoReceiveSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "TcpConversation", DefaultParameterSetName = NoReceiveSet, HelpUri = HelpLinks.Base + "Invoke-TcpConversation.md")]
     [OutputType(typeof(TcpConversation))]
     public sealed class InvokeTcpConversationCommand : NetworkCmdlet
     {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading;
 using NetFoundations.Core.Tcp;
 
 namespace NetFoundations.PowerShell.Tcp
@@ -10,7 +9,7 @@ namespace NetFoundations.PowerShell.Tcp
     /// Tests whether TCP ports accept connections, many hosts times many ports at once. Results come in
     /// input order: pipeline inputs in turn, within one its hosts in order, and for each host its ports in order.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "TcpPort")]
+    [Cmdlet(VerbsDiagnostic.Test, "TcpPort", HelpUri = HelpLinks.Base + "Test-TcpPort.md")]
     [OutputType(typeof(TcpPortResult), typeof(bool))]
     public sealed class TestTcpPortCommand : NetworkCmdlet
     {
@@ -25,10 +24,10 @@ namespace NetFoundations.PowerShell.Tcp
         [ValidateRange(1, 65535)]
         public int[] Port { get; set; } = Array.Empty<int>();
 
-        /// <summary>How long one connect may wait for an answer.</summary>
+        /// <summary>Seconds one connect may wait for an answer (fractions allowed: 0.2 on a LAN).</summary>
         [Parameter]
-        [ValidateRange(1, 600000)]
-        public int TimeoutMilliseconds { get; set; } = 1000;
+        [ValidateRange(0.001, 600.0)]
+        public double TimeoutSeconds { get; set; } = 1;
 
         /// <summary>How many connects may be under way at once.</summary>
         [Parameter]
@@ -61,7 +60,8 @@ namespace NetFoundations.PowerShell.Tcp
             var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             var warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             const string activity = "Testing TCP ports";
-            Run(ct => TcpPortScanner.ScanAsync(targets, ThrottleLimit, TimeSpan.FromMilliseconds(TimeoutMilliseconds), transcript,
+            var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+            Run(ct => TcpPortScanner.ScanAsync(targets, ThrottleLimit, timeout, transcript,
                 result =>
                 {
                     if (result.FailureKind == TcpPortFailure.NameResolution && warned.Add(result.ComputerName))
@@ -74,7 +74,7 @@ namespace NetFoundations.PowerShell.Tcp
                     PercentComplete = (int)(finished * 100L / total),
                     RecordType = finished == total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
                 }),
-                ct), Timeout.InfiniteTimeSpan, null);
+                ct), TcpPortScanner.Deadline(targets.Count, ThrottleLimit, timeout), null);
         }
     }
 }

@@ -6,7 +6,7 @@ using NetFoundations.Core.Telnet;
 namespace NetFoundations.PowerShell.Telnet
 {
     /// <summary>Logs in over Telnet by the prompts, runs a command and returns its output (the book's telnet_login).</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "TelnetCommand")]
+    [Cmdlet(VerbsLifecycle.Invoke, "TelnetCommand", HelpUri = HelpLinks.Base + "Invoke-TelnetCommand.md")]
     [OutputType(typeof(TelnetCommandResult))]
     public sealed class InvokeTelnetCommandCommand : TelnetCmdlet
     {

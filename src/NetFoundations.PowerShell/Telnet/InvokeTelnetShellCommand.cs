@@ -7,7 +7,7 @@ using NetFoundations.PowerShell.Expect;
 namespace NetFoundations.PowerShell.Telnet
 {
     /// <summary>Connects over Telnet, logs in by the prompts when given a credential, then runs send/expect steps.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "TelnetShell")]
+    [Cmdlet(VerbsLifecycle.Invoke, "TelnetShell", HelpUri = HelpLinks.Base + "Invoke-TelnetShell.md")]
     [OutputType(typeof(ExpectResult))]
     public sealed class InvokeTelnetShellCommand : TelnetCmdlet
     {

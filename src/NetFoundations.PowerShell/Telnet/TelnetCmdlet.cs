@@ -35,7 +35,7 @@ namespace NetFoundations.PowerShell.Telnet
         /// <summary>Seconds for the connect and for each prompt or step; the whole command is bounded by their sum.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double Timeout { get; set; } = 20;
+        public double TimeoutSeconds { get; set; } = 20;
 
         protected TelnetLoginOptions LoginOptions(string host, PSCredential? credential) =>
             new TelnetLoginOptions(host, Port, credential?.GetNetworkCredential())
@@ -44,7 +44,7 @@ namespace NetFoundations.PowerShell.Telnet
                 PasswordPrompt = PasswordPrompt,
                 ShellPrompt = ShellPrompt,
                 TerminalType = TerminalType,
-                StepTimeout = TimeSpan.FromSeconds(Timeout),
+                StepTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
             };
     }
 }

@@ -5,7 +5,7 @@ using NetFoundations.Core.Tls;
 namespace NetFoundations.PowerShell.Tls
 {
     /// <summary>Fetches a server's certificate and reports whether it is valid for the name. A bad certificate is data.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "TlsCertificate")]
+    [Cmdlet(VerbsDiagnostic.Test, "TlsCertificate", HelpUri = HelpLinks.Base + "Test-TlsCertificate.md")]
     [OutputType(typeof(TlsCertificateResult), typeof(bool))]
     public sealed class TestTlsCertificateCommand : TlsCommandBase
     {

@@ -6,7 +6,7 @@ using NetFoundations.Core.Tls;
 namespace NetFoundations.PowerShell.Tls
 {
     /// <summary>Which TLS versions a server accepts, one result per version.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "TlsProtocol")]
+    [Cmdlet(VerbsDiagnostic.Test, "TlsProtocol", HelpUri = HelpLinks.Base + "Test-TlsProtocol.md")]
     [OutputType(typeof(TlsProtocolResult))]
     public sealed class TestTlsProtocolCommand : TlsCommandBase
     {

@@ -6,7 +6,7 @@ using NetFoundations.Core.Udp;
 namespace NetFoundations.PowerShell.Udp
 {
     /// <summary>The path MTU to a host, as the book's big_sender finds it (Linux).</summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "PathMtu")]
+    [Cmdlet(VerbsDiagnostic.Measure, "PathMtu", HelpUri = HelpLinks.Base + "Measure-PathMtu.md")]
     [OutputType(typeof(PathMtuResult))]
     public sealed class MeasurePathMtuCommand : NetworkCmdlet
     {

@@ -12,7 +12,7 @@ using NetFoundations.Core.Udp;
 namespace NetFoundations.PowerShell.Udp
 {
     /// <summary>Listens on a UDP port and writes each datagram as it arrives; optionally replies, as the book's server.</summary>
-    [Cmdlet(VerbsCommunications.Receive, "UdpDatagram", DefaultParameterSetName = ListenSet)]
+    [Cmdlet(VerbsCommunications.Receive, "UdpDatagram", DefaultParameterSetName = ListenSet, HelpUri = HelpLinks.Base + "Receive-UdpDatagram.md")]
     [OutputType(typeof(UdpDatagram))]
     public sealed class ReceiveUdpDatagramCommand : NetworkCmdlet
     {

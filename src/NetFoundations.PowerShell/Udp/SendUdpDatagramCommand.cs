@@ -7,7 +7,7 @@ using NetFoundations.Core.Udp;
 namespace NetFoundations.PowerShell.Udp
 {
     /// <summary>Sends a datagram and, unless -NoReply, waits for the reply with the book's backoff.</summary>
-    [Cmdlet(VerbsCommunications.Send, "UdpDatagram", DefaultParameterSetName = TextSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Send, "UdpDatagram", DefaultParameterSetName = TextSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Send-UdpDatagram.md")]
     [OutputType(typeof(UdpReply), typeof(UdpSendResult))]
     public sealed class SendUdpDatagramCommand : NetworkCmdlet
     {

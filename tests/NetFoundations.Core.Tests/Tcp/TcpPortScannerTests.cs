@@ -111,6 +111,37 @@ namespace NetFoundations.Core.Tests.Tcp
         }
 
         [Fact]
+        public async Task A_sweep_of_silent_ports_in_waves_ends_within_its_deadline()
+        {
+            using var silent = new SilentPort();
+            var targets = Enumerable.Range(0, 6).Select(_ => new TcpPortTarget("127.0.0.1", silent.Port)).ToList();
+            var timeout = TimeSpan.FromMilliseconds(300);
+            var deadline = TcpPortScanner.Deadline(targets.Count, 2, timeout);
+            var results = new List<TcpPortResult>();
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await TcpPortScanner.ScanAsync(targets, 2, timeout, null, results.Add, null, CancellationToken.None);
+            watch.Stop();
+
+            Assert.All(results, r => Assert.Equal(TcpPortFailure.Timeout, r.FailureKind));
+            Assert.Equal(6, results.Count);
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(3 * 300 - 50), $"three waves of 300 ms took only {watch.Elapsed}");
+            Assert.True(watch.Elapsed < deadline, $"took {watch.Elapsed}, deadline {deadline}");
+        }
+
+        [Fact]
+        public void The_deadline_grows_with_the_waves_and_is_always_finite()
+        {
+            var oneWave = TcpPortScanner.Deadline(256, 256, TimeSpan.FromSeconds(1));
+            var allPorts = TcpPortScanner.Deadline(65535, 256, TimeSpan.FromSeconds(1));
+            Assert.True(allPorts >= TimeSpan.FromSeconds(256), $"{allPorts} is less than 256 waves of 1 s");
+            Assert.True(allPorts - oneWave >= TimeSpan.FromSeconds(255));
+            Assert.True(oneWave < TimeSpan.FromSeconds(30), $"one wave of 1 s may take {oneWave}");
+            Assert.Equal(TimeSpan.Zero, TcpPortScanner.Deadline(0, 256, TimeSpan.FromSeconds(1)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => TcpPortScanner.Deadline(1, 1, Timeout.InfiniteTimeSpan));
+        }
+
+        [Fact]
         public void Bad_targets_are_rejected()
         {
             Assert.Throws<ArgumentOutOfRangeException>(() => new TcpPortTarget("127.0.0.1", 0));

@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Tests.Dns
             using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             var port = ((IPEndPoint)silent.Client.LocalEndPoint!).Port;
             using var running = new RunningScript(session,
-                $"1..200 | ForEach-Object {{ \"host$_.example.test\" }} | Resolve-DnsName2 -Server 127.0.0.1:{port} -Timeout 30");
+                $"1..200 | ForEach-Object {{ \"host$_.example.test\" }} | Resolve-DnsName2 -Server 127.0.0.1:{port} -TimeoutSeconds 30");
             running.WaitUntilRunning(TimeSpan.FromSeconds(1));
             Assert.True(running.Stop(TimeSpan.FromSeconds(10)) < TimeSpan.FromSeconds(3));
             // The session is still usable after the stop.

@@ -35,7 +35,7 @@ namespace NetFoundations.PowerShell.Tests.Ssh
         [Fact]
         public void CtrlCEndsALongRemoteCommand()
         {
-            using var script = Start("Invoke-SshCommand -ComputerName 127.0.0.1 -Port $port -Credential $cred -KnownHostsPath $kh -Command 'sleep 600' -Timeout 900");
+            using var script = Start("Invoke-SshCommand -ComputerName 127.0.0.1 -Port $port -Credential $cred -KnownHostsPath $kh -Command 'sleep 600' -TimeoutSeconds 900");
             script.WaitUntilRunning(TimeSpan.FromSeconds(2));
 
             script.Stop(TimeSpan.FromSeconds(5));
