@@ -197,6 +197,16 @@ Describe 'SFTP over SSH' {
         Join-Path $files 'report.txt' | Should -Not -Exist
     }
 
+    It 'downloads nothing under -WhatIf' {
+        $remote = Join-Path $files 'whatif.txt'
+        Set-Content $remote 'stays there' -NoNewline
+        $local = Join-Path $TestDrive 'whatif.txt'
+
+        Receive-SftpItem -Session $session -Path $remote -Destination $local -WhatIf | Should -BeNullOrEmpty
+
+        $local | Should -Not -Exist
+    }
+
     It 'downloads what a filter lists into a folder, and -WhatIf removes nothing' {
         $remote = Join-Path $files 'logs'
         $null = New-Item $remote -ItemType Directory

@@ -177,6 +177,16 @@ namespace NetFoundations.PowerShell
             }
         }
 
+        /// <summary>
+        /// Writes a local file the command wrote as the FileSystem provider gives it (with PSPath, PSParentPath …), so the
+        /// default view shows its folder, size and name as Get-Item's does. On the pipeline thread.
+        /// </summary>
+        protected void WriteFileItem(string path)
+        {
+            foreach (var item in InvokeProvider.Item.Get(new[] { path }, false, true))
+                WriteObject(item);
+        }
+
         /// <summary>Queues an action (WriteObject, WriteProgress …) to run on the pipeline thread.</summary>
         protected void Post(Action action) => TryPost(action);
 
