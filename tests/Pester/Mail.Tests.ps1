@@ -4,6 +4,7 @@
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
     # The script starts Postfix and Dovecot on free ports and writes them to ports.env (smtp=…, imaps=…) once every one
     # takes connections; its header says what each port offers. alice's INBOX holds "Welcome" and "Quarterly report".
@@ -277,6 +278,20 @@ Describe 'Servers that misbehave' {
         $transcript | Should -FileContentMatch ([regex]::Escape('UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)'))
         $transcript | Should -FileContentMatch 'second connection'
         Disconnect-Imap -Session $session
+    }
+
+    It 'shows how many summaries of how many a slow fetch has read' {
+        $progress = Get-ProgressRecord {
+            param($Port, $Ca)
+            $carol = [pscredential]::new('carol@old.test', (ConvertTo-SecureString 'carol-password' -AsPlainText -Force))
+            $session = Connect-Imap 127.0.0.1 $carol -Port $Port -Security Tls -CertificateAuthorityPath $Ca
+            Get-ImapMessage -Session $session -TimeoutSeconds 1 -ErrorAction SilentlyContinue
+            Disconnect-Imap -Session $session
+        } @{ Port = $stall.Port; Ca = $ca }
+
+        # The folder holds three messages; the server stalls before the first summary is whole.
+        $progress | Where-Object StatusDescription -EQ '0 of 3 messages' | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
     }
 }
 

@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
     # The script makes host keys and the test user, prints PORT=, USER=, PASSWORD= and PASSPHRASE=, then runs sshd on
     # 127.0.0.1 until it is stopped; sshd says on standard error when it listens.
@@ -165,6 +166,16 @@ Describe 'Invoke-SshCommand' {
         { Invoke-SshCommand -Session $session -Command 'sleep 60' -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'OperationTimedOut,*'
 
         (Invoke-SshCommand -Session $session -Command 'echo alive').Output | Should -BeExactly 'alive'
+    }
+
+    It 'shows how many of many hosts are done' {
+        $progress = Get-ProgressRecord {
+            param($Port, $Credential, $KnownHosts)
+            Invoke-SshCommand -ComputerName 127.0.0.1, 127.0.0.1, 127.0.0.1 -Port $Port -Credential $Credential -KnownHostsPath $KnownHosts -Command 'sleep 1'
+        } @{ Port = $port; Credential = $credential; KnownHosts = $trusted }
+
+        $progress | Where-Object StatusDescription -Match '^\d of 3 hosts$' | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
     }
 
     It 'always has a deadline: -Timeout 0 is refused' {

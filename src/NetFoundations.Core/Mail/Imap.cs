@@ -188,16 +188,18 @@ namespace NetFoundations.Core.Mail
         public async Task<IReadOnlyList<ImapMessageSummary>> SearchAsync(string folderName, ImapSearchOptions search, Transcript? transcript, CancellationToken cancellation)
         {
             var summaries = new List<ImapMessageSummary>();
-            await SearchAsync(folderName, search, summaries.Add, transcript, cancellation).ConfigureAwait(false);
+            await SearchAsync(folderName, search, summaries.Add, null, transcript, cancellation).ConfigureAwait(false);
             return summaries;
         }
 
         /// <summary>
         /// As SearchAsync, but each summary goes to found as soon as it is read, so a caller can use the
         /// first while the rest are on the way. Without a transcript (null) nothing is recorded: keeping the
-        /// text of thousands of summaries costs more than reading them.
+        /// text of thousands of summaries costs more than reading them. onTotal, when given, hears how many summaries are
+        /// coming before the first is fetched (for a progress bar).
         /// </summary>
-        public Task SearchAsync(string folderName, ImapSearchOptions search, Action<ImapMessageSummary> found, Transcript? transcript, CancellationToken cancellation) =>
+        public Task SearchAsync(string folderName, ImapSearchOptions search, Action<ImapMessageSummary> found, Action<int>? onTotal, Transcript? transcript,
+            CancellationToken cancellation) =>
             RunAsync(transcript, async () =>
             {
                 var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
@@ -205,6 +207,7 @@ namespace NetFoundations.Core.Mail
                 if (query == SearchQuery.All && !search.Limit.HasValue && folder.Count > 0)
                 {
                     // Every message: no SEARCH first (a round trip, and the server's pass over the folder).
+                    onTotal?.Invoke(folder.Count);
                     await FetchSummariesAsync(folder, new[] { "1:*" }, found, cancellation).ConfigureAwait(false);
                     return true;
                 }
@@ -212,7 +215,9 @@ namespace NetFoundations.Core.Mail
                 IEnumerable<UniqueId> wanted = uids.OrderBy(u => u.Id);
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
-                await FetchSummariesAsync(folder, UidSets(wanted.ToList()), found, cancellation).ConfigureAwait(false);
+                var list = wanted.ToList();
+                onTotal?.Invoke(list.Count);
+                await FetchSummariesAsync(folder, UidSets(list), found, cancellation).ConfigureAwait(false);
                 return true;
             });
 
