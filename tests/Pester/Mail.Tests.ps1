@@ -155,6 +155,21 @@ Describe 'IMAP' {
             Get-ImapFolder -Session $session -Name "Archive/$name" | Should -BeNullOrEmpty
         }
 
+        It 'completes folder names the session knows, kept current as folders come and go' {
+            $name = "Tab$(Get-Random)"
+            $complete = { param($Line) (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+
+            $archive = & $complete 'Get-ImapMessage -Session $session -Folder Arc'
+            $null = New-ImapFolder -Session $session -Name $name
+            $created = & $complete 'Move-ImapMessage -Session $session -Destination Tab'
+            Remove-ImapFolder -Session $session -Name $name -Confirm:$false
+            $removed = & $complete 'Get-ImapMessage -Session $session -Folder Tab'
+
+            $archive | Should -Be 'Archive'
+            $created | Should -Contain $name
+            $removed | Should -Not -Contain $name
+        }
+
         It 'reports a folder that does not exist as not found' {
             $failure = { Get-ImapMessage -Session $session -Folder NoSuchFolder -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*' -PassThru
             $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'

@@ -15,6 +15,7 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Folder { get; set; } = "INBOX";
 
         [Parameter] public SwitchParameter Unseen { get; set; }
