@@ -62,7 +62,7 @@ Describe 'SMTP' {
         $result.AcceptedRecipients | Should -BeNullOrEmpty
         $result.Recipients.Address | Should -Be 'bob@mail.test'
         $result.Recipients.Rejected | Should -BeFalse
-        $result | Out-String | Should -Match '\(not sent\)'
+        $result | Out-String -Width 200 | Should -Match '\(not sent\)'
     }
 }
 
