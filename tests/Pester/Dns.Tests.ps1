@@ -168,6 +168,18 @@ Describe 'Resolve-DnsName2' {
         $records.Name | Should -Be $names
     }
 
+    It 'shows how many of the piped names are answered, throttled' {
+        $progress = Get-ProgressRecord {
+            param($Server)
+            & { foreach ($i in 1..10) { 'www.example.test'; Start-Sleep -Milliseconds 100 } } | Resolve-DnsName2 -Server $Server
+        } @{ Server = $server }
+
+        # A record each 250 ms at most, not one per name: a second of input gives a few.
+        $progress.Count | Should -BeLessThan 10
+        $progress | Where-Object StatusDescription -Match '^\d+ of \d+ names answered$' | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'writes records while names still come in' {
         # Twenty names 20 ms apart, then 1.5 s without input before the last one.
         $clock = [Diagnostics.Stopwatch]::StartNew()

@@ -4,6 +4,7 @@
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
     # The script starts Postfix and Dovecot on free ports and writes them to ports.env (smtp=…, imaps=…) once every one
     # takes connections; its header says what each port offers. alice's INBOX holds "Welcome" and "Quarterly report".
@@ -52,11 +53,16 @@ Describe 'SMTP' {
         $transcript | Should -Not -FileContentMatch 'MAIL FROM'
     }
 
-    It 'says "not sent" under -WhatIf' {
+    It 'says "not sent" under -WhatIf, and that no one was rejected' {
         $result = Send-SmtpMail 127.0.0.1 -Port $ports.smtp -From a@mail.test -To bob@mail.test -Subject x -Body y -WhatIf
 
         $result | Should -HaveCount 1
         $result.Sent | Should -BeFalse
+        $result.RejectedRecipients | Should -BeNullOrEmpty
+        $result.AcceptedRecipients | Should -BeNullOrEmpty
+        $result.Recipients.Address | Should -Be 'bob@mail.test'
+        $result.Recipients.Rejected | Should -BeFalse
+        $result | Out-String -Width 200 | Should -Match '\(not sent\)'
     }
 }
 
@@ -87,6 +93,7 @@ Describe 'A message through SMTP and IMAP' {
         $sent.Sent | Should -BeTrue
         $sent.AcceptedRecipients | Should -Be 'bob@mail.test'
         $sent.RejectedRecipients | Should -Be 'nobody@mail.test'
+        ($sent.Recipients | Where-Object Address -EQ 'nobody@mail.test').Rejected | Should -BeTrue
     }
 
     It 'is found by its subject, unread' {
@@ -101,7 +108,7 @@ Describe 'A message through SMTP and IMAP' {
 
         $message.Body | Should -Be 'Hallo'
         $message.Attachments | Should -HaveCount 1
-        $message.Attachments[0].Size | Should -Be 256
+        $message.Attachments[0].DecodedSize | Should -Be 256
     }
 
     It 'is flagged, moved to Archive and deleted' {
@@ -147,6 +154,21 @@ Describe 'IMAP' {
             $renamed.FullName | Should -Be "Archive/$name"
             $afterWhatIf | Should -HaveCount 1
             Get-ImapFolder -Session $session -Name "Archive/$name" | Should -BeNullOrEmpty
+        }
+
+        It 'completes folder names the session knows, kept current as folders come and go' {
+            $name = "Tab$(Get-Random)"
+            $complete = { param($Line) (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+
+            $archive = & $complete 'Get-ImapMessage -Session $session -Folder Arc'
+            $null = New-ImapFolder -Session $session -Name $name
+            $created = & $complete 'Move-ImapMessage -Session $session -Destination Tab'
+            Remove-ImapFolder -Session $session -Name $name -Confirm:$false
+            $removed = & $complete 'Get-ImapMessage -Session $session -Folder Tab'
+
+            $archive | Should -Contain 'Archive'
+            $created | Should -Contain $name
+            $removed | Should -Not -Contain $name
         }
 
         It 'reports a folder that does not exist as not found' {
@@ -273,6 +295,20 @@ Describe 'Servers that misbehave' {
         $transcript | Should -FileContentMatch 'second connection'
         Disconnect-Imap -Session $session
     }
+
+    It 'shows how many summaries of how many a slow fetch has read' {
+        $progress = Get-ProgressRecord {
+            param($Port, $Ca)
+            $carol = [pscredential]::new('carol@old.test', (ConvertTo-SecureString 'carol-password' -AsPlainText -Force))
+            $session = Connect-Imap 127.0.0.1 $carol -Port $Port -Security Tls -CertificateAuthorityPath $Ca
+            Get-ImapMessage -Session $session -TimeoutSeconds 1 -ErrorAction SilentlyContinue
+            Disconnect-Imap -Session $session
+        } @{ Port = $stall.Port; Ca = $ca }
+
+        # The folder holds three messages; the server stalls before the first summary is whole.
+        $progress | Where-Object StatusDescription -EQ '0 of 3 messages' | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
 }
 
 Describe 'Messages and .eml files' {
@@ -307,7 +343,84 @@ Describe 'Messages and .eml files' {
         $parts.ContentType | Should -Be 'multipart/alternative', 'text/plain', 'multipart/related', 'text/html', 'image/png'
         $image.PartNumber | Should -Be '2.2'
         $image.Disposition | Should -Be 'inline'
-        $image.ContentId | Should -Be 'logo.png'
+        # A Content-ID is a msg-id (RFC 2392, RFC 5322: id-left@id-right), and the HTML's cid: names it whole.
+        $image.ContentId | Should -Be 'logo.png@mail.test'
+        (Read-MailMessage $path).HtmlBody | Should -BeExactly '<img src="cid:logo.png@mail.test">'
+    }
+
+    It 'names the encoded size of a part and the decoded size of an attachment apart' {
+        $data = Join-Path $TestDrive 'data.bin'
+        Set-Content $data -Value ([byte[]](0..255) * 4) -AsByteStream
+        $path = Join-Path $TestDrive 'sizes.eml'
+        New-MailMessage -From a@mail.test -To b@mail.test -Subject Sizes -Body text -Attachment $data | Save-MailMessage -Path $path | Out-Null
+
+        $part = Read-MailMessage $path -Structure | Where-Object FileName -EQ 'data.bin'
+        $attachment = (Read-MailMessage $path).Attachments | Where-Object FileName -EQ 'data.bin'
+
+        # Base64 makes 1,024 bytes into at least 1,368 characters.
+        $attachment.DecodedSize | Should -Be 1024
+        $part.EncodedSize | Should -BeGreaterThan 1360
+        $part.PSObject.Properties.Name + $attachment.PSObject.Properties.Name | Should -Not -Contain 'Size'
+        Read-MailMessage $path -Structure | Out-String -Width 200 | Should -Match 'EncodedSize'
+    }
+
+    It 'leaves the Bcc header out of a saved .eml unless -IncludeBcc asks for it' {
+        $message = New-MailMessage -From a@mail.test -To b@mail.test -Bcc hidden@mail.test -Subject Bcc -Body text
+        $plain = Join-Path $TestDrive 'no-bcc.eml'
+        $withBcc = Join-Path $TestDrive 'with-bcc.eml'
+
+        $message | Save-MailMessage -Path $plain | Out-Null
+        $message | Save-MailMessage -Path $withBcc -IncludeBcc | Out-Null
+
+        $text = [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($plain))
+        $text | Should -Not -Match 'hidden@mail\.test'
+        $text | Should -Match '(?m)^To: b@mail\.test\r$'
+        [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($withBcc)) | Should -Match '(?m)^Bcc: hidden@mail\.test\r$'
+    }
+
+    It 'writes no file under -WhatIf, and shows a saved file with its folder and size' {
+        $folder = Join-Path $TestDrive 'saved'
+        $null = New-Item $folder -ItemType Directory
+        $path = Join-Path $folder 'note.eml'
+        $message = New-MailMessage -From a@mail.test -To b@mail.test -Subject Note -Body text
+
+        $message | Save-MailMessage -Path $path -WhatIf | Should -BeNullOrEmpty
+        $path | Should -Not -Exist
+        $saved = $message | Save-MailMessage -Path $path
+        $shown = $saved | Out-String
+
+        $saved.FullName | Should -Be $path
+        $saved.PSParentPath | Should -Not -BeNullOrEmpty
+        $shown | Should -Match "Directory: $([regex]::Escape($folder))"
+        $shown | Should -Match "\b$((Get-Item $path).Length)\s+note\.eml"
+    }
+
+    It 'writes no attachment under -WhatIf, and shows the attachments it saved' {
+        $data = Join-Path $TestDrive 'whatif.bin'
+        Set-Content $data -Value ([byte[]](1..100)) -AsByteStream
+        $message = New-MailMessage -From a@mail.test -To b@mail.test -Subject Files -Body text -Attachment $data
+        $folder = Join-Path $TestDrive 'attachments-whatif'
+
+        $message | Save-MailAttachment -Path $folder -WhatIf | Should -BeNullOrEmpty
+        $folder | Should -Not -Exist
+        $saved = $message | Save-MailAttachment -Path $folder
+
+        $saved.FullName | Should -Be (Join-Path $folder 'whatif.bin')
+        $saved | Out-String | Should -Match "Directory: $([regex]::Escape($folder))[\s\S]*\b100\s+whatif\.bin"
+    }
+
+    It 'attaches an .eml file as a message under its file name, and saves it back' {
+        $inner = Join-Path $TestDrive 'forwarded.eml'
+        New-MailMessage -From c@mail.test -To a@mail.test -Subject 'The original' -Body 'first' | Save-MailMessage -Path $inner | Out-Null
+        $message = New-MailMessage -From a@mail.test -To b@mail.test -Subject 'Fwd' -Body 'see attached' -Attachment $inner
+        $folder = Join-Path $TestDrive 'forwarded-out'
+
+        $saved = $message | Save-MailAttachment -Path $folder
+
+        $message.Attachments.FileName | Should -Be 'forwarded.eml'
+        $message.Attachments.ContentType | Should -Be 'message/rfc822'
+        $saved.Name | Should -Be 'forwarded.eml'
+        (Read-MailMessage $saved.FullName).Subject | Should -Be 'The original'
     }
 
     It 'refuses bytes that are not a message' {

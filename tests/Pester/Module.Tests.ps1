@@ -39,6 +39,15 @@ Describe 'The NetFoundations module' {
         "$topic" | Should -Match 'ConnectionRefused'
     }
 
+    It 'says in its about topic how to use it beside Posh-SSH and Mailozaurr' {
+        $topic = "$(Get-Help about_NetFoundations)"
+
+        $topic | Should -Match 'Posh-SSH\s+Get-SSHHostKey, Invoke-SSHCommand'
+        $topic | Should -Match 'Mailozaurr\s+Connect-IMAP'
+        $topic | Should -Match 'NetFoundations\\Invoke-SshCommand'
+        $topic | Should -Match 'Import-Module NetFoundations -Prefix NF'
+    }
+
     Context '<_>' -ForEach $cmdletNames {
         It 'is exported as a cmdlet' {
             (Get-Command $_ -Module NetFoundations).CommandType | Should -Be 'Cmdlet'

@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
     # The script makes host keys and the test user, prints PORT=, USER=, PASSWORD= and PASSPHRASE=, then runs sshd on
     # 127.0.0.1 until it is stopped; sshd says on standard error when it listens.
@@ -167,6 +168,16 @@ Describe 'Invoke-SshCommand' {
         (Invoke-SshCommand -Session $session -Command 'echo alive').Output | Should -BeExactly 'alive'
     }
 
+    It 'shows how many of many hosts are done' {
+        $progress = Get-ProgressRecord {
+            param($Port, $Credential, $KnownHosts)
+            Invoke-SshCommand -ComputerName 127.0.0.1, 127.0.0.1, 127.0.0.1 -Port $Port -Credential $Credential -KnownHostsPath $KnownHosts -Command 'sleep 1'
+        } @{ Port = $port; Credential = $credential; KnownHosts = $trusted }
+
+        $progress | Where-Object StatusDescription -Match '^\d of 3 hosts$' | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'always has a deadline: -TimeoutSeconds 0 is refused' {
         { Invoke-SshCommand -Session $session -Command 'true' -TimeoutSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
@@ -195,6 +206,16 @@ Describe 'SFTP over SSH' {
         $listed.Name | Should -Be 'report.txt'
         Get-Content $download.LocalPath -Raw | Should -BeExactly 'quarterly numbers'
         Join-Path $files 'report.txt' | Should -Not -Exist
+    }
+
+    It 'downloads nothing under -WhatIf' {
+        $remote = Join-Path $files 'whatif.txt'
+        Set-Content $remote 'stays there' -NoNewline
+        $local = Join-Path $TestDrive 'whatif.txt'
+
+        Receive-SftpItem -Session $session -Path $remote -Destination $local -WhatIf | Should -BeNullOrEmpty
+
+        $local | Should -Not -Exist
     }
 
     It 'downloads what a filter lists into a folder, and -WhatIf removes nothing' {

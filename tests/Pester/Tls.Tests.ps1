@@ -65,6 +65,15 @@ Describe 'Test-TlsCertificate' {
         (Select-String -Path $saved -Pattern '-----BEGIN CERTIFICATE-----' -SimpleMatch) | Should -HaveCount 2
     }
 
+    It 'tests but writes no file under -WhatIf' {
+        $saved = Join-Path $TestDrive 'whatif.pem'
+
+        $result = Test-TlsCertificate localhost -Port $port.chain -CAFile $ca -OutFile $saved -WhatIf
+
+        $result.IsValid | Should -BeTrue
+        $saved | Should -Not -Exist
+    }
+
     It 'picks the wildcard certificate by server name' {
         $result = Test-TlsCertificate 127.0.0.1 -Port $port.sni -ServerName www.tls.test -CAFile $ca
 

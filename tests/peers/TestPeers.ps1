@@ -103,3 +103,17 @@ function Stop-TlsTestServers {
     param([Parameter(Mandatory)] [string] $Folder)
     Invoke-TestServerScript (Join-Path $PSScriptRoot '..' 'servers' 'tls' 'stop-servers.sh') $Folder -TimeoutSeconds 30
 }
+
+# The progress records a script writes. A test cannot read the progress stream of its own session, so the script runs
+# in a PowerShell of its own (in this process) that imports the module; $Arguments are its parameters.
+function Get-ProgressRecord([scriptblock] $Script, [hashtable] $Arguments = @{}) {
+    $shell = [powershell]::Create()
+    try {
+        $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:NETFOUNDATIONS_MODULE).AddStatement()
+        $null = $shell.AddScript($Script.ToString()).AddParameters($Arguments)
+        $null = $shell.Invoke()
+        $shell.Streams.Progress
+    } finally {
+        $shell.Dispose()
+    }
+}

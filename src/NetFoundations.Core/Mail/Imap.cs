@@ -86,6 +86,7 @@ namespace NetFoundations.Core.Mail
         private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
         // The second connection, which reads summaries; opened at the first fetch, kept for the next ones.
         private ImapSummaryReader? reader;
+        private volatile IReadOnlyList<string>? folderNames;
 
         private ImapSession(MailServerOptions options, CertificateCheck check, ImapClient client, ImapConnection connection, TranscriptLogger logger)
         {
@@ -111,6 +112,9 @@ namespace NetFoundations.Core.Mail
         public string? Greeting { get; }
         public bool IsConnected => client.IsConnected;
 
+        /// <summary>The folders' full names as the last whole listing found them (null before any): for completing names.</summary>
+        public IReadOnlyList<string>? FolderNames => folderNames;
+
         /// <summary>MailKit's client: what its view of the folders is (counts, what Search and Wait rely on), for the tests.</summary>
         internal ImapClient Client => client;
 
@@ -126,7 +130,9 @@ namespace NetFoundations.Core.Mail
             try
             {
                 var connection = await MailConnector.ConnectImapAsync(client, options, check, logger, transcript, cancellation).ConfigureAwait(false);
-                return new ImapSession(options, check, client, connection, logger);
+                var session = new ImapSession(options, check, client, connection, logger);
+                await session.LearnFolderNamesAsync(transcript, cancellation).ConfigureAwait(false);
+                return session;
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -141,6 +147,7 @@ namespace NetFoundations.Core.Mail
             {
                 var items = StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext;
                 var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], items, false, cancellation).ConfigureAwait(false);
+                folderNames = folders.Select(f => f.FullName).ToArray();
                 var match = namePattern == null ? null : Wildcard.ToRegex(namePattern, ignoreCase: true);
                 return (IReadOnlyList<ImapFolderInfo>)folders
                     .Where(f => match == null || match.IsMatch(f.FullName))
@@ -148,20 +155,56 @@ namespace NetFoundations.Core.Mail
                     .ToArray();
             });
 
+        /// <summary>The folders' full names (LIST, without the counts GetFoldersAsync asks for); kept as FolderNames.</summary>
+        public Task<IReadOnlyList<string>> ListFolderNamesAsync(Transcript transcript, CancellationToken cancellation) =>
+            RunAsync(transcript, async () =>
+            {
+                var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], false, cancellation).ConfigureAwait(false);
+                var names = folders.Select(f => f.FullName).ToArray();
+                folderNames = names;
+                return (IReadOnlyList<string>)names;
+            });
+
+        /// <summary>
+        /// One LIST, so that the session knows its folders' names from the start (to complete them). Only completion
+        /// needs them: a failure is noted, and the command that next uses the session meets it for itself.
+        /// </summary>
+        private async Task LearnFolderNamesAsync(Transcript transcript, CancellationToken cancellation)
+        {
+            try
+            {
+                await ListFolderNamesAsync(transcript, cancellation).ConfigureAwait(false);
+            }
+            catch (NetworkException e)
+            {
+                transcript.Note($"the folder names were not listed: {e.Message}");
+            }
+        }
+
+        /// <summary>Applies a change to FolderNames once the server has made it, so they stay current between listings.</summary>
+        private void ChangeFolderNames(Func<IEnumerable<string>, IEnumerable<string>> change)
+        {
+            var names = folderNames;
+            if (names != null)
+                folderNames = change(names).ToArray();
+        }
+
         /// <summary>Searches folder (opened read-only, so nothing is marked seen) and fetches the summaries of the matches, oldest first.</summary>
         public async Task<IReadOnlyList<ImapMessageSummary>> SearchAsync(string folderName, ImapSearchOptions search, Transcript? transcript, CancellationToken cancellation)
         {
             var summaries = new List<ImapMessageSummary>();
-            await SearchAsync(folderName, search, summaries.Add, transcript, cancellation).ConfigureAwait(false);
+            await SearchAsync(folderName, search, summaries.Add, null, transcript, cancellation).ConfigureAwait(false);
             return summaries;
         }
 
         /// <summary>
         /// As SearchAsync, but each summary goes to found as soon as it is read, so a caller can use the
         /// first while the rest are on the way. Without a transcript (null) nothing is recorded: keeping the
-        /// text of thousands of summaries costs more than reading them.
+        /// text of thousands of summaries costs more than reading them. onTotal, when given, hears how many summaries are
+        /// coming before the first is fetched (for a progress bar).
         /// </summary>
-        public Task SearchAsync(string folderName, ImapSearchOptions search, Action<ImapMessageSummary> found, Transcript? transcript, CancellationToken cancellation) =>
+        public Task SearchAsync(string folderName, ImapSearchOptions search, Action<ImapMessageSummary> found, Action<int>? onTotal, Transcript? transcript,
+            CancellationToken cancellation) =>
             RunAsync(transcript, async () =>
             {
                 var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
@@ -169,6 +212,7 @@ namespace NetFoundations.Core.Mail
                 if (query == SearchQuery.All && !search.Limit.HasValue && folder.Count > 0)
                 {
                     // Every message: no SEARCH first (a round trip, and the server's pass over the folder).
+                    onTotal?.Invoke(folder.Count);
                     await FetchSummariesAsync(folder, new[] { "1:*" }, found, cancellation).ConfigureAwait(false);
                     return true;
                 }
@@ -176,7 +220,9 @@ namespace NetFoundations.Core.Mail
                 IEnumerable<UniqueId> wanted = uids.OrderBy(u => u.Id);
                 if (search.Limit.HasValue)
                     wanted = wanted.Reverse().Take(search.Limit.Value).Reverse();
-                await FetchSummariesAsync(folder, UidSets(wanted.ToList()), found, cancellation).ConfigureAwait(false);
+                var list = wanted.ToList();
+                onTotal?.Invoke(list.Count);
+                await FetchSummariesAsync(folder, UidSets(list), found, cancellation).ConfigureAwait(false);
                 return true;
             });
 
@@ -298,6 +344,7 @@ namespace NetFoundations.Core.Mail
                 var (parent, name) = await ParentAsync(fullName, cancellation).ConfigureAwait(false);
                 var created = await parent.CreateAsync(name, true, cancellation).ConfigureAwait(false)
                     ?? throw new ProtocolViolationException($"The server said it created {fullName} but does not list it.", Target);
+                ChangeFolderNames(names => names.Append(created.FullName));
                 return await InfoAsync(created, cancellation).ConfigureAwait(false);
             });
 
@@ -307,6 +354,9 @@ namespace NetFoundations.Core.Mail
                 var folder = await client.GetFolderAsync(fullName, cancellation).ConfigureAwait(false);
                 var (parent, name) = await ParentAsync(newFullName, cancellation).ConfigureAwait(false);
                 await folder.RenameAsync(parent, name, cancellation).ConfigureAwait(false);
+                var below = fullName + folder.DirectorySeparator;
+                ChangeFolderNames(names => names.Select(n => n == fullName ? folder.FullName
+                    : n.StartsWith(below, StringComparison.Ordinal) ? folder.FullName + n.Substring(fullName.Length) : n));
                 return await InfoAsync(folder, cancellation).ConfigureAwait(false);
             });
 
@@ -315,6 +365,7 @@ namespace NetFoundations.Core.Mail
             {
                 var folder = await client.GetFolderAsync(fullName, cancellation).ConfigureAwait(false);
                 await folder.DeleteAsync(cancellation).ConfigureAwait(false);
+                ChangeFolderNames(names => names.Where(n => n != folder.FullName));
                 return true;
             });
 

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -23,7 +25,11 @@ namespace NetFoundations.Core.Mail
         public string? Subject { get; set; }
         public string? Body { get; set; }
         public string? HtmlBody { get; set; }
-        /// <summary>Image files the HTML refers to as cid:FILENAME (multipart/related).</summary>
+        /// <summary>
+        /// Image files the HTML refers to as cid:FILENAME (multipart/related). Each gets the Content-ID FILENAME@DOMAIN
+        /// (a msg-id, as RFC 2392 wants; DOMAIN as in the Message-ID), and the HTML's cid:FILENAME references are
+        /// written as cid:FILENAME@DOMAIN to match.
+        /// </summary>
         public IList<string> InlineImages { get; set; } = new List<string>();
         public IList<string> Attachments { get; set; } = new List<string>();
         public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>();
@@ -47,7 +53,9 @@ namespace NetFoundations.Core.Mail
             message.Subject = options.Subject ?? string.Empty;
             message.Date = DateTimeOffset.Now;
             var domain = message.From.Mailboxes.First().Domain;
-            message.MessageId = MimeUtils.GenerateMessageId(string.IsNullOrEmpty(domain) ? "localhost" : domain);
+            if (string.IsNullOrEmpty(domain))
+                domain = "localhost";
+            message.MessageId = MimeUtils.GenerateMessageId(domain);
             message.Priority = options.Priority switch
             {
                 MailPriority.High => MessagePriority.Urgent,
@@ -67,10 +75,22 @@ namespace NetFoundations.Core.Mail
             foreach (var image in options.InlineImages)
             {
                 var resource = body.LinkedResources.Add(Existing(image));
-                resource.ContentId = Path.GetFileName(image);
+                var name = Path.GetFileName(image);
+                resource.ContentId = $"{IdLeft(name)}@{domain}";
+                if (body.HtmlBody != null)
+                    body.HtmlBody = Regex.Replace(body.HtmlBody, "(?i:cid:)" + Regex.Escape(name) + @"(?![\w.@-])", "cid:" + resource.ContentId.Replace("$", "$$"));
             }
             foreach (var attachment in options.Attachments)
-                body.Attachments.Add(Existing(attachment));
+            {
+                var added = body.Attachments.Add(Existing(attachment));
+                // MimeKit names a file's part but not an attached message (message/rfc822): without a name, a reader
+                // cannot save it as a file.
+                if (added is MessagePart)
+                {
+                    added.ContentDisposition ??= new ContentDisposition(ContentDisposition.Attachment);
+                    added.ContentDisposition.FileName = Path.GetFileName(attachment);
+                }
+            }
             message.Body = body.ToMessageBody();
 
             if (options.TransferEncoding != MailTransferEncoding.Auto)
@@ -87,6 +107,17 @@ namespace NetFoundations.Core.Mail
             if (MailboxAddress.TryParse(address, out var mailbox) && mailbox.Address.Contains("@"))
                 return mailbox;
             throw new InvalidNetworkRequestException($"'{address}' is not an e-mail address.", address);
+        }
+
+        /// <summary>A file name as the left of a msg-id (RFC 5322 dot-atom-text): other characters become '-'.</summary>
+        private static string IdLeft(string fileName)
+        {
+            const string specials = "!#$%&'*+-/=?^_`{|}~";
+            var text = new StringBuilder(fileName.Length);
+            foreach (var c in fileName)
+                text.Append(c < 128 && (char.IsLetterOrDigit(c) || specials.IndexOf(c) >= 0 || c == '.') ? c : '-');
+            var atoms = text.ToString().Split(new[] { '.' }, StringSplitOptions.RemoveEmptyEntries);
+            return atoms.Length == 0 ? "image" : string.Join(".", atoms);
         }
 
         private static void AddAll(InternetAddressList list, IEnumerable<string> addresses)

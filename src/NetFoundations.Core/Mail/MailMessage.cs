@@ -33,6 +33,9 @@ namespace NetFoundations.Core.Mail
                 if (entity is MimePart part && (part.IsAttachment || (part.ContentId != null && !(part is TextPart))))
                     attachments.Add(new MailAttachmentInfo(number, part.FileName, part.ContentType.MimeType, DecodedSize(part), part.ContentId,
                         !part.IsAttachment));
+                else if (entity is MessagePart attached && attached.IsAttachment)
+                    attachments.Add(new MailAttachmentInfo(number, FileName(attached), attached.ContentType.MimeType, AttachedBytes(attached).LongLength,
+                        attached.ContentId, false));
             });
             Attachments = attachments;
             Size = ToBytes().LongLength;
@@ -70,20 +73,31 @@ namespace NetFoundations.Core.Mail
         }
 
         /// <summary>
-        /// Writes the message as an .eml file (RFC 5322, CRLF line ends). path may be an existing folder:
-        /// the file is then named after the Message-ID. Returns the file written.
+        /// The file Save writes for path: path itself, or in an existing folder a file named after the Message-ID
+        /// (a random name when there is none). Writes nothing.
         /// </summary>
-        public string Save(string path, bool overwrite)
+        public string SavePath(string path)
         {
-            if (Directory.Exists(path))
-            {
-                var name = new string((MessageId ?? Guid.NewGuid().ToString("N")).Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == '<' || c == '>' ? '_' : c).ToArray());
-                path = Path.Combine(path, name + ".eml");
-            }
+            if (!Directory.Exists(path))
+                return path;
+            var name = new string((MessageId ?? Guid.NewGuid().ToString("N")).Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == '<' || c == '>' ? '_' : c).ToArray());
+            return Path.Combine(path, name + ".eml");
+        }
+
+        /// <summary>
+        /// Writes the message as an .eml file (RFC 5322, CRLF line ends) at SavePath(path). The Bcc header is left out
+        /// unless includeBcc: whatever later sends the file as it is (sendmail -t, smtplib) would reveal the hidden
+        /// recipients. Returns the file written.
+        /// </summary>
+        public string Save(string path, bool overwrite, bool includeBcc = false)
+        {
+            path = SavePath(path);
             if (File.Exists(path) && !overwrite)
                 throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
             var options = FormatOptions.Default.Clone();
             options.NewLineFormat = NewLineFormat.Dos;
+            if (!includeBcc)
+                options.HiddenHeaders.Add(HeaderId.Bcc);
             using (var file = File.Create(path))
                 Mime.WriteTo(options, file);
             return path;
@@ -96,43 +110,83 @@ namespace NetFoundations.Core.Mail
             Walk(Mime.Body, string.Empty, 0, (entity, number, depth) =>
             {
                 var part = entity as MimePart;
+                var attached = entity as MessagePart;
                 parts.Add(new MailPart(number, depth, entity.ContentType.MimeType, entity.ContentDisposition?.Disposition,
-                    part?.FileName, part?.ContentTransferEncoding.ToString(), part?.Content?.Stream?.Length ?? 0, entity.ContentId));
+                    part?.FileName ?? (attached == null ? null : FileName(attached)), part?.ContentTransferEncoding.ToString(),
+                    part?.Content?.Stream?.Length ?? (attached == null ? 0 : AttachedBytes(attached).LongLength), entity.ContentId));
             });
             return parts;
         }
 
         /// <summary>
-        /// Writes the attachments (and inline parts with a file name) into folder, decoded; only those
-        /// whose file name matches the wildcard pattern when one is given. Returns the paths written.
+        /// The files SaveAttachments writes into folder: for each attachment (and inline part) whose file name matches
+        /// the wildcard pattern, when one is given, its part number and path. Writes nothing.
         /// </summary>
+        public IReadOnlyList<(string PartNumber, string Path)> AttachmentPaths(string folder, string? fileNamePattern)
+        {
+            var match = fileNamePattern == null ? null : Wildcard.ToRegex(fileNamePattern, ignoreCase: true);
+            var paths = new List<(string, string)>();
+            foreach (var attachment in Attachments)
+            {
+                var name = Path.GetFileName(attachment.FileName ?? $"part-{attachment.PartNumber}.bin");
+                if (string.IsNullOrEmpty(name) || name == "." || name == "..")
+                    name = $"part-{attachment.PartNumber}.bin";
+                if (match == null || match.IsMatch(name))
+                    paths.Add((attachment.PartNumber, Path.Combine(folder, name)));
+            }
+            return paths;
+        }
+
+        /// <summary>
+        /// Writes one attachment, decoded (an attached message as its .eml bytes), to path, creating its folder.
+        /// Returns the path.
+        /// </summary>
+        public string SaveAttachment(string partNumber, string path, bool overwrite)
+        {
+            MimeEntity? found = null;
+            Walk(Mime.Body, string.Empty, 0, (entity, number, depth) => found = number == partNumber ? entity : found);
+            if (found == null || !Attachments.Any(a => a.PartNumber == partNumber))
+                throw new InvalidNetworkRequestException($"The message has no attachment numbered {partNumber}.", partNumber);
+            if (File.Exists(path) && !overwrite)
+                throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using (var file = File.Create(path))
+            {
+                if (found is MessagePart attached)
+                {
+                    var bytes = AttachedBytes(attached);
+                    file.Write(bytes, 0, bytes.Length);
+                }
+                else
+                    (found as MimePart)?.Content?.DecodeTo(file);   // a part without content is an empty file
+            }
+            return path;
+        }
+
+        /// <summary>Writes the attachments AttachmentPaths names. Returns the paths written.</summary>
         public IReadOnlyList<string> SaveAttachments(string folder, string? fileNamePattern, bool overwrite)
         {
             Directory.CreateDirectory(folder);
-            var written = new List<string>();
-            var match = fileNamePattern == null ? null : Wildcard.ToRegex(fileNamePattern, ignoreCase: true);
-            Walk(Mime.Body, string.Empty, 0, (entity, number, depth) =>
-            {
-                if (!(entity is MimePart part) || !Attachments.Any(a => a.PartNumber == number))
-                    return;
-                var name = Path.GetFileName(part.FileName ?? $"part-{number}.bin");
-                if (string.IsNullOrEmpty(name) || name == "." || name == "..")
-                    name = $"part-{number}.bin";
-                if (match != null && !match.IsMatch(name))
-                    return;
-                var path = Path.Combine(folder, name);
-                if (File.Exists(path) && !overwrite)
-                    throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
-                using (var file = File.Create(path))
-                    part.Content?.DecodeTo(file);   // a part without content is an empty file
-                written.Add(path);
-            });
-            return written;
+            return AttachmentPaths(folder, fileNamePattern).Select(file => SaveAttachment(file.PartNumber, file.Path, overwrite)).ToList();
         }
 
         public override string ToString() => $"{Date:yyyy-MM-dd HH:mm} {From}: {Subject}";
 
         private static IReadOnlyList<string> Addresses(InternetAddressList list) => list.Select(a => a.ToString()).ToArray();
+
+        /// <summary>An attached message's file name: from its Content-Disposition or Content-Type, as for any part.</summary>
+        private static string? FileName(MessagePart attached) =>
+            attached.ContentDisposition?.FileName ?? attached.ContentType.Name;
+
+        /// <summary>An attached message as an .eml file holds it (CRLF line ends, as Save writes).</summary>
+        private static byte[] AttachedBytes(MessagePart attached)
+        {
+            var options = FormatOptions.Default.Clone();
+            options.NewLineFormat = NewLineFormat.Dos;
+            using var buffer = new MemoryStream();
+            attached.Message?.WriteTo(options, buffer);
+            return buffer.ToArray();
+        }
 
         private static long DecodedSize(MimePart part)
         {

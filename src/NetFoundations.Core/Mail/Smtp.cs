@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -50,7 +51,7 @@ namespace NetFoundations.Core.Mail
             }
         }
 
-        /// <summary>The result of a send that did not happen (-WhatIf).</summary>
+        /// <summary>The result of a send that did not happen (-WhatIf): every recipient neither accepted nor rejected.</summary>
         public static SmtpSendResult NotSent(MailServerOptions options, MailMessage message) =>
             new SmtpSendResult(message.MessageId, message.Subject, options.Server, options.Port, false,
                 message.Mime.To.Mailboxes.Concat(message.Mime.Cc.Mailboxes).Concat(message.Mime.Bcc.Mailboxes)

@@ -50,7 +50,7 @@ namespace NetFoundations.Core.Ssh
 
         public static async Task RunAsync(IReadOnlyList<SshCommandTarget> targets, IReadOnlyList<string> commands, int throttleLimit, TimeSpan commandTimeout,
             Action<SshCommandResult> onResult, Action<SshOutputLine>? onLine, Action<SshCommandTarget, Exception> onError,
-            Transcript transcript, CancellationToken cancellationToken)
+            Action<SshCommandTarget>? onTargetDone, Transcript transcript, CancellationToken cancellationToken)
         {
             if (throttleLimit < 1)
                 throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, "The throttle limit is at least 1.");
@@ -92,6 +92,7 @@ namespace NetFoundations.Core.Ssh
                 finally
                 {
                     slots.Release();
+                    onTargetDone?.Invoke(target);
                 }
             }
         }

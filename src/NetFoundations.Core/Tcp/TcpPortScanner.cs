@@ -58,8 +58,7 @@ namespace NetFoundations.Core.Tcp
                 }
             }, targets.Count, cancellationToken);
             var scan = new Scan(targets, addresses, timeout, results);
-            var period = TimeSpan.FromMilliseconds(250);
-            using (new Timer(_ => onProgress?.Invoke(results.Finished, targets.Count), null, period, period))
+            using (new ProgressTicker(() => onProgress?.Invoke(results.Finished, targets.Count)))
             {
                 await scan.RunAsync(concurrency).ConfigureAwait(false);
             }

@@ -177,6 +177,16 @@ namespace NetFoundations.PowerShell
             }
         }
 
+        /// <summary>
+        /// Writes a local file the command wrote as the FileSystem provider gives it (with PSPath, PSParentPath …), so the
+        /// default view shows its folder, size and name as Get-Item's does. On the pipeline thread.
+        /// </summary>
+        protected void WriteFileItem(string path)
+        {
+            foreach (var item in InvokeProvider.Item.Get(new[] { path }, false, true))
+                WriteObject(item);
+        }
+
         /// <summary>Queues an action (WriteObject, WriteProgress …) to run on the pipeline thread.</summary>
         protected void Post(Action action) => TryPost(action);
 
@@ -219,6 +229,29 @@ namespace NetFoundations.PowerShell
         }
 
         protected void PostProgress(ProgressRecord progress) => Post(() => WriteProgress(progress));
+
+        /// <summary>
+        /// Progress of work over many items ("12 of 300 hosts"), throttled by ProgressTicker and sent through post (Post
+        /// when none is given); total is negative while unknown. End it with CompleteProgress.
+        /// </summary>
+        protected ProgressTicker CountedProgress(string activity, string items, Func<long> done, Func<long> total, Action<Action>? post = null) =>
+            new ProgressTicker(() =>
+            {
+                long finished = done(), all = total();
+                var record = new ProgressRecord(1, activity, all >= 0 ? $"{finished} of {all} {items}" : $"{finished} {items}")
+                {
+                    PercentComplete = all > 0 ? (int)Math.Min(100, finished * 100 / all) : -1,
+                };
+                (post ?? Post)(() => WriteProgress(record));
+            });
+
+        /// <summary>Stops a CountedProgress and, if it showed anything, ends its bar. On the pipeline thread.</summary>
+        protected void CompleteProgress(ProgressTicker progress, string activity)
+        {
+            progress.Dispose();
+            if (progress.Reported)
+                WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
+        }
 
         protected void PostWarning(string text) => Post(() => WriteWarning(text));
 

@@ -28,6 +28,9 @@ namespace NetFoundations.PowerShell.Dns
         private DnsNameFeed? feed;
         private Task? lookups;
         private long lastFinished = Stopwatch.GetTimestamp(); // when a lookup last finished, for the end's watchdog
+        private const string Activity = "Resolving names";
+        private long namesAdded, namesAnswered; // for the progress bar
+        private ProgressTicker? progress;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -48,7 +51,10 @@ namespace NetFoundations.PowerShell.Dns
             if (feed == null && !StartLookups())
                 return;
             foreach (var name in Name)
+            {
                 feed!.Add(name);
+                Interlocked.Increment(ref namesAdded);
+            }
             WriteFound();
         }
 
@@ -57,7 +63,12 @@ namespace NetFoundations.PowerShell.Dns
             if (feed == null)
                 return;
             feed.Complete();
-            var completed = Stopwatch.GetTimestamp();
+            EndLookups(Stopwatch.GetTimestamp());
+            CompleteProgress(progress!, Activity);
+        }
+
+        private void EndLookups(long completed)
+        {
             try
             {
                 // Looked at every few milliseconds rather than woken per answer: a wake-up costs more than an answer.
@@ -105,12 +116,15 @@ namespace NetFoundations.PowerShell.Dns
             }
             lookups.ContinueWith(_ => cancel.Dispose(), TaskScheduler.Default);
             feed = names;
+            // While input still comes, the count of names so far is the total: the bar moves on as more come.
+            progress = CountedProgress(Activity, "names answered", () => Interlocked.Read(ref namesAnswered), () => Interlocked.Read(ref namesAdded), Found);
             return true;
         }
 
         private void Write(IReadOnlyList<DnsLookup> lookups)
         {
             Interlocked.Exchange(ref lastFinished, Stopwatch.GetTimestamp());
+            Interlocked.Add(ref namesAnswered, lookups.Count);
             Found(() => WriteLookups(lookups));
         }
 
@@ -141,6 +155,7 @@ namespace NetFoundations.PowerShell.Dns
             // Ended early (a later command took what it wanted, or an error stopped the pipeline): the lookups stop too.
             if (disposing)
             {
+                progress?.Dispose();
                 ended.Cancel();
                 ended.Dispose();
             }

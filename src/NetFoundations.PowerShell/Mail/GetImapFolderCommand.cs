@@ -10,6 +10,7 @@ namespace NetFoundations.PowerShell.Mail
         /// <summary>Folder names (FullName) to list, as a wildcard.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string? Name { get; set; }
 
         protected override void ProcessRecord()

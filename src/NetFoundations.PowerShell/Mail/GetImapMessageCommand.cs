@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using NetFoundations.Core;
 using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
@@ -13,6 +15,7 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Folder { get; set; } = "INBOX";
 
         [Parameter] public SwitchParameter Unseen { get; set; }
@@ -53,7 +56,21 @@ namespace NetFoundations.PowerShell.Mail
             // Thousands of summaries are megabytes of text on the wire: recorded only when someone reads it.
             var transcript = TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
             // Gathered for the pipeline thread: waking it for each of thousands of summaries costs more than reading them.
-            Run(ct => Session.SearchAsync(Folder, search, PostGathered, transcript, ct), Timeout, $"{Folder} on {Session}");
+            long fetched = 0, total = -1;
+            var activity = $"Fetching summaries from {Folder} on {Session}";
+            var progress = CountedProgress(activity, "messages", () => Interlocked.Read(ref fetched), () => Interlocked.Read(ref total));
+            try
+            {
+                Run(ct => Session.SearchAsync(Folder, search, summary =>
+                    {
+                        Interlocked.Increment(ref fetched);
+                        PostGathered(summary);
+                    }, count => Interlocked.Exchange(ref total, count), transcript, ct), Timeout, $"{Folder} on {Session}");
+            }
+            finally
+            {
+                CompleteProgress(progress, activity);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ namespace NetFoundations.PowerShell.Mail
     {
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Destination { get; set; } = string.Empty;
 
         [Parameter]

@@ -10,6 +10,7 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Name { get; set; } = string.Empty;
 
         protected override void ProcessRecord()

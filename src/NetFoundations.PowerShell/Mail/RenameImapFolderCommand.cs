@@ -11,6 +11,7 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Name { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, Position = 1)]

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsData.Save, "MailAttachment", HelpUri = HelpLinks.Base + "Save-MailAttachment.md")]
+    [Cmdlet(VerbsData.Save, "MailAttachment", HelpUri = HelpLinks.Base + "Save-MailAttachment.md", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveMailAttachmentCommand : NetworkCmdlet
     {
@@ -27,12 +27,17 @@ namespace NetFoundations.PowerShell.Mail
         protected override void ProcessRecord()
         {
             var folder = GetUnresolvedProviderPathFromPSPath(Path);
-            Run(ct =>
+            foreach (var file in Message.AttachmentPaths(folder, Name))
             {
-                foreach (var file in Message.SaveAttachments(folder, Name, Force))
-                    PostObject(new FileInfo(file));
-                return System.Threading.Tasks.Task.CompletedTask;
-            }, System.TimeSpan.Zero, folder);
+                if (!ShouldProcess(file.Path, $"Save attachment {file.PartNumber}"))
+                    continue;
+                if (Run(ct =>
+                    {
+                        Message.SaveAttachment(file.PartNumber, file.Path, Force);
+                        return System.Threading.Tasks.Task.CompletedTask;
+                    }, System.TimeSpan.Zero, file.Path))
+                    WriteFileItem(file.Path);
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
-    [Cmdlet(VerbsData.Save, "MailMessage", HelpUri = HelpLinks.Base + "Save-MailMessage.md")]
+    [Cmdlet(VerbsData.Save, "MailMessage", HelpUri = HelpLinks.Base + "Save-MailMessage.md", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveMailMessageCommand : NetworkCmdlet
     {
@@ -19,14 +19,22 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Writes the Bcc header too, which is otherwise left out of the file.</summary>
+        [Parameter]
+        public SwitchParameter IncludeBcc { get; set; }
+
         protected override void ProcessRecord()
         {
-            var path = GetUnresolvedProviderPathFromPSPath(Path);
-            Run(ct =>
-            {
-                PostObject(new FileInfo(Message.Save(path, Force)));
-                return System.Threading.Tasks.Task.CompletedTask;
-            }, System.TimeSpan.Zero, path);
+            var path = Message.SavePath(GetUnresolvedProviderPathFromPSPath(Path));
+            if (!ShouldProcess(path, "Save message"))
+                return;
+            var includeBcc = IncludeBcc.IsPresent;
+            if (Run(ct =>
+                {
+                    Message.Save(path, Force, includeBcc);
+                    return System.Threading.Tasks.Task.CompletedTask;
+                }, System.TimeSpan.Zero, path))
+                WriteFileItem(path);
         }
     }
 }

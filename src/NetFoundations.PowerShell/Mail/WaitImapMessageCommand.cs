@@ -12,6 +12,7 @@ namespace NetFoundations.PowerShell.Mail
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Folder { get; set; } = "INBOX";
 
         /// <summary>How long to wait for new mail, in seconds; nothing is written when none arrives.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 using NetFoundations.Core;
 using NetFoundations.Core.Ssh;
 
@@ -58,12 +59,23 @@ namespace NetFoundations.PowerShell.Ssh
             if (targets.Count == 0)
                 return;
             var transcript = NewTranscript();
-            Run(cancel => SshCommandRunner.RunAsync(targets, Command, ThrottleLimit, Seconds(TimeoutSeconds),
-                    result => Post(() => WriteResult(result)),
-                    Stream ? line => PostObject(line) : (Action<SshOutputLine>?)null,
-                    (target, error) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, target.Name))),
-                    transcript, cancel),
-                SshCommandRunner.Deadline(targets, ThrottleLimit, TimeSpan.FromSeconds(TimeoutSeconds)), null);
+            long finished = 0;
+            var activity = $"Running '{string.Join("; ", Command)}'";
+            var progress = CountedProgress(activity, "hosts", () => Interlocked.Read(ref finished), () => targets.Count);
+            try
+            {
+                Run(cancel => SshCommandRunner.RunAsync(targets, Command, ThrottleLimit, Seconds(TimeoutSeconds),
+                        result => Post(() => WriteResult(result)),
+                        Stream ? line => PostObject(line) : (Action<SshOutputLine>?)null,
+                        (target, error) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, target.Name))),
+                        _ => Interlocked.Increment(ref finished),
+                        transcript, cancel),
+                    SshCommandRunner.Deadline(targets, ThrottleLimit, TimeSpan.FromSeconds(TimeoutSeconds)), null);
+            }
+            finally
+            {
+                CompleteProgress(progress, activity);
+            }
         }
 
         private void WriteResult(SshCommandResult result)

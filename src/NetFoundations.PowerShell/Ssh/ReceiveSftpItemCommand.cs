@@ -5,7 +5,7 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>Downloads a remote file or directory; a file is complete under its name or not there at all.</summary>
-    [Cmdlet(VerbsCommunications.Receive, "SftpItem", HelpUri = HelpLinks.Base + "Receive-SftpItem.md")]
+    [Cmdlet(VerbsCommunications.Receive, "SftpItem", HelpUri = HelpLinks.Base + "Receive-SftpItem.md", SupportsShouldProcess = true)]
     [OutputType(typeof(SftpTransferResult))]
     public sealed class ReceiveSftpItemCommand : SftpCmdlet
     {
@@ -28,8 +28,11 @@ namespace NetFoundations.PowerShell.Ssh
 
         protected override void ProcessRecord()
         {
-            var transcript = NewTranscript();
             var local = GetUnresolvedProviderPathFromPSPath(Destination);
+            // Asked before the server is: -WhatIf names the download without listing what a directory holds.
+            if (!ShouldProcess(local, $"Download {Path} from {Session}"))
+                return;
+            var transcript = NewTranscript();
             var progress = ProgressReporter($"Download from {Session}");
             Run(async cancel => PostObject(await Session.DownloadAsync(Path, local, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
                 Seconds(TotalTimeoutSeconds), Path);

@@ -5,7 +5,7 @@ using NetFoundations.Core.Tls;
 namespace NetFoundations.PowerShell.Tls
 {
     /// <summary>Fetches a server's certificate and reports whether it is valid for the name. A bad certificate is data.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "TlsCertificate", HelpUri = HelpLinks.Base + "Test-TlsCertificate.md")]
+    [Cmdlet(VerbsDiagnostic.Test, "TlsCertificate", HelpUri = HelpLinks.Base + "Test-TlsCertificate.md", SupportsShouldProcess = true)]
     [OutputType(typeof(TlsCertificateResult), typeof(bool))]
     public sealed class TestTlsCertificateCommand : TlsCommandBase
     {
@@ -47,6 +47,9 @@ namespace NetFoundations.PowerShell.Tls
             var target = Target();
             var options = new TlsClientOptions(ServerName, authorities, LoadedClientCertificate, Protocol);
             var outFile = OutFile == null ? null : GetUnresolvedProviderPathFromPSPath(OutFile);
+            // Only the file is a change: without consent the test still runs and reports, and writes no file.
+            if (outFile != null && !ShouldProcess(outFile, $"Write the certificates {target} presents"))
+                outFile = null;
             var quiet = Quiet.IsPresent;
             var succeeded = Run(async ct =>
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Linq;
 
 namespace NetFoundations.Core.Mail
@@ -17,6 +18,9 @@ namespace NetFoundations.Core.Mail
 
         public string Address { get; }
         public bool Accepted { get; }
+        /// <summary>The server refused it; false when the server was never asked (a message not sent).</summary>
+        public bool Rejected => !Accepted && ReplyCode != 0;
+        /// <summary>The server's reply to RCPT TO; 0 when it was never asked.</summary>
         public int ReplyCode { get; }
         public string Reply { get; }
     }
@@ -32,7 +36,9 @@ namespace NetFoundations.Core.Mail
             Server = server;
             Port = port;
             Sent = sent;
-            Recipients = recipients;
+            // A collection, not an array, so that PowerShell's $result.Recipients.Address lists the addresses
+            // (on an array it finds the array's own Address method).
+            Recipients = new ReadOnlyCollection<SmtpRecipientResult>(recipients.ToList());
             FinalReply = finalReply;
             TlsProtocol = tlsProtocol;
             Duration = duration;
@@ -47,7 +53,8 @@ namespace NetFoundations.Core.Mail
         public bool Sent { get; }
         public IReadOnlyList<SmtpRecipientResult> Recipients { get; }
         public IReadOnlyList<string> AcceptedRecipients => Recipients.Where(r => r.Accepted).Select(r => r.Address).ToArray();
-        public IReadOnlyList<string> RejectedRecipients => Recipients.Where(r => !r.Accepted).Select(r => r.Address).ToArray();
+        /// <summary>The recipients the server refused; none when the message was not sent.</summary>
+        public IReadOnlyList<string> RejectedRecipients => Recipients.Where(r => r.Rejected).Select(r => r.Address).ToArray();
         /// <summary>The server's reply to the end of DATA.</summary>
         public string? FinalReply { get; }
         /// <summary>Tls12, Tls13 … or null for plain text.</summary>

@@ -182,7 +182,7 @@ for i in (1, 2):
     c.append(sys.argv[2], None, None, b'From: s@mail.test\r\nSubject: Arrived %d\r\nMessage-ID: <arrived-%d@mail.test>\r\n\r\nNew\r\n' % (i, i))
 c.store('1:3', '+FLAGS', '\\Deleted'); c.expunge(); c.logout()
 ", servers.Port("imap").ToString(), folder);
-            }, transcript, CancellationToken.None);
+            }, null, transcript, CancellationToken.None);
             var status = servers.Python(@"
 import imaplib, re, sys
 c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); c.login('alice@mail.test', 'alice-password')

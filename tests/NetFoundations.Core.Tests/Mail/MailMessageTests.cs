@@ -46,7 +46,7 @@ namespace NetFoundations.Core.Tests.Mail
             Assert.Equal(message.MessageId, read.MessageId);
             Assert.Equal("yes", read.GetHeader("X-Test"));
             var info = Assert.Single(read.Attachments);
-            Assert.Equal(("data.bin", "application/octet-stream", 256L), (info.FileName, info.ContentType, info.Size));
+            Assert.Equal(("data.bin", "application/octet-stream", 256L), (info.FileName, info.ContentType, info.DecodedSize));
             Assert.Equal(new[] { "", "1", "1.1", "1.2", "2" }, read.GetStructure().Select(p => p.PartNumber));
             Assert.Equal("multipart/alternative", read.GetStructure()[1].ContentType);
 
@@ -85,10 +85,10 @@ print(m.get_body(('plain',)).get_content().strip())", eml);
             Assert.Equal(new[] { ("", "multipart/alternative"), ("1", "text/plain"), ("2", "multipart/related"), ("2.1", "text/html"), ("2.2", "image/png") },
                 structure.Select(p => (p.PartNumber, p.ContentType)));
             var part = structure.Last();
-            Assert.Equal(("logo.png", "inline"), (part.ContentId, part.Disposition));
+            Assert.Equal(("logo.png@mail.test", "inline"), (part.ContentId, part.Disposition));
             var inline = Assert.Single(message.Attachments);
             Assert.True(inline.IsInline);
-            Assert.Equal(("logo.png", (long)png.Length), (inline.ContentId, inline.Size));
+            Assert.Equal(("logo.png@mail.test", (long)png.Length), (inline.ContentId, inline.DecodedSize));
 
             var eml = Path.Combine(Path.GetDirectoryName(image)!, "logo.eml");
             message.Save(eml, false);
@@ -99,7 +99,8 @@ related = next(p for p in m.walk() if p.get_content_type() == 'multipart/related
 html, image = related.get_payload()
 cid = re.search(r'src=""cid:([^""]+)""', html.get_content()).group(1)
 print(cid, image['Content-ID'] == '<' + cid + '>', image.get_content_type(), image.get_content() == open(sys.argv[2], 'rb').read())", eml, image);
-            Assert.Equal("logo.png True image/png True", python.Trim());
+            // The HTML's cid:logo.png now names the full msg-id, and Python finds the image by it.
+            Assert.Equal("logo.png@mail.test True image/png True", python.Trim());
         }
 
         [Fact]

@@ -41,7 +41,7 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
 
             var message = Assert.Single(await Pop3Mailbox.RetrieveAsync(Options("pop3s", MailSecurity.Tls, MailServers.Bob), new[] { listed.Uid }, new Transcript(), CancellationToken.None));
             Assert.Equal("Hallo POP3", message.Body!.Trim());
-            Assert.Equal(256, Assert.Single(message.Attachments).Size);
+            Assert.Equal(256, Assert.Single(message.Attachments).DecodedSize);
 
             var uids = servers.Python(@"
 import poplib, ssl, sys

@@ -97,7 +97,7 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
             Assert.Equal(new[] { "report.pdf" }, report.AttachmentNames);
 
             var message = await session.ReadMessageAsync("INBOX", report.Uid, new Transcript(), CancellationToken.None);
-            Assert.Equal(1033, Assert.Single(message.Attachments).Size);
+            Assert.Equal(1033, Assert.Single(message.Attachments).DecodedSize);
             var recent = await session.SearchAsync("INBOX", new ImapSearchOptions { Since = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None);
             Assert.True(recent.Count >= 3);
             Assert.Empty(await session.SearchAsync("INBOX", new ImapSearchOptions { Before = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None));

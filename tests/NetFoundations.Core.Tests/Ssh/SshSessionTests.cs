@@ -184,7 +184,7 @@ namespace NetFoundations.Core.Tests.Ssh
             var targets = new[] { SshCommandTarget.Of(first), SshCommandTarget.Of(second), SshCommandTarget.Connect(server.Options()) };
 
             await SshCommandRunner.RunAsync(targets, new[] { "echo one; echo two", "exit 7" }, 2, Bound,
-                results.Add, lines.Add, (_, e) => errors.Add(e), new Transcript(), Token);
+                results.Add, lines.Add, (_, e) => errors.Add(e), null, new Transcript(), Token);
 
             Assert.Empty(errors);
             Assert.Equal(6, results.Count);
@@ -202,7 +202,7 @@ namespace NetFoundations.Core.Tests.Ssh
             // The first waits for a file only the second makes: in sequence it would give up.
             await SshCommandRunner.RunAsync(new[] { SshCommandTarget.Of(session) },
                 new[] { $"for i in $(seq 200); do [ -e {flag} ] && break; sleep 0.1; done; [ -e {flag} ] && echo seen", $"touch {flag}" },
-                1, Bound, results.Add, null, (_, e) => throw e, new Transcript(), Token);
+                1, Bound, results.Add, null, (_, e) => throw e, null, new Transcript(), Token);
 
             File.Delete(flag);
             Assert.Equal("seen", results.Single(r => r.Command.StartsWith("for", StringComparison.Ordinal)).Output);
