@@ -13,10 +13,13 @@ namespace NetFoundations.PowerShell.Ssh
         protected override void ProcessRecord()
         {
             WarnIfInsecure();
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
-                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host), transcript, cancel)),
+                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host, addresses), transcript, cancel)),
                     TimeSpan.FromSeconds(ConnectTimeout), Endpoints.Format(host, Port));
             }
         }

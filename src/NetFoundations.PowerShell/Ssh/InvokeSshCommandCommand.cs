@@ -49,8 +49,11 @@ namespace NetFoundations.PowerShell.Ssh
                 return;
             }
             WarnIfInsecure();
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
-                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host)));
+                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host, addresses)));
         }
 
         protected override void EndProcessing()
