@@ -99,7 +99,7 @@ namespace NetFoundations.PowerShell
                 task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
                 if (stopping.IsCancellationRequested)
                     throw new PipelineStoppedException();
-                WriteError(ErrorMapping.ToErrorRecord(new NetworkTimeoutException(
+                WriteFailure(ErrorMapping.ToErrorRecord(new NetworkTimeoutException(
                     $"{what} did not finish within {timeout.TotalSeconds:0.###} s, and its work did not end when cancelled; it was abandoned.", what), target));
                 return false;
             }
@@ -114,16 +114,22 @@ namespace NetFoundations.PowerShell
             }
             catch (OperationCanceledException e)
             {
-                WriteError(ErrorMapping.ToErrorRecord(
+                WriteFailure(ErrorMapping.ToErrorRecord(
                     new NetworkTimeoutException($"{what} did not finish within {timeout.TotalSeconds:0.###} s.", what, e), target));
                 return false;
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                WriteError(ErrorMapping.ToErrorRecord(e, target));
+                WriteFailure(ErrorMapping.ToErrorRecord(e, target));
                 return false;
             }
         }
+
+        /// <summary>
+        /// How Run reports an input whose work failed: as an error. A cmdlet whose -Quiet answers only yes or no
+        /// (Test-TlsCertificate) says why under -Verbose instead, as Test-TcpPort -Quiet does.
+        /// </summary>
+        protected virtual void WriteFailure(ErrorRecord error) => WriteError(error);
 
         /// <summary>
         /// Runs what the work posts until it ends; once cancelled, for at most Grace more: what a timed-out work posted
