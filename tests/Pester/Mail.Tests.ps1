@@ -148,6 +148,19 @@ Describe 'IMAP' {
             Get-ImapFolder -Session $session -Name "Archive/$name" | Should -BeNullOrEmpty
         }
 
+        It 'pipes folders on without -Session: they carry their session (Get-ImapFolder | Get-ImapMessage, Rename, Remove)' {
+            $name = "Piped$(Get-Random)"
+            $null = New-ImapFolder -Session $session -Name $name
+
+            $inbox = Get-ImapFolder -Session $session -Name INBOX
+            $inbox.Session | Should -Be $session
+            ($inbox | Get-ImapMessage).Subject | Should -Contain 'Welcome'
+            $renamed = Get-ImapFolder -Session $session -Name $name | Rename-ImapFolder -NewName "$name-renamed"
+            $renamed.FullName | Should -Be "$name-renamed"
+            $renamed | Remove-ImapFolder -Confirm:$false
+            Get-ImapFolder -Session $session -Name "$name*" | Should -BeNullOrEmpty
+        }
+
         It 'reports a folder that does not exist as not found' {
             $failure = { Get-ImapMessage -Session $session -Folder NoSuchFolder -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*' -PassThru
             $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'

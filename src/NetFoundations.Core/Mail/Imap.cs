@@ -12,12 +12,13 @@ using MailKit.Search;
 
 namespace NetFoundations.Core.Mail
 {
-    /// <summary>An IMAP folder with its attributes and STATUS counts.</summary>
+    /// <summary>An IMAP folder with its attributes and STATUS counts, and the session it was found in (so that it pipes on).</summary>
     public sealed class ImapFolderInfo
     {
-        public ImapFolderInfo(string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
+        public ImapFolderInfo(ImapSession session, string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
             int count, int unseen, int recent, uint uidValidity, uint? uidNext)
         {
+            Session = session;
             Name = name;
             FullName = fullName;
             Delimiter = delimiter;
@@ -30,6 +31,7 @@ namespace NetFoundations.Core.Mail
             UidNext = uidNext;
         }
 
+        public ImapSession Session { get; }
         public string Name { get; }
         /// <summary>The folder's path, with Delimiter between levels; what -Folder takes.</summary>
         public string FullName { get; }
@@ -180,7 +182,7 @@ namespace NetFoundations.Core.Mail
                 var match = namePattern == null ? null : Wildcard.ToRegex(namePattern, ignoreCase: true);
                 return (IReadOnlyList<ImapFolderInfo>)folders
                     .Where(f => match == null || match.IsMatch(f.FullName))
-                    .Select(Info)
+                    .Select(f => Info(f))
                     .ToArray();
             });
 
@@ -428,11 +430,11 @@ namespace NetFoundations.Core.Mail
             return folder;
         }
 
-        private static ImapFolderInfo Info(IMailFolder f) =>
-            new ImapFolderInfo(f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
+        private ImapFolderInfo Info(IMailFolder f) =>
+            new ImapFolderInfo(this, f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
                 f.Count, f.Unread, f.Recent, f.UidValidity, f.UidNext?.Id);
 
-        private static async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
+        private async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
         {
             await folder.StatusAsync(StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext, cancellation).ConfigureAwait(false);
             return Info(folder);
