@@ -6,7 +6,7 @@ namespace NetFoundations.PowerShell.Mail
 {
     [Cmdlet(VerbsData.Save, "MailMessage")]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveMailMessageCommand : NetworkCmdlet
+    public sealed class SaveMailMessageCommand : PipelineCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public MailMessage Message { get; set; } = null!;
