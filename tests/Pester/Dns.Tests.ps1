@@ -317,11 +317,15 @@ Describe 'ConvertTo-PackedBytes and ConvertFrom-PackedBytes' {
     }
 
     It 'packs [bigint] values that fit the field, as ConvertFrom-Json gives above Int64' {
-        ConvertTo-PackedBytes '!B' ([bigint]5) | Should -Be 5
-        ConvertTo-PackedBytes '!h' ([bigint]-2) | Should -Be 0xFF, 0xFE
+        $small = ConvertTo-PackedBytes '!B' ([bigint]5)
+        $negative = ConvertTo-PackedBytes '!h' ([bigint]-2)
         $big = '{ "n": 18446744073709551615 }' | ConvertFrom-Json
+        $largest = ConvertTo-PackedBytes '!Q' $big.n
+
+        $small | Should -Be 5
+        $negative | Should -Be 0xFF, 0xFE
         $big.n | Should -BeOfType [bigint]
-        ConvertTo-PackedBytes '!Q' $big.n | Should -Be (@(0xFF) * 8)
+        $largest | Should -Be (@(0xFF) * 8)
     }
 
     It 'refuses a [bigint] too large for its field, naming the field' {

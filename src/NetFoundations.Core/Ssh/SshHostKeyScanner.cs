@@ -38,9 +38,11 @@ namespace NetFoundations.Core.Ssh
             var keys = outcomes.Where(o => o.Key != null).Select(o => o.Key!).ToList();
             if (keys.Count > 0)
                 return keys;
-            // No key at all: the first real failure (refused, timeout …) says why.
-            throw outcomes.Select(o => o.Error).FirstOrDefault(e => !(e is ConnectionLostException)) ?? outcomes[0].Error
+            // No key at all: the first real failure (refused, timeout …) says why, also in the transcript.
+            var failure = outcomes.Select(o => o.Error).FirstOrDefault(e => !(e is ConnectionLostException)) ?? outcomes[0].Error
                   ?? new ProtocolViolationException($"{options.Target} offered no host key.", options.Target);
+            transcript.ClientError(failure.Message);
+            throw failure;
         }
 
         private static async Task<SshHostKey?> ScanAsync(SshConnectionOptions options, string address, string keyType, Transcript transcript, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ namespace NetFoundations.Core.Telnet
         public static async Task<TelnetClient> ConnectAsync(string host, IReadOnlyList<IPAddress>? addresses, int port, string terminalType, TimeSpan timeout,
             Transcript transcript, CancellationToken cancellationToken)
         {
-            var socket = await TcpConnector.ConnectAsync(host, addresses, port, timeout, cancellationToken).ConfigureAwait(false);
+            var socket = await TcpConnector.ConnectAsync(host, addresses, port, timeout, cancellationToken, transcript).ConfigureAwait(false);
             var target = Endpoints.Format(host, port);
             transcript.Note($"connected to {target} ({socket.RemoteEndPoint})");
             return new TelnetClient(socket, host, port, terminalType, transcript);
