@@ -330,6 +330,24 @@ Describe 'ConvertTo-PackedBytes and ConvertFrom-PackedBytes' {
         $signed | Should -Be -3
     }
 
+    It 'packs [bigint] values that fit the field, as ConvertFrom-Json gives above Int64' {
+        $small = ConvertTo-PackedBytes '!B' ([bigint]5)
+        $negative = ConvertTo-PackedBytes '!h' ([bigint]-2)
+        $big = '{ "n": 18446744073709551615 }' | ConvertFrom-Json
+        $largest = ConvertTo-PackedBytes '!Q' $big.n
+
+        $small | Should -Be 5
+        $negative | Should -Be 0xFF, 0xFE
+        $big.n | Should -BeOfType [bigint]
+        $largest | Should -Be (@(0xFF) * 8)
+    }
+
+    It 'refuses a [bigint] too large for its field, naming the field' {
+        { ConvertTo-PackedBytes '!Q' ([bigint]::Pow(2, 64)) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,*' -ExpectedMessage "*does not fit format code 'Q'*"
+        { ConvertTo-PackedBytes '!B' ([bigint]256) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,*' -ExpectedMessage "*does not fit*"
+    }
+
     It 'refuses <Case>' -ForEach @(
         @{ Case = 'a value that does not fit'; Command = { ConvertTo-PackedBytes '!B' 256 -ErrorAction Stop }; ErrorId = 'InvalidArgument' }
         @{ Case = 'too few values'; Command = { ConvertTo-PackedBytes '!Hq' 1 -ErrorAction Stop }; ErrorId = 'InvalidArgument' }

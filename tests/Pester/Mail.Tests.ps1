@@ -150,7 +150,7 @@ Describe 'IMAP' {
             $afterWhatIf = Get-ImapFolder -Session $session -Name "Archive/$name"
             Remove-ImapFolder -Session $session -Name "Archive/$name" -Confirm:$false
 
-            $renamed | Should -BeOfType [NetFoundations.Core.Mail.ImapFolderInfo]
+            $renamed | Should -BeOfType 'NetFoundations.Core.Mail.ImapFolderInfo, NetFoundations.Core'
             $renamed.FullName | Should -Be "Archive/$name"
             $afterWhatIf | Should -HaveCount 1
             Get-ImapFolder -Session $session -Name "Archive/$name" | Should -BeNullOrEmpty
@@ -169,6 +169,19 @@ Describe 'IMAP' {
             $archive | Should -Contain 'Archive'
             $created | Should -Contain $name
             $removed | Should -Not -Contain $name
+        }
+
+        It 'pipes folders on without -Session: they carry their session (Get-ImapFolder | Get-ImapMessage, Rename, Remove)' {
+            $name = "Piped$(Get-Random)"
+            $null = New-ImapFolder -Session $session -Name $name
+
+            $inbox = Get-ImapFolder -Session $session -Name INBOX
+            $inbox.Session | Should -Be $session
+            ($inbox | Get-ImapMessage).Subject | Should -Contain 'Welcome'
+            $renamed = Get-ImapFolder -Session $session -Name $name | Rename-ImapFolder -NewName "$name-renamed"
+            $renamed.FullName | Should -Be "$name-renamed"
+            $renamed | Remove-ImapFolder -Confirm:$false
+            Get-ImapFolder -Session $session -Name "$name*" | Should -BeNullOrEmpty
         }
 
         It 'reports a folder that does not exist as not found' {
@@ -425,5 +438,65 @@ Describe 'Messages and .eml files' {
 
     It 'refuses bytes that are not a message' {
         { Read-MailMessage -Bytes ([byte[]](0, 1, 2)) -ErrorAction Stop } | Should -Throw -ErrorId 'ProtocolViolation,*'
+    }
+}
+
+Describe 'Records piped in connect to the address they carry' {
+    # The names come from the repository's DNS server, which the system's resolver does not know; Postfix and Dovecot
+    # listen on 127.0.0.1 only, so the A record's address connects and the AAAA record's ::1 is refused. The
+    # certificate (for localhost and 127.0.0.1) is checked against the record's name, wherever the address leads.
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+    }
+
+    AfterAll {
+        Stop-TestDnsServer $dns
+    }
+
+    It 'Test-SmtpServer connects to the exchange''s first address and checks the certificate against its name (Resolve-MailExchange | Test-SmtpServer)' {
+        { Resolve-MailExchange loopmail.example.test -Server $dns.Server | Test-SmtpServer -Port $ports.smtp -CertificateAuthorityPath $ca -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateRejected,*'
+
+        $result = Resolve-MailExchange loopmail.example.test -Server $dns.Server | Test-SmtpServer -Port $ports.smtp -SkipCertificateCheck -WarningAction SilentlyContinue
+        $result.StartTlsOffered | Should -BeTrue
+    }
+
+    It 'Test-SmtpServer is refused at the AAAA record''s ::1' {
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Test-SmtpServer -Port $ports.smtp -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+
+    It 'Send-SmtpMail delivers through the exchange piped in' {
+        $result = Resolve-MailExchange loopmail.example.test -Server $dns.Server |
+            Send-SmtpMail -Port $ports.smtp -SkipCertificateCheck -WarningAction SilentlyContinue -From a@mail.test -To alice@mail.test -Subject "MX $(New-Guid)" -Body 'x'
+
+        $result.Sent | Should -BeTrue
+    }
+
+    It 'Connect-Imap logs in at the A record''s address and is refused at the AAAA record''s' {
+        $session = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Connect-Imap -Credential $alice -Port $ports.imaps -Security Tls -SkipCertificateCheck -WarningAction SilentlyContinue
+        try {
+            $session.ComputerName | Should -Be 'loop.example.test'
+            (Get-ImapFolder -Session $session -Name INBOX).FullName | Should -Be 'INBOX'
+        } finally {
+            Disconnect-Imap -Session $session
+        }
+
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server |
+            Connect-Imap -Credential $alice -Port $ports.imaps -Security Tls -SkipCertificateCheck -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+
+    It 'Get-Pop3Message lists the mailbox at the A record''s address and is refused at the AAAA record''s' {
+        # What the mailbox holds by now depends on the tests before; that the listing comes without an error is the point.
+        { Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Get-Pop3Message -Credential $alice -Port $ports.pop3s -Security Tls -SkipCertificateCheck -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Not -Throw
+
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server |
+            Get-Pop3Message -Credential $alice -Port $ports.pop3s -Security Tls -SkipCertificateCheck -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
     }
 }

@@ -503,3 +503,44 @@ Describe 'SSH tunnels' {
         Get-SshTunnel $session | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Records piped in connect to the address they carry' {
+    # The names come from the repository's DNS server, which the system's resolver does not know; sshd listens on
+    # 127.0.0.1 only, so the A record's address connects and the AAAA record's ::1 is refused. The host key is
+    # known by the record's name.
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+        $key = Get-SshHostKey -ComputerName 127.0.0.1 -Port $port -KeyType ssh-ed25519
+    }
+
+    AfterAll {
+        Stop-TestDnsServer $dns
+    }
+
+    It 'Get-SshHostKey scans the A record''s address and is refused at the AAAA record''s' {
+        $found = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server | Get-SshHostKey -Port $port -KeyType ssh-ed25519
+
+        $found.ComputerName | Should -Be 'loop.example.test'
+        $found.FingerprintSHA256 | Should -Be $key.FingerprintSHA256
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Get-SshHostKey -Port $port -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+
+    It 'Connect-SshSession and Invoke-SshCommand log in at the A record''s address and are refused at the AAAA record''s' {
+        $session = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Connect-SshSession -Port $port -Credential $credential -HostKeyFingerprint $key.FingerprintSHA256
+        try {
+            $session.ComputerName | Should -Be 'loop.example.test'
+        } finally {
+            Disconnect-SshSession $session
+        }
+        $result = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Invoke-SshCommand -Port $port -Credential $credential -HostKeyFingerprint $key.FingerprintSHA256 -Command 'echo hi'
+        $result.Output | Should -Be 'hi'
+
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server |
+            Connect-SshSession -Port $port -Credential $credential -HostKeyFingerprint $key.FingerprintSHA256 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+}

@@ -388,3 +388,79 @@ Describe 'Invoke-TcpConversation -Tls' {
             Should -Throw -ErrorId 'InvalidRequest,*'
     }
 }
+
+Describe 'Records piped in connect to the address they carry' {
+    # The names come from the repository's DNS server, which the system's resolver does not know: a command that
+    # resolved the name again could not connect at all. One echo listens on ::1 only, the other on 127.0.0.1 only.
+    BeforeAll {
+        $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+        $echo6 = Start-TestPeer tcp_echo.py '::1'
+    }
+
+    AfterAll {
+        $echo6 | Stop-TestPeer
+        Stop-TestDnsServer $dns
+    }
+
+    It 'Test-TcpPort tests the AAAA record''s ::1 where ::1 listens and 127.0.0.1 refuses' {
+        $aaaa = Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Test-TcpPort -Port $echo6.Port
+        $a = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server | Test-TcpPort -Port $echo6.Port
+
+        $aaaa.ComputerName | Should -Be 'loop.example.test'
+        $aaaa.Address | Should -Be ([ipaddress]::IPv6Loopback)
+        $aaaa.Open | Should -BeTrue
+        $a.Address | Should -Be ([ipaddress]::Loopback)
+        $a.FailureKind | Should -Be 'Refused'
+    }
+
+    It 'Test-TcpPort tests the A record''s 127.0.0.1 where 127.0.0.1 listens and ::1 refuses' {
+        $a = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server | Test-TcpPort -Port $peers.Echo.Port
+        $aaaa = Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Test-TcpPort -Port $peers.Echo.Port
+
+        $a.Address | Should -Be ([ipaddress]::Loopback)
+        $a.Open | Should -BeTrue
+        $aaaa.Address | Should -Be ([ipaddress]::IPv6Loopback)
+        $aaaa.FailureKind | Should -Be 'Refused'
+    }
+
+    It 'Test-TcpPort tests every address of a mail exchange (Resolve-MailExchange | Test-TcpPort)' {
+        $results = Resolve-MailExchange loopmail.example.test -Server $dns.Server | Test-TcpPort -Port $echo6.Port
+
+        $results.ComputerName | Should -Be 'loop.example.test', 'loop.example.test'
+        # ForEach-Object: on an array, .Address is the array's own Address method.
+        $results | ForEach-Object Address | Should -Be ([ipaddress]::Loopback), ([ipaddress]::IPv6Loopback)
+        $results.Open | Should -Be $false, $true
+    }
+
+    It 'Invoke-TcpConversation talks to the address Test-TcpPort found open' {
+        $reply = Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Test-TcpPort -Port $echo6.Port | Where-Object Open |
+            Invoke-TcpConversation -Message 'ping|' -Delimiter '|'
+
+        $reply.ComputerName | Should -Be 'loop.example.test'
+        $reply.Address | Should -Be ([ipaddress]::IPv6Loopback)
+        $reply.Messages | Should -Be 'ping'
+    }
+
+    It 'Invoke-TcpConversation connects to the address of a record piped straight in, and fails on the refusing one' {
+        $reply = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Invoke-TcpConversation -Port $peers.Echo.Port -Message 'ping|' -Delimiter '|'
+        $reply.Address | Should -Be ([ipaddress]::Loopback)
+
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server |
+            Invoke-TcpConversation -Port $peers.Echo.Port -Message 'ping|' -Delimiter '|' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+
+    It 'takes an Address column beside the name, as from a CSV file' {
+        $result = [pscustomobject]@{ ComputerName = 'db.example.test'; Port = $echo6.Port; Address = '::1' } | Test-TcpPort
+
+        $result.ComputerName | Should -Be 'db.example.test'
+        $result.Address | Should -Be ([ipaddress]::IPv6Loopback)
+        $result.Open | Should -BeTrue
+    }
+
+    It 'refuses addresses given with several names' {
+        { Test-TcpPort -ComputerName a.example.test, b.example.test -Address ::1 -Port $echo6.Port -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AddressWithSeveralNames,*'
+    }
+}

@@ -107,3 +107,27 @@ Describe 'Invoke-TelnetShell' {
         $failures[0].Exception.Message | Should -BeLike "*'never-printed'*"
     }
 }
+
+Describe 'Records piped in connect to the address they carry' {
+    # The names come from the repository's DNS server, which the system's resolver does not know; telnetd listens on
+    # 127.0.0.1 only, so the A record's address connects and the AAAA record's ::1 is refused.
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+    }
+
+    AfterAll {
+        Stop-TestDnsServer $dns
+    }
+
+    It 'Invoke-TelnetCommand logs in at the A record''s address and is refused at the AAAA record''s' {
+        $result = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Invoke-TelnetCommand -Port $port -Credential $credential -Command 'echo hello-$((6*7))'
+
+        $result.Output | Should -BeExactly 'hello-42'
+        $result.ComputerName | Should -Be 'loop.example.test'
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server |
+            Invoke-TelnetCommand -Port $port -Credential $credential -Command 'true' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+}

@@ -125,10 +125,11 @@ Describe 'Test-TlsCertificate' {
     It 'says when nothing listens, also with -Quiet' {
         { Test-TlsCertificate 127.0.0.1 -Port $closedPort -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
 
-        # -Quiet answers $false, and the reason stays an error.
-        Test-TlsCertificate 127.0.0.1 -Port $closedPort -Quiet -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeFalse
-        $failures | Should -HaveCount 1
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionRefused,*'
+        # -Quiet answers only $false, as Test-TcpPort -Quiet does; -Verbose says why.
+        $answer = Test-TlsCertificate 127.0.0.1 -Port $closedPort -Quiet -ErrorVariable failures -Verbose 4>&1
+        $answer | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] } | Should -BeExactly $false
+        $failures | Should -HaveCount 0
+        ($answer | Where-Object { $_ -is [Management.Automation.VerboseRecord] }) -join "`n" | Should -Match 'ConnectionRefused'
     }
 
     It 'goes on to the next host after a name that does not resolve' {
@@ -244,5 +245,62 @@ Describe 'Test-TlsProtocol' {
         It 'is NotTestableHere, never a refusal, where OpenSSL cannot offer it' {
             Get-Tls10Status '' | Should -Be 'NotTestableHere', 'NotTestableHere'
         }
+    }
+}
+
+Describe 'Records piped in connect to the address they carry' {
+    # The names come from the repository's DNS server, which the system's resolver does not know. The test servers
+    # listen on 127.0.0.1 only; one more, started here, on ::1 only. The certificate is checked against the record's
+    # name wherever the address leads.
+    BeforeAll {
+        $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+        $port6 = Get-UnusedPort
+        $server6 = Start-Process openssl -ArgumentList 's_server', '-accept', "[::1]:$port6", '-cert', (Join-Path $tlsFolder 'valid.crt'),
+            '-key', (Join-Path $tlsFolder 'valid.key'), '-www', '-quiet' -RedirectStandardOutput (Join-Path $TestDrive 's_server6.log') -PassThru
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not (Test-TcpPort ::1 -Port $port6 -Quiet)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "openssl s_server did not listen on [::1]:$port6." }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    AfterAll {
+        $server6 | Stop-Process -ErrorAction Ignore
+        Stop-TestDnsServer $dns
+    }
+
+    It 'Test-TlsCertificate reaches the record''s address after Test-TcpPort (README: Resolve-DnsName2 | Test-TcpPort | Where-Object Open | Test-TlsCertificate)' {
+        $result = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server | Test-TcpPort -Port $port.valid | Where-Object Open |
+            Test-TlsCertificate -CAFile $ca
+
+        $result.Address | Should -Be ([ipaddress]::Loopback)
+        $result.ServerName | Should -Be 'loop.example.test'
+        $result.NameMatches | Should -BeFalse
+        $result.SubjectAlternativeNames | Should -Contain 'localhost'
+    }
+
+    It 'Test-TlsCertificate connects to ::1 where ::1 listens and 127.0.0.1 refuses, and fails on 127.0.0.1' {
+        $result = Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Test-TlsCertificate -Port $port6 -CAFile $ca
+        $result.Address | Should -Be ([ipaddress]::IPv6Loopback)
+        $result.ServerName | Should -Be 'loop.example.test'
+
+        { Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server | Test-TlsCertificate -Port $port6 -CAFile $ca -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+
+    It 'Test-TlsCertificate tries the addresses of a mail exchange in order' {
+        $result = Resolve-MailExchange loopmail.example.test -Server $dns.Server | Test-TlsCertificate -Port $port6 -CAFile $ca
+
+        $result.Address | Should -Be ([ipaddress]::IPv6Loopback)
+        $result.ServerName | Should -Be 'loop.example.test'
+    }
+
+    It 'Test-TlsProtocol tests the record''s address: 127.0.0.1 listens, ::1 refuses' {
+        $results = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server | Test-TlsProtocol -Port $port.tls12 -Protocol Tls12
+        ($results | Where-Object Protocol -EQ 'Tls12').Status | Should -Be 'Supported'
+        $results[0].Address | Should -Be ([ipaddress]::Loopback)
+
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Test-TlsProtocol -Port $port.tls12 -Protocol Tls12 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
     }
 }

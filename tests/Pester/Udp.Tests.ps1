@@ -209,3 +209,28 @@ Describe 'Measure-PathMtu (UDP probes)' {
         { Measure-PathMtu 127.0.0.1 -Port 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
+
+Describe 'Records piped in connect to the address they carry' {
+    # The names come from the repository's DNS server, which the system's resolver does not know; the echo listens
+    # on 127.0.0.1 only, so the A record's address answers and the AAAA record's ::1 is refused.
+    BeforeAll {
+        $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+        $echo = Start-TestPeer udp_echo.py '--until-killed'
+    }
+
+    AfterAll {
+        $echo | Stop-TestPeer
+        Stop-TestDnsServer $dns
+    }
+
+    It 'Send-UdpDatagram sends to the A record''s address and is refused at the AAAA record''s' {
+        $reply = Resolve-DnsName2 loop.example.test -Type A -Server $dns.Server |
+            Send-UdpDatagram -Port $echo.Port -Message 'hello' -InitialDelay 1 -MaxDelay 8
+
+        $reply.ComputerName | Should -Be 'loop.example.test'
+        $reply.RemoteAddress | Should -Be ([ipaddress]::Loopback)
+        $reply.Text | Should -BeExactly 'hello'
+        { Resolve-DnsName2 loop.example.test -Type AAAA -Server $dns.Server | Send-UdpDatagram -Port $echo.Port -Message 'hello?' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+}

@@ -117,3 +117,18 @@ function Get-ProgressRecord([scriptblock] $Script, [hashtable] $Arguments = @{})
         $shell.Dispose()
     }
 }
+
+# Starts the repository's BIND (tests/servers/dns, zones example.test …) on 127.0.0.1 and ::1 in Folder: a resolver
+# the system does not use, so a name from it connects only through the address its record carries. Returns the server
+# as Resolve-DnsName2 -Server takes it (Server, Server6) and the Folder to stop it with Stop-TestDnsServer.
+function Start-TestDnsServer {
+    param([Parameter(Mandatory)] [string] $Folder)
+    $port = Get-UnusedPort
+    Invoke-TestServerScript (Join-Path $PSScriptRoot '..' 'servers' 'dns' 'start.sh') $port, $Folder -TimeoutSeconds 30
+    [pscustomobject]@{ Server = "127.0.0.1:$port"; Server6 = "[::1]:$port"; Folder = $Folder }
+}
+
+function Stop-TestDnsServer {
+    param([Parameter(Mandatory)] $Dns)
+    Invoke-TestServerScript (Join-Path $PSScriptRoot '..' 'servers' 'dns' 'stop.sh') $Dns.Folder -TimeoutSeconds 10
+}

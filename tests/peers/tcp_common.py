@@ -1,4 +1,4 @@
-"""Shared by the tcp_*.py test peers: listen on 127.0.0.1 on an ephemeral port, print
+"""Shared by the tcp_*.py test peers: listen on 127.0.0.1 (or the host a peer is given) on an ephemeral port, print
 "PORT <n>" on stdout, and serve each connection on its own thread until killed."""
 import socket
 import sys
@@ -6,7 +6,7 @@ import threading
 
 
 def serve(handle, host='127.0.0.1'):
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, 0))
     listener.listen(128)

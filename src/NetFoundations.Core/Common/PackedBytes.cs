@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 using System.Text;
 
 namespace NetFoundations.Core
@@ -164,6 +165,8 @@ namespace NetFoundations.Core
         {
             try
             {
+                if (value is BigInteger big)
+                    value = Narrow(big);
                 return code switch
                 {
                     'c' => new[] { checked((byte)Convert.ToChar(value, CultureInfo.InvariantCulture)) },
@@ -185,6 +188,19 @@ namespace NetFoundations.Core
             {
                 throw new ArgumentException($"Value {index} ({value ?? "null"}) does not fit format code '{code}' ({Describe(code)}): {e.Message}", nameof(value), e);
             }
+        }
+
+        /// <summary>
+        /// A BigInteger ([bigint], ConvertFrom-Json above Int64) is not IConvertible: as the smaller of long and ulong that
+        /// holds it, so that the field's own range check decides; beyond both it fits only a float field.
+        /// </summary>
+        private static object Narrow(BigInteger value)
+        {
+            if (value >= long.MinValue && value <= long.MaxValue)
+                return (long)value;
+            if (value.Sign > 0 && value <= ulong.MaxValue)
+                return (ulong)value;
+            return (double)value;
         }
 
         private static object Decode(char code, byte[] raw) => code switch

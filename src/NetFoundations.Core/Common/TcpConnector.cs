@@ -17,21 +17,21 @@ namespace NetFoundations.Core
     internal static class TcpConnector
     {
         /// <summary>
-        /// Resolves host (an address literal is taken as is) within timeout, then connects to its
-        /// addresses within another timeout. Returns the connected socket, Nagle off: the clients here
+        /// Connects to the addresses given with host, or else resolves host (an address literal is taken as is)
+        /// within timeout (Endpoints.AddressesAsync); then connects to them within another timeout. Returns the connected socket, Nagle off: the clients here
         /// write whole messages and wait for the answer. A failure (unresolved, refused, out of time,
         /// cancelled) is noted in transcript when one is given.
         /// </summary>
-        public static async Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken,
-            Transcript? transcript = null)
+        public static async Task<Socket> ConnectAsync(string host, IReadOnlyList<IPAddress>? addresses, int port, TimeSpan timeout,
+            CancellationToken cancellationToken, Transcript? transcript = null)
         {
             Endpoints.ValidatePort(port);
             var target = Endpoints.Format(host, port);
             var clock = Stopwatch.StartNew();
             try
             {
-                var addresses = await Endpoints.ResolveAsync(host, null, timeout, cancellationToken).ConfigureAwait(false);
-                return await ConnectAddressesAsync(addresses, port, target, timeout, cancellationToken).ConfigureAwait(false);
+                var resolved = await Endpoints.AddressesAsync(host, addresses, timeout, cancellationToken).ConfigureAwait(false);
+                return await ConnectAddressesAsync(resolved, port, target, timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -151,7 +151,7 @@ namespace NetFoundations.Core.Mail
                 var match = namePattern == null ? null : Wildcard.ToRegex(namePattern, ignoreCase: true);
                 return (IReadOnlyList<ImapFolderInfo>)folders
                     .Where(f => match == null || match.IsMatch(f.FullName))
-                    .Select(Info)
+                    .Select(f => Info(f))
                     .ToArray();
             });
 
@@ -443,11 +443,11 @@ namespace NetFoundations.Core.Mail
             return folder;
         }
 
-        private static ImapFolderInfo Info(IMailFolder f) =>
-            new ImapFolderInfo(f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
+        private ImapFolderInfo Info(IMailFolder f) =>
+            new ImapFolderInfo(this, f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
                 f.Count, f.Unread, f.Recent, f.UidValidity, f.UidNext?.Id);
 
-        private static async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
+        private async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
         {
             await folder.StatusAsync(StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext, cancellation).ConfigureAwait(false);
             return Info(folder);

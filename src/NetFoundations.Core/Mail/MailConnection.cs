@@ -37,6 +37,8 @@ namespace NetFoundations.Core.Mail
 
         public string Server { get; }
         public int Port { get; }
+        /// <summary>Connect to these, in order, instead of resolving Server, which stays the name shown and the name TLS checks (Endpoints.AddressesAsync).</summary>
+        public IReadOnlyList<IPAddress>? Addresses { get; set; }
         public MailSecurity Security { get; set; } = MailSecurity.Auto;
         /// <summary>PEM bundle of the only CAs to trust; else the system's store.</summary>
         public string? CertificateAuthorityPath { get; set; }
@@ -363,7 +365,7 @@ namespace NetFoundations.Core.Mail
         private static Task<Socket> OpenSocketAsync(MailService client, MailServerOptions options, CancellationToken cancellation)
         {
             client.Timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
-            return TcpConnector.ConnectAsync(options.Server, options.Port, options.Timeout, cancellation);
+            return TcpConnector.ConnectAsync(options.Server, options.Addresses, options.Port, options.Timeout, cancellation);
         }
 
         private static SecureSocketOptions Security(MailServerOptions options) => options.Security switch

@@ -17,6 +17,7 @@ namespace NetFoundations.Core.Mail
             // MailKit's connect says EHLO and, as asked, STARTTLS: stopping before TLS means connecting in plain text.
             var probe = new MailServerOptions(options.Server, options.Port)
             {
+                Addresses = options.Addresses,
                 Security = quitAfter < SmtpTestStage.Tls ? (options.Security == MailSecurity.Tls ? MailSecurity.Tls : MailSecurity.None) : options.Security,
                 CertificateAuthorityPath = options.CertificateAuthorityPath,
                 SkipCertificateCheck = options.SkipCertificateCheck,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 
 namespace NetFoundations.Core.Ssh
@@ -20,6 +21,8 @@ namespace NetFoundations.Core.Ssh
 
         public string ComputerName { get; }
         public int Port { get; }
+        /// <summary>Connect to these, in order, instead of resolving ComputerName, which stays the name shown and the name its host key is known by (Endpoints.AddressesAsync).</summary>
+        public IReadOnlyList<IPAddress>? Addresses { get; set; }
         /// <summary>User name and password; with a KeyFile the password is the key's passphrase.</summary>
         public NetworkCredential Credential { get; }
         /// <summary>A private key file (OpenSSH, PEM or PuTTY format); the credential's password unlocks it.</summary>

@@ -17,15 +17,16 @@ namespace NetFoundations.Core.Ssh
         };
 
         /// <summary>Returns the server's key of each asked type it has; fails when it has none of them.</summary>
-        public static async Task<IReadOnlyList<SshHostKey>> GetAsync(string computerName, int port, IReadOnlyCollection<string>? keyTypes,
-            TimeSpan timeout, Transcript transcript, CancellationToken cancellationToken)
+        /// <param name="addresses">Where to connect instead of resolving computerName (Endpoints.AddressesAsync); null to resolve it.</param>
+        public static async Task<IReadOnlyList<SshHostKey>> GetAsync(string computerName, IReadOnlyList<IPAddress>? addresses, int port,
+            IReadOnlyCollection<string>? keyTypes, TimeSpan timeout, Transcript transcript, CancellationToken cancellationToken)
         {
             var types = keyTypes == null || keyTypes.Count == 0 ? AllKeyTypes : keyTypes.ToList();
             var unknown = types.Where(t => !AllKeyTypes.Contains(t)).ToList();
             if (unknown.Count > 0)
                 throw new ArgumentException($"Unknown key type {string.Join(", ", unknown)}: use {string.Join(", ", AllKeyTypes)}.", nameof(keyTypes));
             var options = new SshConnectionOptions(computerName, port, new NetworkCredential("keyscan", string.Empty)) { ConnectTimeout = timeout };
-            var address = (await Endpoints.ResolveAsync(computerName, null, timeout, cancellationToken).ConfigureAwait(false))[0].ToString();
+            var address = (await Endpoints.AddressesAsync(computerName, addresses, timeout, cancellationToken).ConfigureAwait(false))[0].ToString();
 
             var scans = types.Select(type => ScanAsync(options, address, type, transcript, cancellationToken)).ToList();
             var outcomes = new List<(SshHostKey? Key, Exception? Error)>();
@@ -37,9 +38,11 @@ namespace NetFoundations.Core.Ssh
             var keys = outcomes.Where(o => o.Key != null).Select(o => o.Key!).ToList();
             if (keys.Count > 0)
                 return keys;
-            // No key at all: the first real failure (refused, timeout …) says why.
-            throw outcomes.Select(o => o.Error).FirstOrDefault(e => !(e is ConnectionLostException)) ?? outcomes[0].Error
+            // No key at all: the first real failure (refused, timeout …) says why, also in the transcript.
+            var failure = outcomes.Select(o => o.Error).FirstOrDefault(e => !(e is ConnectionLostException)) ?? outcomes[0].Error
                   ?? new ProtocolViolationException($"{options.Target} offered no host key.", options.Target);
+            transcript.ClientError(failure.Message);
+            throw failure;
         }
 
         private static async Task<SshHostKey?> ScanAsync(SshConnectionOptions options, string address, string keyType, Transcript transcript, CancellationToken cancellationToken)

@@ -160,7 +160,7 @@ namespace NetFoundations.Core.Ssh
 
         private static async Task<string> ResolveAsync(SshConnectionOptions options, CancellationToken cancellationToken)
         {
-            var addresses = await Endpoints.ResolveAsync(options.ComputerName, null, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var addresses = await Endpoints.AddressesAsync(options.ComputerName, options.Addresses, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             return addresses[0].ToString();
         }
 

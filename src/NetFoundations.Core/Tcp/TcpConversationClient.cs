@@ -35,7 +35,7 @@ namespace NetFoundations.Core.Tcp
                     $"A message longer than {framing.MaxPrefixedLength} bytes does not fit a {framing.PrefixSize}-byte length prefix.", target);
 
             var clock = Stopwatch.StartNew();
-            var socket = await TcpConnector.ConnectAsync(request.ComputerName, request.Port, request.Timeout, cancellationToken, transcript)
+            var socket = await TcpConnector.ConnectAsync(request.ComputerName, request.Addresses, request.Port, request.Timeout, cancellationToken, transcript)
                 .ConfigureAwait(false);
             var connectTime = clock.Elapsed;
             var remote = (IPEndPoint)socket.RemoteEndPoint;

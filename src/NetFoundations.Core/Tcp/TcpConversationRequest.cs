@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Text;
 using NetFoundations.Core.Tls;
 
@@ -21,6 +22,8 @@ namespace NetFoundations.Core.Tcp
 
         public string ComputerName { get; }
         public int Port { get; }
+        /// <summary>Connect to these, in order, instead of resolving ComputerName, which stays the name shown and the name TLS checks (Endpoints.AddressesAsync).</summary>
+        public IReadOnlyList<IPAddress>? Addresses { get; set; }
 
         /// <summary>Sent in order; each is framed with a length prefix when Framing is LengthPrefix.</summary>
         public IReadOnlyList<byte[]> Messages { get; set; } = Array.Empty<byte[]>();

@@ -66,12 +66,12 @@ namespace NetFoundations.Core.Tcp
             onProgress?.Invoke(targets.Count, targets.Count);
         }
 
-        /// <summary>Resolves each distinct name once, all at the same time: an address, or why there is none.</summary>
+        /// <summary>Resolves each distinct name that came without an address once, all at the same time: an address, or why there is none.</summary>
         private static async Task<Dictionary<string, (IPAddress?, string?)>> ResolveAllAsync(IReadOnlyList<TcpPortTarget> targets, TimeSpan timeout,
             CancellationToken cancellationToken)
         {
             var resolveTimeout = ResolveTimeout(timeout);
-            var names = targets.Select(t => t.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var names = targets.Where(t => t.Address == null).Select(t => t.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var lookups = names.Select(async name =>
             {
                 try
@@ -201,7 +201,7 @@ namespace NetFoundations.Core.Tcp
                 private void Start(int index)
                 {
                     var target = scan.targets[index];
-                    var (address, failure) = scan.addresses[target.ComputerName];
+                    var (address, failure) = target.Address != null ? (target.Address, null) : scan.addresses[target.ComputerName];
                     if (address == null)
                     {
                         scan.Complete(index, null, TcpPortFailure.NameResolution, failure, null);

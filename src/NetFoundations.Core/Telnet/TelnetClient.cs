@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
@@ -36,11 +37,13 @@ namespace NetFoundations.Core.Telnet
         /// <summary>The NVT's end of line (RFC 854).</summary>
         public string NewLine => "\r\n";
 
-        public static async Task<TelnetClient> ConnectAsync(string host, int port, string terminalType, TimeSpan timeout, Transcript transcript, CancellationToken cancellationToken)
+        /// <summary>Connects to addresses, or when there are none to host resolved; host names the peer either way.</summary>
+        public static async Task<TelnetClient> ConnectAsync(string host, IReadOnlyList<IPAddress>? addresses, int port, string terminalType, TimeSpan timeout,
+            Transcript transcript, CancellationToken cancellationToken)
         {
-            var socket = await TcpConnector.ConnectAsync(host, port, timeout, cancellationToken).ConfigureAwait(false);
+            var socket = await TcpConnector.ConnectAsync(host, addresses, port, timeout, cancellationToken, transcript).ConfigureAwait(false);
             var target = Endpoints.Format(host, port);
-            transcript.Note($"connected to {target}");
+            transcript.Note($"connected to {target} ({socket.RemoteEndPoint})");
             return new TelnetClient(socket, host, port, terminalType, transcript);
         }
 

@@ -25,6 +25,8 @@ namespace NetFoundations.Core.Telnet
 
         public string ComputerName { get; }
         public int Port { get; }
+        /// <summary>Connect to these, in order, instead of resolving ComputerName, which stays the name shown (Endpoints.AddressesAsync).</summary>
+        public IReadOnlyList<IPAddress>? Addresses { get; set; }
         public NetworkCredential? Credential { get; }
         public string LoginPrompt { get; set; } = @"login:\s*$";
         public string PasswordPrompt { get; set; } = @"[Pp]assword:\s*$";
@@ -42,7 +44,7 @@ namespace NetFoundations.Core.Telnet
         public static async Task<IReadOnlyList<ExpectResult>> RunStepsAsync(TelnetLoginOptions options, IReadOnlyList<ExpectStep> steps, Action<ExpectResult>? onResult,
             Transcript transcript, CancellationToken cancellationToken)
         {
-            var client = await TelnetClient.ConnectAsync(options.ComputerName, options.Port, options.TerminalType, options.StepTimeout, transcript, cancellationToken).ConfigureAwait(false);
+            var client = await TelnetClient.ConnectAsync(options.ComputerName, options.Addresses, options.Port, options.TerminalType, options.StepTimeout, transcript, cancellationToken).ConfigureAwait(false);
             using var shell = new ExpectSession(client, transcript);
             if (options.Credential != null)
                 await LogInAsync(shell, options, options.Credential, transcript, cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,7 @@ namespace NetFoundations.Core.Tls
     internal static class TlsConnector
     {
         /// <summary>
-        /// Resolves (unless an address is given), connects to the first address that accepts and negotiates
+        /// Resolves (unless addresses are given), connects to the first address that accepts and negotiates
         /// STARTTLS; each stage bounded by timeout. A stage that fails is noted in the transcript.
         /// </summary>
         public static async Task<TlsConnectedEndpoint> ConnectAsync(TlsTarget target, TimeSpan timeout, Transcript transcript,
@@ -49,9 +49,7 @@ namespace NetFoundations.Core.Tls
             IPAddress[] addresses;
             try
             {
-                addresses = target.Address != null
-                    ? new[] { target.Address }
-                    : await Endpoints.ResolveAsync(target.ComputerName, null, timeout, cancellationToken).ConfigureAwait(false);
+                addresses = await Endpoints.AddressesAsync(target.ComputerName, target.Addresses, timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

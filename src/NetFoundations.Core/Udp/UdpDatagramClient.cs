@@ -100,7 +100,7 @@ namespace NetFoundations.Core.Udp
             Endpoints.ValidatePort(port);
             var target = Endpoints.Format(computerName, port);
             UdpLimits.CheckPayload(data.Length, AddressFamily.InterNetworkV6, target);
-            var address = (await Endpoints.ResolveAsync(computerName, null, options.ResolveTimeout, cancellationToken).ConfigureAwait(false))[0];
+            var address = (await Endpoints.AddressesAsync(computerName, options.Addresses, options.ResolveTimeout, cancellationToken).ConfigureAwait(false))[0];
             UdpLimits.CheckPayload(data.Length, address.AddressFamily, target);
 
             using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);

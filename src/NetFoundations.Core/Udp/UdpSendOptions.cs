@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net;
 using System.Text;
 
 namespace NetFoundations.Core.Udp
@@ -6,6 +8,12 @@ namespace NetFoundations.Core.Udp
     /// <summary>How a datagram is sent and its reply awaited.</summary>
     public sealed class UdpSendOptions
     {
+        /// <summary>
+        /// Send to the first of these instead of resolving the computer name, which stays the name shown
+        /// (Endpoints.AddressesAsync); UDP has no connect to tell a dead address, so only the first is used.
+        /// </summary>
+        public IReadOnlyList<IPAddress>? Addresses { get; set; }
+
         /// <summary>The first wait for a reply; each retransmission doubles it.</summary>
         public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(0.1);
 

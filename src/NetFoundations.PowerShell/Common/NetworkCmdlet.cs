@@ -10,57 +10,23 @@ using NetFoundations.Core;
 namespace NetFoundations.PowerShell
 {
     /// <summary>
-    /// Base of every protocol cmdlet. Runs Core's async calls off the pipeline thread while
+    /// Base of every cmdlet that runs Core's work. Runs Core's async calls off the pipeline thread while
     /// every Write* happens on it; Ctrl+C (StopProcessing) cancels the call; a timeout bounds it;
-    /// Core's exceptions become non-terminating ErrorRecords for the current input.
+    /// Core's exceptions become non-terminating ErrorRecords for the current input. Cmdlets that talk to a peer
+    /// derive from NetworkCmdlet, which records the conversation; those whose work is local (files, the system's
+    /// resolver, a session's own state) from this, and offer no -TranscriptPath.
     /// </summary>
-    public abstract class NetworkCmdlet : PSCmdlet, IDisposable
+    public abstract class PipelineCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private BlockingCollection<Action>? pending;
-        private TranscriptFile? transcriptFile;
         private readonly ConcurrentQueue<object> gathered = new ConcurrentQueue<object>();
         private int drainPosted;
-
-        /// <summary>Appends the conversation on the wire to this file.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? TranscriptPath { get; set; }
 
         /// <summary>True when -Verbose is in force, so transcripts are worth building live.</summary>
         protected bool VerboseWanted =>
             MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose) && ((SwitchParameter)verbose).IsPresent
             || string.Equals(SessionState?.PSVariable.GetValue("VerbosePreference")?.ToString(), "Continue", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>
-        /// Makes a transcript whose entries go to -TranscriptPath and, under -Verbose, to the verbose
-        /// stream, through post (Post when none is given).
-        /// </summary>
-        protected Transcript NewTranscript(bool revealSecrets = false, Action<Action>? post = null)
-        {
-            var transcript = new Transcript(revealSecrets);
-            if (TranscriptPath != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(TranscriptPath);
-                transcriptFile ??= LoadFile(() => new TranscriptFile(path), path);
-                transcript.EntryAdded += transcriptFile.Write;
-            }
-            if (VerboseWanted)
-            {
-                // The live view shows as many entries as a transcript keeps at its start, then says where the rest went.
-                var shown = 0;
-                transcript.EntryAdded += entry =>
-                {
-                    var count = Interlocked.Increment(ref shown);
-                    if (count <= Transcript.MaxKeptEntries)
-                        (post ?? Post)(() => WriteVerbose(entry.ToString()));
-                    else if (count == Transcript.MaxKeptEntries + 1)
-                        (post ?? Post)(() => WriteVerbose($"== more than {Transcript.MaxKeptEntries} entries: the rest is not shown here" +
-                            (TranscriptPath != null ? "; -TranscriptPath keeps the end." : ".")));
-                };
-            }
-            return transcript;
-        }
 
         /// <summary>
         /// How long work may take to end once its deadline has passed or Ctrl+C came: Core closes its connections when
@@ -99,7 +65,7 @@ namespace NetFoundations.PowerShell
                 task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
                 if (stopping.IsCancellationRequested)
                     throw new PipelineStoppedException();
-                WriteError(ErrorMapping.ToErrorRecord(new NetworkTimeoutException(
+                WriteFailure(ErrorMapping.ToErrorRecord(new NetworkTimeoutException(
                     $"{what} did not finish within {timeout.TotalSeconds:0.###} s, and its work did not end when cancelled; it was abandoned.", what), target));
                 return false;
             }
@@ -114,16 +80,22 @@ namespace NetFoundations.PowerShell
             }
             catch (OperationCanceledException e)
             {
-                WriteError(ErrorMapping.ToErrorRecord(
+                WriteFailure(ErrorMapping.ToErrorRecord(
                     new NetworkTimeoutException($"{what} did not finish within {timeout.TotalSeconds:0.###} s.", what, e), target));
                 return false;
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                WriteError(ErrorMapping.ToErrorRecord(e, target));
+                WriteFailure(ErrorMapping.ToErrorRecord(e, target));
                 return false;
             }
         }
+
+        /// <summary>
+        /// How Run reports an input whose work failed: as an error. A cmdlet whose -Quiet answers only yes or no
+        /// (Test-TlsCertificate) says why under -Verbose instead, as Test-TcpPort -Quiet does.
+        /// </summary>
+        protected virtual void WriteFailure(ErrorRecord error) => WriteError(error);
 
         /// <summary>
         /// Runs what the work posts until it ends; once cancelled, for at most Grace more: what a timed-out work posted
@@ -273,8 +245,58 @@ namespace NetFoundations.PowerShell
         {
             if (!disposing)
                 return;
-            transcriptFile?.Dispose();
             stopping.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Base of every protocol cmdlet, whose work is a conversation with a peer: -TranscriptPath and -Verbose show it.
+    /// Every cmdlet that offers -TranscriptPath records into it (ModuleContract checks it).
+    /// </summary>
+    public abstract class NetworkCmdlet : PipelineCmdlet
+    {
+        private TranscriptFile? transcriptFile;
+
+        /// <summary>Appends the conversation on the wire to this file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TranscriptPath { get; set; }
+
+        /// <summary>
+        /// Makes a transcript whose entries go to -TranscriptPath and, under -Verbose, to the verbose
+        /// stream, through post (Post when none is given).
+        /// </summary>
+        protected Transcript NewTranscript(bool revealSecrets = false, Action<Action>? post = null)
+        {
+            var transcript = new Transcript(revealSecrets);
+            if (TranscriptPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(TranscriptPath);
+                transcriptFile ??= LoadFile(() => new TranscriptFile(path), path);
+                transcript.EntryAdded += transcriptFile.Write;
+            }
+            if (VerboseWanted)
+            {
+                // The live view shows as many entries as a transcript keeps at its start, then says where the rest went.
+                var shown = 0;
+                transcript.EntryAdded += entry =>
+                {
+                    var count = Interlocked.Increment(ref shown);
+                    if (count <= Transcript.MaxKeptEntries)
+                        (post ?? Post)(() => WriteVerbose(entry.ToString()));
+                    else if (count == Transcript.MaxKeptEntries + 1)
+                        (post ?? Post)(() => WriteVerbose($"== more than {Transcript.MaxKeptEntries} entries: the rest is not shown here" +
+                            (TranscriptPath != null ? "; -TranscriptPath keeps the end." : ".")));
+                };
+            }
+            return transcript;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                transcriptFile?.Dispose();
+            base.Dispose(disposing);
         }
 
         /// <summary>

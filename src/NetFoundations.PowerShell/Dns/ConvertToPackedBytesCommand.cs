@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using NetFoundations.Core;
 
@@ -27,7 +28,8 @@ namespace NetFoundations.PowerShell.Dns
         [ValidateNotNullOrEmpty]
         public string Encoding { get; set; } = "utf-8";
 
-        protected override void ProcessRecord() => values.AddRange(Value);
+        // Core sees the values themselves, not PowerShell's wrappers around them (a [bigint] from a variable comes wrapped).
+        protected override void ProcessRecord() => values.AddRange(Value.Select(v => v is PSObject wrapped ? wrapped.BaseObject : v));
 
         protected override void EndProcessing()
         {

@@ -8,7 +8,7 @@ namespace NetFoundations.PowerShell.Dns
     /// <summary>The system resolver's answer for a name (getaddrinfo): one entry per address and socket type.</summary>
     [Cmdlet(VerbsCommon.Get, "AddressInfo", HelpUri = HelpLinks.Base + "Get-AddressInfo.md")]
     [OutputType(typeof(AddressInfo))]
-    public sealed class GetAddressInfoCommand : NetworkCmdlet
+    public sealed class GetAddressInfoCommand : PipelineCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]

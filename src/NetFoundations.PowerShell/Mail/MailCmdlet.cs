@@ -6,7 +6,7 @@ using NetFoundations.Core.Tls;
 namespace NetFoundations.PowerShell.Mail
 {
     /// <summary>The connection parameters SMTP, IMAP and POP3 cmdlets share.</summary>
-    public abstract class MailCmdlet : NetworkCmdlet
+    public abstract class MailCmdlet : ConnectingCmdlet
     {
         /// <summary>The server's port; 0 (unset) takes the protocol's default.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -59,6 +59,7 @@ namespace NetFoundations.PowerShell.Mail
             }
             return new MailServerOptions(server, Port == 0 ? defaultPort : Port)
             {
+                Addresses = AddressesFor(server),
                 Security = Security,
                 CertificateAuthorityPath = authorityPath,
                 SkipCertificateCheck = SkipCertificateCheck,

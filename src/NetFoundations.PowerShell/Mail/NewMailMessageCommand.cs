@@ -8,7 +8,7 @@ namespace NetFoundations.PowerShell.Mail
 {
     [Cmdlet(VerbsCommon.New, "MailMessage", HelpUri = HelpLinks.Base + "New-MailMessage.md")]
     [OutputType(typeof(MailMessage))]
-    public sealed class NewMailMessageCommand : NetworkCmdlet
+    public sealed class NewMailMessageCommand : PipelineCmdlet
     {
         private readonly List<string> attachments = new List<string>();
 

@@ -5,7 +5,7 @@ namespace NetFoundations.PowerShell.Mail
 {
     [Cmdlet(VerbsCommunications.Read, "MailMessage", DefaultParameterSetName = "Path", HelpUri = HelpLinks.Base + "Read-MailMessage.md")]
     [OutputType(typeof(MailMessage), typeof(MailPart))]
-    public sealed class ReadMailMessageCommand : NetworkCmdlet
+    public sealed class ReadMailMessageCommand : PipelineCmdlet
     {
         /// <summary>.eml or mbox files; binds piped files by FullName.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]

@@ -6,7 +6,7 @@ namespace NetFoundations.PowerShell.Mail
 {
     [Cmdlet(VerbsData.Save, "MailAttachment", HelpUri = HelpLinks.Base + "Save-MailAttachment.md", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveMailAttachmentCommand : NetworkCmdlet
+    public sealed class SaveMailAttachmentCommand : PipelineCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public MailMessage Message { get; set; } = null!;

@@ -6,7 +6,7 @@ namespace NetFoundations.PowerShell.Mail
 {
     [Cmdlet(VerbsData.Save, "MailMessage", HelpUri = HelpLinks.Base + "Save-MailMessage.md", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveMailMessageCommand : NetworkCmdlet
+    public sealed class SaveMailMessageCommand : PipelineCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public MailMessage Message { get; set; } = null!;

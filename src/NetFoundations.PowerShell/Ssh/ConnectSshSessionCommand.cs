@@ -18,10 +18,13 @@ namespace NetFoundations.PowerShell.Ssh
         protected override void ProcessRecord()
         {
             WarnIfInsecure();
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
-                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host, TimeSpan.FromSeconds(TimeoutSeconds)), transcript, cancel)),
+                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host, addresses, TimeSpan.FromSeconds(TimeoutSeconds)), transcript, cancel)),
                     TimeSpan.FromSeconds(TimeoutSeconds), Endpoints.Format(host, Port));
             }
         }

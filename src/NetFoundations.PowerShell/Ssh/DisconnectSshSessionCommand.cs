@@ -8,7 +8,7 @@ namespace NetFoundations.PowerShell.Ssh
     /// <summary>Closes SSH sessions (after stopping their tunnels, and their SFTP connections).</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "SshSession", HelpUri = HelpLinks.Base + "Disconnect-SshSession.md")]
     [OutputType(typeof(void))]
-    public sealed class DisconnectSshSessionCommand : NetworkCmdlet
+    public sealed class DisconnectSshSessionCommand : PipelineCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNull]

@@ -9,10 +9,10 @@ namespace NetFoundations.PowerShell.Ssh
     /// <summary>Fetches a server's host keys and fingerprints without logging in (like ssh-keyscan).</summary>
     [Cmdlet(VerbsCommon.Get, "SshHostKey", HelpUri = HelpLinks.Base + "Get-SshHostKey.md")]
     [OutputType(typeof(SshHostKey))]
-    public sealed class GetSshHostKeyCommand : NetworkCmdlet
+    public sealed class GetSshHostKeyCommand : ConnectingCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("HostName", "Address", "CN")]
+        [Alias("HostName", "CN")]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -31,12 +31,15 @@ namespace NetFoundations.PowerShell.Ssh
 
         protected override void ProcessRecord()
         {
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
                 Run(async cancel =>
                     {
-                        foreach (var key in await SshHostKeyScanner.GetAsync(host, Port, KeyType, TimeSpan.FromSeconds(TimeoutSeconds), transcript, cancel))
+                        foreach (var key in await SshHostKeyScanner.GetAsync(host, addresses, Port, KeyType, TimeSpan.FromSeconds(TimeoutSeconds), transcript, cancel))
                             PostObject(key);
                     },
                     TimeSpan.FromSeconds(TimeoutSeconds), Endpoints.Format(host, Port));

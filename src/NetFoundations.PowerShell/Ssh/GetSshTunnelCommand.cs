@@ -7,7 +7,7 @@ namespace NetFoundations.PowerShell.Ssh
     /// <summary>Lists the tunnels (port forwards) of sessions.</summary>
     [Cmdlet(VerbsCommon.Get, "SshTunnel", HelpUri = HelpLinks.Base + "Get-SshTunnel.md")]
     [OutputType(typeof(SshTunnel))]
-    public sealed class GetSshTunnelCommand : NetworkCmdlet
+    public sealed class GetSshTunnelCommand : PipelineCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNull]

@@ -50,8 +50,11 @@ namespace NetFoundations.PowerShell.Ssh
                 return;
             }
             WarnIfInsecure();
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
-                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host, ConnectBound(TimeoutSeconds))));
+                targets.Add(SshCommandTarget.Connect(ConnectionOptions(host, addresses, ConnectBound(TimeoutSeconds))));
         }
 
         protected override void EndProcessing()

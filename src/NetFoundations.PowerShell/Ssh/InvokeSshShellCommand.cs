@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net;
 using System.Linq;
 using System.Management.Automation;
 using NetFoundations.Core.Expect;
@@ -43,11 +45,17 @@ namespace NetFoundations.PowerShell.Ssh
         protected override void ProcessRecord()
         {
             var shellOptions = new SshShellOptions { TerminalType = TerminalType, Columns = Columns, Rows = Rows, StepTimeout = TimeSpan.FromSeconds(TimeoutSeconds) };
+            IReadOnlyList<IPAddress>? addresses = null;
             if (ParameterSetName != SessionSet)
+            {
                 WarnIfInsecure();
+                addresses = AddressesFor(ComputerName, out var valid);
+                if (!valid)
+                    return;
+            }
             var targets = ParameterSetName == SessionSet
                 ? Session.Select(SshCommandTarget.Of)
-                : ComputerName.Select(host => SshCommandTarget.Connect(ConnectionOptions(host, ConnectBound(TimeoutSeconds))));
+                : ComputerName.Select(host => SshCommandTarget.Connect(ConnectionOptions(host, addresses, ConnectBound(TimeoutSeconds))));
             foreach (var target in targets)
             {
                 var transcript = NewTranscript();

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net;
 using System.Management.Automation;
 using NetFoundations.Core;
 using NetFoundations.Core.Ssh;
@@ -6,12 +8,12 @@ using NetFoundations.Core.Ssh;
 namespace NetFoundations.PowerShell.Ssh
 {
     /// <summary>The parameters that open an SSH connection, shared by the cmdlets that connect.</summary>
-    public abstract class SshConnectCmdlet : NetworkCmdlet
+    public abstract class SshConnectCmdlet : ConnectingCmdlet
     {
         protected const string ComputerNameSet = "ComputerName";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("HostName", "Address", "CN")]
+        [Alias("HostName", "CN")]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -46,14 +48,16 @@ namespace NetFoundations.PowerShell.Ssh
         [ValidateRange(0.0, 86400.0)]
         public double KeepAliveInterval { get; set; }
 
+        /// <param name="addresses">Where to connect (from a piped record), or null to resolve the name.</param>
         /// <param name="connectTimeout">Bounds the TCP connect, key exchange and login together, and later each reply the session waits for.</param>
-        protected SshConnectionOptions ConnectionOptions(string computerName, TimeSpan connectTimeout)
+        protected SshConnectionOptions ConnectionOptions(string computerName, IReadOnlyList<IPAddress>? addresses, TimeSpan connectTimeout)
         {
             var policy = HostKeyFingerprint != null && !MyInvocation.BoundParameters.ContainsKey(nameof(TrustPolicy))
                 ? SshTrustPolicy.Pinned
                 : TrustPolicy;
             var options = new SshConnectionOptions(computerName, Port, Credential.GetNetworkCredential())
             {
+                Addresses = addresses,
                 KeyFile = KeyFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeyFile),
                 TrustPolicy = policy,
                 HostKeyFingerprint = HostKeyFingerprint,

@@ -12,7 +12,7 @@ namespace NetFoundations.PowerShell.Tcp
     /// <summary>Connects to a TCP port, sends messages, receives the reply with the framing asked for, and returns the conversation.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "TcpConversation", DefaultParameterSetName = NoReceiveSet, HelpUri = HelpLinks.Base + "Invoke-TcpConversation.md")]
     [OutputType(typeof(TcpConversation))]
-    public sealed class InvokeTcpConversationCommand : NetworkCmdlet
+    public sealed class InvokeTcpConversationCommand : ConnectingCmdlet
     {
         private const string NoReceiveSet = "NoReceive";
         private const string DelimiterSet = "Delimiter";
@@ -137,6 +137,7 @@ namespace NetFoundations.PowerShell.Tcp
             var target = Endpoints.Format(ComputerName, Port);
             var request = new TcpConversationRequest(ComputerName, Port)
             {
+                Addresses = AddressesFor(ComputerName),
                 Messages = Bytes ?? (Message ?? Array.Empty<string>()).Select(m => encoding.GetBytes(m)).ToArray(),
                 Framing = Framing(encoding),
                 HalfClose = HalfClose,

@@ -11,7 +11,7 @@ namespace NetFoundations.PowerShell.Tcp
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "TcpPort", HelpUri = HelpLinks.Base + "Test-TcpPort.md")]
     [OutputType(typeof(TcpPortResult), typeof(bool))]
-    public sealed class TestTcpPortCommand : NetworkCmdlet
+    public sealed class TestTcpPortCommand : ConnectingCmdlet
     {
         private readonly List<TcpPortTarget> targets = new List<TcpPortTarget>();
 
@@ -40,6 +40,9 @@ namespace NetFoundations.PowerShell.Tcp
 
         protected override void ProcessRecord()
         {
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
                 if (string.IsNullOrWhiteSpace(host))
@@ -47,8 +50,15 @@ namespace NetFoundations.PowerShell.Tcp
                     WriteError(new ErrorRecord(new ArgumentException("A host name or address is needed."), "InvalidArgument", ErrorCategory.InvalidArgument, host));
                     continue;
                 }
+                // Each address that came with the name is tested, and its result names it.
                 foreach (var port in Port)
-                    targets.Add(new TcpPortTarget(host, port));
+                {
+                    if (addresses == null)
+                        targets.Add(new TcpPortTarget(host, port));
+                    else
+                        foreach (var address in addresses)
+                            targets.Add(new TcpPortTarget(host, port, address));
+                }
             }
         }
 

@@ -21,9 +21,12 @@ namespace NetFoundations.PowerShell.Telnet
 
         protected override void ProcessRecord()
         {
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
-                var options = LoginOptions(host, Credential);
+                var options = LoginOptions(host, addresses, Credential);
                 var transcript = NewTranscript();
                 Run(async cancel => PostObject(await TelnetLogin.RunCommandAsync(options, Command, transcript, cancel)),
                     TelnetLogin.Deadline(options, Command), Endpoints.Format(host, Port));

@@ -29,9 +29,12 @@ namespace NetFoundations.PowerShell.Telnet
 
         protected override void ProcessRecord()
         {
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
-                var options = LoginOptions(host, Credential);
+                var options = LoginOptions(host, addresses, Credential);
                 var transcript = NewTranscript();
                 Run(cancel => TelnetLogin.RunStepsAsync(options, Step, PostObject, transcript, cancel),
                     TelnetLogin.Deadline(options, Step), Endpoints.Format(host, Port));

@@ -1,14 +1,16 @@
 using System;
+using System.Collections.Generic;
+using System.Net;
 using System.Management.Automation;
 using NetFoundations.Core.Telnet;
 
 namespace NetFoundations.PowerShell.Telnet
 {
     /// <summary>Where to connect over Telnet and the prompts of the scripted login, shared by the Telnet cmdlets.</summary>
-    public abstract class TelnetCmdlet : NetworkCmdlet
+    public abstract class TelnetCmdlet : ConnectingCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("HostName", "Address", "CN")]
+        [Alias("HostName", "CN")]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -37,9 +39,10 @@ namespace NetFoundations.PowerShell.Telnet
         [ValidateRange(0.1, 3600.0)]
         public double TimeoutSeconds { get; set; } = 20;
 
-        protected TelnetLoginOptions LoginOptions(string host, PSCredential? credential) =>
+        protected TelnetLoginOptions LoginOptions(string host, IReadOnlyList<IPAddress>? addresses, PSCredential? credential) =>
             new TelnetLoginOptions(host, Port, credential?.GetNetworkCredential())
             {
+                Addresses = addresses,
                 LoginPrompt = LoginPrompt,
                 PasswordPrompt = PasswordPrompt,
                 ShellPrompt = ShellPrompt,

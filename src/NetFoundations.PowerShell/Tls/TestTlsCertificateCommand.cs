@@ -60,5 +60,14 @@ namespace NetFoundations.PowerShell.Tls
             if (!succeeded && quiet)
                 WriteObject(false);
         }
+
+        /// <summary>With -Quiet the answer is only $true or $false: a failure is $false, and why is said under -Verbose.</summary>
+        protected override void WriteFailure(ErrorRecord error)
+        {
+            if (Quiet)
+                WriteVerbose($"{error.FullyQualifiedErrorId.Split(',')[0]}: {error.Exception.Message}");
+            else
+                base.WriteFailure(error);
+        }
     }
 }

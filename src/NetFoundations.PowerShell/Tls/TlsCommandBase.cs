@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using NetFoundations.Core;
 using NetFoundations.Core.Tls;
@@ -8,7 +7,7 @@ using NetFoundations.Core.Tls;
 namespace NetFoundations.PowerShell.Tls
 {
     /// <summary>The parameters every TLS test shares: where to connect, STARTTLS, the client certificate, the timeout.</summary>
-    public abstract class TlsCommandBase : NetworkCmdlet
+    public abstract class TlsCommandBase : ConnectingCmdlet
     {
         /// <summary>The server: a name or an address. Binds from DNS records and Test-TcpPort results by property name.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -19,10 +18,6 @@ namespace NetFoundations.PowerShell.Tls
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 65535)]
         public int Port { get; set; } = 443;
-
-        /// <summary>Connect to this address instead of resolving ComputerName, which still names the server (SNI).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public IPAddress? Address { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -53,7 +48,7 @@ namespace NetFoundations.PowerShell.Tls
             LoadedClientCertificate = LoadFile(() => TlsPem.LoadClientCertificate(path, ClientCertificateCredential?.Password), path);
         }
 
-        protected TlsTarget Target() => new TlsTarget(ComputerName, Port, Address, StartTls);
+        protected TlsTarget Target() => new TlsTarget(ComputerName, Port, AddressesFor(ComputerName), StartTls);
 
         protected TimeSpan StageTimeout => TimeSpan.FromSeconds(TimeoutSeconds);
     }

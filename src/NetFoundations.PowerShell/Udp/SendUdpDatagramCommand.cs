@@ -9,13 +9,13 @@ namespace NetFoundations.PowerShell.Udp
     /// <summary>Sends a datagram and, unless -NoReply, waits for the reply with the book's backoff.</summary>
     [Cmdlet(VerbsCommunications.Send, "UdpDatagram", DefaultParameterSetName = TextSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Send-UdpDatagram.md")]
     [OutputType(typeof(UdpReply), typeof(UdpSendResult))]
-    public sealed class SendUdpDatagramCommand : NetworkCmdlet
+    public sealed class SendUdpDatagramCommand : ConnectingCmdlet
     {
         private const string TextSet = "Text";
         private const string BytesSet = "Bytes";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Address", "RemoteAddress", "HostName", "CN")]
+        [Alias("RemoteAddress", "HostName", "CN")]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -53,8 +53,12 @@ namespace NetFoundations.PowerShell.Udp
 
         protected override void ProcessRecord()
         {
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             var options = new UdpSendOptions
             {
+                Addresses = addresses,
                 InitialDelay = TimeSpan.FromSeconds(InitialDelay),
                 MaxDelay = TimeSpan.FromSeconds(MaxDelay),
                 Broadcast = Broadcast,

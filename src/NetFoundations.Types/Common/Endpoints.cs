@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -19,6 +20,21 @@ namespace NetFoundations.Core
         /// <summary>Formats host and port as host:port, with brackets around IPv6 addresses.</summary>
         public static string Format(string host, int port) =>
             host.IndexOf(':') >= 0 && !host.StartsWith("[", StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+
+        /// <summary>
+        /// The addresses to connect to for host: those that came with it (a DNS record's Address, a mail exchange's
+        /// Addresses), as they are and in their order, or else host resolved as ResolveAsync does. A name that came
+        /// with addresses is never resolved again: they may come from a resolver the system does not use, and the
+        /// name stays only for display, TLS and host keys.
+        /// </summary>
+        public static Task<IPAddress[]> AddressesAsync(string host, IReadOnlyList<IPAddress>? given, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (given == null || given.Count == 0)
+                return ResolveAsync(host, null, timeout, cancellationToken);
+            if (given.Any(a => a == null))
+                throw new ArgumentException("An address given for a host cannot be null.", nameof(given));
+            return Task.FromResult(given.ToArray());
+        }
 
         /// <summary>
         /// Resolves a host name or address literal to addresses, preferred family first.

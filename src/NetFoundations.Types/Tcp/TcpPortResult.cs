@@ -51,16 +51,19 @@ namespace NetFoundations.Core.Tcp
     /// <summary>A host and port to test.</summary>
     public sealed class TcpPortTarget
     {
-        public TcpPortTarget(string computerName, int port)
+        /// <param name="address">Where to connect instead of resolving computerName, which stays the name shown; null to resolve it.</param>
+        public TcpPortTarget(string computerName, int port, IPAddress? address = null)
         {
             if (string.IsNullOrWhiteSpace(computerName))
                 throw new ArgumentException("A host name or address is needed.", nameof(computerName));
             Endpoints.ValidatePort(port, nameof(port));
             ComputerName = computerName;
             Port = port;
+            Address = address;
         }
 
         public string ComputerName { get; }
         public int Port { get; }
+        public IPAddress? Address { get; }
     }
 }

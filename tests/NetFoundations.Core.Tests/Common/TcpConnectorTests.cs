@@ -110,7 +110,7 @@ namespace NetFoundations.Core.Tests
             using var listener = Listen();
             var port = PortOf(listener);
 
-            using var socket = await TcpConnector.ConnectAsync("localhost", port, TimeSpan.FromSeconds(10), CancellationToken.None);
+            using var socket = await TcpConnector.ConnectAsync("localhost", null, port, TimeSpan.FromSeconds(10), CancellationToken.None);
 
             Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), socket.RemoteEndPoint);
         }
@@ -121,7 +121,7 @@ namespace NetFoundations.Core.Tests
             var port = Tcp.TcpPeer.ClosedPort();
 
             var error = await Assert.ThrowsAsync<ConnectionRefusedException>(
-                () => TcpConnector.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(10), CancellationToken.None));
+                () => TcpConnector.ConnectAsync("127.0.0.1", null, port, TimeSpan.FromSeconds(10), CancellationToken.None));
 
             Assert.Equal($"127.0.0.1:{port}", error.Target);
         }
@@ -130,7 +130,20 @@ namespace NetFoundations.Core.Tests
         public async Task An_unknown_name_is_a_name_resolution_error()
         {
             await Assert.ThrowsAsync<NameResolutionException>(() => TcpConnector.ConnectAsync(
-                new string('x', 64) + ".invalid", 80, TimeSpan.FromSeconds(10), CancellationToken.None));
+                new string('x', 64) + ".invalid", null, 80, TimeSpan.FromSeconds(10), CancellationToken.None));
+        }
+    
+        [Fact]
+        public async Task Addresses_given_with_a_name_are_connected_to_without_resolving_it()
+        {
+            using var listener = Listen();
+            var port = PortOf(listener);
+
+            // The name does not resolve: only the given address can have been used.
+            using var socket = await TcpConnector.ConnectAsync(new string('x', 64) + ".invalid", new[] { IPAddress.Loopback }, port,
+                TimeSpan.FromSeconds(10), CancellationToken.None);
+
+            Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), socket.RemoteEndPoint);
         }
     }
 }

@@ -34,7 +34,7 @@ namespace NetFoundations.Core.Tests.Expect
                     listener.Stop();
                 }
             });
-            var client = await TelnetClient.ConnectAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "xterm", TimeSpan.FromSeconds(5), new Transcript(), Token);
+            var client = await TelnetClient.ConnectAsync("127.0.0.1", null, ((IPEndPoint)listener.LocalEndpoint).Port, "xterm", TimeSpan.FromSeconds(5), new Transcript(), Token);
             return (new ExpectSession(client, new Transcript()), peer);
         }
 

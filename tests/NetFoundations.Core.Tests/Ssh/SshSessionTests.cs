@@ -21,7 +21,7 @@ namespace NetFoundations.Core.Tests.Ssh
         [Fact]
         public async Task HostKeysAndFingerprintsMatchOpenSsh()
         {
-            var keys = await SshHostKeyScanner.GetAsync("127.0.0.1", server.Port, null, Bound, new Transcript(), Token);
+            var keys = await SshHostKeyScanner.GetAsync("127.0.0.1", null, server.Port, null, Bound, new Transcript(), Token);
 
             Assert.Equal(new[] { "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa" }, keys.Select(k => k.KeyType));
             foreach (var (key, file) in keys.Zip(new[] { "host_ed25519_key", "host_ecdsa_key", "host_rsa_key" }))
@@ -233,7 +233,7 @@ namespace NetFoundations.Core.Tests.Ssh
             var options = new SshConnectionOptions("127.0.0.1", ClosedPort(), server.Credential) { KnownHostsPath = server.NewKnownHosts() };
 
             await Assert.ThrowsAsync<ConnectionRefusedException>(() => SshSession.ConnectAsync(options, new Transcript(), Token));
-            await Assert.ThrowsAsync<ConnectionRefusedException>(() => SshHostKeyScanner.GetAsync("127.0.0.1", options.Port, null, Bound, new Transcript(), Token));
+            await Assert.ThrowsAsync<ConnectionRefusedException>(() => SshHostKeyScanner.GetAsync("127.0.0.1", null, options.Port, null, Bound, new Transcript(), Token));
         }
 
         [Fact]

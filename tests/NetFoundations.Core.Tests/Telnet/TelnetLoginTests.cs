@@ -61,7 +61,7 @@ namespace NetFoundations.Core.Tests.Telnet
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
 
-            await Assert.ThrowsAsync<ConnectionRefusedException>(() => TelnetClient.ConnectAsync("127.0.0.1", port, "xterm", TimeSpan.FromSeconds(5), new Transcript(), Token));
+            await Assert.ThrowsAsync<ConnectionRefusedException>(() => TelnetClient.ConnectAsync("127.0.0.1", null, port, "xterm", TimeSpan.FromSeconds(5), new Transcript(), Token));
         }
     }
 }

@@ -202,7 +202,7 @@ namespace NetFoundations.Core.Tests.Tls
         [InlineData("127.0.0.1+", StartTlsProtocol.Imap, 7)]  // an address given: nothing to resolve
         public void The_whole_commands_deadline_is_the_sum_of_its_stages(string computerName, StartTlsProtocol startTls, int seconds)
         {
-            var address = computerName.EndsWith('+') ? System.Net.IPAddress.Loopback : null;
+            var address = computerName.EndsWith('+') ? new[] { System.Net.IPAddress.Loopback } : null;
             var target = new TlsTarget(computerName.TrimEnd('+'), 443, address, startTls);
 
             Assert.Equal(TimeSpan.FromSeconds(seconds), target.Deadline(TimeSpan.FromSeconds(2)));

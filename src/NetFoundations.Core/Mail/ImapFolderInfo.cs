@@ -3,12 +3,13 @@ using System.Collections.Generic;
 
 namespace NetFoundations.Core.Mail
 {
-    /// <summary>An IMAP folder with its attributes and STATUS counts.</summary>
+    /// <summary>An IMAP folder with its attributes and STATUS counts, and the session it was found in (so that it pipes on).</summary>
     public sealed class ImapFolderInfo
     {
-        public ImapFolderInfo(string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
+        public ImapFolderInfo(ImapSession session, string name, string fullName, char delimiter, IReadOnlyList<string> attributes, string? specialUse,
             int count, int unseen, int recent, uint uidValidity, uint? uidNext)
         {
+            Session = session;
             Name = name;
             FullName = fullName;
             Delimiter = delimiter;
@@ -21,6 +22,7 @@ namespace NetFoundations.Core.Mail
             UidNext = uidNext;
         }
 
+        public ImapSession Session { get; }
         public string Name { get; }
         /// <summary>The folder's path, with Delimiter between levels; what -Folder takes.</summary>
         public string FullName { get; }
@@ -34,8 +36,4 @@ namespace NetFoundations.Core.Mail
         public uint UidValidity { get; }
         public uint? UidNext { get; }
     }
-
-    /// <summary>The system flags a cmdlet can set or clear; keywords are passed as text.</summary>
-    [Flags]
-    public enum ImapFlag { None = 0, Seen = 1, Answered = 2, Flagged = 4, Deleted = 8, Draft = 16 }
 }
