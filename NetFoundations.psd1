@@ -18,6 +18,7 @@
     DotNetFrameworkVersion = '4.7.2'
     # The cmdlets' pages (docs/cmdlets, written from the MAML help); each cmdlet's HelpUri names its own.
     HelpInfoURI          = 'https://github.com/netfoundations/NetFoundations/tree/main/docs/cmdlets'
+    TypesToProcess       = @('NetFoundations.Types.ps1xml')
     FormatsToProcess     = @(
         'Common.Format.ps1xml'
         'Udp.Format.ps1xml'

@@ -130,6 +130,7 @@ function Invoke-Build {
     Copy-Item (Join-Path (Get-BuildOutput 'NetFoundations.Bootstrap' 'netstandard2.0') 'NetFoundations.Bootstrap.dll') $moduleFolder
     Copy-Item (Join-Path (Get-BuildOutput 'NetFoundations.Loader' 'net8.0') 'NetFoundations.Loader.dll') $moduleFolder
     Get-ChildItem (Join-Path $PSScriptRoot 'src/NetFoundations.PowerShell') -Recurse -Filter *.Format.ps1xml | Copy-Item -Destination $moduleFolder
+    Copy-Item (Join-Path $PSScriptRoot 'src/NetFoundations.PowerShell/Common/NetFoundations.Types.ps1xml') -Destination $moduleFolder
     Copy-Item (Join-Path $PSScriptRoot 'en-US/about_*.help.txt') (Join-Path $moduleFolder 'en-US')
     Merge-CmdletHelp (Join-Path $moduleFolder 'en-US/NetFoundations.PowerShell.dll-Help.xml')
     Copy-Item (Join-Path $PSScriptRoot 'NetFoundations.psd1'), (Join-Path $PSScriptRoot 'LICENSE') $moduleFolder

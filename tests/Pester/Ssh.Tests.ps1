@@ -135,7 +135,7 @@ Describe 'Invoke-SshCommand' {
         $result.Output | Should -BeExactly 'hello'
         $result.Error | Should -BeExactly 'oops'
         $result.ExitStatus | Should -Be 5
-        $result.Duration | Should -BeOfType [timespan]
+        $result.DurationMs | Should -BeOfType [double]
     }
 
     It 'runs several commands at once, one result each' {

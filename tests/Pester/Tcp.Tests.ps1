@@ -149,7 +149,7 @@ Describe 'Invoke-TcpConversation' {
         $reply.ComputerName | Should -Be '127.0.0.1'
         $reply.Port | Should -Be $peers.Lines.Port
         $reply.Sent | Should -Be 13
-        $reply.Transcript.Marker | Should -Contain '<-'   # what was received, as the transcript shows it
+        $reply.GetTranscript().Marker | Should -Contain '<-'   # what was received, as the transcript shows it
     }
 
     It 'talks to a port that Test-TcpPort found open' {
@@ -162,7 +162,7 @@ Describe 'Invoke-TcpConversation' {
     It 'cuts the reply at a delimiter of text or of bytes' {
         (Invoke-TcpConversation 127.0.0.1 $peers.Echo.Port 'a|b|' -Delimiter '|' -FrameCount 2).Messages | Should -Be 'a', 'b'
 
-        $frames = (Invoke-TcpConversation 127.0.0.1 $peers.Echo.Port -Bytes ([byte[]](1, 0, 2, 0)) -Delimiter ([byte[]]0) -FrameCount 2).Frames
+        $frames = (Invoke-TcpConversation 127.0.0.1 $peers.Echo.Port -Bytes ([byte[]](1, 0, 2, 0)) -Delimiter ([byte[]]0) -FrameCount 2).GetFrames()
         $frames | Should -HaveCount 2
         $frames[0] | Should -Be 1
         $frames[1] | Should -Be 2
@@ -196,7 +196,7 @@ Describe 'Invoke-TcpConversation' {
         $reply = Invoke-TcpConversation -ComputerName 127.0.0.1 -Port $peers.Echo.Port -Bytes ([byte[]]::new(6MB)) -HalfClose -UntilClose
 
         $reply.Sent | Should -Be 6MB
-        $reply.Received.Length | Should -Be 6MB
+        $reply.ReceivedBytes | Should -Be 6MB
     }
 
     It 'fails with ConnectionRefused on a closed port, naming the target' {
@@ -326,11 +326,11 @@ Describe 'Invoke-TcpConversation -Tls' {
 
         $reply.ReceivedText | Should -Match '^HTTP/1.1 200'
         $reply.Tls.Protocol | Should -BeIn 'Tls12', 'Tls13'
-        $reply.Tls.Verification.IsValid | Should -BeTrue
+        $reply.Tls.IsValid | Should -BeTrue
         # Inside TLS the transcript marks the directions ~> and <~, never the plain ->.
-        $reply.Transcript.Marker | Should -Contain '~>'
-        $reply.Transcript.Marker | Should -Contain '<~'
-        $reply.Transcript.Marker | Should -Not -Contain '->'
+        $reply.GetTranscript().Marker | Should -Contain '~>'
+        $reply.GetTranscript().Marker | Should -Contain '<~'
+        $reply.GetTranscript().Marker | Should -Not -Contain '->'
     }
 
     It 'shows the TLS protocol in the table view' {
@@ -344,7 +344,7 @@ Describe 'Invoke-TcpConversation -Tls' {
     It 'sends the server name and checks the certificate against it' {
         $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.sni -Tls -ServerName www.tls.test -CertificateAuthorityPath $ca @head
 
-        $reply.Tls.Certificate.Subject | Should -Be 'CN=*.tls.test'
+        $reply.Tls.GetCertificate().Subject | Should -Be 'CN=*.tls.test'
     }
 
     It 'refuses the <_> certificate' -ForEach 'wrongname', 'expired', 'untrusted' {

@@ -111,7 +111,7 @@ Describe 'Test-TlsCertificate' {
 
         $result.IsValid | Should -BeTrue
         $result.StartTls | Should -Be $_
-        $result.StartTlsTranscript.Count | Should -BeGreaterOrEqual 3
+        $result.GetStartTlsTranscript().Count | Should -BeGreaterOrEqual 3
         $shown = $verbose -join "`n"
         $shown | Should -Match ' -> '
         $shown | Should -Match ' <- '

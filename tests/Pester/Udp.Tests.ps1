@@ -26,13 +26,13 @@ Describe 'Send-UdpDatagram' {
 
         $reply | Should -BeOfType [NetFoundations.Core.Udp.UdpReply]
         $reply.Text | Should -BeExactly 'héllo'
-        $reply.Data | Should -Be 0x68, 0xC3, 0xA9, 0x6C, 0x6C, 0x6F   # UTF-8 unless -Encoding says otherwise
+        $reply.GetData() | Should -Be 0x68, 0xC3, 0xA9, 0x6C, 0x6C, 0x6F   # UTF-8 unless -Encoding says otherwise
         $reply.ComputerName | Should -Be '127.0.0.1'
         $reply.RemoteAddress | Should -Be ([ipaddress]::Loopback)
         $reply.RemotePort | Should -Be $echo.Port
-        $reply.LocalEndPoint | Should -Not -BeNullOrEmpty
+        $reply.LocalPort | Should -Not -Be 0
         $reply.Attempts | Should -Be 1
-        $reply.RoundTripTime | Should -BeOfType [timespan]
+        $reply.RoundTripMs | Should -BeOfType [double]
     }
 
     It 'sends each piped message to each host as its own datagram' {
@@ -142,8 +142,8 @@ Describe 'Receive-UdpDatagram' {
         $datagrams.Text | Should -Be 'one', 'two'
         $datagrams[0] | Should -BeOfType [NetFoundations.Core.Udp.UdpDatagram]
         $datagrams[0].RemoteAddress | Should -Be ([ipaddress]::Loopback)
-        "$($datagrams[0].LocalEndPoint)" | Should -Be "127.0.0.1:$port"
-        $datagrams[0].Data | Should -Be 0x6F, 0x6E, 0x65
+        "$($datagrams[0].LocalAddress):$($datagrams[0].LocalPort)" | Should -Be "127.0.0.1:$port"
+        $datagrams[0].GetData() | Should -Be 0x6F, 0x6E, 0x65
         $datagrams[0].ReceivedAt | Should -BeOfType [DateTimeOffset]
         Receive-TestClientOutput $client | Should -Be 'REPLY got it', 'REPLY got it', 'DONE'
     }
@@ -156,7 +156,7 @@ Describe 'Receive-UdpDatagram' {
         $datagrams = Receive-UdpDatagram -Port $port -LocalAddress 127.0.0.1 -Count 3 -TimeoutSeconds 30 -ErrorVariable failures -ErrorAction SilentlyContinue -ReplyScript {
             param($datagram)
             if ($_.Text -eq 'fail') { throw 'no reply for this one' }
-            "$prefix $($datagram.Data.Length) bytes long"
+            "$prefix $($datagram.Length) bytes long"
         }
 
         $datagrams | Should -HaveCount 3

@@ -182,7 +182,7 @@ namespace NetFoundations.Core.Dns
                 return;
             transcript.Note($"<- {response.ResponseCode} from {response.Server}, flags {response.Flags}, " +
                 $"{response.Answers.Count}/{response.Authorities.Count}/{response.Additionals.Count} records, {response.MessageSize} bytes, " +
-                $"{response.Duration.TotalMilliseconds:0.#} ms");
+                $"{response.DurationMs:0.#} ms");
             foreach (var record in response.Answers)
                 transcript.Note("   " + record);
         }

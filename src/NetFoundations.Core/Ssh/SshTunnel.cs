@@ -6,7 +6,7 @@ using Renci.SshNet;
 
 namespace NetFoundations.Core.Ssh
 {
-    public enum SshTunnelKind
+    public enum SshTunnelKind : long
     {
         /// <summary>A local port; each connection to it is carried to DestinationHost:DestinationPort as the SSH server sees it (ssh -L).</summary>
         Local,

@@ -95,8 +95,8 @@ namespace NetFoundations.Core.Tcp
 
         private static string Describe(TcpPortResult result)
         {
-            var where = Endpoints.Format(result.Address?.ToString() ?? result.ComputerName, result.Port);
-            var latency = result.Latency.HasValue ? $" in {result.Latency.Value.TotalMilliseconds:0.###} ms" : string.Empty;
+            var where = Endpoints.Format(result.Address ?? result.ComputerName, result.Port);
+            var latency = result.LatencyMs.HasValue ? $" in {result.LatencyMs.Value:0.###} ms" : string.Empty;
             return result.Open ? $"{where} open{latency}" : $"{where} {result.FailureKind}{latency}: {result.Message}";
         }
 

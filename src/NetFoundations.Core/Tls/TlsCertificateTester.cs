@@ -36,7 +36,7 @@ namespace NetFoundations.Core.Tls
                 minimumDaysRemaining, DateTime.Now, clock.Elapsed);
             transcript.Note(Summary(result));
             if (outFile != null)
-                File.WriteAllText(outFile, TlsPem.ToPem(result.PresentedCertificates));
+                File.WriteAllText(outFile, TlsPem.ToPem(result.GetPresentedCertificates()));
             return result;
         }
 

@@ -30,7 +30,7 @@ namespace NetFoundations.Core.Tls
         /// options.ServerName says otherwise). The certificate must chain to a trusted root
         /// (options.TrustedAuthorities, else the system's store), match the name and be in date;
         /// otherwise CertificateRejectedException, unless options.SkipCertificateCheck, in which case
-        /// the problems are in Session.Verification and noted in the transcript. The handshake is
+        /// the problems are in Session.GetVerification() and noted in the transcript. The handshake is
         /// bounded by timeout; on any failure the stream is closed.
         /// </summary>
         public static async Task<TlsConnection> AuthenticateAsync(Stream stream, string computerName, TlsClientOptions options,

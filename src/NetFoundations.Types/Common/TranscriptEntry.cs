@@ -2,7 +2,7 @@ using System;
 
 namespace NetFoundations.Core
 {
-    public enum TranscriptDirection
+    public enum TranscriptDirection : long
     {
         Sent,
         Received,

@@ -1,7 +1,7 @@
 namespace NetFoundations.Core.Dns
 {
     /// <summary>The record types a query can ask for, with their IANA numbers (the ones DnsClient knows).</summary>
-    public enum DnsRecordType
+    public enum DnsRecordType : long
     {
         A = 1,
         NS = 2,
@@ -40,7 +40,7 @@ namespace NetFoundations.Core.Dns
     }
 
     /// <summary>The section of a response a record came from.</summary>
-    public enum DnsSection
+    public enum DnsSection : long
     {
         Answer,
         Authority,

@@ -5,7 +5,7 @@ using System.Linq;
 namespace NetFoundations.Core.Dns
 {
     /// <summary>Response codes (RCODE) by the names dig prints.</summary>
-    public enum DnsResponseCode
+    public enum DnsResponseCode : long
     {
         NOERROR = 0,
         FORMERR = 1,
@@ -51,7 +51,7 @@ namespace NetFoundations.Core.Dns
             Answers = answers;
             Authorities = authorities;
             Additionals = additionals;
-            Duration = duration;
+            DurationMs = duration.TotalMilliseconds;
             MessageSize = messageSize;
         }
 
@@ -71,7 +71,7 @@ namespace NetFoundations.Core.Dns
         public IReadOnlyList<DnsRecord> Answers { get; }
         public IReadOnlyList<DnsRecord> Authorities { get; }
         public IReadOnlyList<DnsRecord> Additionals { get; }
-        public TimeSpan Duration { get; }
+        public double DurationMs { get; }
         public int MessageSize { get; }
 
         /// <summary>The header flags that are set, as dig lists them: qr aa tc rd ra ad cd.</summary>
@@ -87,7 +87,7 @@ namespace NetFoundations.Core.Dns
         }.Where(f => f != null));
 
         public override string ToString() =>
-            $"{Name} {Type}: {ResponseCode}, {Answers.Count} answers from {Server} in {Duration.TotalMilliseconds:0.#} ms";
+            $"{Name} {Type}: {ResponseCode}, {Answers.Count} answers from {Server} in {DurationMs:0.#} ms";
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using System.Net;
 namespace NetFoundations.Core.Dns
 {
     /// <summary>Where a domain's mail goes: listed MX, the implicit MX (the domain itself), or a null MX.</summary>
-    public enum MailExchangeKind
+    public enum MailExchangeKind : long
     {
         Mx,
         Implicit,

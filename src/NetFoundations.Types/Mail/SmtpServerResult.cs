@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace NetFoundations.Core.Mail
 {
     /// <summary>Where Test-SmtpServer stops, like swaks --quit-after.</summary>
-    public enum SmtpTestStage { Connect, Ehlo, Tls, Auth }
+    public enum SmtpTestStage : long { Connect, Ehlo, Tls, Auth }
 
     /// <summary>What an SMTP server offers: banner, EHLO capabilities, TLS and its certificate, AUTH.</summary>
     public sealed class SmtpServerResult

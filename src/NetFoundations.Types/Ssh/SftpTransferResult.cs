@@ -2,7 +2,7 @@ using System;
 
 namespace NetFoundations.Core.Ssh
 {
-    public enum SftpDirection
+    public enum SftpDirection : long
     {
         Download,
         Upload,

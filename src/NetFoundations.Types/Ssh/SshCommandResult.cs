@@ -14,7 +14,7 @@ namespace NetFoundations.Core.Ssh
             ExitSignal = exitSignal;
             Output = output;
             Error = error;
-            Duration = duration;
+            DurationMs = duration.TotalMilliseconds;
         }
 
         public string ComputerName { get; }
@@ -27,7 +27,7 @@ namespace NetFoundations.Core.Ssh
         public string Output { get; }
         /// <summary>Standard error, without its final line break.</summary>
         public string Error { get; }
-        public TimeSpan Duration { get; }
+        public double DurationMs { get; }
         public bool Succeeded => ExitStatus == 0;
     }
 

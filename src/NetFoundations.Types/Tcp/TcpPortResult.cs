@@ -3,7 +3,7 @@ using System.Net;
 
 namespace NetFoundations.Core.Tcp
 {
-    public enum TcpPortFailure
+    public enum TcpPortFailure : long
     {
         /// <summary>The port accepted the connection.</summary>
         None,
@@ -25,24 +25,24 @@ namespace NetFoundations.Core.Tcp
         public TcpPortResult(string computerName, IPAddress? address, int port, TcpPortFailure failureKind, TimeSpan? latency, string? message)
         {
             ComputerName = computerName;
-            Address = address;
+            Address = address?.ToString();
             Port = port;
             FailureKind = failureKind;
-            Latency = latency;
+            LatencyMs = latency?.TotalMilliseconds;
             Message = message;
         }
 
         public string ComputerName { get; }
 
         /// <summary>The address tested: the first the name resolved to (IPv4 first); null when it did not resolve.</summary>
-        public IPAddress? Address { get; }
+        public string? Address { get; }
 
         public int Port { get; }
         public bool Open => FailureKind == TcpPortFailure.None;
         public TcpPortFailure FailureKind { get; }
 
-        /// <summary>Time until the connection was accepted or refused; null when there was no answer.</summary>
-        public TimeSpan? Latency { get; }
+        /// <summary>Milliseconds until the connection was accepted or refused; null when there was no answer.</summary>
+        public double? LatencyMs { get; }
 
         /// <summary>Why the port is not open, in words; null when it is.</summary>
         public string? Message { get; }

@@ -1,7 +1,7 @@
 namespace NetFoundations.Core.Tls
 {
     /// <summary>The plain-text protocols whose connection can be upgraded to TLS, as openssl s_client -starttls does.</summary>
-    public enum StartTlsProtocol
+    public enum StartTlsProtocol : long
     {
         None,
         Smtp,

@@ -9,6 +9,10 @@ namespace NetFoundations.Core.Tls
     /// <summary>A server's certificate as Test-TlsCertificate found it: what it says, and whether it is valid for the name.</summary>
     public sealed class TlsCertificateResult
     {
+        private readonly X509Certificate2 certificate;
+        private readonly IReadOnlyList<X509Certificate2> presented;
+        private readonly IReadOnlyList<TranscriptEntry> startTlsTranscript;
+
         /// <param name="session">The handshake, which got at least as far as the server's certificate.</param>
         /// <param name="handshakeError">Why the handshake failed after the certificate was seen; null when it completed.</param>
         internal TlsCertificateResult(string computerName, int port, StartTlsProtocol startTls, ITlsConnectedEndpoint endpoint, TlsSessionInfo session,
@@ -18,7 +22,7 @@ namespace NetFoundations.Core.Tls
             var certificate = session.Certificate!;
             var verification = session.Verification!;
             ComputerName = computerName;
-            Address = endpoint.Address;
+            Address = endpoint.Address.ToString();
             Port = port;
             ServerName = session.ServerName;
             StartTls = startTls;
@@ -26,7 +30,7 @@ namespace NetFoundations.Core.Tls
             CipherSuite = session.CipherSuite;
             HandshakeError = handshakeError;
             ClientCertificateSent = session.ClientCertificateSent;
-            Certificate = certificate;
+            this.certificate = certificate;
             Subject = certificate.Subject;
             Issuer = certificate.Issuer;
             SubjectAlternativeNames = subjectAlternativeNames;
@@ -36,7 +40,7 @@ namespace NetFoundations.Core.Tls
             Thumbprint = CertificateThumbprint.Sha256(certificate);
             (KeyAlgorithm, KeySize) = DescribeKey(certificate);
             SignatureAlgorithm = certificate.SignatureAlgorithm.FriendlyName ?? certificate.SignatureAlgorithm.Value ?? string.Empty;
-            PresentedCertificates = presented;
+            this.presented = presented;
             Chain = verification.Chain;
             ChainStatus = verification.ChainStatus;
             NameMatches = verification.NameMatches;
@@ -48,16 +52,16 @@ namespace NetFoundations.Core.Tls
                 problems.Add($"Only {DaysRemaining} days remain; at least {minimumDaysRemaining} are required.");
             Problems = problems;
             IsValid = problems.Count == 0;
-            ResolveTime = endpoint.ResolveTime;
-            ConnectTime = endpoint.ConnectTime;
-            StartTlsTime = endpoint.StartTlsTime;
-            HandshakeTime = session.HandshakeTime;
-            TotalTime = totalTime;
-            StartTlsTranscript = endpoint.StartTlsTranscript;
+            ResolveMs = endpoint.ResolveTime.TotalMilliseconds;
+            ConnectMs = endpoint.ConnectTime.TotalMilliseconds;
+            StartTlsMs = endpoint.StartTlsTime.TotalMilliseconds;
+            HandshakeMs = session.HandshakeMs;
+            TotalMs = totalTime.TotalMilliseconds;
+            startTlsTranscript = endpoint.StartTlsTranscript;
         }
 
         public string ComputerName { get; }
-        public IPAddress Address { get; }
+        public string Address { get; }
         public int Port { get; }
         /// <summary>The name sent as SNI and checked against the certificate.</summary>
         public string ServerName { get; }
@@ -94,16 +98,16 @@ namespace NetFoundations.Core.Tls
         public bool IsValid { get; }
         /// <summary>Why the certificate is not valid, one sentence each; empty when it is.</summary>
         public IReadOnlyList<string> Problems { get; }
-        public TimeSpan ResolveTime { get; }
-        public TimeSpan ConnectTime { get; }
-        public TimeSpan StartTlsTime { get; }
-        public TimeSpan HandshakeTime { get; }
-        public TimeSpan TotalTime { get; }
+        public double ResolveMs { get; }
+        public double ConnectMs { get; }
+        public double StartTlsMs { get; }
+        public double HandshakeMs { get; }
+        public double TotalMs { get; }
         /// <summary>The plain-text conversation before TLS when StartTls was used; empty otherwise.</summary>
-        public IReadOnlyList<TranscriptEntry> StartTlsTranscript { get; }
-        public X509Certificate2 Certificate { get; }
+        public IReadOnlyList<TranscriptEntry> GetStartTlsTranscript() => startTlsTranscript;
+        public X509Certificate2 GetCertificate() => certificate;
         /// <summary>The certificates the server sent, leaf first, as -OutFile saves them.</summary>
-        public IReadOnlyList<X509Certificate2> PresentedCertificates { get; }
+        public IReadOnlyList<X509Certificate2> GetPresentedCertificates() => presented;
 
         private static (string Algorithm, int? Size) DescribeKey(X509Certificate2 certificate)
         {

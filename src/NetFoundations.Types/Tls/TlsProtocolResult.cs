@@ -2,7 +2,7 @@ using System.Net;
 
 namespace NetFoundations.Core.Tls
 {
-    public enum TlsProtocolStatus
+    public enum TlsProtocolStatus : long
     {
         /// <summary>The server completed a handshake offering only this version.</summary>
         Supported,
@@ -19,7 +19,7 @@ namespace NetFoundations.Core.Tls
             TlsProtocolStatus status, string? cipherSuite, string? message)
         {
             ComputerName = computerName;
-            Address = address;
+            Address = address.ToString();
             Port = port;
             ServerName = serverName;
             Protocol = protocol;
@@ -29,7 +29,7 @@ namespace NetFoundations.Core.Tls
         }
 
         public string ComputerName { get; }
-        public IPAddress Address { get; }
+        public string Address { get; }
         public int Port { get; }
         public string ServerName { get; }
         public TlsVersion Protocol { get; }

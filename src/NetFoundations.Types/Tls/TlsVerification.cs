@@ -10,7 +10,7 @@ namespace NetFoundations.Core.Tls
         public TlsChainElement(X509Certificate2 certificate, IReadOnlyList<string> status)
         {
             Certificate = certificate;
-            Status = status;
+            Status = string.Join(", ", status);
         }
 
         public string Subject => Certificate.Subject;
@@ -18,9 +18,10 @@ namespace NetFoundations.Core.Tls
         public DateTime NotBefore => Certificate.NotBefore;
         public DateTime NotAfter => Certificate.NotAfter;
         public string Thumbprint => CertificateThumbprint.Sha256(Certificate);
-        /// <summary>What the chain builder found wrong with this certificate (X509ChainStatusFlags names); empty when nothing.</summary>
-        public IReadOnlyList<string> Status { get; }
-        public X509Certificate2 Certificate { get; }
+        /// <summary>What the chain builder found wrong with this certificate (X509ChainStatusFlags names, comma-separated); empty when nothing.</summary>
+        public string Status { get; }
+        public X509Certificate2 GetCertificate() => Certificate;
+        internal X509Certificate2 Certificate { get; }
     }
 
     /// <summary>What a server's certificate is worth for a server name: trust, name, dates, and why not.</summary>

@@ -5,7 +5,7 @@ using System.Security.Authentication;
 namespace NetFoundations.Core.Tls
 {
     /// <summary>The TLS protocol versions a client can ask for.</summary>
-    public enum TlsVersion
+    public enum TlsVersion : long
     {
         Tls10,
         Tls11,

@@ -8,14 +8,14 @@ namespace NetFoundations.Core.Udp
         public PathMtuResult(string computerName, IPAddress address, int mtu, int maxPayload, int probes)
         {
             ComputerName = computerName;
-            Address = address;
+            Address = address.ToString();
             Mtu = mtu;
             MaxPayload = maxPayload;
             Probes = probes;
         }
 
         public string ComputerName { get; }
-        public IPAddress Address { get; }
+        public string Address { get; }
         /// <summary>The largest IP packet that crosses the path without fragmentation.</summary>
         public int Mtu { get; }
         /// <summary>Mtu less the IP header (20 bytes IPv4, 40 IPv6) and the UDP header (8), capped at UDP's maximum.</summary>

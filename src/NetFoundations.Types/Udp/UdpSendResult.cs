@@ -9,17 +9,19 @@ namespace NetFoundations.Core.Udp
         public UdpSendResult(string computerName, IPAddress remoteAddress, int remotePort, IPEndPoint localEndPoint, int bytesSent, DateTimeOffset sentAt)
         {
             ComputerName = computerName;
-            RemoteAddress = remoteAddress;
+            RemoteAddress = remoteAddress.ToString();
             RemotePort = remotePort;
-            LocalEndPoint = localEndPoint;
+            LocalAddress = localEndPoint.Address.ToString();
+            LocalPort = localEndPoint.Port;
             BytesSent = bytesSent;
             SentAt = sentAt;
         }
 
         public string ComputerName { get; }
-        public IPAddress RemoteAddress { get; }
+        public string RemoteAddress { get; }
         public int RemotePort { get; }
-        public IPEndPoint LocalEndPoint { get; }
+        public string LocalAddress { get; }
+        public int LocalPort { get; }
         public int BytesSent { get; }
         public DateTimeOffset SentAt { get; }
     }

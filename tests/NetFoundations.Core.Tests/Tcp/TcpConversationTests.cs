@@ -37,7 +37,7 @@ namespace NetFoundations.Core.Tests.Tcp
             Assert.Equal(5, result.Sent);
             Assert.Equal(peer.Port, result.Port);
             Assert.Equal("127.0.0.1", result.Address.ToString());
-            Assert.NotNull(result.FirstByteTime);
+            Assert.NotNull(result.FirstByteMs);
             Assert.Null(result.Tls);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Sent && e.Text == "ping\\n");
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Received && e.ByteCount == 5);
@@ -67,8 +67,8 @@ namespace NetFoundations.Core.Tests.Tcp
             using var peer = new TcpPeer("tcp_echo.py");
             var result = await Talk(peer.Port, TcpFraming.Exactly(4), new[] { new byte[] { 1, 2, 3, 4, 5, 6 } });
 
-            Assert.Equal(new byte[] { 1, 2, 3, 4 }, result.Received);
-            Assert.Equal(new byte[] { 1, 2, 3, 4 }, Assert.Single(result.Frames));
+            Assert.Equal(new byte[] { 1, 2, 3, 4 }, result.GetReceived());
+            Assert.Equal(new byte[] { 1, 2, 3, 4 }, Assert.Single(result.GetFrames()));
         }
 
         [Theory]
@@ -81,7 +81,7 @@ namespace NetFoundations.Core.Tests.Tcp
 
             Assert.Equal(new[] { "ALPHA", "BETA" }, result.Messages);
             Assert.Equal(3 * prefix + 9, result.Sent);
-            Assert.Equal(3 * prefix + 9, result.Received.Length);
+            Assert.Equal(3 * prefix + 9, result.GetReceived().Length);
         }
 
         [Fact]
@@ -113,7 +113,7 @@ namespace NetFoundations.Core.Tests.Tcp
             var result = await Talk(peer.Port, TcpFraming.UntilClose, new[] { payload }, halfClose: true, timeoutSeconds: 30);
 
             Assert.Equal(payload.Length, result.Sent);
-            Assert.Equal(payload, result.Received);
+            Assert.Equal(payload, result.GetReceived());
         }
 
         [Fact]
@@ -123,8 +123,8 @@ namespace NetFoundations.Core.Tests.Tcp
             var result = await Talk(peer.Port, TcpFraming.None, Text("hello"));
 
             Assert.Equal(5, result.Sent);
-            Assert.Empty(result.Received);
-            Assert.Empty(result.Frames);
+            Assert.Empty(result.GetReceived());
+            Assert.Empty(result.GetFrames());
         }
 
         [Fact]

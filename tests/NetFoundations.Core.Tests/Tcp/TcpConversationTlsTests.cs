@@ -40,7 +40,7 @@ namespace NetFoundations.Core.Tests.Tcp
 
             Assert.StartsWith("HTTP/1.1 200", result.ReceivedText);
             Assert.NotNull(result.Tls!.Protocol);
-            Assert.True(result.Tls.Verification!.IsValid);
+            Assert.True(result.Tls.GetVerification()!.IsValid);
             Assert.False(result.Tls.CertificateCheckSkipped);
             Assert.Equal(Head.Length, result.Sent);
             Assert.Contains(transcript.Entries, e => e.Marker == "~>" && e.Text.StartsWith("HEAD / HTTP/1.0"));
@@ -53,7 +53,7 @@ namespace NetFoundations.Core.Tests.Tcp
         {
             var result = await Talk(servers.Port("sni"), new TlsClientOptions("www.tls.test", ca), new Transcript());
 
-            Assert.Equal("CN=*.tls.test", result.Tls!.Certificate!.Subject);
+            Assert.Equal("CN=*.tls.test", result.Tls!.GetCertificate()!.Subject);
             Assert.EndsWith("\r\n\r\n", result.ReceivedText);
         }
 
@@ -79,7 +79,7 @@ namespace NetFoundations.Core.Tests.Tcp
 
             Assert.StartsWith("HTTP/1.1 200", result.ReceivedText);
             Assert.True(result.Tls!.CertificateCheckSkipped);
-            Assert.False(result.Tls.Verification!.IsTrusted);
+            Assert.False(result.Tls.GetVerification()!.IsTrusted);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.ClientError && e.Text.Contains("not trusted"));
         }
 

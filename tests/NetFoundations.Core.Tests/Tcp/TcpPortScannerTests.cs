@@ -30,7 +30,7 @@ namespace NetFoundations.Core.Tests.Tcp
             Assert.Equal(TcpPortFailure.Refused, results[0].FailureKind);
             Assert.True(results[1].Open);
             Assert.Equal(TcpPortFailure.None, results[1].FailureKind);
-            Assert.NotNull(results[1].Latency);
+            Assert.NotNull(results[1].LatencyMs);
             Assert.Equal("127.0.0.1", results[1].Address!.ToString());
             Assert.Equal(2, transcript.Entries.Count);
             Assert.Contains("open", transcript.Entries[1].Text);
@@ -85,7 +85,7 @@ namespace NetFoundations.Core.Tests.Tcp
 
             var result = Assert.Single(results);
             Assert.Equal(TcpPortFailure.Timeout, result.FailureKind);
-            Assert.Null(result.Latency);
+            Assert.Null(result.LatencyMs);
         }
 
         [Fact]

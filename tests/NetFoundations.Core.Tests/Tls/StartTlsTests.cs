@@ -34,7 +34,7 @@ namespace NetFoundations.Core.Tests.Tls
             Assert.True(result.IsValid, string.Join(" ", result.Problems));
             Assert.Equal(protocol, result.StartTls);
             Assert.Equal("CN=localhost", result.Subject);
-            var transcript = result.StartTlsTranscript;
+            var transcript = result.GetStartTlsTranscript();
             var sent = transcript.Last(e => e.Direction == TranscriptDirection.Sent);
             Assert.Equal(command + "\\r\\n", sent.Text);
             Assert.StartsWith(goAhead, transcript.Last().Text);

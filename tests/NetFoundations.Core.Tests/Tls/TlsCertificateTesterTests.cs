@@ -41,7 +41,7 @@ namespace NetFoundations.Core.Tests.Tls
             Assert.True(byAddress.IsTrusted && byAddress.NameMatches && byAddress.IsInDate);
             Assert.Empty(byAddress.Problems);
             Assert.Empty(byAddress.ChainStatus);
-            Assert.Equal(IPAddress.Loopback, byAddress.Address);
+            Assert.Equal(IPAddress.Loopback.ToString(), byAddress.Address);
             Assert.Equal("127.0.0.1", byAddress.ServerName);
             Assert.Equal("CN=localhost", byAddress.Subject);
             Assert.Contains("NetFoundations Test Root CA", byAddress.Issuer);
@@ -151,7 +151,7 @@ namespace NetFoundations.Core.Tests.Tls
             Assert.True(result.IsValid, string.Join(" ", result.Problems));
             Assert.Equal(3, result.Chain.Count);
             Assert.Contains("Intermediate", result.Chain[1].Subject);
-            Assert.Equal(2, result.PresentedCertificates.Count);
+            Assert.Equal(2, result.GetPresentedCertificates().Count);
 
             var saved = TlsPem.ReadCertificates(outFile);
             Assert.Equal(2, saved.Count);

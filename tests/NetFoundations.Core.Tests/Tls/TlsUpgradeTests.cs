@@ -38,7 +38,7 @@ namespace NetFoundations.Core.Tests.Tls
         {
             using var tls = await Upgrade("valid", new TlsClientOptions(trustedAuthorities: ca));
             Assert.True(tls.Stream.IsAuthenticated);
-            Assert.True(tls.Session.Verification!.IsValid);
+            Assert.True(tls.Session.GetVerification()!.IsValid);
             Assert.False(tls.Session.CertificateCheckSkipped);
             Assert.Equal("localhost", tls.Session.ServerName);
             Assert.NotNull(tls.Session.Protocol);
@@ -77,7 +77,7 @@ namespace NetFoundations.Core.Tests.Tls
             using var tls = await Upgrade("untrusted", new TlsClientOptions(trustedAuthorities: ca, skipCertificateCheck: true), transcript);
             Assert.True(tls.Stream.IsAuthenticated);
             Assert.True(tls.Session.CertificateCheckSkipped);
-            Assert.False(tls.Session.Verification!.IsTrusted);
+            Assert.False(tls.Session.GetVerification()!.IsTrusted);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.ClientError && e.Text.Contains("not trusted"));
         }
 
@@ -85,8 +85,8 @@ namespace NetFoundations.Core.Tests.Tls
         public async Task The_server_name_option_overrides_the_computer_name()
         {
             using var tls = await Upgrade("sni", new TlsClientOptions("www.tls.test", ca));
-            Assert.Equal("CN=*.tls.test", tls.Session.Certificate!.Subject);
-            Assert.True(tls.Session.Verification!.IsValid);
+            Assert.Equal("CN=*.tls.test", tls.Session.GetCertificate()!.Subject);
+            Assert.True(tls.Session.GetVerification()!.IsValid);
         }
 
         [Fact]

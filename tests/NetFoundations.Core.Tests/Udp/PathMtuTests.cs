@@ -20,7 +20,7 @@ namespace NetFoundations.Core.Tests.Udp
             // lo's MTU is 65536; Linux reports at most 65535 (IPv4's largest packet) for IPv4 routes.
             Assert.InRange(result.Mtu, 65535, 65536);
             Assert.Equal(UdpLimits.MaxPayloadIPv4, result.MaxPayload);
-            Assert.Equal(IPAddress.Loopback, result.Address);
+            Assert.Equal(IPAddress.Loopback.ToString(), result.Address);
             Assert.Equal(1, result.Probes);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Sent && e.ByteCount == UdpLimits.MaxPayloadIPv4);
         }

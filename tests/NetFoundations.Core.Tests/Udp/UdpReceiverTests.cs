@@ -27,10 +27,10 @@ namespace NetFoundations.Core.Tests.Udp
 
             Assert.Equal(3, count);
             Assert.Equal(new[] { "one", "two", "three" }, datagrams.ConvertAll(d => d.Text));
-            Assert.All(datagrams, d => Assert.Equal(IPAddress.Loopback, d.RemoteAddress));
+            Assert.All(datagrams, d => Assert.Equal(IPAddress.Loopback.ToString(), d.RemoteAddress));
             Assert.Single(new HashSet<int>(datagrams.ConvertAll(d => d.RemotePort)));
-            Assert.Equal(receiver.LocalEndPoint, datagrams[0].LocalEndPoint);
-            Assert.Equal(Encoding.UTF8.GetBytes("two"), datagrams[1].Data);
+            Assert.Equal(receiver.LocalEndPoint.Port, datagrams[0].LocalPort);
+            Assert.Equal(Encoding.UTF8.GetBytes("two"), datagrams[1].GetData());
             Assert.Equal(3, transcript.Entries.Count(e => e.Direction == TranscriptDirection.Received));
         }
 
@@ -41,7 +41,7 @@ namespace NetFoundations.Core.Tests.Udp
             using var sender = PythonPeer.Start("udp_sender.py", "::1", receiver.LocalEndPoint.Port.ToString(), "abc", "hello", "--replies");
 
             await receiver.ReceiveAsync(new UdpReceiveOptions { Count = 2, Timeout = TimeSpan.FromSeconds(20) },
-                (datagram, _) => Task.FromResult<byte[]?>(Encoding.UTF8.GetBytes($"Your data was {datagram.Data.Length} bytes long")),
+                (datagram, _) => Task.FromResult<byte[]?>(Encoding.UTF8.GetBytes($"Your data was {datagram.GetData().Length} bytes long")),
                 CancellationToken.None);
 
             Assert.Equal(new[] { "REPLY Your data was 3 bytes long", "REPLY Your data was 5 bytes long", "DONE" }, sender.OutputLines());

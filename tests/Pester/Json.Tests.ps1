@@ -1,0 +1,93 @@
+# Results written as JSON for logs and dashboards: `... | ConvertTo-Json` at its default depth must give readable
+# records (addresses as text, durations as numbers in milliseconds, enums as names, no certificates or raw bytes),
+# without a depth warning, small enough to log, and with the fields a dashboard reads after ConvertFrom-Json.
+# The peers are the ones the other Pester files start (tests/peers, tests/servers/tls) on loopback.
+BeforeAll {
+    Import-Module $env:NETFOUNDATIONS_MODULE -Force
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+
+    $tcpEcho = Start-TestPeer tcp_echo.py
+    $udpEcho = Start-TestPeer udp_echo.py '--until-killed'
+    $tlsFolder = Join-Path $TestDrive 'tls-servers'
+    $tlsPort = Start-TlsTestServers $tlsFolder
+    $ca = Join-Path $tlsFolder 'ca.crt'
+
+    # Converts one result as a user would, and returns the text, the warnings and the parsed record.
+    function ConvertTo-CheckedJson($Result) {
+        $warnings = @()
+        $json = $Result | ConvertTo-Json -WarningVariable warnings -WarningAction SilentlyContinue
+        [pscustomobject]@{ Json = $json; Warnings = $warnings; Record = $json | ConvertFrom-Json }
+    }
+}
+
+AfterAll {
+    $tcpEcho, $udpEcho | Stop-TestPeer
+    Stop-TlsTestServers $tlsFolder
+}
+
+Describe 'ConvertTo-Json of <Type>' -ForEach @(
+    @{ Type = 'TcpPortResult'; MaxBytes = 1KB; Make = { Test-TcpPort -ComputerName 127.0.0.1 -Port $tcpEcho.Port }
+       Fields = @{ Address = '127.0.0.1'; Open = $true; FailureKind = 'None' }; Numbers = 'LatencyMs' }
+    @{ Type = 'TcpPortResult (IPv6, refused)'; MaxBytes = 1KB; Make = { Test-TcpPort -ComputerName ::1 -Port (Get-UnusedPort) }
+       Fields = @{ Address = '::1'; Open = $false; FailureKind = 'Refused' }; Numbers = 'LatencyMs' }
+    @{ Type = 'TcpConversation'; MaxBytes = 2KB; Make = { Invoke-TcpConversation 127.0.0.1 $tcpEcho.Port -Message "hello`n" -LineCount 1 }
+       Fields = @{ Address = '127.0.0.1'; LocalAddress = '127.0.0.1'; ReceivedBytes = 6 }; Numbers = 'ConnectMs', 'TotalMs', 'LocalPort' }
+    @{ Type = 'TcpConversation over TLS'; MaxBytes = 3KB; Make = { Invoke-TcpConversation localhost $tlsPort.valid -Tls -CertificateAuthorityPath $ca -Message "HEAD / HTTP/1.0`r`nHost: localhost`r`n`r`n" -UntilClose }
+       Fields = @{ Address = '127.0.0.1' }; Numbers = 'TotalMs' }
+    @{ Type = 'UdpReply'; MaxBytes = 1KB; Make = { Send-UdpDatagram 127.0.0.1 $udpEcho.Port -Message 'hello' }
+       Fields = @{ RemoteAddress = '127.0.0.1'; Text = 'hello'; Length = 5 }; Numbers = 'RoundTripMs' }
+    @{ Type = 'UdpSendResult'; MaxBytes = 1KB; Make = { Send-UdpDatagram ::1 $udpEcho.Port -Message 'hello' -NoReply }
+       Fields = @{ RemoteAddress = '::1'; BytesSent = 5 }; Numbers = 'LocalPort' }
+    @{ Type = 'PathMtuResult'; MaxBytes = 1KB; Make = { Measure-PathMtu 127.0.0.1 }
+       Fields = @{ Address = '127.0.0.1' }; Numbers = 'Mtu' }
+    @{ Type = 'TlsCertificateResult'; MaxBytes = 6KB; Make = { Test-TlsCertificate localhost -Port $tlsPort.valid -CertificateAuthorityPath $ca }
+       Fields = @{ Address = '127.0.0.1'; IsValid = $true; StartTls = 'None' }; Numbers = 'HandshakeMs', 'TotalMs', 'DaysRemaining' }
+    @{ Type = 'TlsProtocolResult'; MaxBytes = 1KB; Make = { Test-TlsProtocol localhost -Port $tlsPort.valid -Protocol Tls12 }
+       Fields = @{ Address = '127.0.0.1'; Protocol = 'Tls12'; Status = 'Supported' }; Numbers = 'Port' }
+) {
+    BeforeAll {
+        $result = & $Make | Select-Object -First 1
+        $converted = ConvertTo-CheckedJson $result
+    }
+
+    It 'converts at the default depth without a warning, and stays small' {
+        $result | Should -Not -BeNullOrEmpty
+        $converted.Warnings | Should -HaveCount 0
+        [Text.Encoding]::UTF8.GetByteCount($converted.Json) | Should -BeLessThan $MaxBytes
+    }
+
+    It 'writes addresses as text, durations as numbers, enums as names' {
+        $converted.Json | Should -Not -Match '"AddressFamily"|"Ticks"|"TotalMilliseconds"|"RawData"'
+        foreach ($field in $Fields.GetEnumerator()) {
+            $converted.Record.($field.Key) | Should -Be $field.Value -Because $field.Key
+        }
+        foreach ($name in $Numbers) {
+            $converted.Record.$name | Should -BeOfType [ValueType] -Because $name
+        }
+    }
+
+    It 'keeps the rich values in the shell' {
+        foreach ($name in 'Address', 'RemoteAddress', 'LocalAddress') {
+            if ($result.PSObject.Properties[$name]) { $result.$name | Should -BeOfType [ipaddress] -Because $name }
+        }
+    }
+}
+
+Describe 'Shell and JSON views of one result' {
+    It 'gives the address object in the shell and text in JSON, and binds it by property name' {
+        $result = Test-TcpPort -ComputerName ::1 -Port $tcpEcho.Port
+
+        $result.Address.AddressFamily | Should -Be 'InterNetworkV6'
+        ($result | ConvertTo-Json | ConvertFrom-Json).Address | Should -Be '::1'
+        function Get-BoundAddress { param([Parameter(ValueFromPipelineByPropertyName)][ipaddress] $Address) process { $Address } }
+        ($result | Get-BoundAddress).AddressFamily | Should -Be 'InterNetworkV6'
+    }
+
+    It 'keeps the certificate out of JSON but one call away' {
+        $result = Test-TlsCertificate localhost -Port $tlsPort.valid -CertificateAuthorityPath $ca
+
+        $result.GetCertificate().Subject | Should -Be $result.Subject
+        $result.GetPresentedCertificates().Count | Should -BeGreaterThan 0
+        $result | ConvertTo-Json | Should -Not -Match 'BEGIN CERTIFICATE|"RawData"|"PublicKey"'
+    }
+}
