@@ -201,6 +201,16 @@ Describe 'Measure-PathMtu (UDP probes)' {
         $paths[1].MaxPayload | Should -Be 65488
     }
 
+    It 'measures to the address a piped record carries, never resolving its name again' -Skip:(-not $IsLinux) {
+        $record = [pscustomobject]@{ ComputerName = 'only-in-another-resolver.invalid'; Address = [ipaddress]'::1' }
+
+        $path = $record | Measure-PathMtu
+
+        $path.ComputerName | Should -Be 'only-in-another-resolver.invalid'
+        $path.Address | Should -Be '::1'
+        $path.MaxPayload | Should -Be 65488
+    }
+
     It 'says when the name does not resolve' {
         { Measure-PathMtu ('a' * 64 + '.invalid') -ErrorAction Stop } | Should -Throw -ErrorId 'NameResolutionFailed,*'
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -19,7 +20,8 @@ namespace NetFoundations.Core.Udp
 
         public const int MaxProbes = 8;
 
-        public static async Task<PathMtuResult> MeasureAsync(string computerName, int port, TimeSpan resolveTimeout,
+        /// <param name="addresses">The addresses that came with the name (a DNS record's), or null to resolve it.</param>
+        public static async Task<PathMtuResult> MeasureAsync(string computerName, IReadOnlyList<IPAddress>? addresses, int port, TimeSpan resolveTimeout,
             Transcript transcript, CancellationToken cancellationToken)
         {
             if (!LinuxSockets.IsLinux)
@@ -27,7 +29,7 @@ namespace NetFoundations.Core.Udp
                     $"Measuring the path MTU needs Linux's IP_MTU socket option, which {RuntimeInformation.OSDescription} does not have.", computerName);
             Endpoints.ValidatePort(port);
             var target = Endpoints.Format(computerName, port);
-            var address = (await Endpoints.ResolveAsync(computerName, null, resolveTimeout, cancellationToken).ConfigureAwait(false))[0];
+            var address = (await Endpoints.AddressesAsync(computerName, addresses, resolveTimeout, cancellationToken).ConfigureAwait(false))[0];
             var family = address.AddressFamily;
 
             using var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);

@@ -8,10 +8,10 @@ namespace NetFoundations.PowerShell.Udp
     /// <summary>The path MTU to a host, as the book's big_sender finds it (Linux).</summary>
     [Cmdlet(VerbsDiagnostic.Measure, "PathMtu", HelpUri = HelpLinks.Base + "Measure-PathMtu.md")]
     [OutputType(typeof(PathMtuResult))]
-    public sealed class MeasurePathMtuCommand : NetworkCmdlet
+    public sealed class MeasurePathMtuCommand : ConnectingCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Address", "RemoteAddress", "HostName", "CN")]
+        [Alias("RemoteAddress", "HostName", "CN")]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -28,10 +28,13 @@ namespace NetFoundations.PowerShell.Udp
         protected override void ProcessRecord()
         {
             var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+            var addresses = AddressesFor(ComputerName, out var valid);
+            if (!valid)
+                return;
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
-                Run(async cancel => PostObject(await PathMtu.MeasureAsync(host, Port, timeout, transcript, cancel)), timeout, host);
+                Run(async cancel => PostObject(await PathMtu.MeasureAsync(host, addresses, Port, timeout, transcript, cancel)), timeout, host);
             }
         }
     }

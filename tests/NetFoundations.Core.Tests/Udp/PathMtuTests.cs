@@ -15,7 +15,7 @@ namespace NetFoundations.Core.Tests.Udp
             using var peer = PythonPeer.Echo("--mode", "silent");
             var transcript = new Transcript();
 
-            var result = await PathMtu.MeasureAsync("127.0.0.1", peer.Port, TimeSpan.FromSeconds(5), transcript, CancellationToken.None);
+            var result = await PathMtu.MeasureAsync("127.0.0.1", null, peer.Port, TimeSpan.FromSeconds(5), transcript, CancellationToken.None);
 
             // lo's MTU is 65536; Linux reports at most 65535 (IPv4's largest packet) for IPv4 routes.
             Assert.InRange(result.Mtu, 65535, 65536);
@@ -28,7 +28,7 @@ namespace NetFoundations.Core.Tests.Udp
         [Fact]
         public async Task IPv6PayloadAllowsForTheLongerHeader()
         {
-            var result = await PathMtu.MeasureAsync("::1", PythonPeer.ClosedPort(), TimeSpan.FromSeconds(5), new Transcript(), CancellationToken.None);
+            var result = await PathMtu.MeasureAsync("::1", null, PythonPeer.ClosedPort(), TimeSpan.FromSeconds(5), new Transcript(), CancellationToken.None);
 
             Assert.Equal(65536, result.Mtu);
             Assert.Equal(65536 - 40 - 8, result.MaxPayload);
@@ -38,7 +38,7 @@ namespace NetFoundations.Core.Tests.Udp
         public async Task UnknownHostFailsResolution()
         {
             await Assert.ThrowsAsync<NameResolutionException>(() =>
-                PathMtu.MeasureAsync(UdpDatagramClientTests.UnresolvableName, 9, TimeSpan.FromSeconds(5), new Transcript(), CancellationToken.None));
+                PathMtu.MeasureAsync(UdpDatagramClientTests.UnresolvableName, null, 9, TimeSpan.FromSeconds(5), new Transcript(), CancellationToken.None));
         }
     }
 }
