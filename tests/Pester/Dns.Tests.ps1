@@ -270,6 +270,26 @@ Describe 'Resolve-MailExchange' {
 
 Describe 'Get-AddressInfo' {
     # The system's resolver (getaddrinfo) on names that never leave the machine: the hosts file and literals.
+    # Every answer is checked against what the same call gives other programs: Python's socket.getaddrinfo
+    # (tests/peers/addrinfo.py, same hints) and getent ahosts.
+    BeforeAll {
+        function Get-PythonAddressInfo([string] $Name, [string] $Service = '', [string] $Family = '', [string] $SocketType = '') {
+            /usr/bin/python3 (Join-Path $PSScriptRoot '..' 'peers' 'addrinfo.py') $Name $Service $Family $SocketType | ConvertFrom-Json
+        }
+
+        # getent ahosts prints one line per entry: address, socket type, and the canonical name on the first.
+        function Get-GetentAddressInfo([string] $Name) {
+            getent ahosts $Name | ForEach-Object {
+                $address, $type, $null = -split $_
+                "$address $(@{ STREAM = 'Stream'; DGRAM = 'Dgram'; RAW = 'Raw' }[$type])"
+            }
+        }
+
+        function Format-Entry($Entry) {
+            "$($Entry.Family) $($Entry.SocketType) $([int]$Entry.Protocol) $($Entry.Address) $($Entry.Port) $($Entry.CanonicalName)"
+        }
+    }
+
     It 'finds localhost in the hosts file with the smtp port' {
         $entry = Get-AddressInfo localhost smtp -Family IPv4
 
@@ -281,13 +301,69 @@ Describe 'Get-AddressInfo' {
         $entry.CanonicalName | Should -Be 'localhost'
     }
 
+    It 'gives what getaddrinfo gives Python and getent ahosts for <Case>' -ForEach @(
+        @{ Case = 'localhost'; Name = 'localhost' }
+        @{ Case = "the host's own name"; Name = (hostname) }
+        @{ Case = 'an IPv4 literal'; Name = '127.0.0.1' }
+        @{ Case = 'an IPv6 literal'; Name = '::1' }
+    ) {
+        $entries = Get-AddressInfo $Name
+
+        $python = Get-PythonAddressInfo $Name
+        $python.entries | Should -Not -BeNullOrEmpty
+        $entries | ForEach-Object { Format-Entry $_ } | Should -Be ($python.entries | ForEach-Object { Format-Entry $_ })
+        $entries | ForEach-Object { "$($_.Address) $($_.SocketType)" } | Should -Be (Get-GetentAddressInfo $Name)
+    }
+
+    It 'gives what Python gets with a service, a family and a socket type for <Name> <Service>' -ForEach @(
+        @{ Name = 'localhost'; Service = 'domain'; Family = 'IPv4'; SocketType = 'Dgram' }
+        @{ Name = '::1'; Service = '8080'; Family = 'IPv6'; SocketType = 'Stream' }
+        @{ Name = '127.0.0.1'; Service = 'http'; Family = 'IPv4'; SocketType = '' }
+    ) {
+        $arguments = @{ ComputerName = $Name; Service = $Service; Family = $Family }
+        if ($SocketType) { $arguments.SocketType = $SocketType }
+
+        $entries = Get-AddressInfo @arguments
+
+        $python = Get-PythonAddressInfo $Name $Service $Family $SocketType
+        $entries | ForEach-Object { Format-Entry $_ } | Should -Be ($python.entries | ForEach-Object { Format-Entry $_ })
+    }
+
+    It "gives no address for the host's own name that the resolver does not give" {
+        # .NET's Dns class adds every interface's address to the machine's own name; getaddrinfo does not.
+        $name = hostname
+        $resolver = getent ahosts $name | ForEach-Object { (-split $_)[0] } | Sort-Object -Unique
+
+        $addresses = (Get-AddressInfo $name).ComputerName | Sort-Object -Unique
+
+        $addresses | Should -Be $resolver
+    }
+
     It 'takes names from the pipeline and keeps one socket type' {
         ('127.0.0.1', '::1' | Get-AddressInfo -Service 53 -SocketType Dgram).ComputerName | Should -Be '127.0.0.1', '::1'
     }
 
+    It 'reports a name that cannot exist as NameResolutionFailed, where getaddrinfo says EAI_NONAME' {
+        # Spaces are not allowed in host names: the resolver says no without asking any server.
+        (Get-PythonAddressInfo 'no such host').error | Should -Be 'EAI_NONAME'
+        getent ahosts 'no such host' | Should -BeNullOrEmpty
+
+        { Get-AddressInfo 'no such host' -ErrorAction Stop } | Should -Throw -ErrorId 'NameResolutionFailed,*'
+    }
+
+    It 'reports <Case> as <ErrorId>, where getaddrinfo says <Code>' -ForEach @(
+        @{ Case = 'an unknown service'; Arguments = @{ ComputerName = 'localhost'; Service = 'no-such-service' }; ErrorId = 'InvalidRequest'; Code = 'EAI_SERVICE' }
+        @{ Case = 'a TCP-only service over UDP'; Arguments = @{ ComputerName = 'localhost'; Service = 'http'; SocketType = 'Dgram' }; ErrorId = 'InvalidRequest'; Code = 'EAI_SERVICE' }
+        @{ Case = 'a family with no address'; Arguments = @{ ComputerName = '127.0.0.1'; Family = 'IPv6' }; ErrorId = 'NameResolutionFailed'; Code = 'EAI_ADDRFAMILY' }
+    ) {
+        $python = Get-PythonAddressInfo $Arguments.ComputerName $Arguments.Service $Arguments.Family $Arguments.SocketType
+        $python.error | Should -Be $Code
+
+        { Get-AddressInfo @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
+    }
+
     It 'reports <Case> as <ErrorId>' -ForEach @(
-        @{ Case = 'an unknown service'; Arguments = @{ ComputerName = 'localhost'; Service = 'no-such-service' }; ErrorId = 'InvalidRequest' }
-        @{ Case = 'a family with no address'; Arguments = @{ ComputerName = '127.0.0.1'; Family = 'IPv6' }; ErrorId = 'NameResolutionFailed' }
+        @{ Case = 'a port out of range'; Arguments = @{ ComputerName = 'localhost'; Service = '70000' }; ErrorId = 'InvalidArgument' }
         @{ Case = 'an unknown family'; Arguments = @{ ComputerName = 'localhost'; Family = 'IPv5' }; ErrorId = 'ParameterArgumentValidationError' }
     ) {
         { Get-AddressInfo @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"

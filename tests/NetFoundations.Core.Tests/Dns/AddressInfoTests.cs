@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Dns;
@@ -31,8 +32,9 @@ namespace NetFoundations.Core.Tests.Dns
         public async Task LiteralWithAPortGivesBothSocketTypes()
         {
             var entries = await Get("::1", "5353");
-            Assert.Equal(new[] { SocketType.Stream, SocketType.Dgram }, entries.Select(e => e.SocketType));
+            Assert.Equal(new[] { SocketType.Stream, SocketType.Dgram }, entries.Select(e => e.SocketType).Take(2));
             Assert.All(entries, e => Assert.Equal(AddressFamily.InterNetworkV6, e.Family));
+            Assert.All(entries, e => Assert.Equal(IPAddress.IPv6Loopback, e.Address));
             Assert.All(entries, e => Assert.Equal(5353, e.Port));
         }
 
@@ -54,13 +56,59 @@ namespace NetFoundations.Core.Tests.Dns
         }
 
         [Fact]
-        public void NameServiceAnswersAndNetworkFailuresAreDifferentErrors()
+        public async Task ANameThatCannotExistIsANameResolutionError()
         {
-            Assert.IsType<NameResolutionException>(AddressInfoLookup.Translate(new SocketException((int)SocketError.HostNotFound), "x.example"));
-            Assert.IsType<NameResolutionException>(AddressInfoLookup.Translate(new SocketException((int)SocketError.NoData), "x.example"));
-            var network = AddressInfoLookup.Translate(new SocketException((int)SocketError.TryAgain), "x.example");
-            Assert.IsType<NetworkUnreachableException>(network);
+            // Spaces are not allowed in host names: the resolver says no without asking any server.
+            var error = await Assert.ThrowsAsync<NameResolutionException>(() => Get("no such host"));
+            Assert.Equal("no such host", error.Target);
+        }
+
+        [Theory]
+        [InlineData("Linux", -2, "NoName")]
+        [InlineData("Linux", -5, "NoData")]
+        [InlineData("Linux", -9, "AddressFamily")]
+        [InlineData("Linux", -3, "Again")]
+        [InlineData("Linux", -8, "Service")]
+        [InlineData("Linux", -1, "BadFlags")]
+        [InlineData("Linux", -6, "Family")]
+        [InlineData("Linux", -11, "System")]
+        [InlineData("Linux", 42, "Unknown")]
+        [InlineData("OSX", 8, "NoName")]
+        [InlineData("OSX", 7, "NoData")]
+        [InlineData("OSX", 2, "Again")]
+        [InlineData("OSX", 9, "Service")]
+        [InlineData("OSX", 5, "Family")]
+        [InlineData("WINDOWS", 11001, "NoName")]
+        [InlineData("WINDOWS", 11002, "Again")]
+        [InlineData("WINDOWS", 10109, "Service")]
+        [InlineData("WINDOWS", 10047, "Family")]
+        public void EachPlatformsCodesHaveTheirPosixMeaning(string platform, int code, string expected) =>
+            Assert.Equal(expected, SystemResolver.Classify(code, OSPlatform.Create(platform)).ToString());
+
+        [Theory]
+        [InlineData("NoName", typeof(NameResolutionException))]
+        [InlineData("NoData", typeof(NameResolutionException))]
+        [InlineData("AddressFamily", typeof(NameResolutionException))]
+        [InlineData("Fail", typeof(NameResolutionException))]
+        [InlineData("Again", typeof(NetworkUnreachableException))]
+        [InlineData("Service", typeof(InvalidNetworkRequestException))]
+        [InlineData("SocketType", typeof(InvalidNetworkRequestException))]
+        [InlineData("Family", typeof(InvalidNetworkRequestException))]
+        [InlineData("BadFlags", typeof(InvalidNetworkRequestException))]
+        [InlineData("System", typeof(NameResolutionException))]
+        public void NameServiceAnswersNetworkFailuresAndBadRequestsAreDifferentErrors(string error, Type expected)
+        {
+            var exception = SystemResolver.Translate((ResolverError)Enum.Parse(typeof(ResolverError), error), "the resolver's text", "x.example", "smtp");
+            Assert.IsType(expected, exception);
+            Assert.Contains("the resolver's text", exception.Message);
+        }
+
+        [Fact]
+        public void TryAgainSaysTheNameServiceCouldNotBeReached()
+        {
+            var network = SystemResolver.Translate(ResolverError.Again, "Temporary failure in name resolution", "x.example", null);
             Assert.Contains("could not be reached", network.Message);
+            Assert.Equal("x.example", network.Target);
         }
     }
 }
