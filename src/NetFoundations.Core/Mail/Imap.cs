@@ -60,7 +60,7 @@ namespace NetFoundations.Core.Mail
             Session = new ImapSession(options.Server, options.Port, options.Credential?.UserName, connection.TlsProtocol, capabilities, logger.Greeting, this);
         }
 
-        /// <summary>The public object users see; summaries carry it.</summary>
+        /// <summary>The public object users see; summaries and folders carry it.</summary>
         public ImapSession Session { get; }
         public bool IsConnected => client.IsConnected;
 
