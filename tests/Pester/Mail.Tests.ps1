@@ -98,7 +98,8 @@ Describe 'A message through SMTP and IMAP' {
 
     It 'is found by its subject, unread' {
         $found | Should -HaveCount 1
-        $found | Should -BeOfType 'NetFoundations.Core.Mail.ImapMessageSummary, NetFoundations.Core'
+        $found | Should -BeOfType [NetFoundations.Core.Mail.ImapMessageSummary]
+        $found.Session | Should -BeOfType [NetFoundations.Core.Mail.ImapSession]
         $found.Subject | Should -Be $subject
         $found.Flags | Should -Not -Contain 'Seen'
     }
@@ -106,6 +107,7 @@ Describe 'A message through SMTP and IMAP' {
     It 'reads with its body and attachment' {
         $message = $found | Read-ImapMessage
 
+        $message | Should -BeOfType [NetFoundations.Core.Mail.MailMessage]
         $message.Body | Should -Be 'Hallo'
         $message.Attachments | Should -HaveCount 1
         $message.Attachments[0].DecodedSize | Should -Be 256
@@ -150,7 +152,7 @@ Describe 'IMAP' {
             $afterWhatIf = Get-ImapFolder -Session $session -Name "Archive/$name"
             Remove-ImapFolder -Session $session -Name "Archive/$name" -Confirm:$false
 
-            $renamed | Should -BeOfType 'NetFoundations.Core.Mail.ImapFolderInfo, NetFoundations.Core'
+            $renamed | Should -BeOfType [NetFoundations.Core.Mail.ImapFolderInfo]
             $renamed.FullName | Should -Be "Archive/$name"
             $afterWhatIf | Should -HaveCount 1
             Get-ImapFolder -Session $session -Name "Archive/$name" | Should -BeNullOrEmpty

@@ -74,6 +74,7 @@ Describe 'Trusting an SSH host' {
         Disconnect-SshSession $first
         $again = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath $knownHosts
 
+        $first | Should -BeOfType [NetFoundations.Core.Ssh.SshSession]
         $first.IsConnected | Should -BeFalse
         Get-Content $knownHosts | Should -BeExactly (Get-KnownHostsLine)
         $again.IsConnected | Should -BeTrue
@@ -203,6 +204,7 @@ Describe 'SFTP over SSH' {
 
         $upload | Should -BeOfType [NetFoundations.Core.Ssh.SftpTransferResult]
         $upload.Length | Should -Be 17
+        $listed | Should -BeOfType [NetFoundations.Core.Ssh.SftpItem]
         $listed.Name | Should -Be 'report.txt'
         Get-Content $download.LocalPath -Raw | Should -BeExactly 'quarterly numbers'
         Join-Path $files 'report.txt' | Should -Not -Exist
@@ -389,7 +391,7 @@ Describe 'SSH tunnels' {
         $reply = Invoke-TcpConversation 127.0.0.1 $tunnel.BoundPort 'ping|' -Delimiter '|' -FrameCount 1
         Remove-SshTunnel $tunnel
 
-        $tunnel | Should -BeOfType 'NetFoundations.Core.Ssh.SshTunnel, NetFoundations.Core'
+        $tunnel | Should -BeOfType [NetFoundations.Core.Ssh.SshTunnel]
         $tunnel.Kind | Should -Be 'Local'
         $tunnel.ComputerName | Should -Be '127.0.0.1'
         $tunnel.BoundHost | Should -Be '127.0.0.1'
@@ -499,7 +501,7 @@ Describe 'SSH tunnels' {
         Remove-SshTunnel $tunnel
 
         $failure = { Remove-SshTunnel $tunnel -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*already removed*' -PassThru
-        $failure.TargetObject | Should -BeOfType 'NetFoundations.Core.Ssh.SshTunnel, NetFoundations.Core'
+        $failure.TargetObject | Should -BeOfType [NetFoundations.Core.Ssh.SshTunnel]
         Get-SshTunnel $session | Should -BeNullOrEmpty
     }
 }

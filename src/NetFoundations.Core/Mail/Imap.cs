@@ -12,47 +12,6 @@ using MailKit.Search;
 
 namespace NetFoundations.Core.Mail
 {
-    /// <summary>One message as IMAP describes it (ENVELOPE, FLAGS, RFC822.SIZE, INTERNALDATE, BODYSTRUCTURE), fetched without marking it seen.</summary>
-    public sealed class ImapMessageSummary
-    {
-        public ImapMessageSummary(ImapSession session, string folder, uint uid, uint uidValidity, int index, DateTimeOffset? date,
-            DateTimeOffset? internalDate, string from, IReadOnlyList<string> to, string subject, long size, IReadOnlyList<string> flags,
-            string? messageId, IReadOnlyList<string> attachmentNames)
-        {
-            Session = session;
-            Folder = folder;
-            Uid = uid;
-            UidValidity = uidValidity;
-            Index = index;
-            Date = date;
-            InternalDate = internalDate;
-            From = from;
-            To = to;
-            Subject = subject;
-            Size = size;
-            Flags = flags;
-            MessageId = messageId;
-            AttachmentNames = attachmentNames;
-        }
-
-        /// <summary>The session it came from: binds -Session of the cmdlets it is piped into.</summary>
-        public ImapSession Session { get; }
-        public string Folder { get; }
-        public uint Uid { get; }
-        public uint UidValidity { get; }
-        public int Index { get; }
-        public DateTimeOffset? Date { get; }
-        public DateTimeOffset? InternalDate { get; }
-        public string From { get; }
-        public IReadOnlyList<string> To { get; }
-        public string Subject { get; }
-        public long Size { get; }
-        /// <summary>Seen, Answered, Flagged, Deleted, Draft and keywords.</summary>
-        public IReadOnlyList<string> Flags { get; }
-        public string? MessageId { get; }
-        public IReadOnlyList<string> AttachmentNames { get; }
-    }
-
     /// <summary>What to search for; unset criteria are not used (all set ones must match).</summary>
     public sealed class ImapSearchOptions
     {
@@ -71,10 +30,11 @@ namespace NetFoundations.Core.Mail
     }
 
     /// <summary>
-    /// An IMAP connection, logged in. Its operations run one at a time; each records to the transcript it
-    /// is given. Summaries it returns carry it, so they pipe into the cmdlets that fetch, flag, move or delete.
+    /// An IMAP connection, logged in: the Core side of an ImapSession, holding MailKit's client; reached from the
+    /// session by session.Connection(). Its operations run one at a time; each records to the transcript it is given.
+    /// Summaries it returns carry its session, so they pipe into the cmdlets that fetch, flag, move or delete.
     /// </summary>
-    public sealed class ImapSession : IDisposable
+    public sealed class ImapConnection : IImapSessionHandle
     {
         // UID sets longer than this go in more than one FETCH: servers limit the length of a command line.
         private const int MaxUidSetLength = 4000;
@@ -88,28 +48,20 @@ namespace NetFoundations.Core.Mail
         private ImapSummaryReader? reader;
         private volatile IReadOnlyList<string>? folderNames;
 
-        private ImapSession(MailServerOptions options, CertificateCheck check, ImapClient client, ImapConnection connection, TranscriptLogger logger)
+        private ImapConnection(MailServerOptions options, CertificateCheck check, ImapClient client, ImapTransport connection, TranscriptLogger logger)
         {
             this.options = options;
             this.check = check;
             this.client = client;
             this.logger = logger;
             address = ((IPEndPoint)connection.Socket.RemoteEndPoint).Address;
-            ComputerName = options.Server;
-            Port = options.Port;
-            UserName = options.Credential?.UserName;
-            TlsProtocol = connection.TlsProtocol;
-            Capabilities = Enum.GetValues(typeof(ImapCapabilities)).Cast<ImapCapabilities>()
+            var capabilities = Enum.GetValues(typeof(ImapCapabilities)).Cast<ImapCapabilities>()
                 .Where(c => c != ImapCapabilities.None && client.Capabilities.HasFlag(c)).Select(c => c.ToString()).ToArray();
-            Greeting = logger.Greeting;
+            Session = new ImapSession(options.Server, options.Port, options.Credential?.UserName, connection.TlsProtocol, capabilities, logger.Greeting, this);
         }
 
-        public string ComputerName { get; }
-        public int Port { get; }
-        public string? UserName { get; }
-        public string? TlsProtocol { get; }
-        public IReadOnlyList<string> Capabilities { get; }
-        public string? Greeting { get; }
+        /// <summary>The public object users see; summaries and folders carry it.</summary>
+        public ImapSession Session { get; }
         public bool IsConnected => client.IsConnected;
 
         /// <summary>The folders' full names as the last whole listing found them (null before any): for completing names.</summary>
@@ -118,7 +70,7 @@ namespace NetFoundations.Core.Mail
         /// <summary>MailKit's client: what its view of the folders is (counts, what Search and Wait rely on), for the tests.</summary>
         internal ImapClient Client => client;
 
-        private string Target => Endpoints.Format(ComputerName, Port);
+        private string Target => Endpoints.Format(options.Server, options.Port);
 
         public static async Task<ImapSession> ConnectAsync(MailServerOptions options, Transcript transcript, CancellationToken cancellation)
         {
@@ -130,9 +82,9 @@ namespace NetFoundations.Core.Mail
             try
             {
                 var connection = await MailConnector.ConnectImapAsync(client, options, check, logger, transcript, cancellation).ConfigureAwait(false);
-                var session = new ImapSession(options, check, client, connection, logger);
+                var session = new ImapConnection(options, check, client, connection, logger);
                 await session.LearnFolderNamesAsync(transcript, cancellation).ConfigureAwait(false);
-                return session;
+                return session.Session;
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -232,7 +184,7 @@ namespace NetFoundations.Core.Mail
             {
                 var folder = await OpenAsync(folderName, FolderAccess.ReadOnly, cancellation).ConfigureAwait(false);
                 var message = await folder.GetMessageAsync(new UniqueId(uid), cancellation).ConfigureAwait(false);
-                return new MailMessage(message);
+                return MailMessageContent.Create(message);
             });
 
         /// <summary>One body section as the server holds it (BODY.PEEK[section]): "2", "1.2", "HEADER", "TEXT", "2.MIME" …</summary>
@@ -405,7 +357,7 @@ namespace NetFoundations.Core.Mail
             client.Dispose();
         }
 
-        public override string ToString() => $"{UserName}@{Target}";
+        public override string ToString() => Session.ToString();
 
         private async Task<T> RunAsync<T>(Transcript? transcript, Func<Task<T>> work)
         {
@@ -444,7 +396,7 @@ namespace NetFoundations.Core.Mail
         }
 
         private ImapFolderInfo Info(IMailFolder f) =>
-            new ImapFolderInfo(this, f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
+            new ImapFolderInfo(Session, f.Name, f.FullName, f.DirectorySeparator, Attributes(f.Attributes), SpecialUse(f.Attributes),
                 f.Count, f.Unread, f.Recent, f.UidValidity, f.UidNext?.Id);
 
         private async Task<ImapFolderInfo> InfoAsync(IMailFolder folder, CancellationToken cancellation)
@@ -490,7 +442,7 @@ namespace NetFoundations.Core.Mail
                     foreach (var uidSet in uidSets)
                     {
                         current.Fetch(uidSet, fetched =>
-                            found(new ImapMessageSummary(this, folder.FullName, fetched.Uid, uidValidity, fetched.Index, fetched.Date,
+                            found(new ImapMessageSummary(Session, folder.FullName, fetched.Uid, uidValidity, fetched.Index, fetched.Date,
                                 fetched.InternalDate, fetched.From, fetched.To, fetched.Subject, fetched.Size, fetched.Flags, fetched.MessageId,
                                 fetched.AttachmentNames)));
                     }
@@ -566,5 +518,12 @@ namespace NetFoundations.Core.Mail
                     return use.ToString();
             return null;
         }
+    }
+
+    public static class ImapSessionExtensions
+    {
+        /// <summary>The connection behind a session, which does its work (folders, searches, messages, flags).</summary>
+        public static ImapConnection Connection(this ImapSession session) =>
+            (ImapConnection)(session ?? throw new ArgumentNullException(nameof(session))).Handle;
     }
 }

@@ -99,7 +99,7 @@ namespace NetFoundations.Core.Mail
                 foreach (var text in message.BodyParts.OfType<TextPart>().Where(t => !t.IsAttachment))
                     text.ContentTransferEncoding = encoding;
             }
-            return new MailMessage(message);
+            return MailMessageContent.Create(message);
         }
 
         internal static MailboxAddress Mailbox(string address)

@@ -253,13 +253,13 @@ namespace NetFoundations.Core.Mail
         /// MailKit, as on the session's second connection (OpenImapReaderAsync): MailKit sees a plain stream. The certificate check is the same; what the server sent before TLS is
         /// replayed to MailKit as its greeting (without a CAPABILITY code, which TLS makes stale).
         /// </summary>
-        public static async Task<ImapConnection> ConnectImapAsync(ImapClient client, MailServerOptions options, CertificateCheck check,
+        public static async Task<ImapTransport> ConnectImapAsync(ImapClient client, MailServerOptions options, CertificateCheck check,
             TranscriptLogger logger, Transcript transcript, CancellationToken cancellation)
         {
             Limit(client, options);
             var socket = await OpenSocketAsync(client, options, cancellation).ConfigureAwait(false);
             // MailKit's reads time out by its own timer.
-            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout });
+            var connection = new ImapTransport(socket, new NetworkStream(socket, true) { ReadTimeout = client.Timeout, WriteTimeout = client.Timeout });
             logger.SecureCheck = () => connection.TlsProtocol != null;
             try
             {
@@ -300,12 +300,12 @@ namespace NetFoundations.Core.Mail
         /// address the session is connected to: TLS or STARTTLS and the certificate check as for the session, and refused
         /// before login when the credential would go in clear. Returns the stream, which begins with the server's greeting.
         /// </summary>
-        public static async Task<(ImapConnection Connection, Stream Stream)> OpenImapReaderAsync(IPAddress address, MailServerOptions options,
+        public static async Task<(ImapTransport Connection, Stream Stream)> OpenImapReaderAsync(IPAddress address, MailServerOptions options,
             CertificateCheck check, TranscriptLogger logger, CancellationToken cancellation)
         {
             var socket = await TcpConnector.ConnectAsync(new[] { address }, options.Port, options.Target, options.Timeout, cancellation).ConfigureAwait(false);
             var timeout = options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (int)options.Timeout.TotalMilliseconds;
-            var connection = new ImapConnection(socket, new NetworkStream(socket, true) { ReadTimeout = timeout, WriteTimeout = timeout });
+            var connection = new ImapTransport(socket, new NetworkStream(socket, true) { ReadTimeout = timeout, WriteTimeout = timeout });
             logger.SecureCheck = () => connection.TlsProtocol != null;
             try
             {
@@ -323,7 +323,7 @@ namespace NetFoundations.Core.Mail
         }
 
         /// <summary>TLS, or STARTTLS, as the options ask, within the timeout; returns the stream for MailKit.</summary>
-        private static async Task<Stream> OpenImapAsync(ImapConnection connection, MailServerOptions options, CertificateCheck check,
+        private static async Task<Stream> OpenImapAsync(ImapTransport connection, MailServerOptions options, CertificateCheck check,
             TranscriptLogger logger, Transcript transcript, CancellationToken cancellation)
         {
             using var opening = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -38,7 +38,7 @@ namespace NetFoundations.Core.Mail
                     var message = parser.ParseMessage();
                     if (message.Headers.Count == 0)
                         throw new FormatException("The data has no message headers.");
-                    messages.Add(new MailMessage(message, source));
+                    messages.Add(MailMessageContent.Create(message, source));
                 } while (mbox && !parser.IsEndOfStream);
             }
             catch (FormatException e)

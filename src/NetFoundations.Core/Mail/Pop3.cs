@@ -35,7 +35,7 @@ namespace NetFoundations.Core.Mail
             {
                 var messages = new List<MailMessage>();
                 foreach (var index in await IndexesAsync(client, uids, options, cancellation).ConfigureAwait(false))
-                    messages.Add(new MailMessage(await client.GetMessageAsync(index, cancellation).ConfigureAwait(false)));
+                    messages.Add(MailMessageContent.Create(await client.GetMessageAsync(index, cancellation).ConfigureAwait(false)));
                 return (IReadOnlyList<MailMessage>)messages;
             });
 

@@ -33,7 +33,7 @@ namespace NetFoundations.Core.Mail
                 if (client.MaxSize > 0 && (ulong)message.Size > (ulong)client.MaxSize)
                     throw new InvalidNetworkRequestException(
                         $"The message is {message.Size} bytes; {options.Target} takes at most {client.MaxSize} (SIZE). Nothing was sent.", options.Target);
-                var reply = await client.SendAsync(message.Mime, cancellation).ConfigureAwait(false);
+                var reply = await client.SendAsync(message.Mime(), cancellation).ConfigureAwait(false);
                 return new SmtpSendResult(message.MessageId, message.Subject, options.Server, options.Port, true, client.Recipients.ToArray(), reply,
                     client.IsSecure ? client.SslProtocol.ToString() : null, watch.Elapsed, transcript.Entries.Skip(entriesBefore).ToArray());
             }
@@ -54,7 +54,7 @@ namespace NetFoundations.Core.Mail
         /// <summary>The result of a send that did not happen (-WhatIf): every recipient neither accepted nor rejected.</summary>
         public static SmtpSendResult NotSent(MailServerOptions options, MailMessage message) =>
             new SmtpSendResult(message.MessageId, message.Subject, options.Server, options.Port, false,
-                message.Mime.To.Mailboxes.Concat(message.Mime.Cc.Mailboxes).Concat(message.Mime.Bcc.Mailboxes)
+                message.Mime().To.Mailboxes.Concat(message.Mime().Cc.Mailboxes).Concat(message.Mime().Bcc.Mailboxes)
                     .Select(m => new SmtpRecipientResult(m.Address, false, 0, "not sent")).ToArray(),
                 null, null, TimeSpan.Zero, Array.Empty<TranscriptEntry>());
 

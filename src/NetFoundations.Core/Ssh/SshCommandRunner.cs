@@ -23,7 +23,7 @@ namespace NetFoundations.Core.Ssh
         internal TimeSpan ConnectBound => Session == null ? Options!.ConnectTimeout : TimeSpan.Zero;
 
         /// <summary>How long the session's own waits on the server (opening a channel or a shell) may take.</summary>
-        internal TimeSpan ReplyBound => Session?.ConnectTimeout ?? Options!.ConnectTimeout;
+        internal TimeSpan ReplyBound => Session?.Connection().ConnectTimeout ?? Options!.ConnectTimeout;
 
         public static SshCommandTarget Of(SshSession session) => new SshCommandTarget(session ?? throw new ArgumentNullException(nameof(session)), null);
 
@@ -44,7 +44,7 @@ namespace NetFoundations.Core.Ssh
             if (targets.Count == 0)
                 return TimeSpan.Zero;
             var waves = (targets.Count + throttleLimit - 1) / Math.Max(1, throttleLimit);
-            var longestTarget = targets.Max(t => t.ConnectBound) + commandTimeout + SshSession.OutputDrainBound;
+            var longestTarget = targets.Max(t => t.ConnectBound) + commandTimeout + SshConnection.OutputDrainBound;
             return TimeSpan.FromTicks(longestTarget.Ticks * waves);
         }
 
@@ -64,14 +64,14 @@ namespace NetFoundations.Core.Ssh
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var session = target.Session ?? await SshSession.ConnectAsync(target.Options!, transcript, cancellationToken).ConfigureAwait(false);
+                    var session = target.Session ?? await SshConnection.ConnectAsync(target.Options!, transcript, cancellationToken).ConfigureAwait(false);
                     try
                     {
                         await Task.WhenAll(commands.Select(async command =>
                         {
                             try
                             {
-                                onResult(await session.RunCommandAsync(command, commandTimeout, onLine, transcript, cancellationToken).ConfigureAwait(false));
+                                onResult(await session.Connection().RunCommandAsync(command, commandTimeout, onLine, transcript, cancellationToken).ConfigureAwait(false));
                             }
                             catch (Exception e) when (!(e is OperationCanceledException))
                             {

@@ -48,7 +48,7 @@ namespace NetFoundations.Core.Ssh
         private static async Task<SshHostKey?> ScanAsync(SshConnectionOptions options, string address, string keyType, Transcript transcript, CancellationToken cancellationToken)
         {
             var info = new ConnectionInfo(address, options.Port, "keyscan", new NoneAuthenticationMethod("keyscan")) { Timeout = options.ConnectTimeout };
-            foreach (var algorithm in info.HostKeyAlgorithms.Keys.Where(a => SshSession.KeyTypeOf(a) != keyType).ToList())
+            foreach (var algorithm in info.HostKeyAlgorithms.Keys.Where(a => SshConnection.KeyTypeOf(a) != keyType).ToList())
                 info.HostKeyAlgorithms.Remove(algorithm);
             if (info.HostKeyAlgorithms.Count == 0)
                 return null;

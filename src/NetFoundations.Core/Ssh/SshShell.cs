@@ -55,10 +55,10 @@ namespace NetFoundations.Core.Ssh
         public static async Task<IReadOnlyList<ExpectResult>> RunAsync(SshCommandTarget target, IReadOnlyList<ExpectStep> steps, SshShellOptions shellOptions,
             Action<ExpectResult>? onResult, Transcript transcript, CancellationToken cancellationToken)
         {
-            var session = target.Session ?? await SshSession.ConnectAsync(target.Options!, transcript, cancellationToken).ConfigureAwait(false);
+            var session = target.Session ?? await SshConnection.ConnectAsync(target.Options!, transcript, cancellationToken).ConfigureAwait(false);
             try
             {
-                using var shell = await session.OpenShellAsync(shellOptions, transcript, cancellationToken).ConfigureAwait(false);
+                using var shell = await session.Connection().OpenShellAsync(shellOptions, transcript, cancellationToken).ConfigureAwait(false);
                 return await shell.RunAsync(steps, shellOptions.StepTimeout, onResult, cancellationToken).ConfigureAwait(false);
             }
             finally

@@ -20,7 +20,7 @@ namespace NetFoundations.PowerShell.Mail
         {
             var options = ServerOptions(ComputerName, Security == MailSecurity.Tls ? 993 : 143, Credential);
             var transcript = NewTranscript(RevealSecrets);
-            Run(async ct => PostObject(await ImapSession.ConnectAsync(options, transcript, ct).ConfigureAwait(false)), Timeout, options.Target);
+            Run(async ct => PostObject(await ImapConnection.ConnectAsync(options, transcript, ct).ConfigureAwait(false)), Timeout, options.Target);
         }
     }
 }

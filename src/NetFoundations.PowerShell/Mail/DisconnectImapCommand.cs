@@ -13,7 +13,7 @@ namespace NetFoundations.PowerShell.Mail
         protected override void ProcessRecord()
         {
             var transcript = NewTranscript();
-            if (Run(ct => Session.DisconnectAsync(transcript, ct), Timeout, Session.ToString()) && PassThru)
+            if (Run(ct => Session.Connection().DisconnectAsync(transcript, ct), Timeout, Session.ToString()) && PassThru)
                 WriteObject(Session);
         }
     }

@@ -18,7 +18,7 @@ namespace NetFoundations.PowerShell.Mail
             var transcript = NewTranscript();
             Run(async ct =>
             {
-                foreach (var folder in await Session.GetFoldersAsync(Name, transcript, ct).ConfigureAwait(false))
+                foreach (var folder in await Session.Connection().GetFoldersAsync(Name, transcript, ct).ConfigureAwait(false))
                     PostObject(folder);
             }, Timeout, Session.ToString());
         }

@@ -61,7 +61,7 @@ namespace NetFoundations.PowerShell.Mail
             var progress = CountedProgress(activity, "messages", () => Interlocked.Read(ref fetched), () => Interlocked.Read(ref total));
             try
             {
-                Run(ct => Session.SearchAsync(Folder, search, summary =>
+                Run(ct => Session.Connection().SearchAsync(Folder, search, summary =>
                     {
                         Interlocked.Increment(ref fetched);
                         PostGathered(summary);

@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Mail
             var transcript = NewTranscript();
             Run(async ct =>
             {
-                foreach (var summary in await Session.MoveAsync(Folder, Uid, Destination, Copy, transcript, ct).ConfigureAwait(false))
+                foreach (var summary in await Session.Connection().MoveAsync(Folder, Uid, Destination, Copy, transcript, ct).ConfigureAwait(false))
                     PostObject(summary);
             }, Timeout, Describe());
         }

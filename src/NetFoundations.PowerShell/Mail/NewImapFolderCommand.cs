@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Mail
             if (!ShouldProcess($"{Name} on {Session}", "Create folder"))
                 return;
             var transcript = NewTranscript();
-            Run(async ct => PostObject(await Session.CreateFolderAsync(Name, transcript, ct).ConfigureAwait(false)), Timeout, Name);
+            Run(async ct => PostObject(await Session.Connection().CreateFolderAsync(Name, transcript, ct).ConfigureAwait(false)), Timeout, Name);
         }
     }
 }

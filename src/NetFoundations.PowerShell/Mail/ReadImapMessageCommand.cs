@@ -20,9 +20,9 @@ namespace NetFoundations.PowerShell.Mail
                 Run(async ct =>
                 {
                     if (Section == null)
-                        PostObject(await Session.ReadMessageAsync(Folder, uid, transcript, ct).ConfigureAwait(false));
+                        PostObject(await Session.Connection().ReadMessageAsync(Folder, uid, transcript, ct).ConfigureAwait(false));
                     else
-                        PostObject(await Session.ReadSectionAsync(Folder, uid, Section, transcript, ct).ConfigureAwait(false));
+                        PostObject(await Session.Connection().ReadSectionAsync(Folder, uid, Section, transcript, ct).ConfigureAwait(false));
                 }, Timeout, $"{Folder} UID {uid} on {Session}");
         }
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
@@ -18,7 +19,7 @@ namespace NetFoundations.PowerShell.Mail
             if (!ShouldProcess($"{Name} on {Session}", "Delete folder and its messages"))
                 return;
             var transcript = NewTranscript();
-            Run(ct => Session.DeleteFolderAsync(Name, transcript, ct), Timeout, Name);
+            Run(ct => Session.Connection().DeleteFolderAsync(Name, transcript, ct), Timeout, Name);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetFoundations.Core.Mail;
 
 namespace NetFoundations.PowerShell.Mail
 {
@@ -12,7 +13,7 @@ namespace NetFoundations.PowerShell.Mail
             if (!ShouldProcess(Describe(), "Delete and expunge"))
                 return;
             var transcript = NewTranscript();
-            Run(ct => Session.DeleteAsync(Folder, Uid, transcript, ct), Timeout, Describe());
+            Run(ct => Session.Connection().DeleteAsync(Folder, Uid, transcript, ct), Timeout, Describe());
         }
     }
 }

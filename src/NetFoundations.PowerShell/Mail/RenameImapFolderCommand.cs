@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Mail
             if (!ShouldProcess($"{Name} on {Session}", $"Rename to {NewName}"))
                 return;
             var transcript = NewTranscript();
-            Run(async ct => PostObject(await Session.RenameFolderAsync(Name, NewName, transcript, ct).ConfigureAwait(false)), Timeout, Name);
+            Run(async ct => PostObject(await Session.Connection().RenameFolderAsync(Name, NewName, transcript, ct).ConfigureAwait(false)), Timeout, Name);
         }
     }
 }

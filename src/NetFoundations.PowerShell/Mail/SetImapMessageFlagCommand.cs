@@ -19,7 +19,7 @@ namespace NetFoundations.PowerShell.Mail
             var transcript = NewTranscript();
             Run(async ct =>
             {
-                foreach (var summary in await Session.SetFlagsAsync(Folder, Uid, Add, AddKeyword, Remove, RemoveKeyword, transcript, ct).ConfigureAwait(false))
+                foreach (var summary in await Session.Connection().SetFlagsAsync(Folder, Uid, Add, AddKeyword, Remove, RemoveKeyword, transcript, ct).ConfigureAwait(false))
                     PostObject(summary);
             }, Timeout, Describe());
         }

@@ -30,7 +30,7 @@ namespace NetFoundations.PowerShell.Mail
             var wait = TimeSpan.FromSeconds(WaitSeconds);
             Run(async ct =>
             {
-                foreach (var summary in await Session.WaitForNewAsync(Folder, wait, TimeSpan.FromSeconds(PollSeconds), transcript, ct).ConfigureAwait(false))
+                foreach (var summary in await Session.Connection().WaitForNewAsync(Folder, wait, TimeSpan.FromSeconds(PollSeconds), transcript, ct).ConfigureAwait(false))
                     PostObject(summary);
             }, wait + Timeout, $"{Folder} on {Session}");
         }

@@ -24,7 +24,7 @@ namespace NetFoundations.PowerShell.Ssh
             foreach (var host in ComputerName)
             {
                 var transcript = NewTranscript();
-                Run(async cancel => PostObject(await SshSession.ConnectAsync(ConnectionOptions(host, addresses, TimeSpan.FromSeconds(TimeoutSeconds)), transcript, cancel)),
+                Run(async cancel => PostObject(await SshConnection.ConnectAsync(ConnectionOptions(host, addresses, TimeSpan.FromSeconds(TimeoutSeconds)), transcript, cancel)),
                     TimeSpan.FromSeconds(TimeoutSeconds), Endpoints.Format(host, Port));
             }
         }

@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Ssh
         protected override void ProcessRecord()
         {
             var transcript = NewTranscript();
-            Run(cancel => Session.ListAsync(Path, Recurse, Filter, PostObject, transcript, cancel), Seconds(TimeoutSeconds), Path);
+            Run(cancel => Session.Connection().ListAsync(Path, Recurse, Filter, PostObject, transcript, cancel), Seconds(TimeoutSeconds), Path);
         }
     }
 }

@@ -17,7 +17,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", "Make directory"))
                 return;
             var transcript = NewTranscript();
-            Run(async cancel => PostObject(await Session.NewDirectoryAsync(Path, transcript, cancel)), Seconds(TimeoutSeconds), Path);
+            Run(async cancel => PostObject(await Session.Connection().NewDirectoryAsync(Path, transcript, cancel)), Seconds(TimeoutSeconds), Path);
         }
     }
 }

@@ -79,9 +79,9 @@ namespace NetFoundations.PowerShell.Ssh
             var transcript = NewTranscript();
             Run(async cancel => PostObject(ParameterSetName switch
                 {
-                    RemoteSet => await Session.StartRemoteTunnelAsync(RemoteAddress, RemotePort, LocalHost, LocalPort, transcript, cancel),
-                    DynamicSet => await Session.StartDynamicTunnelAsync(LocalAddress, LocalPort, transcript, cancel),
-                    _ => await Session.StartLocalTunnelAsync(LocalAddress, LocalPort, RemoteHost, RemotePort, transcript, cancel),
+                    RemoteSet => await Session.Connection().StartRemoteTunnelAsync(RemoteAddress, RemotePort, LocalHost, LocalPort, transcript, cancel),
+                    DynamicSet => await Session.Connection().StartDynamicTunnelAsync(LocalAddress, LocalPort, transcript, cancel),
+                    _ => await Session.Connection().StartLocalTunnelAsync(LocalAddress, LocalPort, RemoteHost, RemotePort, transcript, cancel),
                 }),
                 TimeSpan.FromSeconds(TimeoutSeconds), listen);
         }

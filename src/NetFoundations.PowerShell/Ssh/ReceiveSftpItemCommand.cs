@@ -34,7 +34,7 @@ namespace NetFoundations.PowerShell.Ssh
                 return;
             var transcript = NewTranscript();
             var progress = ProgressReporter($"Download from {Session}");
-            Run(async cancel => PostObject(await Session.DownloadAsync(Path, local, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
+            Run(async cancel => PostObject(await Session.Connection().DownloadAsync(Path, local, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
                 Seconds(TotalTimeoutSeconds), Path);
         }
     }

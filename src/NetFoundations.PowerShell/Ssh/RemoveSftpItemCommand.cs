@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetFoundations.Core.Ssh;
 
 namespace NetFoundations.PowerShell.Ssh
 {
@@ -19,7 +20,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", Recurse ? "Remove with everything in it" : "Remove"))
                 return;
             var transcript = NewTranscript();
-            Run(cancel => Session.RemoveAsync(Path, Recurse, transcript, cancel), Seconds(TimeoutSeconds), Path);
+            Run(cancel => Session.Connection().RemoveAsync(Path, Recurse, transcript, cancel), Seconds(TimeoutSeconds), Path);
         }
     }
 }

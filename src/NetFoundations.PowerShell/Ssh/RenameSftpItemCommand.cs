@@ -23,7 +23,7 @@ namespace NetFoundations.PowerShell.Ssh
             if (!ShouldProcess($"{Session}:{Path}", $"Rename to {newPath}"))
                 return;
             var transcript = NewTranscript();
-            Run(async cancel => PostObject(await Session.RenameAsync(Path, newPath, transcript, cancel)), Seconds(TimeoutSeconds), Path);
+            Run(async cancel => PostObject(await Session.Connection().RenameAsync(Path, newPath, transcript, cancel)), Seconds(TimeoutSeconds), Path);
         }
 
         private static string SiblingOf(string path, string name)

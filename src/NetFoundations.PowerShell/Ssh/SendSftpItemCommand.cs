@@ -34,7 +34,7 @@ namespace NetFoundations.PowerShell.Ssh
                 return;
             var transcript = NewTranscript();
             var progress = ProgressReporter($"Upload to {Session}");
-            Run(async cancel => PostObject(await Session.UploadAsync(local, Destination, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
+            Run(async cancel => PostObject(await Session.Connection().UploadAsync(local, Destination, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
                 Seconds(TotalTimeoutSeconds), local);
         }
     }

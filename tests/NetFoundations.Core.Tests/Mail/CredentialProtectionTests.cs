@@ -50,7 +50,7 @@ namespace NetFoundations.Core.Tests.Mail
                 case "POP3":
                     return Pop3Mailbox.ListAsync(options, false, new Transcript(), CancellationToken.None);
                 default:
-                    return ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+                    return ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None);
             }
         }
 

@@ -111,7 +111,7 @@ namespace NetFoundations.Core.Tests.Mail
             });
             var options = Options(server, TimeSpan.FromSeconds(30));
 
-            var (error, elapsed) = await RunAsync("IMAP greeting literal", () => ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None),
+            var (error, elapsed) = await RunAsync("IMAP greeting literal", () => ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None),
                 options.Timeout);
 
             var violation = Assert.IsType<ProtocolViolationException>(error);
@@ -142,9 +142,9 @@ namespace NetFoundations.Core.Tests.Mail
             });
             var options = Options(server, TimeSpan.FromSeconds(30));
             options.AllowUnencryptedAuthentication = true;
-            using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None);
 
-            var (error, _) = await RunAsync("IMAP FETCH of 1 MiB literals", () => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None),
+            var (error, _) = await RunAsync("IMAP FETCH of 1 MiB literals", () => session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None),
                 options.Timeout);
 
             var violation = Assert.IsType<ProtocolViolationException>(error);
@@ -258,13 +258,13 @@ namespace NetFoundations.Core.Tests.Mail
                 case "POP3":
                     return () => Pop3Mailbox.ListAsync(options, false, new Transcript(), cancellation);
                 case "IMAP":
-                    return () => ImapSession.ConnectAsync(options, new Transcript(), cancellation);
+                    return () => ImapConnection.ConnectAsync(options, new Transcript(), cancellation);
                 default:
-                    var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+                    var session = await ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None);
                     return async () =>
                     {
                         using (session)
-                            await session.SearchAsync("INBOX", new ImapSearchOptions(), null, cancellation);
+                            await session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, cancellation);
                     };
             }
         }
@@ -363,14 +363,14 @@ namespace NetFoundations.Core.Tests.Mail
             var options = Options(server, TimeSpan.FromSeconds(30));
             Func<ImapSession, Task> use = flood switch
             {
-                "SEARCH" => s => s.SearchAsync("INBOX", new ImapSearchOptions { Subject = "x" }, null, CancellationToken.None),
-                "LIST" => s => s.GetFoldersAsync(null, new Transcript(), CancellationToken.None),
-                _ => s => s.ReadMessageAsync("INBOX", 1, new Transcript(), CancellationToken.None),
+                "SEARCH" => s => s.Connection().SearchAsync("INBOX", new ImapSearchOptions { Subject = "x" }, null, CancellationToken.None),
+                "LIST" => s => s.Connection().GetFoldersAsync(null, new Transcript(), CancellationToken.None),
+                _ => s => s.Connection().ReadMessageAsync("INBOX", 1, new Transcript(), CancellationToken.None),
             };
 
             var (error, _) = await RunAsync($"IMAP {flood} flood", async () =>
             {
-                using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+                using var session = await ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None);
                 await use(session);
             }, options.Timeout);
 
@@ -386,10 +386,10 @@ namespace NetFoundations.Core.Tests.Mail
                 line.Contains(" UID SEARCH ") ? $"* SEARCH {uids}\n{line.Split(' ')[0]} OK done"
                 : ScriptedMailServer.ImapAnswer(line, tag => summaries + tag + " OK done"));
             var options = new MailServerOptions("127.0.0.1", server.Port) { Security = MailSecurity.None, Credential = Dave, Timeout = TimeSpan.FromSeconds(30) };
-            using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None);
 
-            var all = await session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None);
-            var found = await session.SearchAsync("INBOX", new ImapSearchOptions { Seen = true, Limit = 100_000 }, null, CancellationToken.None);
+            var all = await session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None);
+            var found = await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Seen = true, Limit = 100_000 }, null, CancellationToken.None);
 
             Assert.Equal(100_000, all.Count);
             Assert.Equal(200_000u, all[^1].Uid);

@@ -52,11 +52,11 @@ for line in c.uid('FETCH', '1:*', '(RFC822.SIZE)')[1]:
 c.logout()
 ", servers.Port("imap").ToString(), folder).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToDictionary(p => uint.Parse(p[0]), p => long.Parse(p[1]));
 
-            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            using var session = await ImapConnection.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
             {
                 Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
             }, new Transcript(), CancellationToken.None);
-            var summaries = await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
+            var summaries = await session.Connection().SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
 
             Assert.Equal(250, summaries.Count);
             Assert.Equal(sizes.Keys.OrderBy(u => u), summaries.Select(s => s.Uid));
@@ -72,7 +72,7 @@ c.logout()
                 Assert.Equal(i + 1, s.Index);
                 Assert.Equal(folder, s.Folder);
             }
-            var last = await session.SearchAsync(folder, new ImapSearchOptions { Limit = 150 }, null, CancellationToken.None);
+            var last = await session.Connection().SearchAsync(folder, new ImapSearchOptions { Limit = 150 }, null, CancellationToken.None);
             Assert.Equal(summaries.Skip(100).Select(s => s.Uid), last.Select(s => s.Uid));
         }
 
@@ -106,11 +106,11 @@ put(b'Subject: no date, no id, no from\r\n\r\nbody\r\n', '(Answered $Custom)')
 c.logout()
 ", servers.Port("imap").ToString(), folder);
 
-            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            using var session = await ImapConnection.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
             {
                 Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
             }, new Transcript(), CancellationToken.None);
-            var ours = await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
+            var ours = await session.Connection().SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
 
             using var mailKit = new MailKit.Net.Imap.ImapClient();
             mailKit.ServerCertificateValidationCallback = (sender, certificate, chain, errors) => true; // loopback, and only to compare
@@ -163,7 +163,7 @@ for i in range(2000):
     c.append(sys.argv[2], None, None, b'From: s@mail.test\r\nSubject: Busy %d\r\nMessage-ID: <busy-%d@mail.test>\r\n\r\nMessage %d\r\n' % (i, i, i))
 c.logout()
 ", servers.Port("imap").ToString(), folder);
-            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            using var session = await ImapConnection.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
             {
                 Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
             }, new Transcript(), CancellationToken.None);
@@ -172,7 +172,7 @@ c.logout()
 
             // While the fetch is under way (its first summary read, the rest still coming), a second session (imaplib)
             // appends two messages and expunges the first three, which the fetch has passed.
-            await session.SearchAsync(folder, new ImapSearchOptions(), summary =>
+            await session.Connection().SearchAsync(folder, new ImapSearchOptions(), summary =>
             {
                 if (fetched++ == 0)
                     servers.Python(@"
@@ -192,10 +192,10 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
             Assert.Equal(2000, fetched);
             Assert.Equal("1999", status.Trim());
             // The next operation brings MailKit's connection the news the server held for it: none was taken away.
-            var arrived = await session.SearchAsync(folder, new ImapSearchOptions { Subject = "Arrived" }, null, CancellationToken.None);
+            var arrived = await session.Connection().SearchAsync(folder, new ImapSearchOptions { Subject = "Arrived" }, null, CancellationToken.None);
             Assert.Equal(new[] { "Arrived 1", "Arrived 2" }, arrived.Select(s => s.Subject));
-            Assert.Equal(1999, session.Client.GetFolder(folder).Count);
-            var all = await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
+            Assert.Equal(1999, session.Connection().Client.GetFolder(folder).Count);
+            var all = await session.Connection().SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None);
             Assert.Equal(1999, all.Count);
             Assert.Contains(all, s => s.MessageId == "arrived-2@mail.test");
             Assert.DoesNotContain(all, s => s.MessageId == "busy-0@mail.test" || s.MessageId == "busy-2@mail.test");
@@ -212,18 +212,18 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
         public async Task A_folder_with_a_non_ASCII_name_is_fetched_on_the_second_connection()
         {
             var folder = "Grüße " + Guid.NewGuid().ToString("N").Substring(0, 8);
-            using var session = await ImapSession.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
+            using var session = await ImapConnection.ConnectAsync(new MailServerOptions("127.0.0.1", servers.Port("imap"))
             {
                 Security = MailSecurity.StartTls, CertificateAuthorityPath = servers.CaPath, Credential = MailServers.Alice,
             }, new Transcript(), CancellationToken.None);
-            await session.CreateFolderAsync(folder, new Transcript(), CancellationToken.None);
+            await session.Connection().CreateFolderAsync(folder, new Transcript(), CancellationToken.None);
             var message = new MimeKit.MimeMessage();
             message.From.Add(new MimeKit.MailboxAddress("", "s@mail.test"));
             message.Subject = "In a folder named in UTF-7";
             message.Body = new MimeKit.TextPart("plain") { Text = "x" };
-            await session.Client.GetFolder(folder).AppendAsync(new MailKit.AppendRequest(message));
+            await session.Connection().Client.GetFolder(folder).AppendAsync(new MailKit.AppendRequest(message));
 
-            var summary = Assert.Single(await session.SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None));
+            var summary = Assert.Single(await session.Connection().SearchAsync(folder, new ImapSearchOptions(), null, CancellationToken.None));
 
             Assert.Equal("In a folder named in UTF-7", summary.Subject);
             Assert.Equal(folder, summary.Folder);
@@ -245,20 +245,20 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
                 cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
                 return "* 1 FETCH (UID 1 ENVELOPE (NIL {500}\nThe subje";
             }, tls ? ScriptedMailServer.SelfSigned() : null);
-            using var session = await ImapSession.ConnectAsync(Scripted(server, tls), new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Scripted(server, tls), new Transcript(), CancellationToken.None);
             var clock = Stopwatch.StartNew();
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, cancel.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, cancel.Token));
 
             Assert.Contains(server.Received, l => l.Contains("UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"));
             // The session's timeout is 10 s: well under it means the token ended the read.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
             // Only the second connection, which was half read, is closed: MailKit's never saw the fetch.
             Assert.True(session.IsConnected);
-            var next = await session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None);
+            var next = await session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None);
             Assert.Equal(new[] { "Seen" }, Assert.Single(next).Flags);
             Assert.Equal(3, server.Received.Count(l => l.Contains(" LOGIN ")));   // the session's, and one for each fetch
-            await session.DisconnectAsync(new Transcript(), CancellationToken.None);
+            await session.Connection().DisconnectAsync(new Transcript(), CancellationToken.None);
         }
 
         [Theory]
@@ -268,10 +268,10 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
         {
             var flags = string.Join(" ", Enumerable.Range(0, count).Select(i => "$k" + i));
             using var server = ScriptedMailServer.Imap(tag => $"* 1 FETCH (UID 1 FLAGS ({flags}))\n{tag} OK done");
-            using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
             var clock = Stopwatch.StartNew();
 
-            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
+            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
 
             Assert.Contains(bound, error.Message);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
@@ -284,9 +284,9 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
             var keywords = Enumerable.Range(0, 1000).Select(i => "$k" + i).ToArray();
             var flags = string.Join(" ", keywords.Concat(keywords).Concat(keywords));
             using var server = ScriptedMailServer.Imap(tag => $"* 1 FETCH (UID 1 FLAGS (\\Seen {flags} \\Recent))\n{tag} OK done");
-            using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
 
-            var summary = Assert.Single(await session.SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
+            var summary = Assert.Single(await session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), null, CancellationToken.None));
 
             Assert.Equal(new[] { "Seen" }.Concat(keywords), summary.Flags);
         }
@@ -311,10 +311,10 @@ print(re.search(rb'MESSAGES (\d+)', c.status(sys.argv[2], '(MESSAGES)')[1][0]).g
         public async Task A_FETCH_response_that_breaks_the_grammar_is_a_protocol_violation(string response)
         {
             using var server = ScriptedMailServer.Imap(tag => string.Format(response, tag));
-            using var session = await ImapSession.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Scripted(server, false), new Transcript(), CancellationToken.None);
             var transcript = new Transcript();
 
-            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.SearchAsync("INBOX", new ImapSearchOptions(), transcript, CancellationToken.None));
+            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => session.Connection().SearchAsync("INBOX", new ImapSearchOptions(), transcript, CancellationToken.None));
 
             Assert.Contains("127.0.0.1", error.Message);
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.ClientError);

@@ -85,36 +85,36 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
         [Fact]
         public async Task IMAP_lists_folders_finds_the_seeded_messages_without_marking_them_seen_and_reads_one()
         {
-            using var session = await ImapSession.ConnectAsync(Options("imaps", MailSecurity.Tls, MailServers.Alice), new Transcript(), CancellationToken.None);
-            var folders = await session.GetFoldersAsync(null, new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Options("imaps", MailSecurity.Tls, MailServers.Alice), new Transcript(), CancellationToken.None);
+            var folders = await session.Connection().GetFoldersAsync(null, new Transcript(), CancellationToken.None);
             Assert.Equal("Sent", folders.Single(f => f.FullName == "Sent").SpecialUse);
             Assert.True(folders.Single(f => f.FullName == "INBOX").Count >= 3);
 
-            var found = await session.SearchAsync("INBOX", new ImapSearchOptions { Subject = "Köln" }, new Transcript(), CancellationToken.None);
+            var found = await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Subject = "Köln" }, new Transcript(), CancellationToken.None);
             var summary = Assert.Single(found);
             Assert.Equal("Grüße aus Köln ☕", summary.Subject);
-            var report = Assert.Single(await session.SearchAsync("INBOX", new ImapSearchOptions { Subject = "Quarterly" }, new Transcript(), CancellationToken.None));
+            var report = Assert.Single(await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Subject = "Quarterly" }, new Transcript(), CancellationToken.None));
             Assert.Equal(new[] { "report.pdf" }, report.AttachmentNames);
 
-            var message = await session.ReadMessageAsync("INBOX", report.Uid, new Transcript(), CancellationToken.None);
+            var message = await session.Connection().ReadMessageAsync("INBOX", report.Uid, new Transcript(), CancellationToken.None);
             Assert.Equal(1033, Assert.Single(message.Attachments).DecodedSize);
-            var recent = await session.SearchAsync("INBOX", new ImapSearchOptions { Since = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None);
+            var recent = await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Since = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None);
             Assert.True(recent.Count >= 3);
-            Assert.Empty(await session.SearchAsync("INBOX", new ImapSearchOptions { Before = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None));
-            var large = await session.SearchAsync("INBOX", new ImapSearchOptions { LargerThan = 1500 }, new Transcript(), CancellationToken.None);
+            Assert.Empty(await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Before = DateTime.Today.AddDays(-1) }, new Transcript(), CancellationToken.None));
+            var large = await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { LargerThan = 1500 }, new Transcript(), CancellationToken.None);
             Assert.Contains(large, m => m.Uid == report.Uid);
             Assert.DoesNotContain(large, m => m.Subject == "Welcome");
-            var header = System.Text.Encoding.ASCII.GetString(await session.ReadSectionAsync("INBOX", report.Uid, "HEADER", new Transcript(), CancellationToken.None));
+            var header = System.Text.Encoding.ASCII.GetString(await session.Connection().ReadSectionAsync("INBOX", report.Uid, "HEADER", new Transcript(), CancellationToken.None));
             Assert.Contains("Subject: Quarterly report", header);
-            var pdf = System.Text.Encoding.ASCII.GetString(await session.ReadSectionAsync("INBOX", report.Uid, "2", new Transcript(), CancellationToken.None));
+            var pdf = System.Text.Encoding.ASCII.GetString(await session.Connection().ReadSectionAsync("INBOX", report.Uid, "2", new Transcript(), CancellationToken.None));
             Assert.StartsWith("%PDF-1.4", System.Text.Encoding.Latin1.GetString(Convert.FromBase64String(pdf)));
-            var again = Assert.Single(await session.SearchAsync("INBOX", new ImapSearchOptions { Uids = { report.Uid } }, new Transcript(), CancellationToken.None));
+            var again = Assert.Single(await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Uids = { report.Uid } }, new Transcript(), CancellationToken.None));
             Assert.DoesNotContain("Seen", again.Flags);
 
             var missing = await Assert.ThrowsAsync<System.IO.DirectoryNotFoundException>(() =>
-                session.SearchAsync("NoSuchFolder", new ImapSearchOptions(), new Transcript(), CancellationToken.None));
+                session.Connection().SearchAsync("NoSuchFolder", new ImapSearchOptions(), new Transcript(), CancellationToken.None));
             Assert.Contains("NoSuchFolder", missing.Message);
-            await session.DisconnectAsync(new Transcript(), CancellationToken.None);
+            await session.Connection().DisconnectAsync(new Transcript(), CancellationToken.None);
         }
     
         [Fact]
@@ -149,23 +149,23 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
         [Fact]
         public async Task IDLE_sees_a_message_Python_sends_and_folders_are_created_renamed_and_deleted()
         {
-            using var session = await ImapSession.ConnectAsync(Options("imap", MailSecurity.StartTls, MailServers.Bob), new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Options("imap", MailSecurity.StartTls, MailServers.Bob), new Transcript(), CancellationToken.None);
             var subject = "Idle-" + Guid.NewGuid().ToString("N");
-            var waiting = session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
+            var waiting = session.Connection().WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
             Thread.Sleep(500);
             SendToBobWithPython(subject);
             var arrived = await waiting;
             Assert.Contains(arrived, m => m.Subject == subject);
 
-            var nothing = await session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
+            var nothing = await session.Connection().WaitForNewAsync("INBOX", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None);
             Assert.Empty(nothing);
 
             var name = "Test" + Guid.NewGuid().ToString("N").Substring(0, 6);
-            Assert.Equal(name, (await session.CreateFolderAsync(name, new Transcript(), CancellationToken.None)).FullName);
-            var renamed = await session.RenameFolderAsync(name, "Archive/" + name, new Transcript(), CancellationToken.None);
+            Assert.Equal(name, (await session.Connection().CreateFolderAsync(name, new Transcript(), CancellationToken.None)).FullName);
+            var renamed = await session.Connection().RenameFolderAsync(name, "Archive/" + name, new Transcript(), CancellationToken.None);
             Assert.Equal("Archive/" + name, renamed.FullName);
-            await session.DeleteFolderAsync("Archive/" + name, new Transcript(), CancellationToken.None);
-            Assert.Empty(await session.GetFoldersAsync("*" + name, new Transcript(), CancellationToken.None));
+            await session.Connection().DeleteFolderAsync("Archive/" + name, new Transcript(), CancellationToken.None);
+            Assert.Empty(await session.Connection().GetFoldersAsync("*" + name, new Transcript(), CancellationToken.None));
         }
 
         [Fact]
@@ -201,13 +201,13 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
         {
             // Dovecot's imapnoidle listener (127.0.0.2) leaves IDLE out of its capabilities.
             var options = new MailServerOptions("127.0.0.2", servers.Port("imapnoidle")) { Security = MailSecurity.None, Credential = MailServers.Bob };
-            using var session = await ImapSession.ConnectAsync(options, new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(options, new Transcript(), CancellationToken.None);
             Assert.DoesNotContain("Idle", session.Capabilities);
             Assert.Contains("Move", session.Capabilities);
 
             var subject = "Poll-" + Guid.NewGuid().ToString("N");
             var transcript = new Transcript();
-            var waiting = session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), transcript, CancellationToken.None);
+            var waiting = session.Connection().WaitForNewAsync("INBOX", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), transcript, CancellationToken.None);
             for (var i = 0; i < 100 && !transcript.Entries.Any(e => e.Text.Contains(" NOOP")); i++)
                 Thread.Sleep(100);
             SendToBobWithPython(subject);
@@ -216,8 +216,8 @@ for i in ids[0].split(): print(c.fetch(i, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'
             Assert.Contains(transcript.Entries, e => e.Direction == TranscriptDirection.Sent && e.Text.Contains(" NOOP"));
             Assert.DoesNotContain(transcript.Entries, e => e.Text.Contains("IDLE"));
 
-            Assert.Empty(await session.WaitForNewAsync("INBOX", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None));
-            await session.DisconnectAsync(new Transcript(), CancellationToken.None);
+            Assert.Empty(await session.Connection().WaitForNewAsync("INBOX", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1), new Transcript(), CancellationToken.None));
+            await session.Connection().DisconnectAsync(new Transcript(), CancellationToken.None);
         }
 
         [Fact]
@@ -277,19 +277,19 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:
     s.starttls(context=ssl.create_default_context(cafile=sys.argv[2])); s.send_message(m)
 ", servers.Port("smtp").ToString(), servers.CaPath, subject);
 
-            using var session = await ImapSession.ConnectAsync(Options("imaps", MailSecurity.Tls, MailServers.Bob), new Transcript(), CancellationToken.None);
+            using var session = await ImapConnection.ConnectAsync(Options("imaps", MailSecurity.Tls, MailServers.Bob), new Transcript(), CancellationToken.None);
             ImapMessageSummary? summary = null;
             for (var i = 0; i < 50 && summary == null; i++)
             {
                 Thread.Sleep(200);
-                summary = (await session.SearchAsync("INBOX", new ImapSearchOptions { Subject = subject }, new Transcript(), CancellationToken.None)).SingleOrDefault();
+                summary = (await session.Connection().SearchAsync("INBOX", new ImapSearchOptions { Subject = subject }, new Transcript(), CancellationToken.None)).SingleOrDefault();
             }
             Assert.NotNull(summary);
             Assert.Equal(subject, summary!.Subject);
             Assert.Contains("Jürgen Müller", summary.From);
             Assert.Equal(new[] { "Grüße.bin" }, summary.AttachmentNames);
-            var overImap = await session.ReadMessageAsync("INBOX", summary.Uid, new Transcript(), CancellationToken.None);
-            await session.DisconnectAsync(new Transcript(), CancellationToken.None);
+            var overImap = await session.Connection().ReadMessageAsync("INBOX", summary.Uid, new Transcript(), CancellationToken.None);
+            await session.Connection().DisconnectAsync(new Transcript(), CancellationToken.None);
 
             var listed = (await Pop3Mailbox.ListAsync(Options("pop3s", MailSecurity.Tls, MailServers.Bob), true, new Transcript(), CancellationToken.None))
                 .Single(m => m.Subject == subject);

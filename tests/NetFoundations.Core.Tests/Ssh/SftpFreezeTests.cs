@@ -40,9 +40,9 @@ namespace NetFoundations.Core.Tests.Ssh
         private async Task<(SshSession Session, int SftpProcess)> ConnectAsync()
         {
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var session = await SshSession.ConnectAsync(server.Options(), new Transcript(), limit.Token);
+            var session = await SshConnection.ConnectAsync(server.Options(), new Transcript(), limit.Token);
             var before = server.ConnectionProcesses();
-            await session.ListAsync(remote, false, null, _ => { }, new Transcript(), limit.Token);
+            await session.Connection().ListAsync(remote, false, null, _ => { }, new Transcript(), limit.Token);
             var sftp = server.ConnectionProcesses().Except(before).ToList();
             Assert.Single(sftp);
             return (session, sftp[0]);
@@ -75,7 +75,7 @@ namespace NetFoundations.Core.Tests.Ssh
             try
             {
                 var (error, afterFreeze) = await FreezeMidTransferAsync(sftpProcess, progress =>
-                    session.DownloadAsync(source, local, false, NoProgress, progress, new Transcript(), CancellationToken.None));
+                    session.Connection().DownloadAsync(source, local, false, NoProgress, progress, new Transcript(), CancellationToken.None));
 
                 var timedOut = Assert.IsType<NetworkTimeoutException>(error);
                 Assert.Contains("Nothing moved", timedOut.Message);
@@ -101,7 +101,7 @@ namespace NetFoundations.Core.Tests.Ssh
             try
             {
                 var (error, afterFreeze) = await FreezeMidTransferAsync(sftpProcess, progress =>
-                    session.UploadAsync(source, destination, false, NoProgress, progress, new Transcript(), CancellationToken.None));
+                    session.Connection().UploadAsync(source, destination, false, NoProgress, progress, new Transcript(), CancellationToken.None));
 
                 var timedOut = Assert.IsType<NetworkTimeoutException>(error);
                 Assert.Contains("Nothing moved", timedOut.Message);

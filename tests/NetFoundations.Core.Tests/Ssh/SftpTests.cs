@@ -32,7 +32,7 @@ namespace NetFoundations.Core.Tests.Ssh
 
         private static CancellationToken Token => new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token;
 
-        private Task<SshSession> ConnectAsync() => SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
+        private Task<SshSession> ConnectAsync() => SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
 
         [Fact]
         public async Task ListsRecursivelyWithAFilter()
@@ -41,11 +41,11 @@ namespace NetFoundations.Core.Tests.Ssh
             var all = new List<SftpItem>();
             var logs = new List<SftpItem>();
 
-            await session.ListAsync(remote, true, null, all.Add, new Transcript(), Token);
-            await session.ListAsync(remote, true, "*.bin", logs.Add, new Transcript(), Token);
+            await session.Connection().ListAsync(remote, true, null, all.Add, new Transcript(), Token);
+            await session.Connection().ListAsync(remote, true, "*.bin", logs.Add, new Transcript(), Token);
             // POSIX names: the case counts.
             var upper = new List<SftpItem>();
-            await session.ListAsync(remote, true, "*.BIN", upper.Add, new Transcript(), Token);
+            await session.Connection().ListAsync(remote, true, "*.BIN", upper.Add, new Transcript(), Token);
 
             Assert.Equal(new[] { "a.txt", "b.log", "sub", "c.bin" }, all.Select(i => i.Name));
             var bin = Assert.Single(logs);
@@ -63,8 +63,8 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
             var progress = new List<SftpProgress>();
 
-            var file = await session.DownloadAsync(remote + "/sub/c.bin", local, false, NoProgress, progress.Add, new Transcript(), Token);
-            var tree = await session.DownloadAsync(remote, Path.Combine(local, "copy"), false, NoProgress, null, new Transcript(), Token);
+            var file = await session.Connection().DownloadAsync(remote + "/sub/c.bin", local, false, NoProgress, progress.Add, new Transcript(), Token);
+            var tree = await session.Connection().DownloadAsync(remote, Path.Combine(local, "copy"), false, NoProgress, null, new Transcript(), Token);
 
             Assert.Equal(70_000, file.Length);
             Assert.Equal(File.ReadAllBytes(Path.Combine(remote, "sub", "c.bin")), File.ReadAllBytes(Path.Combine(local, "c.bin")));
@@ -81,10 +81,10 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
             File.WriteAllText(Path.Combine(local, "a.txt"), "mine");
 
-            await Assert.ThrowsAsync<IOException>(() => session.DownloadAsync(remote + "/a.txt", local, false, NoProgress, null, new Transcript(), Token));
+            await Assert.ThrowsAsync<IOException>(() => session.Connection().DownloadAsync(remote + "/a.txt", local, false, NoProgress, null, new Transcript(), Token));
             Assert.Equal("mine", File.ReadAllText(Path.Combine(local, "a.txt")));
 
-            await session.DownloadAsync(remote + "/a.txt", local, true, NoProgress, null, new Transcript(), Token);
+            await session.Connection().DownloadAsync(remote + "/a.txt", local, true, NoProgress, null, new Transcript(), Token);
             Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(local, "a.txt")));
         }
 
@@ -97,10 +97,10 @@ namespace NetFoundations.Core.Tests.Ssh
             File.WriteAllText(Path.Combine(tree, "one.txt"), "one");
             File.WriteAllText(Path.Combine(tree, "inner", "two.txt"), "two");
 
-            var result = await session.UploadAsync(tree, remote, false, NoProgress, null, new Transcript(), Token);
-            await Assert.ThrowsAsync<IOException>(() => session.UploadAsync(tree, remote, false, NoProgress, null, new Transcript(), Token));
+            var result = await session.Connection().UploadAsync(tree, remote, false, NoProgress, null, new Transcript(), Token);
+            await Assert.ThrowsAsync<IOException>(() => session.Connection().UploadAsync(tree, remote, false, NoProgress, null, new Transcript(), Token));
             File.WriteAllText(Path.Combine(tree, "one.txt"), "ONE");
-            await session.UploadAsync(Path.Combine(tree, "one.txt"), remote + "/tree/one.txt", true, NoProgress, null, new Transcript(), Token);
+            await session.Connection().UploadAsync(Path.Combine(tree, "one.txt"), remote + "/tree/one.txt", true, NoProgress, null, new Transcript(), Token);
 
             Assert.Equal(2, result.Files);
             Assert.Equal(remote + "/tree", result.RemotePath);
@@ -118,12 +118,12 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             using var session = await ConnectAsync();
 
-            var made = await session.NewDirectoryAsync(remote + "/made", new Transcript(), Token);
-            var renamed = await session.RenameAsync(remote + "/a.txt", remote + "/made/z.txt", new Transcript(), Token);
-            await Assert.ThrowsAsync<IOException>(() => session.RenameAsync(remote + "/b.log", remote + "/made/z.txt", new Transcript(), Token));
-            await Assert.ThrowsAsync<RemoteErrorException>(() => session.RemoveAsync(remote + "/sub", false, new Transcript(), Token));
-            await session.RemoveAsync(remote + "/sub", true, new Transcript(), Token);
-            await session.RemoveAsync(remote + "/b.log", false, new Transcript(), Token);
+            var made = await session.Connection().NewDirectoryAsync(remote + "/made", new Transcript(), Token);
+            var renamed = await session.Connection().RenameAsync(remote + "/a.txt", remote + "/made/z.txt", new Transcript(), Token);
+            await Assert.ThrowsAsync<IOException>(() => session.Connection().RenameAsync(remote + "/b.log", remote + "/made/z.txt", new Transcript(), Token));
+            await Assert.ThrowsAsync<RemoteErrorException>(() => session.Connection().RemoveAsync(remote + "/sub", false, new Transcript(), Token));
+            await session.Connection().RemoveAsync(remote + "/sub", true, new Transcript(), Token);
+            await session.Connection().RemoveAsync(remote + "/b.log", false, new Transcript(), Token);
 
             Assert.True(made.IsDirectory);
             Assert.Equal("z.txt", renamed.Name);
@@ -137,9 +137,9 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             using var session = await ConnectAsync();
 
-            await Assert.ThrowsAsync<FileNotFoundException>(() => session.ListAsync(remote + "/nope", false, null, _ => { }, new Transcript(), Token));
-            await Assert.ThrowsAsync<FileNotFoundException>(() => session.DownloadAsync(remote + "/nope", local, false, NoProgress, null, new Transcript(), Token));
-            await Assert.ThrowsAsync<FileNotFoundException>(() => session.RemoveAsync(remote + "/nope", false, new Transcript(), Token));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => session.Connection().ListAsync(remote + "/nope", false, null, _ => { }, new Transcript(), Token));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => session.Connection().DownloadAsync(remote + "/nope", local, false, NoProgress, null, new Transcript(), Token));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => session.Connection().RemoveAsync(remote + "/nope", false, new Transcript(), Token));
         }
 
         [Fact]
@@ -151,7 +151,7 @@ namespace NetFoundations.Core.Tests.Ssh
             using var session = await ConnectAsync();
             var dropped = 0;
 
-            var error = await Record.ExceptionAsync(() => session.DownloadAsync(big, local, false, NoProgress, p =>
+            var error = await Record.ExceptionAsync(() => session.Connection().DownloadAsync(big, local, false, NoProgress, p =>
             {
                 if (Interlocked.Exchange(ref dropped, 1) == 0)
                     server.DropConnections();
@@ -174,7 +174,7 @@ namespace NetFoundations.Core.Tests.Ssh
             using var cancel = new CancellationTokenSource();
             var watch = new System.Diagnostics.Stopwatch();
 
-            var error = await Record.ExceptionAsync(() => session.UploadAsync(source, target.FullName + "/big.bin", false, NoProgress, p =>
+            var error = await Record.ExceptionAsync(() => session.Connection().UploadAsync(source, target.FullName + "/big.bin", false, NoProgress, p =>
             {
                 if (p.BytesDone > 0 && !cancel.IsCancellationRequested)
                 {
@@ -190,7 +190,7 @@ namespace NetFoundations.Core.Tests.Ssh
             // The session goes on: the next transfer opens a new SFTP connection.
             var small = Path.Combine(local, "small.txt");
             File.WriteAllText(small, "small");
-            await session.UploadAsync(small, target.FullName + "/small.txt", false, NoProgress, null, new Transcript(), Token);
+            await session.Connection().UploadAsync(small, target.FullName + "/small.txt", false, NoProgress, null, new Transcript(), Token);
             Assert.Equal("small", File.ReadAllText(Path.Combine(target.FullName, "small.txt")));
         }
 

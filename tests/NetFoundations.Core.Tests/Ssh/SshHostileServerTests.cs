@@ -24,7 +24,7 @@ namespace NetFoundations.Core.Tests.Ssh
                 TrustPolicy = SshTrustPolicy.Insecure,
                 ConnectTimeout = ConnectTimeout,
             };
-            var outcome = await Hostile.FailsInTimeAsync(() => SshSession.ConnectAsync(options, new Transcript(), CancellationToken.None), ConnectTimeout);
+            var outcome = await Hostile.FailsInTimeAsync(() => SshConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), ConnectTimeout);
             Assert.True(await server.Closed.WaitAsync(Hostile.Grace).ContinueWith(t => t.IsCompletedSuccessfully),
                 "the server should see the connection closed within 2 s of the error");
             return (outcome.Error!, outcome.Elapsed);

@@ -39,7 +39,7 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             var options = server.Options(server.NewKnownHosts());
 
-            var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshSession.ConnectAsync(options, new Transcript(), Token));
+            var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshConnection.ConnectAsync(options, new Transcript(), Token));
 
             var fingerprint = SshServer.Exec("ssh-keygen", "-l", "-E", "sha256", "-f", Path.Combine(server.Folder, "host_ed25519_key.pub")).Output.Split(' ')[1];
             Assert.Contains(fingerprint, error.Message);
@@ -54,7 +54,7 @@ namespace NetFoundations.Core.Tests.Ssh
             var options = server.Options(knownHosts);
             options.TrustPolicy = SshTrustPolicy.TrustOnFirstUse;
 
-            using (var session = await SshSession.ConnectAsync(options, new Transcript(), Token))
+            using (var session = await SshConnection.ConnectAsync(options, new Transcript(), Token))
                 Assert.Equal("ssh-ed25519", session.HostKey.KeyType);
 
             Assert.Equal(server.KnownHostsLine(), File.ReadAllText(knownHosts).Trim());
@@ -62,7 +62,7 @@ namespace NetFoundations.Core.Tests.Ssh
                 "-i", server.KeyFile, "-p", server.Port.ToString(), $"{server.UserName}@127.0.0.1", "echo trusted");
             Assert.Equal("trusted", ssh.Output.Trim());
             options.TrustPolicy = SshTrustPolicy.Strict;
-            using (await SshSession.ConnectAsync(options, new Transcript(), Token)) { }
+            using (await SshConnection.ConnectAsync(options, new Transcript(), Token)) { }
         }
 
         [Theory]
@@ -75,7 +75,7 @@ namespace NetFoundations.Core.Tests.Ssh
             options.TrustPolicy = policy;
             var transcript = new Transcript();
 
-            var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshSession.ConnectAsync(options, transcript, Token));
+            var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshConnection.ConnectAsync(options, transcript, Token));
 
             Assert.Contains("CHANGED", error.Message);
             Assert.Contains(Fingerprint("alt_host_key"), error.Message);
@@ -89,7 +89,7 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             var transcript = new Transcript();
 
-            using (await SshSession.ConnectAsync(server.Options(), transcript, Token)) { }
+            using (await SshConnection.ConnectAsync(server.Options(), transcript, Token)) { }
 
             Assert.Contains(transcript.Entries, e => e.Text.StartsWith("key exchange ", StringComparison.Ordinal) && e.Text.Contains(", cipher "));
         }
@@ -100,7 +100,7 @@ namespace NetFoundations.Core.Tests.Ssh
             // These tests run SSH.NET's net10.0 build, as PowerShell 7 runs its net8.0 build: AES-GCM through the runtime.
             var transcript = new Transcript();
 
-            using (await SshSession.ConnectAsync(server.Options(), transcript, Token)) { }
+            using (await SshConnection.ConnectAsync(server.Options(), transcript, Token)) { }
 
             Assert.Contains(transcript.Entries, e => e.Text.Contains(", cipher aes128-gcm@openssh.com, "));
         }
@@ -113,7 +113,7 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.Equal(0, hashed.ExitCode);
             Assert.Contains("|1|", File.ReadAllText(knownHosts));
 
-            using var session = await SshSession.ConnectAsync(server.Options(knownHosts), new Transcript(), Token);
+            using var session = await SshConnection.ConnectAsync(server.Options(knownHosts), new Transcript(), Token);
 
             Assert.True(session.IsConnected);
         }
@@ -124,10 +124,10 @@ namespace NetFoundations.Core.Tests.Ssh
             var options = server.Options(server.NewKnownHosts());
             options.TrustPolicy = SshTrustPolicy.Pinned;
             options.HostKeyFingerprint = Fingerprint("host_ed25519_key");
-            using (await SshSession.ConnectAsync(options, new Transcript(), Token)) { }
+            using (await SshConnection.ConnectAsync(options, new Transcript(), Token)) { }
 
             options.HostKeyFingerprint = Fingerprint("alt_host_key");
-            var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshSession.ConnectAsync(options, new Transcript(), Token));
+            var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshConnection.ConnectAsync(options, new Transcript(), Token));
             Assert.Contains(Fingerprint("alt_host_key"), error.Message);
         }
 
@@ -137,7 +137,7 @@ namespace NetFoundations.Core.Tests.Ssh
             var options = server.Options(credential: new NetworkCredential(server.UserName, "wrong"));
             var transcript = new Transcript();
 
-            await Assert.ThrowsAsync<AuthenticationFailedException>(() => SshSession.ConnectAsync(options, transcript, Token));
+            await Assert.ThrowsAsync<AuthenticationFailedException>(() => SshConnection.ConnectAsync(options, transcript, Token));
 
             Assert.DoesNotContain(transcript.Entries, e => e.Text.Contains("wrong"));
         }
@@ -147,24 +147,24 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             var plain = server.Options(credential: new NetworkCredential(server.UserName, string.Empty));
             plain.KeyFile = server.KeyFile;
-            using (var session = await SshSession.ConnectAsync(plain, new Transcript(), Token))
-                Assert.Equal(server.UserName, (await session.RunCommandAsync("id -un", Bound, null, new Transcript(), Token)).Output);
+            using (var session = await SshConnection.ConnectAsync(plain, new Transcript(), Token))
+                Assert.Equal(server.UserName, (await session.Connection().RunCommandAsync("id -un", Bound, null, new Transcript(), Token)).Output);
 
             var locked = server.Options(credential: new NetworkCredential(server.UserName, server.Passphrase));
             locked.KeyFile = server.PassphraseKeyFile;
-            using (await SshSession.ConnectAsync(locked, new Transcript(), Token)) { }
+            using (await SshConnection.ConnectAsync(locked, new Transcript(), Token)) { }
 
             var wrong = server.Options(credential: new NetworkCredential(server.UserName, "not the passphrase"));
             wrong.KeyFile = server.PassphraseKeyFile;
-            await Assert.ThrowsAsync<AuthenticationFailedException>(() => SshSession.ConnectAsync(wrong, new Transcript(), Token));
+            await Assert.ThrowsAsync<AuthenticationFailedException>(() => SshConnection.ConnectAsync(wrong, new Transcript(), Token));
         }
 
         [Fact]
         public async Task ACommandGivesOutputErrorAndExitStatusAsData()
         {
-            using var session = await SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
+            using var session = await SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
 
-            var result = await session.RunCommandAsync("echo out; echo err >&2; printf 'é\\n'; exit 3", Bound, null, new Transcript(), Token);
+            var result = await session.Connection().RunCommandAsync("echo out; echo err >&2; printf 'é\\n'; exit 3", Bound, null, new Transcript(), Token);
 
             Assert.Equal("out\né", result.Output);
             Assert.Equal("err", result.Error);
@@ -176,8 +176,8 @@ namespace NetFoundations.Core.Tests.Ssh
         [Fact]
         public async Task CommandsOnManyTargetsRunOnSeparateChannelsAndStreamLines()
         {
-            using var first = await SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
-            using var second = await SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
+            using var first = await SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
+            using var second = await SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
             var results = new ConcurrentBag<SshCommandResult>();
             var lines = new ConcurrentBag<SshOutputLine>();
             var errors = new ConcurrentBag<Exception>();
@@ -195,7 +195,7 @@ namespace NetFoundations.Core.Tests.Ssh
         [Fact]
         public async Task CommandsOfOneSessionRunAtTheSameTime()
         {
-            using var session = await SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
+            using var session = await SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
             var flag = $"/tmp/nf-ssh-flag-{Guid.NewGuid():N}";
             var results = new ConcurrentBag<SshCommandResult>();
 
@@ -211,20 +211,20 @@ namespace NetFoundations.Core.Tests.Ssh
         [Fact]
         public async Task AHangingCommandTimesOut()
         {
-            using var session = await SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
+            using var session = await SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
 
-            await Assert.ThrowsAsync<NetworkTimeoutException>(() => session.RunCommandAsync("sleep 60", TimeSpan.FromSeconds(1), null, new Transcript(), Token));
+            await Assert.ThrowsAsync<NetworkTimeoutException>(() => session.Connection().RunCommandAsync("sleep 60", TimeSpan.FromSeconds(1), null, new Transcript(), Token));
 
-            Assert.Equal("still usable", (await session.RunCommandAsync("echo still usable", Bound, null, new Transcript(), Token)).Output);
+            Assert.Equal("still usable", (await session.Connection().RunCommandAsync("echo still usable", Bound, null, new Transcript(), Token)).Output);
         }
 
         [Fact]
         public async Task CancellationEndsARunningCommand()
         {
-            using var session = await SshSession.ConnectAsync(server.Options(), new Transcript(), Token);
+            using var session = await SshConnection.ConnectAsync(server.Options(), new Transcript(), Token);
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.RunCommandAsync("sleep 60", Bound, null, new Transcript(), cancel.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.Connection().RunCommandAsync("sleep 60", Bound, null, new Transcript(), cancel.Token));
         }
 
         [Fact]
@@ -232,7 +232,7 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             var options = new SshConnectionOptions("127.0.0.1", ClosedPort(), server.Credential) { KnownHostsPath = server.NewKnownHosts() };
 
-            await Assert.ThrowsAsync<ConnectionRefusedException>(() => SshSession.ConnectAsync(options, new Transcript(), Token));
+            await Assert.ThrowsAsync<ConnectionRefusedException>(() => SshConnection.ConnectAsync(options, new Transcript(), Token));
             await Assert.ThrowsAsync<ConnectionRefusedException>(() => SshHostKeyScanner.GetAsync("127.0.0.1", null, options.Port, null, Bound, new Transcript(), Token));
         }
 
@@ -241,7 +241,7 @@ namespace NetFoundations.Core.Tests.Ssh
         {
             var options = new SshConnectionOptions(new string('x', 64) + ".invalid", 22, server.Credential) { KnownHostsPath = server.NewKnownHosts() };
 
-            await Assert.ThrowsAsync<NameResolutionException>(() => SshSession.ConnectAsync(options, new Transcript(), Token));
+            await Assert.ThrowsAsync<NameResolutionException>(() => SshConnection.ConnectAsync(options, new Transcript(), Token));
         }
 
         private string Fingerprint(string keyFile) =>

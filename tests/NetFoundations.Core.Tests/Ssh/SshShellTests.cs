@@ -19,8 +19,8 @@ namespace NetFoundations.Core.Tests.Ssh
 
         private async Task<(SshSession Session, ExpectSession Shell)> OpenAsync(Transcript transcript, SshShellOptions? shellOptions = null)
         {
-            var session = await SshSession.ConnectAsync(server.Options(), transcript, Token);
-            return (session, await session.OpenShellAsync(shellOptions ?? new SshShellOptions(), transcript, Token));
+            var session = await SshConnection.ConnectAsync(server.Options(), transcript, Token);
+            return (session, await session.Connection().OpenShellAsync(shellOptions ?? new SshShellOptions(), transcript, Token));
         }
 
         [Fact]

@@ -8,14 +8,14 @@ using System.Threading.Tasks;
 namespace NetFoundations.Core.Mail
 {
     /// <summary>
-    /// An IMAP session's connection: the socket, and the stream that carries the protocol in plain text
+    /// An IMAP connection's transport: the socket, and the stream that carries the protocol in plain text
     /// (inside TLS when there is TLS), which MailKit talks over and ImapSummaryReader reads directly.
     /// </summary>
-    internal sealed class ImapConnection : IDisposable
+    internal sealed class ImapTransport : IDisposable
     {
         private SslStream? tls;
 
-        public ImapConnection(Socket socket, NetworkStream network)
+        public ImapTransport(Socket socket, NetworkStream network)
         {
             Socket = socket;
             Stream = network;

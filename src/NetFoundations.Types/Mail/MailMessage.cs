@@ -2,46 +2,49 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MimeKit;
 
 namespace NetFoundations.Core.Mail
 {
+    /// <summary>What a message asks of its content, which Core holds (MailMessageContent, with MimeKit's message).</summary>
+    internal interface IMailMessageContent
+    {
+        string? GetHeader(string name);
+        byte[] ToBytes();
+        /// <summary>Writes the message as an .eml file holds it (CRLF line ends), the Bcc header only when includeBcc.</summary>
+        void WriteFile(Stream file, bool includeBcc);
+        IReadOnlyList<MailPart> GetStructure();
+        /// <summary>Writes one attachment's part, decoded (an attached message as its .eml bytes).</summary>
+        void WriteAttachment(string partNumber, Stream file);
+    }
+
     /// <summary>
     /// A MIME message: built by MailComposer, parsed by MailReader, or fetched over IMAP or POP3.
     /// Its summary properties are read once; the message itself is not changed after creation.
     /// </summary>
     public sealed class MailMessage
     {
-        internal MailMessage(MimeMessage mime, string? sourcePath = null)
+        internal MailMessage(IMailMessageContent content, string? sourcePath, string? messageId, DateTimeOffset date, string from,
+            IReadOnlyList<string> to, IReadOnlyList<string> cc, IReadOnlyList<string> bcc, IReadOnlyList<string> replyTo, string subject,
+            string? textBody, string? htmlBody, string priority, IReadOnlyList<MailAttachmentInfo> attachments, long size)
         {
-            Mime = mime;
+            Content = content;
             SourcePath = sourcePath;
-            MessageId = mime.MessageId;
-            Date = mime.Date;
-            From = string.Join(", ", mime.From.Select(a => a.ToString()));
-            To = Addresses(mime.To);
-            Cc = Addresses(mime.Cc);
-            Bcc = Addresses(mime.Bcc);
-            ReplyTo = Addresses(mime.ReplyTo);
-            Subject = mime.Subject ?? string.Empty;
-            TextBody = mime.TextBody;
-            HtmlBody = mime.HtmlBody;
-            Priority = mime.Priority.ToString();
-            var attachments = new List<MailAttachmentInfo>();
-            Walk(mime.Body, string.Empty, 0, (entity, number, depth) =>
-            {
-                if (entity is MimePart part && (part.IsAttachment || (part.ContentId != null && !(part is TextPart))))
-                    attachments.Add(new MailAttachmentInfo(number, part.FileName, part.ContentType.MimeType, DecodedSize(part), part.ContentId,
-                        !part.IsAttachment));
-                else if (entity is MessagePart attached && attached.IsAttachment)
-                    attachments.Add(new MailAttachmentInfo(number, FileName(attached), attached.ContentType.MimeType, AttachedBytes(attached).LongLength,
-                        attached.ContentId, false));
-            });
+            MessageId = messageId;
+            Date = date;
+            From = from;
+            To = to;
+            Cc = cc;
+            Bcc = bcc;
+            ReplyTo = replyTo;
+            Subject = subject;
+            TextBody = textBody;
+            HtmlBody = htmlBody;
+            Priority = priority;
             Attachments = attachments;
-            Size = ToBytes().LongLength;
+            Size = size;
         }
 
-        internal MimeMessage Mime { get; }
+        internal IMailMessageContent Content { get; }
 
         public string? MessageId { get; }
         public DateTimeOffset Date { get; }
@@ -63,14 +66,9 @@ namespace NetFoundations.Core.Mail
         public string? SourcePath { get; }
 
         /// <summary>A header's value (decoded), or null.</summary>
-        public string? GetHeader(string name) => Mime.Headers[name];
+        public string? GetHeader(string name) => Content.GetHeader(name);
 
-        public byte[] ToBytes()
-        {
-            using var buffer = new MemoryStream();
-            Mime.WriteTo(FormatOptions.Default, buffer);
-            return buffer.ToArray();
-        }
+        public byte[] ToBytes() => Content.ToBytes();
 
         /// <summary>
         /// The file Save writes for path: path itself, or in an existing folder a file named after the Message-ID
@@ -94,29 +92,13 @@ namespace NetFoundations.Core.Mail
             path = SavePath(path);
             if (File.Exists(path) && !overwrite)
                 throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
-            var options = FormatOptions.Default.Clone();
-            options.NewLineFormat = NewLineFormat.Dos;
-            if (!includeBcc)
-                options.HiddenHeaders.Add(HeaderId.Bcc);
             using (var file = File.Create(path))
-                Mime.WriteTo(options, file);
+                Content.WriteFile(file, includeBcc);
             return path;
         }
 
         /// <summary>The MIME tree, depth first, as the book's display_structure shows it.</summary>
-        public IReadOnlyList<MailPart> GetStructure()
-        {
-            var parts = new List<MailPart>();
-            Walk(Mime.Body, string.Empty, 0, (entity, number, depth) =>
-            {
-                var part = entity as MimePart;
-                var attached = entity as MessagePart;
-                parts.Add(new MailPart(number, depth, entity.ContentType.MimeType, entity.ContentDisposition?.Disposition,
-                    part?.FileName ?? (attached == null ? null : FileName(attached)), part?.ContentTransferEncoding.ToString(),
-                    part?.Content?.Stream?.Length ?? (attached == null ? 0 : AttachedBytes(attached).LongLength), entity.ContentId));
-            });
-            return parts;
-        }
+        public IReadOnlyList<MailPart> GetStructure() => Content.GetStructure();
 
         /// <summary>
         /// The files SaveAttachments writes into folder: for each attachment (and inline part) whose file name matches
@@ -143,23 +125,13 @@ namespace NetFoundations.Core.Mail
         /// </summary>
         public string SaveAttachment(string partNumber, string path, bool overwrite)
         {
-            MimeEntity? found = null;
-            Walk(Mime.Body, string.Empty, 0, (entity, number, depth) => found = number == partNumber ? entity : found);
-            if (found == null || !Attachments.Any(a => a.PartNumber == partNumber))
+            if (!Attachments.Any(a => a.PartNumber == partNumber))
                 throw new InvalidNetworkRequestException($"The message has no attachment numbered {partNumber}.", partNumber);
             if (File.Exists(path) && !overwrite)
                 throw new InvalidNetworkRequestException($"{path} exists; give -Force to overwrite it.", path);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using (var file = File.Create(path))
-            {
-                if (found is MessagePart attached)
-                {
-                    var bytes = AttachedBytes(attached);
-                    file.Write(bytes, 0, bytes.Length);
-                }
-                else
-                    (found as MimePart)?.Content?.DecodeTo(file);   // a part without content is an empty file
-            }
+                Content.WriteAttachment(partNumber, file);
             return path;
         }
 
@@ -171,47 +143,5 @@ namespace NetFoundations.Core.Mail
         }
 
         public override string ToString() => $"{Date:yyyy-MM-dd HH:mm} {From}: {Subject}";
-
-        private static IReadOnlyList<string> Addresses(InternetAddressList list) => list.Select(a => a.ToString()).ToArray();
-
-        /// <summary>An attached message's file name: from its Content-Disposition or Content-Type, as for any part.</summary>
-        private static string? FileName(MessagePart attached) =>
-            attached.ContentDisposition?.FileName ?? attached.ContentType.Name;
-
-        /// <summary>An attached message as an .eml file holds it (CRLF line ends, as Save writes).</summary>
-        private static byte[] AttachedBytes(MessagePart attached)
-        {
-            var options = FormatOptions.Default.Clone();
-            options.NewLineFormat = NewLineFormat.Dos;
-            using var buffer = new MemoryStream();
-            attached.Message?.WriteTo(options, buffer);
-            return buffer.ToArray();
-        }
-
-        private static long DecodedSize(MimePart part)
-        {
-            if (part.Content == null)
-                return 0;
-            using var counter = new MemoryStream();
-            part.Content.DecodeTo(counter);
-            return counter.Length;
-        }
-
-        /// <summary>Visits entity and its children with IMAP part numbers.</summary>
-        internal static void Walk(MimeEntity? entity, string number, int depth, Action<MimeEntity, string, int> visit)
-        {
-            if (entity == null)
-                return;
-            if (entity is Multipart multipart)
-            {
-                visit(entity, number, depth);
-                for (var i = 0; i < multipart.Count; i++)
-                    Walk(multipart[i], number.Length == 0 ? (i + 1).ToString() : $"{number}.{i + 1}", depth + 1, visit);
-            }
-            else
-            {
-                visit(entity, number.Length == 0 ? "1" : number, depth);
-            }
-        }
     }
 }

@@ -11,7 +11,7 @@ using Renci.SshNet.Common;
 namespace NetFoundations.Core.Ssh
 {
     /// <summary>Port forwards (tunnels) on the session; they stay up until stopped or the session ends.</summary>
-    public sealed partial class SshSession
+    public sealed partial class SshConnection
     {
         private readonly List<SshTunnel> tunnels = new List<SshTunnel>();
         // One start at a time: SSH.NET matches the server's reply to a remote forward request by order only.
@@ -66,7 +66,7 @@ namespace NetFoundations.Core.Ssh
         private async Task<SshTunnel> StartTunnelAsync(SshTunnelKind kind, ForwardedPort forward, TunnelConnections connections, string boundHost, int boundPort, string? host, int? port,
             Transcript transcript, CancellationToken cancellationToken)
         {
-            var tunnel = new SshTunnel(this, kind, forward, connections, boundHost, host, port);
+            var tunnel = new SshTunnelForward(this, kind, forward, connections, boundHost, host, port).Tunnel;
             var listen = Endpoints.Format(boundHost, boundPort);
             await tunnelStart.WaitAsync(cancellationToken).ConfigureAwait(false);
             Task starting;
@@ -119,13 +119,13 @@ namespace NetFoundations.Core.Ssh
         }
 
         /// <summary>Stops the forward (SSH.NET waits for its open connections to close) and forgets it.</summary>
-        internal void RemoveTunnel(SshTunnel tunnel)
+        internal void RemoveTunnel(SshTunnelForward tunnel)
         {
             lock (tunnels)
-                tunnels.Remove(tunnel);
+                tunnels.Remove(tunnel.Tunnel);
             try
             {
-                tunnel.Forward.Dispose();
+                tunnel.Port.Dispose();
             }
             catch (Exception e) when (e is ObjectDisposedException || e is InvalidOperationException || e is SshException || e is SocketException)
             {
@@ -133,7 +133,7 @@ namespace NetFoundations.Core.Ssh
             }
             // The client's list of forwards is touched under this lock only (see Disconnect).
             lock (tunnels)
-                client.RemoveForwardedPort(tunnel.Forward);
+                client.RemoveForwardedPort(tunnel.Port);
         }
 
         private void StopTunnels()

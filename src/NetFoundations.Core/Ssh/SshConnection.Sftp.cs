@@ -13,7 +13,7 @@ using Renci.SshNet.Sftp;
 namespace NetFoundations.Core.Ssh
 {
     /// <summary>SFTP on a session: list, download, upload, remove, make directory, rename.</summary>
-    public sealed partial class SshSession
+    public sealed partial class SshConnection
     {
         private const int MaxDepth = 64;
         // Bytes asked for in each SFTP read and write: SSH.NET's 32 KiB default halves the rate on a fast link;
@@ -272,7 +272,7 @@ namespace NetFoundations.Core.Ssh
             if (!IsConnected)
                 throw new ConnectionLostException($"The SSH session {this} is closed.", options.Target);
             // The SFTP connection must present the very key this session was opened with.
-            var trust = new HostKeyTrust(options, transcript, HostKey);
+            var trust = new HostKeyTrust(options, transcript, Session.HostKey);
             var sftp = new SftpClient(CreateConnectionInfo(options, address, trust.PreferredKeyTypes, transcript)) { BufferSize = SftpBufferSize };
             await ConnectClientAsync(sftp, options, trust, transcript, cancellationToken).ConfigureAwait(false);
             transcript.Note("sftp subsystem open");
@@ -436,7 +436,7 @@ namespace NetFoundations.Core.Ssh
             mode.Append(file.OwnerCanRead ? 'r' : '-').Append(file.OwnerCanWrite ? 'w' : '-').Append(file.OwnerCanExecute ? 'x' : '-');
             mode.Append(file.GroupCanRead ? 'r' : '-').Append(file.GroupCanWrite ? 'w' : '-').Append(file.GroupCanExecute ? 'x' : '-');
             mode.Append(file.OthersCanRead ? 'r' : '-').Append(file.OthersCanWrite ? 'w' : '-').Append(file.OthersCanExecute ? 'x' : '-');
-            return new SftpItem(this, file.FullName, file.Name, file.Length, file.IsDirectory, file.IsSymbolicLink,
+            return new SftpItem(Session, file.FullName, file.Name, file.Length, file.IsDirectory, file.IsSymbolicLink,
                 file.LastWriteTime, mode.ToString(), file.UserId, file.GroupId);
         }
 

@@ -6,7 +6,7 @@ using Renci.SshNet;
 
 namespace NetFoundations.Core.Ssh
 {
-    public sealed partial class SshSession
+    public sealed partial class SshConnection
     {
         /// <summary>
         /// Opens an interactive shell on a pseudo-terminal (for devices with no exec channel) and returns the

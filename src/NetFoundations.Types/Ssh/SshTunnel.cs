@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Tasks;
-using Renci.SshNet;
 
 namespace NetFoundations.Core.Ssh
 {
@@ -16,37 +14,39 @@ namespace NetFoundations.Core.Ssh
         Dynamic,
     }
 
+    /// <summary>What a tunnel asks of its forward, which Core holds (SshTunnelForward, with SSH.NET's forwarded port).</summary>
+    internal interface ISshTunnelForward
+    {
+        bool IsStarted { get; }
+        /// <summary>Closes the tunnel's connections at once and stops listening, within a bound; called once.</summary>
+        void Stop();
+    }
+
     /// <summary>
-    /// A port forward on an SSH session (SSH.NET's ForwardedPortLocal, -Remote or -Dynamic). It stays up until it is
-    /// stopped or its session ends. Failures of single forwarded connections never stop it: they are kept in Errors.
+    /// A port forward on an SSH session (SSH.NET's ForwardedPortLocal, -Remote or -Dynamic, held by its forward in
+    /// Core). It stays up until it is stopped or its session ends. Failures of single forwarded connections never stop
+    /// it: they are kept in Errors.
     /// </summary>
     public sealed class SshTunnel : IDisposable
     {
         private const int MaxErrors = 20;
-        // Stopping waits for open connections to close; SSH.NET would wait as long as the session's timeout.
-        private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
 
         private readonly List<Exception> errors = new List<Exception>();
-        private readonly TunnelConnections open;
         private int connections;
         private int stopped;
 
-        internal SshTunnel(SshSession session, SshTunnelKind kind, ForwardedPort forward, TunnelConnections open, string boundHost, string? host, int? port)
+        internal SshTunnel(SshSession session, SshTunnelKind kind, ISshTunnelForward forward, string boundHost, string? host, int? port)
         {
-            this.open = open;
             Session = session;
             Kind = kind;
             Forward = forward;
             BoundHost = boundHost;
             DestinationHost = host;
             DestinationPort = port;
-            Forward.RequestReceived += (_, e) => Interlocked.Increment(ref connections);
-            // A connection refused because the tunnel is stopping is no failure.
-            Forward.Exception += (_, e) => { if (!(e.Exception is OperationCanceledException)) AddError(e.Exception); };
         }
 
         public SshSession Session { get; }
-        internal ForwardedPort Forward { get; }
+        internal ISshTunnelForward Forward { get; }
         public SshTunnelKind Kind { get; }
         /// <summary>The SSH server the tunnel goes through.</summary>
         public string ComputerName => Session.ComputerName;
@@ -86,14 +86,6 @@ namespace NetFoundations.Core.Ssh
             };
         }
 
-        /// <summary>Stops listening and closes the tunnel's connections; a tunnel already stopped is an error.</summary>
-        public void Stop(Transcript? transcript = null)
-        {
-            if (!TryStop())
-                throw new InvalidNetworkRequestException($"The tunnel {this} is already removed.", ToString());
-            transcript?.Note($"tunnel stopped: {this}");
-        }
-
         public void Dispose() => TryStop();
 
         internal void Started(int boundPort)
@@ -102,19 +94,20 @@ namespace NetFoundations.Core.Ssh
             StartedAt = DateTimeOffset.Now;
         }
 
-        /// <summary>Stops once, closing every connection at once; false when already stopped. Never waits longer than StopBound.</summary>
-        private bool TryStop()
+        /// <summary>Stops once, closing every connection at once; false when already stopped.</summary>
+        internal bool TryStop()
         {
             if (Interlocked.Exchange(ref stopped, 1) != 0)
                 return false;
-            open.CloseAll(Forward);
-            Task.Run(() => Session.RemoveTunnel(this)).Wait(StopBound);
+            Forward.Stop();
             return true;
         }
 
-        private void AddError(Exception error)
+        internal void Counted() => Interlocked.Increment(ref connections);
+
+        /// <summary>Keeps a failure of one forwarded connection (already translated to the error families).</summary>
+        internal void AddError(Exception translated)
         {
-            var translated = SshErrors.Translate(error, DestinationHost != null ? Endpoints.Format(DestinationHost, DestinationPort!.Value) : ToString());
             lock (errors)
             {
                 if (errors.Count == MaxErrors)

@@ -14,32 +14,29 @@ using Renci.SshNet.Common;
 namespace NetFoundations.Core.Ssh
 {
     /// <summary>
-    /// A logged-in SSH connection. Holds the SSH.NET client (and the login secrets) privately;
-    /// several commands may run on it at once, each on its own channel.
+    /// A logged-in SSH connection: the Core side of an SshSession. Holds the SSH.NET client (and the login secrets)
+    /// privately; several commands may run on it at once, each on its own channel. Reached from the session by
+    /// session.Connection().
     /// </summary>
-    public sealed partial class SshSession : IDisposable
+    public sealed partial class SshConnection : ISshSessionHandle
     {
         private readonly SshClient client;
         private readonly SshConnectionOptions options;
         private readonly string address;
         private volatile bool disconnected;
 
-        private SshSession(SshClient client, SshConnectionOptions options, string address, SshHostKey hostKey, string serverVersion)
+        private SshConnection(SshClient client, SshConnectionOptions options, string address, SshHostKey hostKey, string serverVersion)
         {
             this.client = client;
             this.options = options;
             this.address = address;
-            HostKey = hostKey;
-            ServerVersion = serverVersion;
-            ConnectedAt = DateTimeOffset.Now;
+            Session = new SshSession(options.ComputerName, options.Port, options.Credential.UserName, hostKey, serverVersion, this);
         }
 
-        public string ComputerName => options.ComputerName;
-        public int Port => options.Port;
-        public string UserName => options.Credential.UserName;
-        public SshHostKey HostKey { get; }
-        public string ServerVersion { get; }
-        public DateTimeOffset ConnectedAt { get; }
+        /// <summary>The public object users see; SFTP items and tunnels carry it.</summary>
+        public SshSession Session { get; }
+        internal string ComputerName => options.ComputerName;
+        internal int Port => options.Port;
         public bool IsConnected => !disconnected && client.IsConnected;
         /// <summary>What bounds the session's own waits on the server (SSH.NET's timeout for a reply).</summary>
         internal TimeSpan ConnectTimeout => options.ConnectTimeout;
@@ -47,7 +44,7 @@ namespace NetFoundations.Core.Ssh
         /// <summary>How long a finished command's output streams may take to end.</summary>
         internal static readonly TimeSpan OutputDrainBound = TimeSpan.FromSeconds(5);
 
-        public override string ToString() => $"{UserName}@{Endpoints.Format(ComputerName, Port)}";
+        public override string ToString() => Session.ToString();
 
         /// <summary>Connects, checks the host key by the options' trust policy, then logs in.</summary>
         public static async Task<SshSession> ConnectAsync(SshConnectionOptions options, Transcript transcript, CancellationToken cancellationToken)
@@ -61,7 +58,7 @@ namespace NetFoundations.Core.Ssh
             if (options.KeepAliveInterval > TimeSpan.Zero)
                 client.KeepAliveInterval = options.KeepAliveInterval;
             transcript.Note($"logged in as {options.Credential.UserName}");
-            return new SshSession(client, options, address, trust.AcceptedKey!, version);
+            return new SshConnection(client, options, address, trust.AcceptedKey!, version).Session;
         }
 
         /// <summary>Runs one command on its own channel; a timeout or cancellation ends it (and asks the server to kill it).</summary>
@@ -145,8 +142,6 @@ namespace NetFoundations.Core.Ssh
             lock (tunnels)
                 client.Dispose();
         }
-
-        public void Dispose() => Disconnect();
 
         private static string TrimFinalNewLine(StringBuilder text)
         {
@@ -274,5 +269,12 @@ namespace NetFoundations.Core.Ssh
             var info = client.ConnectionInfo;
             transcript.Note($"key exchange {info.CurrentKeyExchangeAlgorithm}, cipher {info.CurrentServerEncryption}, mac {info.CurrentServerHmacAlgorithm ?? "(in the cipher)"}");
         }
+    }
+
+    public static class SshSessionExtensions
+    {
+        /// <summary>The connection behind a session, which does its work (commands, SFTP, tunnels, shells).</summary>
+        public static SshConnection Connection(this SshSession session) =>
+            (SshConnection)(session ?? throw new ArgumentNullException(nameof(session))).Handle;
     }
 }
