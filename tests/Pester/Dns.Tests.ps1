@@ -286,7 +286,7 @@ Describe 'Get-AddressInfo' {
         }
 
         function Format-Entry($Entry) {
-            "$($Entry.Family) $($Entry.SocketType) $([int]$Entry.Protocol) $($Entry.Address) $($Entry.Port) $($Entry.CanonicalName)"
+            "$($Entry.Family) $($Entry.SocketType) $([int][System.Net.Sockets.ProtocolType]$Entry.Protocol) $($Entry.Address) $($Entry.Port) $($Entry.CanonicalName)"
         }
     }
 

@@ -1,7 +1,7 @@
 # Results written as JSON for logs and dashboards: `... | ConvertTo-Json` at its default depth must give readable
 # records (addresses as text, durations as numbers in milliseconds, enums as names, no certificates or raw bytes),
 # without a depth warning, small enough to log, and with the fields a dashboard reads after ConvertFrom-Json.
-# The peers are the ones the other Pester files start (tests/peers, tests/servers/tls) on loopback.
+# The peers are the ones the other Pester files start (tests/peers, tests/servers/tls, tests/servers/dns) on loopback.
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE -Force
     . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
@@ -11,6 +11,7 @@ BeforeAll {
     $tlsFolder = Join-Path $TestDrive 'tls-servers'
     $tlsPort = Start-TlsTestServers $tlsFolder
     $ca = Join-Path $tlsFolder 'ca.crt'
+    $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
 
     # Converts one result as a user would, and returns the text, the warnings and the parsed record.
     function ConvertTo-CheckedJson($Result) {
@@ -23,6 +24,7 @@ BeforeAll {
 AfterAll {
     $tcpEcho, $udpEcho | Stop-TestPeer
     Stop-TlsTestServers $tlsFolder
+    Stop-TestDnsServer $dns
 }
 
 Describe 'ConvertTo-Json of <Type>' -ForEach @(
@@ -44,6 +46,22 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
        Fields = @{ Address = '127.0.0.1'; IsValid = $true; StartTls = 'None' }; Numbers = 'HandshakeMs', 'TotalMs', 'DaysRemaining' }
     @{ Type = 'TlsProtocolResult'; MaxBytes = 1KB; Make = { Test-TlsProtocol localhost -Port $tlsPort.valid -Protocol Tls12 }
        Fields = @{ Address = '127.0.0.1'; Protocol = 'Tls12'; Status = 'Supported' }; Numbers = 'Port' }
+    @{ Type = 'DnsARecord'; MaxBytes = 1KB; Make = { Resolve-DnsName2 www.example.test -Server $dns.Server }
+       Fields = @{ Address = '127.0.0.11'; Type = 'A'; Section = 'Answer'; ComputerName = 'www.example.test' }; Numbers = 'TTL' }
+    @{ Type = 'DnsAaaaRecord'; MaxBytes = 1KB; Make = { Resolve-DnsName2 www.example.test -Type AAAA -Server $dns.Server6 }
+       Fields = @{ Address = '::1'; Type = 'AAAA' }; Numbers = 'TTL' }
+    @{ Type = 'DnsMxRecord'; MaxBytes = 1KB; Make = { Resolve-DnsName2 example.test -Type MX -Server $dns.Server | Sort-Object Preference }
+       Fields = @{ Type = 'MX'; Exchange = 'mail1.example.test' }; Numbers = 'Preference', 'TTL' }
+    @{ Type = 'DnsTxtRecord'; MaxBytes = 1KB; Make = { Resolve-DnsName2 example.test -Type TXT -Server $dns.Server }
+       Fields = @{ Type = 'TXT'; Text = 'v=spf1 mx -all' }; Numbers = 'TTL' }
+    @{ Type = 'DnsResponse'; MaxBytes = 4KB; Make = { Resolve-DnsName2 example.test -Type TXT -Server $dns.Server -Response }
+       Fields = @{ ResponseCode = 'NOERROR'; Type = 'TXT'; IsAuthoritative = $true }; Numbers = 'DurationMs', 'MessageSize' }
+    @{ Type = 'DnsResponse (addresses)'; MaxBytes = 4KB; Make = { Resolve-DnsName2 example.test -Type MX -Server $dns.Server -Response }
+       Fields = @{ ResponseCode = 'NOERROR'; Type = 'MX' }; Numbers = 'DurationMs' }
+    @{ Type = 'MailExchange'; MaxBytes = 1KB; Make = { Resolve-MailExchange example.test -Server $dns.Server }
+       Fields = @{ Kind = 'Mx'; Exchange = 'mail1.example.test'; Addresses = '127.0.0.21', '::1'; ComputerName = 'mail1.example.test' }; Numbers = 'Preference', 'Port' }
+    @{ Type = 'AddressInfo'; MaxBytes = 1KB; Make = { Get-AddressInfo ::1 smtp }
+       Fields = @{ Address = '::1'; Family = 'InterNetworkV6'; SocketType = 'Stream'; Protocol = 'Tcp' }; Numbers = 'Port' }
 ) {
     BeforeAll {
         $result = & $Make | Select-Object -First 1
@@ -67,7 +85,7 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
     }
 
     It 'keeps the rich values in the shell' {
-        foreach ($name in 'Address', 'RemoteAddress', 'LocalAddress') {
+        foreach ($name in 'Address', 'Addresses', 'RemoteAddress', 'LocalAddress') {
             if ($result.PSObject.Properties[$name]) { $result.$name | Should -BeOfType [ipaddress] -Because $name }
         }
     }
@@ -81,6 +99,20 @@ Describe 'Shell and JSON views of one result' {
         ($result | ConvertTo-Json | ConvertFrom-Json).Address | Should -Be '::1'
         function Get-BoundAddress { param([Parameter(ValueFromPipelineByPropertyName)][ipaddress] $Address) process { $Address } }
         ($result | Get-BoundAddress).AddressFamily | Should -Be 'InterNetworkV6'
+    }
+
+    It 'writes a response''s answers as records with text addresses, which the shell gives as IPAddress' {
+        $response = Resolve-DnsName2 www.example.test -Type AAAA -Server $dns.Server -Response
+
+        $response.Answers[0].Address.AddressFamily | Should -Be 'InterNetworkV6'
+        ($response | ConvertTo-Json | ConvertFrom-Json).Answers[0].Address | Should -Be '::1'
+    }
+
+    It 'keeps a TXT record''s character-strings one call away, and quoted in Data' {
+        $txt = Resolve-DnsName2 long.example.test -Type TXT -Server $dns.Server
+
+        $txt.GetStrings() | Should -HaveCount 8
+        ($txt | ConvertTo-Json | ConvertFrom-Json).Data | Should -BeLike '"0123*" "1123*'
     }
 
     It 'keeps the certificate out of JSON but one call away' {

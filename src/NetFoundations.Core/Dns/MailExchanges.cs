@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -30,7 +29,7 @@ namespace NetFoundations.Core.Dns
 
             var mx = records.OfType<DnsMxRecord>().ToArray();
             if (mx.Length > 0 && mx.All(r => r.IsNullMx))
-                return new[] { new MailExchange(name, MailExchangeKind.NullMx, mx[0].Preference, ".", null, Array.Empty<IPAddress>(), null) };
+                return new[] { new MailExchange(name, MailExchangeKind.NullMx, mx[0].Preference, ".", null, Array.Empty<string>(), null) };
 
             var ordered = mx.Where(r => !r.IsNullMx).OrderBy(r => r.Preference).ThenBy(r => r.Exchange, StringComparer.OrdinalIgnoreCase).ToArray();
             var resolved = await Task.WhenAll(ordered.Select(r => AddressesAsync(resolver, r.Exchange, transcript, cancellationToken))).ConfigureAwait(false);
@@ -39,7 +38,7 @@ namespace NetFoundations.Core.Dns
         }
 
         /// <summary>A host's A and AAAA records, following CNAMEs; a missing family is no problem, a missing host is.</summary>
-        private static async Task<(IReadOnlyList<IPAddress> Addresses, string? CanonicalName, string? Problem)> AddressesAsync(
+        private static async Task<(IReadOnlyList<string> Addresses, string? CanonicalName, string? Problem)> AddressesAsync(
             DnsResolver resolver, string host, Transcript? transcript, CancellationToken cancellationToken)
         {
             var families = await Task.WhenAll(

@@ -41,10 +41,11 @@ namespace NetFoundations.Core.Dns
         protected DnsAddressRecord(string name, DnsRecordType type, int ttl, DnsSection section, string server, IPAddress address)
             : base(name, type, ttl, section, server, address.ToString())
         {
-            Address = address;
+            Address = address.ToString();
         }
 
-        public IPAddress Address { get; }
+        /// <summary>The address as text ("::1"); in PowerShell an IPAddress (NetFoundations.Types.ps1xml).</summary>
+        public string Address { get; }
         public override string? ComputerName => Name;
     }
 
@@ -127,17 +128,23 @@ namespace NetFoundations.Core.Dns
 
     public sealed class DnsTxtRecord : DnsRecord
     {
+        private readonly IReadOnlyList<string> strings;
+
         public DnsTxtRecord(string name, int ttl, DnsSection section, string server, IReadOnlyList<string> strings, string data)
             : base(name, DnsRecordType.TXT, ttl, section, server, data)
         {
-            Strings = strings;
+            this.strings = strings;
             Text = string.Concat(strings);
         }
 
         /// <summary>The character-strings joined, as SPF and DKIM read them.</summary>
         public string Text { get; }
-        /// <summary>The character-strings as they are on the wire (each at most 255 bytes).</summary>
-        public IReadOnlyList<string> Strings { get; }
+
+        /// <summary>
+        /// The character-strings as they are on the wire (each at most 255 bytes). A method, not a property: a list in a
+        /// record in a response's list would pass ConvertTo-Json's default depth; Data shows them quoted.
+        /// </summary>
+        public IReadOnlyList<string> GetStrings() => strings;
     }
 
     public sealed class DnsSoaRecord : DnsRecord

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Net;
 
 namespace NetFoundations.Core.Dns
 {
@@ -17,7 +16,7 @@ namespace NetFoundations.Core.Dns
         public const int SmtpPort = 25;
 
         public MailExchange(string domain, MailExchangeKind kind, int preference, string exchange, string? canonicalName,
-            IReadOnlyList<IPAddress> addresses, string? problem)
+            IReadOnlyList<string> addresses, string? problem)
         {
             Domain = domain;
             Kind = kind;
@@ -35,8 +34,8 @@ namespace NetFoundations.Core.Dns
         public string Exchange { get; }
         /// <summary>Where the exchange's CNAME chain ends, when it is an alias (RFC 5321 says it should not be).</summary>
         public string? CanonicalName { get; }
-        /// <summary>IPv4 addresses first, then IPv6.</summary>
-        public IReadOnlyList<IPAddress> Addresses { get; }
+        /// <summary>IPv4 addresses first, then IPv6, as text; in PowerShell IPAddress objects (NetFoundations.Types.ps1xml).</summary>
+        public IReadOnlyList<string> Addresses { get; }
         /// <summary>Why the exchange has no addresses, when it has none.</summary>
         public string? Problem { get; }
         public bool AcceptsMail => Kind != MailExchangeKind.NullMx;

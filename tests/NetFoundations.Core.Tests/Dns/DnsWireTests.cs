@@ -109,12 +109,12 @@ namespace NetFoundations.Core.Tests.Dns
             Assert.Empty(response.Additionals); // the OPT record is the header's, not a record
             Assert.Equal("www.example.test 3600 IN CNAME web.example.test", response.Answers[0].ToString());
             Assert.Equal("web.example.test", response.Answers[1].Name);
-            Assert.Equal(IPAddress.Parse("192.0.2.1"), ((DnsARecord)response.Answers[1]).Address);
-            Assert.Equal(IPAddress.Parse("2001:db8::1"), ((DnsAaaaRecord)response.Answers[2]).Address);
+            Assert.Equal("192.0.2.1", ((DnsARecord)response.Answers[1]).Address);
+            Assert.Equal("2001:db8::1", ((DnsAaaaRecord)response.Answers[2]).Address);
             Assert.Equal("mail.example.test", ((DnsMxRecord)response.Answers[3]).Exchange);
             Assert.Equal(993, ((DnsSrvRecord)response.Answers[4]).Port);
             var txt = (DnsTxtRecord)response.Answers[5];
-            Assert.Equal(new[] { "a \"b\"", "" }, txt.Strings);
+            Assert.Equal(new[] { "a \"b\"", "" }, txt.GetStrings());
             Assert.Equal("\"a \\\"b\\\"\" \"\"", txt.Data);
             var caa = (DnsCaaRecord)response.Answers[6];
             Assert.True(caa.IsCritical);

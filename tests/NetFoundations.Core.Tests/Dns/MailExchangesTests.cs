@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Dns;
@@ -26,8 +25,8 @@ namespace NetFoundations.Core.Tests.Dns
             var exchanges = await Resolve("example.test");
             Assert.Equal(new[] { 10, 20, 30 }, exchanges.Select(e => e.Preference));
             Assert.All(exchanges, e => Assert.Equal(MailExchangeKind.Mx, e.Kind));
-            Assert.Equal(new[] { IPAddress.Parse("127.0.0.21"), IPAddress.IPv6Loopback }, exchanges[0].Addresses);
-            Assert.Equal(new[] { IPAddress.Parse("127.0.0.22") }, exchanges[1].Addresses);
+            Assert.Equal(new[] { "127.0.0.21", "::1" }, exchanges[0].Addresses);
+            Assert.Equal(new[] { "127.0.0.22" }, exchanges[1].Addresses);
             Assert.Equal("mail1.example.test", exchanges[0].ComputerName);
             Assert.Equal(25, exchanges[0].Port);
         }
@@ -37,7 +36,7 @@ namespace NetFoundations.Core.Tests.Dns
         {
             var alias = (await Resolve("example.test")).Single(e => e.Exchange == "mailalias.example.test");
             Assert.Equal("mail3.example.test", alias.CanonicalName);
-            Assert.Equal(new[] { IPAddress.Parse("127.0.0.23") }, alias.Addresses);
+            Assert.Equal(new[] { "127.0.0.23" }, alias.Addresses);
         }
 
         [Fact]
@@ -46,7 +45,7 @@ namespace NetFoundations.Core.Tests.Dns
             var exchange = Assert.Single(await Resolve("nomx.example.test"));
             Assert.Equal(MailExchangeKind.Implicit, exchange.Kind);
             Assert.Equal("nomx.example.test", exchange.Exchange);
-            Assert.Equal(new[] { IPAddress.Parse("127.0.0.30"), IPAddress.IPv6Loopback }, exchange.Addresses);
+            Assert.Equal(new[] { "127.0.0.30", "::1" }, exchange.Addresses);
         }
 
         [Fact]
