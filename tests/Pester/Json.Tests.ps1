@@ -1,7 +1,8 @@
 # Results written as JSON for logs and dashboards: `... | ConvertTo-Json` at its default depth must give readable
 # records (addresses as text, durations as numbers in milliseconds, enums as names, no certificates or raw bytes),
 # without a depth warning, small enough to log, and with the fields a dashboard reads after ConvertFrom-Json.
-# The peers are the ones the other Pester files start (tests/peers, tests/servers/tls, tests/servers/dns) on loopback.
+# The peers are the ones the other Pester files start (tests/peers; BIND, the TLS servers, Postfix and Dovecot, sshd and
+# telnetd from tests/servers) on loopback.
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE -Force
     . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
@@ -12,6 +13,16 @@ BeforeAll {
     $tlsPort = Start-TlsTestServers $tlsFolder
     $ca = Join-Path $tlsFolder 'ca.crt'
     $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
+    $sshd = Start-TestSshd (Join-Path $TestDrive 'sshd')
+    $telnetd = Start-TestTelnetd (Join-Path $TestDrive 'telnetd')
+    $mailFolder = Join-Path $TestDrive 'mail'
+    bash (Join-Path $PSScriptRoot '..' 'servers' 'mail' 'start-servers.sh') $mailFolder
+    if ($LASTEXITCODE -ne 0) { throw "start-servers.sh failed with exit code $LASTEXITCODE." }
+    $mailPorts = Get-Content (Join-Path $mailFolder 'ports.env') -Raw | ConvertFrom-StringData
+    $mailCa = Join-Path $mailFolder 'ca.crt'
+    $alice = [pscredential]::new('alice@mail.test', (ConvertTo-SecureString 'alice-password' -AsPlainText -Force))
+    $upload = Join-Path $TestDrive 'upload.txt'
+    Set-Content $upload ('x' * 1000)
 
     # Converts one result as a user would, and returns the text, the warnings and the parsed record.
     function ConvertTo-CheckedJson($Result) {
@@ -25,6 +36,9 @@ AfterAll {
     $tcpEcho, $udpEcho | Stop-TestPeer
     Stop-TlsTestServers $tlsFolder
     Stop-TestDnsServer $dns
+    Stop-TestSshd $sshd
+    Stop-TestTelnetd $telnetd
+    bash (Join-Path $PSScriptRoot '..' 'servers' 'mail' 'stop-servers.sh') $mailFolder
 }
 
 Describe 'ConvertTo-Json of <Type>' -ForEach @(
@@ -62,6 +76,27 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
        Fields = @{ Kind = 'Mx'; Exchange = 'mail1.example.test'; Addresses = '127.0.0.21', '::1'; ComputerName = 'mail1.example.test' }; Numbers = 'Preference', 'Port' }
     @{ Type = 'AddressInfo'; MaxBytes = 1KB; Make = { Get-AddressInfo ::1 smtp }
        Fields = @{ Address = '::1'; Family = 'InterNetworkV6'; SocketType = 'Stream'; Protocol = 'Tcp' }; Numbers = 'Port' }
+    @{ Type = 'SshHostKey'; MaxBytes = 1KB; Make = { Get-SshHostKey -ComputerName 127.0.0.1 -Port $sshd.Port -KeyType ssh-ed25519 }
+       Fields = @{ KeyType = 'ssh-ed25519'; ComputerName = '127.0.0.1' }; Numbers = 'Port' }
+    @{ Type = 'SshCommandResult'; MaxBytes = 1KB; Make = { Invoke-SshCommand 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath -Command 'echo hello' }
+       Fields = @{ Output = 'hello'; ExitStatus = 0; Succeeded = $true }; Numbers = 'DurationMs' }
+    @{ Type = 'SftpTransferResult'; MaxBytes = 1KB
+       Make = {
+           $session = Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath
+           try { Send-SftpItem -Session $session -Path $upload -Destination (Join-Path $TestDrive 'sshd' 'files') } finally { Disconnect-SshSession $session }
+       }
+       Fields = @{ Direction = 'Upload'; Files = 1; Length = 1001 }; Numbers = 'DurationMs', 'BytesPerSecond' }
+    @{ Type = 'ExpectResult'; MaxBytes = 2KB
+       Make = { Invoke-TelnetShell 127.0.0.1 -Port $telnetd.Port -Credential $telnetd.Credential -Step @{ Send = 'echo v=$((40+2))' }, @{ Expect = 'v=(?<v>\d+)' } }
+       Fields = @{ Match = 'v=42'; ComputerName = '127.0.0.1' }; Numbers = 'DurationMs', 'Port' }
+    @{ Type = 'TelnetCommandResult'; MaxBytes = 1KB; Make = { Invoke-TelnetCommand 127.0.0.1 -Port $telnetd.Port -Credential $telnetd.Credential -Command 'echo hello' }
+       Fields = @{ Output = 'hello'; Command = 'echo hello' }; Numbers = 'DurationMs' }
+    @{ Type = 'SmtpServerResult'; MaxBytes = 2KB; Make = { Test-SmtpServer 127.0.0.1 -Port $mailPorts.smtp -CertificateAuthorityPath $mailCa }
+       Fields = @{ Stage = 'Tls'; StartTlsOffered = $true; CertificateValid = $true }; Numbers = 'Port', 'MaxSize' }
+    @{ Type = 'SmtpSendResult'; MaxBytes = 2KB; Make = { Send-SmtpMail 127.0.0.1 -Port $mailPorts.smtp -CertificateAuthorityPath $mailCa -From a@mail.test -To bob@mail.test -Subject json -Body hello }
+       Fields = @{ Sent = $true; AcceptedRecipients = 'bob@mail.test'; Subject = 'json' }; Numbers = 'DurationMs', 'Port' }
+    @{ Type = 'Pop3MessageInfo'; MaxBytes = 1KB; Make = { Get-Pop3Message 127.0.0.1 $alice -Port $mailPorts.pop3s -Security Tls -CertificateAuthorityPath $mailCa -Headers }
+       Fields = @{ ComputerName = '127.0.0.1' }; Numbers = 'Number', 'Size' }
 ) {
     BeforeAll {
         $result = & $Make | Select-Object -First 1
@@ -75,7 +110,7 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
     }
 
     It 'writes addresses as text, durations as numbers, enums as names' {
-        $converted.Json | Should -Not -Match '"AddressFamily"|"Ticks"|"TotalMilliseconds"|"RawData"'
+        $converted.Json | Should -Not -Match '"AddressFamily"|"Ticks"|"TotalMilliseconds"|"RawData"|"Transcript"'
         foreach ($field in $Fields.GetEnumerator()) {
             $converted.Record.($field.Key) | Should -Be $field.Value -Because $field.Key
         }
@@ -113,6 +148,13 @@ Describe 'Shell and JSON views of one result' {
 
         $txt.GetStrings() | Should -HaveCount 8
         ($txt | ConvertTo-Json | ConvertFrom-Json).Data | Should -BeLike '"0123*" "1123*'
+    }
+
+    It 'keeps an SMTP conversation out of JSON but one call away' {
+        $result = Test-SmtpServer 127.0.0.1 -Port $mailPorts.smtp -CertificateAuthorityPath $mailCa
+
+        $result.GetTranscript().Text -join "`n" | Should -Match 'EHLO'
+        $result | ConvertTo-Json | Should -Not -Match 'EHLO'
     }
 
     It 'keeps the certificate out of JSON but one call away' {

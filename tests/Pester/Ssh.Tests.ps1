@@ -313,7 +313,7 @@ Describe 'Invoke-SshShell' {
         $results[1].Output | Should -BeExactly 'hello-42'
         $results[1].Command | Should -BeExactly 'echo hello-$((6*7))'
         $results[1].ComputerName | Should -Be '127.0.0.1'
-        $results[1].Duration | Should -BeOfType [timespan]
+        $results[1].DurationMs | Should -BeOfType [double]
         $results[2].Output | Should -BeExactly 'dumb'
         $session.IsConnected | Should -BeTrue
     }

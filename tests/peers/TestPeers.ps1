@@ -132,3 +132,66 @@ function Stop-TestDnsServer {
     param([Parameter(Mandatory)] $Dns)
     Invoke-TestServerScript (Join-Path $PSScriptRoot '..' 'servers' 'dns' 'stop.sh') $Dns.Folder -TimeoutSeconds 10
 }
+
+# Starts OpenSSH's sshd from tests/servers/ssh/start-sshd.sh with its keys in Folder, and waits (30 s at most) until
+# it listens. Returns Port, Credential, KnownHostsPath (a known_hosts file that trusts its ed25519 key) and the Process
+# to stop with Stop-TestSshd.
+function Start-TestSshd {
+    param([Parameter(Mandatory)] [string] $Folder)
+    $null = New-Item $Folder -ItemType Directory -Force
+    $settingsFile = "$Folder.env"
+    $logFile = "$Folder.log"
+    $process = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'ssh' 'start-sshd.sh'), $Folder `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError $logFile -PassThru
+    foreach ($i in 1..300) {
+        if ($process.HasExited -or (Select-String -Path $logFile -Pattern 'Server listening' -Quiet)) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    if (-not (Select-String -Path $logFile -Pattern 'Server listening' -Quiet)) { throw "sshd did not start: $(Get-Content $logFile -Raw)" }
+    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
+    $knownHosts = "$Folder.known_hosts"
+    $type, $key, $null = (Get-Content (Join-Path $Folder 'host_ed25519_key.pub')) -split ' '
+    "[127.0.0.1]:$($settings.PORT) $type $key" | Set-Content $knownHosts
+    [pscustomobject]@{
+        Process = $process; Port = [int]$settings.PORT; KnownHostsPath = $knownHosts
+        Credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    }
+}
+
+# sshd serves each connection in a child process: Kill($true) ends those too, where Stop-Process would not.
+function Stop-TestSshd {
+    param([Parameter(Mandatory)] $Sshd)
+    $Sshd.Process.Kill($true)
+    $Sshd.Process | Wait-Process -Timeout 10
+}
+
+# Starts Debian's telnetd under socat from tests/servers/telnet/start-telnetd.sh, and waits (10 s at most each) for its
+# settings and for its port to take connections. Returns Port, Credential and the Process to stop with Stop-TestTelnetd.
+function Start-TestTelnetd {
+    param([Parameter(Mandatory)] [string] $Folder)
+    $null = New-Item $Folder -ItemType Directory -Force
+    $settingsFile = Join-Path $Folder 'telnetd.env'
+    $errorFile = Join-Path $Folder 'telnetd.err'
+    $process = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'telnet' 'start-telnetd.sh') `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError $errorFile -PassThru
+    foreach ($i in 1..100) {
+        if (@(Get-Content $settingsFile -ErrorAction Ignore).Count -ge 3) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
+    if (-not $settings.PORT) { throw "start-telnetd.sh did not start: $(Get-Content $errorFile -Raw)" }
+    foreach ($i in 1..100) {
+        if (Test-TcpPort -ComputerName 127.0.0.1 -Port $settings.PORT -Quiet) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    [pscustomobject]@{
+        Process = $process; Port = [int]$settings.PORT
+        Credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    }
+}
+
+# socat serves each connection in a child process: Kill($true) ends those too.
+function Stop-TestTelnetd {
+    param([Parameter(Mandatory)] $Telnetd)
+    $Telnetd.Process.Kill($true)
+}

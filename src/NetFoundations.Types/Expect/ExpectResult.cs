@@ -17,7 +17,7 @@ namespace NetFoundations.Core.Expect
             Text = text;
             Match = match;
             Groups = groups;
-            Duration = duration;
+            DurationMs = duration.TotalMilliseconds;
         }
 
         public string ComputerName { get; }
@@ -36,7 +36,7 @@ namespace NetFoundations.Core.Expect
         public string Match { get; }
         /// <summary>The pattern's groups that matched, by name or number.</summary>
         public IReadOnlyDictionary<string, string> Groups { get; }
-        /// <summary>How long the step waited for the match.</summary>
-        public TimeSpan Duration { get; }
+        /// <summary>How long the step waited for the match, in milliseconds.</summary>
+        public double DurationMs { get; }
     }
 }

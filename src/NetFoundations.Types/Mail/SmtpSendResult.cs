@@ -28,6 +28,8 @@ namespace NetFoundations.Core.Mail
     /// <summary>What became of one message handed to an SMTP server.</summary>
     public sealed class SmtpSendResult
     {
+        private readonly IReadOnlyList<TranscriptEntry> transcript;
+
         public SmtpSendResult(string? messageId, string subject, string server, int port, bool sent, IReadOnlyList<SmtpRecipientResult> recipients,
             string? finalReply, string? tlsProtocol, TimeSpan duration, IReadOnlyList<TranscriptEntry> transcript)
         {
@@ -41,8 +43,8 @@ namespace NetFoundations.Core.Mail
             Recipients = new ReadOnlyCollection<SmtpRecipientResult>(recipients.ToList());
             FinalReply = finalReply;
             TlsProtocol = tlsProtocol;
-            Duration = duration;
-            Transcript = transcript;
+            DurationMs = duration.TotalMilliseconds;
+            this.transcript = transcript;
         }
 
         public string? MessageId { get; }
@@ -59,7 +61,9 @@ namespace NetFoundations.Core.Mail
         public string? FinalReply { get; }
         /// <summary>Tls12, Tls13 … or null for plain text.</summary>
         public string? TlsProtocol { get; }
-        public TimeSpan Duration { get; }
-        public IReadOnlyList<TranscriptEntry> Transcript { get; }
+        public double DurationMs { get; }
+
+        /// <summary>The conversation for this message; kept out of the properties so that a log of results stays small.</summary>
+        public IReadOnlyList<TranscriptEntry> GetTranscript() => transcript;
     }
 }

@@ -9,6 +9,8 @@ namespace NetFoundations.Core.Mail
     /// <summary>What an SMTP server offers: banner, EHLO capabilities, TLS and its certificate, AUTH.</summary>
     public sealed class SmtpServerResult
     {
+        private readonly IReadOnlyList<TranscriptEntry> transcript;
+
         public SmtpServerResult(string computerName, int port, SmtpTestStage stage, string? banner, IReadOnlyList<string> capabilities,
             IReadOnlyList<string> authenticationMechanisms, long maxSize, bool startTlsOffered, string? tlsProtocol,
             bool? certificateValid, string? certificateSubject, IReadOnlyList<string> certificateProblems, bool? authenticated,
@@ -27,7 +29,7 @@ namespace NetFoundations.Core.Mail
             CertificateSubject = certificateSubject;
             CertificateProblems = certificateProblems;
             Authenticated = authenticated;
-            Transcript = transcript;
+            this.transcript = transcript;
         }
 
         public string ComputerName { get; }
@@ -47,6 +49,7 @@ namespace NetFoundations.Core.Mail
         public IReadOnlyList<string> CertificateProblems { get; }
         /// <summary>Null when no credential was tried.</summary>
         public bool? Authenticated { get; }
-        public IReadOnlyList<TranscriptEntry> Transcript { get; }
+        /// <summary>The conversation; kept out of the properties so that a log of results stays small.</summary>
+        public IReadOnlyList<TranscriptEntry> GetTranscript() => transcript;
     }
 }

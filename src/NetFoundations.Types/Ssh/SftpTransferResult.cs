@@ -19,7 +19,7 @@ namespace NetFoundations.Core.Ssh
             LocalPath = localPath;
             Files = files;
             Length = length;
-            Duration = duration;
+            DurationMs = duration.TotalMilliseconds;
         }
 
         public string ComputerName { get; }
@@ -29,8 +29,8 @@ namespace NetFoundations.Core.Ssh
         public int Files { get; }
         /// <summary>Bytes transferred.</summary>
         public long Length { get; }
-        public TimeSpan Duration { get; }
-        public double BytesPerSecond => Duration.TotalSeconds > 0 ? Length / Duration.TotalSeconds : 0;
+        public double DurationMs { get; }
+        public double BytesPerSecond => DurationMs > 0 ? Length / (DurationMs / 1000) : 0;
         /// <summary>Where the result binds into the next cmdlet by property name (the side the data went to).</summary>
         public string Path => Direction == SftpDirection.Download ? LocalPath : RemotePath;
     }

@@ -11,7 +11,7 @@ namespace NetFoundations.Core.Telnet
             Port = port;
             Command = command;
             Output = output;
-            Duration = duration;
+            DurationMs = duration.TotalMilliseconds;
         }
 
         public string ComputerName { get; }
@@ -19,6 +19,7 @@ namespace NetFoundations.Core.Telnet
         public string Command { get; }
         /// <summary>What the command printed: without the echo of the command line and the prompt after it.</summary>
         public string Output { get; }
-        public TimeSpan Duration { get; }
+        /// <summary>From connecting until the command's output was read, in milliseconds.</summary>
+        public double DurationMs { get; }
     }
 }
