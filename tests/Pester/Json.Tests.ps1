@@ -97,6 +97,15 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
        Fields = @{ Sent = $true; AcceptedRecipients = 'bob@mail.test'; Subject = 'json' }; Numbers = 'DurationMs', 'Port' }
     @{ Type = 'Pop3MessageInfo'; MaxBytes = 1KB; Make = { Get-Pop3Message 127.0.0.1 $alice -Port $mailPorts.pop3s -Security Tls -CertificateAuthorityPath $mailCa -Headers }
        Fields = @{ ComputerName = '127.0.0.1' }; Numbers = 'Number', 'Size' }
+    @{ Type = 'MailPart'; MaxBytes = 1KB
+       Make = {
+           $path = Join-Path $TestDrive 'parts.eml'
+           New-MailMessage -From a@mail.test -To b@mail.test -Subject parts -Body text -HtmlBody '<p>html</p>' | Save-MailMessage -Path $path | Out-Null
+           Read-MailMessage $path -Structure | Select-Object -Last 1
+       }
+       Fields = @{ PartNumber = '2'; ContentType = 'text/html' }; Numbers = 'Depth', 'EncodedSize' }
+    @{ Type = 'SshOutputLine'; MaxBytes = 1KB; Make = { Invoke-SshCommand 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath -Command 'echo streamed' -Stream }
+       Fields = @{ Line = 'streamed'; IsError = $false; ComputerName = '127.0.0.1' }; Numbers = @() }
 ) {
     BeforeAll {
         $result = & $Make | Select-Object -First 1
