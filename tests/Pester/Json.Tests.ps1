@@ -42,6 +42,9 @@ AfterAll {
 }
 
 Describe 'ConvertTo-Json of <Type>' -ForEach @(
+    @{ Type = 'ImapMessageSummary'; MaxBytes = 3KB
+       Make = { Get-ImapMessage -Session (Connect-Imap 127.0.0.1 $alice -Port $mailPorts.imaps -Security Tls -CertificateAuthorityPath $mailCa) -ErrorAction Stop }
+       Fields = @{ Folder = 'INBOX' }; Numbers = 'Uid', 'Size' }
     @{ Type = 'TcpPortResult'; MaxBytes = 1KB; Make = { Test-TcpPort -ComputerName 127.0.0.1 -Port $tcpEcho.Port }
        Fields = @{ Address = '127.0.0.1'; Open = $true; FailureKind = 'None' }; Numbers = 'LatencyMs' }
     @{ Type = 'TcpPortResult (IPv6, refused)'; MaxBytes = 1KB; Make = { Test-TcpPort -ComputerName ::1 -Port (Get-UnusedPort) }
@@ -104,6 +107,28 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
            Read-MailMessage $path -Structure | Select-Object -Last 1
        }
        Fields = @{ PartNumber = '2'; ContentType = 'text/html' }; Numbers = 'Depth', 'EncodedSize' }
+    # The objects that carry or are a session: a session's record is flat (its host key and tunnels are methods), so an
+    # item that carries it still converts at the default depth.
+    @{ Type = 'SshSession'; MaxBytes = 1KB; Make = { Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath }
+       Fields = @{ ComputerName = '127.0.0.1'; HostKeyType = 'ssh-ed25519'; IsConnected = $true }; Numbers = 'Port' }
+    @{ Type = 'SftpItem'; MaxBytes = 2KB
+       Make = {
+           $session = Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath
+           $folder = Join-Path $TestDrive 'sshd' 'files'
+           $null = Send-SftpItem -Session $session -Path $upload -Destination $folder
+           Get-SftpItem -Session $session -Path $folder
+       }
+       Fields = @{ IsDirectory = $false }; Numbers = 'Length' }
+    @{ Type = 'SshTunnel'; MaxBytes = 2KB
+       Make = { Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath | New-SshTunnel -RemoteHost 127.0.0.1 -RemotePort $tcpEcho.Port }
+       Fields = @{ Kind = 'Local'; DestinationHost = '127.0.0.1' }; Numbers = 'BoundPort' }
+    @{ Type = 'ImapSession'; MaxBytes = 2KB; Make = { Connect-Imap 127.0.0.1 $alice -Port $mailPorts.imaps -Security Tls -CertificateAuthorityPath $mailCa }
+       Fields = @{ ComputerName = '127.0.0.1'; UserName = 'alice@mail.test' }; Numbers = 'Port' }
+    @{ Type = 'ImapFolderInfo'; MaxBytes = 3KB
+       Make = { Get-ImapFolder -Session (Connect-Imap 127.0.0.1 $alice -Port $mailPorts.imaps -Security Tls -CertificateAuthorityPath $mailCa) -Name INBOX }
+       Fields = @{ FullName = 'INBOX' }; Numbers = 'Count', 'UidValidity' }
+    @{ Type = 'MailMessage'; MaxBytes = 2KB; Make = { New-MailMessage -From a@mail.test -To b@mail.test -Subject built -Body text }
+       Fields = @{ Subject = 'built'; From = 'a@mail.test'; TextBody = 'text' }; Numbers = 'Size' }
     @{ Type = 'SshOutputLine'; MaxBytes = 1KB; Make = { Invoke-SshCommand 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath -Command 'echo streamed' -Stream }
        Fields = @{ Line = 'streamed'; IsError = $false; ComputerName = '127.0.0.1' }; Numbers = @() }
 ) {

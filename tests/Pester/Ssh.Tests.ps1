@@ -78,7 +78,8 @@ Describe 'Trusting an SSH host' {
         $first.IsConnected | Should -BeFalse
         Get-Content $knownHosts | Should -BeExactly (Get-KnownHostsLine)
         $again.IsConnected | Should -BeTrue
-        $again.HostKey.FingerprintSHA256 | Should -Be $first.HostKey.FingerprintSHA256
+        $again.HostKeyFingerprint | Should -Be $first.HostKeyFingerprint
+        $again.GetHostKey().FingerprintSHA256 | Should -Be $first.HostKeyFingerprint
         Disconnect-SshSession $again
     }
 
@@ -104,7 +105,7 @@ Describe 'Trusting an SSH host' {
         $session = Connect-SshSession 127.0.0.1 -Port $port -Credential $credential -KnownHostsPath (Join-Path $TestDrive 'none_known_hosts') `
             -TrustPolicy Insecure -WarningVariable warnings -WarningAction SilentlyContinue
 
-        $session.HostKey.KeyType | Should -Be 'ssh-ed25519'
+        $session.HostKeyType | Should -Be 'ssh-ed25519'
         $warnings | Should -HaveCount 1
         $warnings[0] | Should -BeLike '*Insecure*'
         Disconnect-SshSession $session

@@ -272,7 +272,7 @@ namespace NetFoundations.Core.Ssh
             if (!IsConnected)
                 throw new ConnectionLostException($"The SSH session {this} is closed.", options.Target);
             // The SFTP connection must present the very key this session was opened with.
-            var trust = new HostKeyTrust(options, transcript, Session.HostKey);
+            var trust = new HostKeyTrust(options, transcript, Session.GetHostKey());
             var sftp = new SftpClient(CreateConnectionInfo(options, address, trust.PreferredKeyTypes, transcript)) { BufferSize = SftpBufferSize };
             await ConnectClientAsync(sftp, options, trust, transcript, cancellationToken).ConfigureAwait(false);
             transcript.Note("sftp subsystem open");

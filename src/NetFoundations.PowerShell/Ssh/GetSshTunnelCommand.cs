@@ -16,7 +16,7 @@ namespace NetFoundations.PowerShell.Ssh
         protected override void ProcessRecord()
         {
             foreach (var session in Session)
-                WriteObject(session.Tunnels, enumerateCollection: true);
+                WriteObject(session.GetTunnels(), enumerateCollection: true);
         }
     }
 }

@@ -22,7 +22,7 @@ namespace NetFoundations.Core.Ssh
             ComputerName = computerName;
             Port = port;
             UserName = userName;
-            HostKey = hostKey;
+            this.hostKey = hostKey;
             ServerVersion = serverVersion;
             ConnectedAt = DateTimeOffset.Now;
             Handle = handle;
@@ -31,13 +31,24 @@ namespace NetFoundations.Core.Ssh
         public string ComputerName { get; }
         public int Port { get; }
         public string UserName { get; }
-        public SshHostKey HostKey { get; }
+        /// <summary>The server's host-key type (ssh-ed25519 …); the key itself is GetHostKey().</summary>
+        public string HostKeyType => hostKey.KeyType;
+        /// <summary>The host key's SHA256 fingerprint, as ssh-keygen -l shows it.</summary>
+        public string HostKeyFingerprint => hostKey.FingerprintSHA256;
         public string ServerVersion { get; }
         public DateTimeOffset ConnectedAt { get; }
         public bool IsConnected => Handle.IsConnected;
-        /// <summary>The tunnels started on this session and not removed, oldest first.</summary>
-        public IReadOnlyList<SshTunnel> Tunnels => Handle.Tunnels;
         internal ISshSessionHandle Handle { get; }
+
+        // The host key and the tunnels are methods, not properties: items and tunnels carry their session, and a
+        // session's record must stay flat for them to convert to JSON at the default depth (the tunnels point back).
+        private readonly SshHostKey hostKey;
+
+        /// <summary>The host key the server proved it holds when the session was set up.</summary>
+        public SshHostKey GetHostKey() => hostKey;
+
+        /// <summary>The tunnels started on this session and not removed, oldest first.</summary>
+        public IReadOnlyList<SshTunnel> GetTunnels() => Handle.Tunnels;
 
         public override string ToString() => $"{UserName}@{Endpoints.Format(ComputerName, Port)}";
 

@@ -55,7 +55,7 @@ namespace NetFoundations.Core.Tests.Ssh
             options.TrustPolicy = SshTrustPolicy.TrustOnFirstUse;
 
             using (var session = await SshConnection.ConnectAsync(options, new Transcript(), Token))
-                Assert.Equal("ssh-ed25519", session.HostKey.KeyType);
+                Assert.Equal("ssh-ed25519", session.GetHostKey().KeyType);
 
             Assert.Equal(server.KnownHostsLine(), File.ReadAllText(knownHosts).Trim());
             var ssh = SshServer.Exec("ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}",

@@ -37,7 +37,7 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.Equal("127.0.0.1", tunnel.BoundHost);
             Assert.Equal(("127.0.0.1", echo.Port), (tunnel.DestinationHost, tunnel.DestinationPort!.Value));
             Assert.Equal("127.0.0.1", tunnel.ComputerName);
-            Assert.Same(tunnel, Assert.Single(session.Tunnels));
+            Assert.Same(tunnel, Assert.Single(session.GetTunnels()));
             Assert.Contains(transcript.Entries, e => e.Text.Contains("tunnel started"));
             Assert.Equal("first", Echo(tunnel.BoundPort, "first"));
             Assert.Equal("second", Echo(tunnel.BoundPort, "second"));
@@ -47,7 +47,7 @@ namespace NetFoundations.Core.Tests.Ssh
             tunnel.Stop();
 
             Assert.False(tunnel.IsStarted);
-            Assert.Empty(session.Tunnels);
+            Assert.Empty(session.GetTunnels());
             Assert.Equal(SocketError.ConnectionRefused, Assert.Throws<SocketException>(() => Echo(tunnel.BoundPort, "gone")).SocketErrorCode);
             Assert.True(session.IsConnected);
         }
@@ -106,7 +106,7 @@ namespace NetFoundations.Core.Tests.Ssh
             Assert.Contains("in use", error.Message);
             await Assert.ThrowsAsync<InvalidNetworkRequestException>(() => session.Connection().StartDynamicTunnelAsync("127.0.0.1", port, new Transcript(), Token));
 
-            Assert.Empty(session.Tunnels);
+            Assert.Empty(session.GetTunnels());
             Assert.True(session.IsConnected);
         }
 
@@ -120,7 +120,7 @@ namespace NetFoundations.Core.Tests.Ssh
             var error = await Assert.ThrowsAsync<RemoteErrorException>(() => session.Connection().StartRemoteTunnelAsync("127.0.0.1", 1, "127.0.0.1", echo.Port, new Transcript(), Token));
 
             Assert.Contains("refused", error.Message);
-            Assert.Empty(session.Tunnels);
+            Assert.Empty(session.GetTunnels());
             var tunnel = await session.Connection().StartRemoteTunnelAsync("127.0.0.1", 0, "127.0.0.1", echo.Port, new Transcript(), Token);
             Assert.Equal("still works", Echo(tunnel.BoundPort, "still works"));
         }
@@ -161,7 +161,7 @@ namespace NetFoundations.Core.Tests.Ssh
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.Connection().StartRemoteTunnelAsync("127.0.0.1", 0, "127.0.0.1", 80, new Transcript(), cancelled.Token));
 
-            Assert.Empty(session.Tunnels);
+            Assert.Empty(session.GetTunnels());
             var tunnel = await session.Connection().StartDynamicTunnelAsync("127.0.0.1", 0, new Transcript(), Token);
             Assert.True(tunnel.IsStarted);
         }
@@ -243,7 +243,7 @@ namespace NetFoundations.Core.Tests.Ssh
 
             await Task.Run(session.Disconnect).WaitAsync(TimeSpan.FromSeconds(30));
 
-            Assert.Empty(session.Tunnels);
+            Assert.Empty(session.GetTunnels());
             Assert.All(new[] { local, remote, dynamic }, t => Assert.False(t.IsStarted));
             Assert.True(ReadsToEnd(client.GetStream()));
             foreach (var port in new[] { local.BoundPort, remote.BoundPort, dynamic.BoundPort })
