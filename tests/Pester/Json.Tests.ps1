@@ -9,13 +9,16 @@ BeforeAll {
 
     $tcpEcho = Start-TestPeer tcp_echo.py
     $udpEcho = Start-TestPeer udp_echo.py '--until-killed'
-    $tlsFolder = Join-Path $TestDrive 'tls-servers'
+    # The servers keep their state outside TestDrive: Pester empties TestDrive of what each Describe created, and a
+    # server writes as it serves (Dovecot moves a mailbox's messages from new/ to cur/ on first look).
+    $servers = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "nf-json-$(Get-Random)")).FullName
+    $tlsFolder = Join-Path $servers 'tls-servers'
     $tlsPort = Start-TlsTestServers $tlsFolder
     $ca = Join-Path $tlsFolder 'ca.crt'
-    $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
-    $sshd = Start-TestSshd (Join-Path $TestDrive 'sshd')
-    $telnetd = Start-TestTelnetd (Join-Path $TestDrive 'telnetd')
-    $mailFolder = Join-Path $TestDrive 'mail'
+    $dns = Start-TestDnsServer (Join-Path $servers 'bind')
+    $sshd = Start-TestSshd (Join-Path $servers 'sshd')
+    $telnetd = Start-TestTelnetd (Join-Path $servers 'telnetd')
+    $mailFolder = Join-Path $servers 'mail'
     bash (Join-Path $PSScriptRoot '..' 'servers' 'mail' 'start-servers.sh') $mailFolder
     if ($LASTEXITCODE -ne 0) { throw "start-servers.sh failed with exit code $LASTEXITCODE." }
     $mailPorts = Get-Content (Join-Path $mailFolder 'ports.env') -Raw | ConvertFrom-StringData
@@ -39,12 +42,10 @@ AfterAll {
     Stop-TestSshd $sshd
     Stop-TestTelnetd $telnetd
     bash (Join-Path $PSScriptRoot '..' 'servers' 'mail' 'stop-servers.sh') $mailFolder
+    Remove-Item -Recurse -Force $servers -ErrorAction Ignore
 }
 
 Describe 'ConvertTo-Json of <Type>' -ForEach @(
-    @{ Type = 'ImapMessageSummary'; MaxBytes = 3KB
-       Make = { Get-ImapMessage -Session (Connect-Imap 127.0.0.1 $alice -Port $mailPorts.imaps -Security Tls -CertificateAuthorityPath $mailCa) -ErrorAction Stop }
-       Fields = @{ Folder = 'INBOX' }; Numbers = 'Uid', 'Size' }
     @{ Type = 'TcpPortResult'; MaxBytes = 1KB; Make = { Test-TcpPort -ComputerName 127.0.0.1 -Port $tcpEcho.Port }
        Fields = @{ Address = '127.0.0.1'; Open = $true; FailureKind = 'None' }; Numbers = 'LatencyMs' }
     @{ Type = 'TcpPortResult (IPv6, refused)'; MaxBytes = 1KB; Make = { Test-TcpPort -ComputerName ::1 -Port (Get-UnusedPort) }
@@ -86,7 +87,7 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
     @{ Type = 'SftpTransferResult'; MaxBytes = 1KB
        Make = {
            $session = Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath
-           try { Send-SftpItem -Session $session -Path $upload -Destination (Join-Path $TestDrive 'sshd' 'files') } finally { Disconnect-SshSession $session }
+           try { Send-SftpItem -Session $session -Path $upload -Destination (Join-Path $servers 'sshd' 'files') } finally { Disconnect-SshSession $session }
        }
        Fields = @{ Direction = 'Upload'; Files = 1; Length = 1001 }; Numbers = 'DurationMs', 'BytesPerSecond' }
     @{ Type = 'ExpectResult'; MaxBytes = 2KB
@@ -114,8 +115,8 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
     @{ Type = 'SftpItem'; MaxBytes = 2KB
        Make = {
            $session = Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath
-           $folder = Join-Path $TestDrive 'sshd' 'files'
-           $null = Send-SftpItem -Session $session -Path $upload -Destination $folder
+           $folder = Join-Path $servers 'sshd' 'files'
+           $null = Send-SftpItem -Session $session -Path $upload -Destination $folder -Force
            Get-SftpItem -Session $session -Path $folder
        }
        Fields = @{ IsDirectory = $false }; Numbers = 'Length' }
@@ -127,6 +128,9 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
     @{ Type = 'ImapFolderInfo'; MaxBytes = 3KB
        Make = { Get-ImapFolder -Session (Connect-Imap 127.0.0.1 $alice -Port $mailPorts.imaps -Security Tls -CertificateAuthorityPath $mailCa) -Name INBOX }
        Fields = @{ FullName = 'INBOX' }; Numbers = 'Count', 'UidValidity' }
+    @{ Type = 'ImapMessageSummary'; MaxBytes = 3KB
+       Make = { Get-ImapMessage -Session (Connect-Imap 127.0.0.1 $alice -Port $mailPorts.imaps -Security Tls -CertificateAuthorityPath $mailCa) -Subject Welcome }
+       Fields = @{ Folder = 'INBOX'; Subject = 'Welcome' }; Numbers = 'Uid', 'Size' }
     @{ Type = 'MailMessage'; MaxBytes = 2KB; Make = { New-MailMessage -From a@mail.test -To b@mail.test -Subject built -Body text }
        Fields = @{ Subject = 'built'; From = 'a@mail.test'; TextBody = 'text' }; Numbers = 'Size' }
     @{ Type = 'SshOutputLine'; MaxBytes = 1KB; Make = { Invoke-SshCommand 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath -Command 'echo streamed' -Stream }
