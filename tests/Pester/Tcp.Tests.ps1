@@ -108,21 +108,12 @@ Describe 'Test-TcpPort' {
 
     Context 'a port that does not answer' {
         BeforeAll {
-            # A listener whose accept queue is full: Linux drops further connection requests, as a firewall does.
-            $silent = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
-            $silent.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
-            $silent.Listen(0)
-            $fillers = 1..3 | ForEach-Object {
-                $filler = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
-                $null = $filler.ConnectAsync($silent.LocalEndPoint)
-                $filler
-            }
-            Start-Sleep -Milliseconds 200
-            $silentPort = $silent.LocalEndPoint.Port
+            $silent = New-SilentListener
+            $silentPort = $silent.Port
         }
 
         AfterAll {
-            $fillers + $silent | ForEach-Object Dispose
+            $silent.Sockets | ForEach-Object Dispose
         }
 
         It 'waits <Given> for it as <Seconds> s, like every timeout of the module' -ForEach @(
@@ -228,21 +219,12 @@ Describe 'Invoke-TcpConversation' {
 
     Context 'a host that does not answer the connect' {
         BeforeAll {
-            # A listener whose accept queue is full: Linux drops further connection requests, as a firewall does.
-            $silent = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
-            $silent.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
-            $silent.Listen(0)
-            $fillers = 1..3 | ForEach-Object {
-                $filler = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
-                $null = $filler.ConnectAsync($silent.LocalEndPoint)
-                $filler
-            }
-            Start-Sleep -Milliseconds 200
-            $silentPort = $silent.LocalEndPoint.Port
+            $silent = New-SilentListener
+            $silentPort = $silent.Port
         }
 
         AfterAll {
-            $fillers + $silent | ForEach-Object Dispose
+            $silent.Sockets | ForEach-Object Dispose
         }
 
         It 'says in the transcript that the connect did not complete within <Case>' -ForEach @(

@@ -4,31 +4,15 @@
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
 
-    # The script prints PORT=, USER= and PASSWORD=, then serves on 127.0.0.1 until it is stopped.
-    $settingsFile = Join-Path $TestDrive 'telnetd.env'
-    $errorFile = Join-Path $TestDrive 'telnetd.err'
-    $telnetd = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'telnet' 'start-telnetd.sh') `
-        -RedirectStandardOutput $settingsFile -RedirectStandardError $errorFile -PassThru
-    foreach ($i in 1..100) {
-        if (@(Get-Content $settingsFile -ErrorAction Ignore).Count -ge 3) { break }
-        Start-Sleep -Milliseconds 100
-    }
-    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
-    if (-not $settings.PORT) { throw "start-telnetd.sh did not start: $(Get-Content $errorFile -Raw)" }
-    $port = [int]$settings.PORT
-    $credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+    $telnetd = Start-TestTelnetd (Join-Path $TestDrive 'telnetd')
+    $port = $telnetd.Port
+    $credential = $telnetd.Credential
     $password = $credential.GetNetworkCredential().Password
-
-    # The server is ready once its port takes connections.
-    foreach ($i in 1..100) {
-        if (Test-TcpPort -ComputerName 127.0.0.1 -Port $port -Quiet) { break }
-        Start-Sleep -Milliseconds 100
-    }
 }
 
 AfterAll {
-    # socat serves each connection in a child process: Kill($true) ends those too, where Stop-Process would not.
-    $telnetd.Kill($true)
+    Stop-TestTelnetd $telnetd
 }
 
 Describe 'Invoke-TelnetCommand' {
@@ -112,7 +96,6 @@ Describe 'Records piped in connect to the address they carry' {
     # The names come from the repository's DNS server, which the system's resolver does not know; telnetd listens on
     # 127.0.0.1 only, so the A record's address connects and the AAAA record's ::1 is refused.
     BeforeAll {
-        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
         $dns = Start-TestDnsServer (Join-Path $TestDrive 'bind')
     }
 

@@ -195,3 +195,18 @@ function Stop-TestTelnetd {
     param([Parameter(Mandatory)] $Telnetd)
     $Telnetd.Process.Kill($true)
 }
+
+# A listener on 127.0.0.1 whose accept queue is full: Linux drops further connection requests, as a firewall does, so a
+# connect to Port neither succeeds nor is refused. Dispose every one of Sockets when done.
+function New-SilentListener {
+    $silent = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+    $silent.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+    $silent.Listen(0)
+    $fillers = 1..3 | ForEach-Object {
+        $filler = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+        $null = $filler.ConnectAsync($silent.LocalEndPoint)
+        $filler
+    }
+    Start-Sleep -Milliseconds 200
+    [pscustomobject]@{ Port = $silent.LocalEndPoint.Port; Sockets = @($fillers) + $silent }
+}
