@@ -80,19 +80,28 @@ namespace NetFoundations.Core.Tcp
             return new[] { (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length };
         }
 
-        internal FrameReader NewReader() => new FrameReader(this);
+        internal FrameReader NewReader() => new FrameReader(this, requests: false);
+
+        /// <summary>A reader for a server: frame after frame, each one request, however many come (Count is not used).</summary>
+        internal FrameReader NewRequestReader() => new FrameReader(this, requests: true);
     }
 
-    /// <summary>Cuts the bytes received so far into frames, as a TcpFraming says.</summary>
+    /// <summary>
+    /// Cuts the bytes received so far into frames, as a TcpFraming says. A client's reader stops at the framing's
+    /// count, and its limit bounds everything received; a server's (requests) reads frames without end, each one a
+    /// request, its limit bounds each frame, and the caller drops the bytes of the frames it took (Drop).
+    /// </summary>
     internal sealed class FrameReader
     {
         private readonly TcpFraming framing;
+        private readonly bool requests;
         private int frameStart;
         private int searchFrom;
 
-        public FrameReader(TcpFraming framing)
+        public FrameReader(TcpFraming framing, bool requests)
         {
             this.framing = framing;
+            this.requests = requests;
         }
 
         public List<byte[]> Frames { get; } = new List<byte[]>();
@@ -159,6 +168,22 @@ namespace NetFoundations.Core.Tcp
             }
         }
 
+        /// <summary>The bytes at the front of the data that whole frames have used up.</summary>
+        public int Consumed => framing.Mode == TcpReceiveMode.ByteCount ? (Done ? framing.Count : 0) : frameStart;
+
+        /// <summary>
+        /// A server's reader forgets the frames it has handed out: the caller took Frames (or, for an exact byte count,
+        /// its Consumed bytes) and moved the bytes after Consumed to the front of its buffer.
+        /// </summary>
+        public void Drop()
+        {
+            var consumed = Consumed;
+            searchFrom = Math.Max(0, searchFrom - consumed);
+            frameStart = 0;
+            Frames.Clear();
+            Done = false;
+        }
+
         private void AdvanceDelimited(byte[] data, int length)
         {
             var delimiter = framing.Delimiter!;
@@ -175,7 +200,7 @@ namespace NetFoundations.Core.Tcp
                     end--;
                 Frames.Add(Slice(data, frameStart, end - frameStart));
                 frameStart = searchFrom = at + delimiter.Length;
-                Done = Frames.Count == framing.Count;
+                Done = !requests && Frames.Count == framing.Count;
             }
         }
 
@@ -187,19 +212,21 @@ namespace NetFoundations.Core.Tcp
                 long frameLength = 0;
                 for (var i = 0; i < prefix; i++)
                     frameLength = (frameLength << 8) | data[frameStart + i];
-                if (frameStart + prefix + frameLength > maxReceiveBytes)
+                if (requests && prefix + frameLength > maxReceiveBytes)
+                    return $"the peer announced a request of {frameLength} bytes, beyond the limit of {maxReceiveBytes} bytes";
+                if (!requests && frameStart + prefix + frameLength > maxReceiveBytes)
                     return $"the peer announced a frame of {frameLength} bytes, beyond the limit of {maxReceiveBytes} bytes received";
                 if (length - frameStart - prefix < frameLength)
                     return null;
                 var frame = Slice(data, frameStart + prefix, (int)frameLength);
                 frameStart += prefix + (int)frameLength;
-                if (framing.Count == 0 && frameLength == 0)
+                if (!requests && framing.Count == 0 && frameLength == 0)
                 {
                     Done = true;
                     break;
                 }
                 Frames.Add(frame);
-                Done = framing.Count > 0 && Frames.Count == framing.Count;
+                Done = !requests && framing.Count > 0 && Frames.Count == framing.Count;
             }
             return null;
         }

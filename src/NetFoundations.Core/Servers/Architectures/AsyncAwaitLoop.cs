@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NetFoundations.Core.Servers
+{
+    /// <summary>
+    /// The async/await architecture, the default: one accept loop, and each connection an asynchronous task that holds
+    /// a thread only while it has bytes to work on. Waiting clients cost their buffers, not threads, so it serves many
+    /// slow clients as well as few busy ones, on every core, without the event loop's hand-written state machine (the
+    /// compiler writes it). At most MaxConnections are served at once; the next waits in the listen queue.
+    /// </summary>
+    internal sealed class AsyncAwaitLoop : ServerLoop
+    {
+        private const int SendChunk = 64 * 1024;
+
+        public override async Task RunAsync(ServerContext context, CancellationToken stop)
+        {
+            var connections = new ConcurrentDictionary<Task, byte>();
+            // Not disposed: a connection that ends after the loop still releases its slot.
+            var slots = new SemaphoreSlim(context.Options.MaxConnections);
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await slots.WaitAsync(stop).ConfigureAwait(false);
+                    Socket client;
+                    try
+                    {
+                        client = await context.Listener.AcceptAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception) when (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    catch (SocketException)
+                    {
+                        // A connection that was reset before it was accepted, or no descriptor left: the listener goes on.
+                        slots.Release();
+                        await Task.Delay(10, stop).ConfigureAwait(false);
+                        continue;
+                    }
+                    var serving = ServeAsync(context, client, stop);
+                    connections[serving] = 0;
+                    _ = serving.ContinueWith(t =>
+                    {
+                        connections.TryRemove(t, out _);
+                        slots.Release();
+                    }, TaskScheduler.Default);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            await Task.WhenAll(connections.Keys).ConfigureAwait(false);
+        }
+
+        private static async Task ServeAsync(ServerContext context, Socket client, CancellationToken stop)
+        {
+            var record = context.Record;
+            var peer = ServerContext.Peer(client);
+            var tracked = context.Tracker.Add(client);
+            record.Opened();
+            Exception? failure = null;
+            try
+            {
+                // Closed by a stop that came while it was being accepted.
+                if (stop.IsCancellationRequested)
+                    return;
+                client.NoDelay = true;
+                var connection = context.NewConnection(peer);
+                while (true)
+                {
+                    var space = connection.ReadSpace();
+                    var count = await client.ReceiveAsync(space, SocketFlags.None).ConfigureAwait(false);
+                    record.CountReceived(count);
+                    var answers = count == 0 ? connection.Ended() : connection.Received(count);
+                    foreach (var answer in answers)
+                    {
+                        if (answer.Delay > TimeSpan.Zero)
+                            await Task.Delay(answer.Delay, stop).ConfigureAwait(false);
+                        if (answer.Bytes != null)
+                            await SendAsync(client, answer.Bytes, tracked, record).ConfigureAwait(false);
+                        record.Answered();
+                        tracked.Progressed();
+                    }
+                    if (count == 0 || connection.Finished)
+                        break;
+                }
+                client.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e)
+            {
+                failure = context.Failure(e, tracked, peer, stop.IsCancellationRequested);
+            }
+            finally
+            {
+                context.Tracker.Remove(tracked);
+                client.Dispose();
+                record.Closed(failure);
+            }
+        }
+
+        private static async Task SendAsync(Socket client, byte[] bytes, ConnectionTracker.Tracked tracked, TcpServer record)
+        {
+            for (var offset = 0; offset < bytes.Length;)
+            {
+                var sent = await client.SendAsync(new ArraySegment<byte>(bytes, offset, Math.Min(SendChunk, bytes.Length - offset)), SocketFlags.None)
+                    .ConfigureAwait(false);
+                offset += sent;
+                record.CountSent(sent);
+                tracked.Progressed();
+            }
+        }
+    }
+}

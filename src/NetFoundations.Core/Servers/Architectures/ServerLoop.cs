@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core.Tcp;
+
+namespace NetFoundations.Core.Servers
+{
+    /// <summary>
+    /// An architecture: how a server accepts connections and waits on them. What a connection says is ServerConnection's;
+    /// what a server has done is its TcpServer record; each architecture is its own loop over those.
+    /// </summary>
+    internal abstract class ServerLoop
+    {
+        public static ServerLoop For(ServerArchitecture architecture) => architecture switch
+        {
+            ServerArchitecture.AsyncAwait => new AsyncAwaitLoop(),
+            _ => throw new InvalidNetworkRequestException($"The {architecture} architecture is not available.", null),
+        };
+
+        /// <summary>Accepts and serves until stop is cancelled (the listener is closed then); ends when every connection has ended.</summary>
+        public abstract Task RunAsync(ServerContext context, CancellationToken stop);
+    }
+
+    /// <summary>What every architecture shares: the listener, the record, the connection bounds.</summary>
+    internal sealed class ServerContext
+    {
+        public ServerContext(Socket listener, TcpServer record, TcpServerOptions options, TcpService service, TcpFraming framing)
+        {
+            Listener = listener;
+            Record = record;
+            Options = options;
+            Service = service;
+            Framing = framing;
+            Tracker = new ConnectionTracker(options.IdleTimeout);
+        }
+
+        public Socket Listener { get; }
+        public TcpServer Record { get; }
+        public TcpServerOptions Options { get; }
+        public TcpService Service { get; }
+        public TcpFraming Framing { get; }
+        public ConnectionTracker Tracker { get; }
+
+        public ServerConnection NewConnection(string peer) =>
+            new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, peer);
+
+        public static string Peer(Socket socket) =>
+            socket.RemoteEndPoint is IPEndPoint remote ? Endpoints.Format(remote.Address.ToString(), remote.Port) : "a client";
+
+        /// <summary>
+        /// Why a connection ended, as an error family; null when it did not fail (the server was stopping). The idle
+        /// timeout and a stop both end a connection by closing its socket, so the reason comes from them, not from the
+        /// socket's error.
+        /// </summary>
+        public Exception? Failure(Exception error, ConnectionTracker.Tracked tracked, string peer, bool stopping)
+        {
+            if (tracked.Expired)
+                return new NetworkTimeoutException(
+                    $"{peer} completed no request and took no reply for {Options.IdleTimeout.TotalSeconds:0.###} s; the connection was closed.", peer);
+            if (stopping)
+                return null;
+            switch (error)
+            {
+                case NetworkException network:
+                    return network;
+                case SocketException socket:
+                    return SocketErrors.Translate(socket, peer);
+                case IOException io when io.InnerException is SocketException socket:
+                    return SocketErrors.Translate(socket, peer);
+                default:
+                    return new ConnectionLostException($"The connection with {peer} was lost: {error.Message}", peer, error);
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace NetFoundations.Core.Servers
+{
+    /// <summary>
+    /// How a server runs its connections: the book's chapter 7 compares them. Each is its own implementation in Core
+    /// (Core/Servers/Architectures); the others the book measures join here as they are written.
+    /// </summary>
+    public enum ServerArchitecture : long
+    {
+        /// <summary>
+        /// One accept loop and one asynchronous task per connection on .NET's thread pool: a waiting connection holds no
+        /// thread, so thousands of idle clients cost only their buffers, and a busy one uses every core.
+        /// </summary>
+        AsyncAwait,
+    }
+
+    /// <summary>The built-in services a server answers with.</summary>
+    public enum TcpServiceKind : long
+    {
+        /// <summary>Each request comes back as it was, framed as it came.</summary>
+        Echo,
+        /// <summary>Requests are read and dropped; nothing is sent.</summary>
+        Discard,
+        /// <summary>Each request comes back with ASCII letters upper-cased (the book's deadlock example).</summary>
+        UpperCaseEcho,
+        /// <summary>The book's question-and-answer protocol: questions end with '?', answers with '.'.</summary>
+        Zen,
+    }
+
+    public enum TcpServerState : long
+    {
+        Running,
+        Stopped,
+    }
+
+    /// <summary>
+    /// A TCP server running in the background (Start-TcpServer): where it listens, how, and what it has done so far. The
+    /// counters are live. Stop-TcpServer closes its listening socket and every connection.
+    /// </summary>
+    public sealed class TcpServer
+    {
+        private const int MaxErrors = 20;
+
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly List<Exception> errors = new List<Exception>();
+        private int open;
+        private long served;
+        private long failed;
+        private long requests;
+        private long bytesReceived;
+        private long bytesSent;
+        private double stoppedAtMs = -1;
+
+        internal TcpServer(string localAddress, int localPort, ServerArchitecture architecture, TcpServiceKind service, string framing,
+            double timeoutSeconds, int maxRequestBytes, int maxConnections)
+        {
+            LocalAddress = localAddress;
+            LocalPort = localPort;
+            Architecture = architecture;
+            Service = service;
+            Framing = framing;
+            TimeoutSeconds = timeoutSeconds;
+            MaxRequestBytes = maxRequestBytes;
+            MaxConnections = maxConnections;
+            StartedAt = DateTime.Now;
+        }
+
+        /// <summary>The address listened on ("::" with IPv4 mapped in, or one address).</summary>
+        public string LocalAddress { get; }
+        /// <summary>The port actually bound (the one picked when 0 was asked for).</summary>
+        public int LocalPort { get; }
+        public ServerArchitecture Architecture { get; }
+        public TcpServiceKind Service { get; }
+        /// <summary>How requests are cut from the stream, in Invoke-TcpConversation's terms ("Lines", "Delimiter '?'" …).</summary>
+        public string Framing { get; }
+        /// <summary>How long a connection may go without completing a request or taking a reply before it is closed.</summary>
+        public double TimeoutSeconds { get; }
+        /// <summary>The largest request, framing included; a larger one closes its connection.</summary>
+        public int MaxRequestBytes { get; }
+        /// <summary>Connections served at once; more wait in the listen queue.</summary>
+        public int MaxConnections { get; }
+        public DateTime StartedAt { get; }
+        public TcpServerState State => Volatile.Read(ref stoppedAtMs) >= 0 ? TcpServerState.Stopped : TcpServerState.Running;
+        /// <summary>Time since the start, or from the start to the stop.</summary>
+        public double UptimeMs => Volatile.Read(ref stoppedAtMs) is var stopped && stopped >= 0 ? stopped : clock.Elapsed.TotalMilliseconds;
+        public int ConnectionsOpen => Volatile.Read(ref open);
+        /// <summary>Connections that ended well: the client closed between requests.</summary>
+        public long ConnectionsServed => Interlocked.Read(ref served);
+        /// <summary>Connections closed for a fault: idle too long, a request too large or cut off, a reset (GetErrors says which).</summary>
+        public long ConnectionsFailed => Interlocked.Read(ref failed);
+        public long Requests => Interlocked.Read(ref requests);
+        public long BytesReceived => Interlocked.Read(ref bytesReceived);
+        public long BytesSent => Interlocked.Read(ref bytesSent);
+
+        /// <summary>Why the last 20 failed connections failed, oldest first, as the error families.</summary>
+        public IReadOnlyList<Exception> GetErrors()
+        {
+            lock (errors)
+            {
+                return errors.ToArray();
+            }
+        }
+
+        public override string ToString() => $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}, {State})";
+
+        internal void Opened() => Interlocked.Increment(ref open);
+
+        internal void Closed(Exception? failure)
+        {
+            if (failure == null)
+            {
+                Interlocked.Increment(ref served);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+                lock (errors)
+                {
+                    if (errors.Count == MaxErrors)
+                        errors.RemoveAt(0);
+                    errors.Add(failure);
+                }
+            }
+            Interlocked.Decrement(ref open);
+        }
+
+        internal void Answered() => Interlocked.Increment(ref requests);
+
+        internal void CountReceived(int count) => Interlocked.Add(ref bytesReceived, count);
+
+        internal void CountSent(int count) => Interlocked.Add(ref bytesSent, count);
+
+        internal void MarkStopped() => Volatile.Write(ref stoppedAtMs, clock.Elapsed.TotalMilliseconds);
+    }
+}
