@@ -29,6 +29,7 @@
         'Telnet.Format.ps1xml'
         'Mail.Format.ps1xml'
         'Expect.Format.ps1xml'
+        'Servers.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -80,6 +81,9 @@
         'Remove-Pop3Message'
         'Invoke-SshShell'
         'Invoke-TelnetShell'
+        'Start-TcpServer'
+        'Get-TcpServer'
+        'Stop-TcpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

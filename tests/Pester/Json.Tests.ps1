@@ -133,6 +133,13 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
        Fields = @{ Folder = 'INBOX'; Subject = 'Welcome' }; Numbers = 'Uid', 'Size' }
     @{ Type = 'MailMessage'; MaxBytes = 2KB; Make = { New-MailMessage -From a@mail.test -To b@mail.test -Subject built -Body text }
        Fields = @{ Subject = 'built'; From = 'a@mail.test'; TextBody = 'text' }; Numbers = 'Size' }
+    @{ Type = 'TcpServer'; MaxBytes = 1KB
+       Make = {
+           $server = Start-TcpServer Zen -LocalAddress ::1
+           $null = Invoke-TcpConversation ::1 $server.LocalPort -Message 'Now is better than?' -Delimiter '.'
+           $server | Stop-TcpServer -PassThru
+       }
+       Fields = @{ LocalAddress = '::1'; Service = 'Zen'; Architecture = 'AsyncAwait'; State = 'Stopped'; Requests = 1 }; Numbers = 'UptimeMs', 'LocalPort', 'BytesSent' }
     @{ Type = 'SshOutputLine'; MaxBytes = 1KB; Make = { Invoke-SshCommand 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath -Command 'echo streamed' -Stream }
        Fields = @{ Line = 'streamed'; IsError = $false; ComputerName = '127.0.0.1' }; Numbers = @() }
 ) {

@@ -43,10 +43,23 @@ namespace NetFoundations.Core.Servers
         public void CloseAll()
         {
             foreach (var tracked in open.Keys)
-                tracked.Socket.Dispose();
+                Close(tracked.Socket);
         }
 
         public void Dispose() => timer.Dispose();
+
+        /// <summary>Closes politely (the client reads the end of the stream, not a reset, unless it left bytes unread), then frees the socket.</summary>
+        private static void Close(Socket socket)
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+            }
+            socket.Dispose();
+        }
 
         private void Sweep()
         {
@@ -54,7 +67,7 @@ namespace NetFoundations.Core.Servers
             foreach (var tracked in open.Keys)
             {
                 if (now - Volatile.Read(ref tracked.LastProgress) > idleTicks && Interlocked.Exchange(ref tracked.ExpiredFlag, 1) == 0)
-                    tracked.Socket.Dispose();
+                    Close(tracked.Socket);
             }
         }
 

@@ -92,6 +92,7 @@ namespace NetFoundations.Core.Servers
         public long ConnectionsServed => Interlocked.Read(ref served);
         /// <summary>Connections closed for a fault: idle too long, a request too large or cut off, a reset (GetErrors says which).</summary>
         public long ConnectionsFailed => Interlocked.Read(ref failed);
+        /// <summary>Whole requests received (each is answered, or dropped by the Discard service).</summary>
         public long Requests => Interlocked.Read(ref requests);
         public long BytesReceived => Interlocked.Read(ref bytesReceived);
         public long BytesSent => Interlocked.Read(ref bytesSent);
@@ -128,7 +129,7 @@ namespace NetFoundations.Core.Servers
             Interlocked.Decrement(ref open);
         }
 
-        internal void Answered() => Interlocked.Increment(ref requests);
+        internal void RequestReceived() => Interlocked.Increment(ref requests);
 
         internal void CountReceived(int count) => Interlocked.Add(ref bytesReceived, count);
 

@@ -75,15 +75,18 @@ namespace NetFoundations.Core.Servers
                 {
                     var space = connection.ReadSpace();
                     var count = await client.ReceiveAsync(space, SocketFlags.None).ConfigureAwait(false);
+                    // A close by the idle timeout or a stop can end the read as if the client had closed.
+                    if (tracked.Expired || stop.IsCancellationRequested)
+                        throw new OperationCanceledException();
                     record.CountReceived(count);
                     var answers = count == 0 ? connection.Ended() : connection.Received(count);
                     foreach (var answer in answers)
                     {
+                        record.RequestReceived();
                         if (answer.Delay > TimeSpan.Zero)
                             await Task.Delay(answer.Delay, stop).ConfigureAwait(false);
                         if (answer.Bytes != null)
                             await SendAsync(client, answer.Bytes, tracked, record).ConfigureAwait(false);
-                        record.Answered();
                         tracked.Progressed();
                     }
                     if (count == 0 || connection.Finished)
