@@ -83,6 +83,23 @@ Describe 'Start-TcpServer: echo servers with the framings of Invoke-TcpConversat
     }
 }
 
+Describe 'Start-TcpServer: the book''s architectures' {
+    It 'answers Zen questions with the <_> architecture' -ForEach 'AsyncAwait', 'Iterative', 'ThreadPerConnection' {
+        $server = Start-TcpServer Zen -Architecture $_
+        try {
+            $reply = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Message 'Simple is better than?', 'Now is better than?' -Delimiter '.' -FrameCount 2
+
+            $server.Architecture | Should -Be $_
+            $reply.Messages | Should -Be 'Complex', 'Never'
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+        $server.ConnectionsOpen | Should -Be 0
+        (Test-TcpPort 127.0.0.1 $server.LocalPort).Open | Should -BeFalse
+    }
+}
+
 Describe 'Start-TcpServer: bounds on every connection' {
     It 'disconnects a client whose request is larger than -MaxRequestBytes, and says why' {
         $server = Start-TcpServer Echo -MaxRequestBytes 100

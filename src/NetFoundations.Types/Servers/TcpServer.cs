@@ -16,6 +16,15 @@ namespace NetFoundations.Core.Servers
         /// thread, so thousands of idle clients cost only their buffers, and a busy one uses every core.
         /// </summary>
         AsyncAwait,
+        /// <summary>
+        /// The book's first server: one thread accepts a client and serves it to the end before it accepts the next,
+        /// which waits in the listen queue meanwhile.
+        /// </summary>
+        Iterative,
+        /// <summary>
+        /// A dedicated thread per connection, blocking on its reads and writes; MaxConnections bounds the threads.
+        /// </summary>
+        ThreadPerConnection,
     }
 
     /// <summary>The built-in services a server answers with.</summary>

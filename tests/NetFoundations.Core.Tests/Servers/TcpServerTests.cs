@@ -54,10 +54,34 @@ namespace NetFoundations.Core.Tests.Servers
             return server;
         }
 
-        [Fact]
-        public async Task ZenAnswersQuestionsAndSaysWhenItDoesNotKnowOne()
+        public static TheoryData<ServerArchitecture> Architectures()
         {
-            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen });
+            var all = new TheoryData<ServerArchitecture>();
+            foreach (ServerArchitecture architecture in Enum.GetValues(typeof(ServerArchitecture)))
+                all.Add(architecture);
+            return all;
+        }
+
+        /// <summary>Connects and asks one Zen question; the answer comes in the task.</summary>
+        private static async Task<(Socket Client, Task<string> Answer)> Ask(TcpServer server)
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(IPAddress.Loopback, server.LocalPort);
+            await client.SendAsync(new ArraySegment<byte>(Encoding.ASCII.GetBytes("Beautiful is better than?")), SocketFlags.None);
+            var buffer = new byte[64];
+            return (client, client.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)
+                .ContinueWith(count => Encoding.ASCII.GetString(buffer, 0, count.Result), TaskScheduler.Default));
+        }
+
+        /// <summary>The answer, or null when none came within the wait.</summary>
+        private static async Task<string?> Within(Task<string> answer, TimeSpan wait) =>
+            await Task.WhenAny(answer, Task.Delay(wait)) == answer ? await answer : null;
+
+        [Theory]
+        [MemberData(nameof(Architectures))]
+        public async Task ZenAnswersQuestionsAndSaysWhenItDoesNotKnowOne(ServerArchitecture architecture)
+        {
+            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen, Architecture = architecture });
             try
             {
                 Assert.NotEqual(0, server.LocalPort);
@@ -67,6 +91,7 @@ namespace NetFoundations.Core.Tests.Servers
                 Assert.Equal(new[] { "Ugly.", "Complex.", "Never.", ZenService.UnknownQuestionReply },
                     result.GetProperty("answers").EnumerateArray().Select(a => a.GetString()).ToArray());
                 await Settled(server, 1);
+                Assert.Equal(architecture, server.Architecture);
                 Assert.Equal(1, server.ConnectionsServed);
                 Assert.Equal(4, server.Requests);
                 Assert.Equal("Beautiful is better than?Simple is better than?Now is better than?Tabs are better than?".Length, server.BytesReceived);
@@ -129,10 +154,11 @@ namespace NetFoundations.Core.Tests.Servers
             }
         }
 
-        [Fact]
-        public async Task UpperCasesSixteenMebibytesEachWayWithoutDeadlock()
+        [Theory]
+        [MemberData(nameof(Architectures))]
+        public async Task UpperCasesSixteenMebibytesEachWayWithoutDeadlock(ServerArchitecture architecture)
         {
-            var server = Start(new TcpServerOptions { Service = TcpServiceKind.UpperCaseEcho });
+            var server = Start(new TcpServerOptions { Service = TcpServiceKind.UpperCaseEcho, Architecture = architecture });
             try
             {
                 var result = await PythonClient("upper", server, "127.0.0.1", "16", seconds: 120);
@@ -172,10 +198,11 @@ namespace NetFoundations.Core.Tests.Servers
             }
         }
 
-        [Fact]
-        public async Task ClosesATricklingClientAfterTheIdleTimeout()
+        [Theory]
+        [MemberData(nameof(Architectures))]
+        public async Task ClosesATricklingClientAfterTheIdleTimeout(ServerArchitecture architecture)
         {
-            var server = Start(new TcpServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+            var server = Start(new TcpServerOptions { IdleTimeout = TimeSpan.FromSeconds(1), Architecture = architecture });
             try
             {
                 var result = await PythonClient("trickle", server, "127.0.0.1");
@@ -192,10 +219,11 @@ namespace NetFoundations.Core.Tests.Servers
             }
         }
 
-        [Fact]
-        public async Task ClosesAClientWhoseRequestPassesTheCap()
+        [Theory]
+        [MemberData(nameof(Architectures))]
+        public async Task ClosesAClientWhoseRequestPassesTheCap(ServerArchitecture architecture)
         {
-            var server = Start(new TcpServerOptions { MaxRequestBytes = 1024 });
+            var server = Start(new TcpServerOptions { MaxRequestBytes = 1024, Architecture = architecture });
             try
             {
                 var result = await PythonClient("oversized", server, "127.0.0.1", "1000000");
@@ -230,10 +258,11 @@ namespace NetFoundations.Core.Tests.Servers
             }
         }
 
-        [Fact]
-        public async Task StopClosesTheListenerAndEveryConnection()
+        [Theory]
+        [MemberData(nameof(Architectures))]
+        public async Task StopClosesTheListenerAndEveryConnection(ServerArchitecture architecture)
         {
-            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen });
+            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen, Architecture = architecture });
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await client.ConnectAsync(IPAddress.Loopback, server.LocalPort);
             var clock = Stopwatch.StartNew();
@@ -241,7 +270,11 @@ namespace NetFoundations.Core.Tests.Servers
                 await Task.Delay(10);
             Assert.Equal(1, server.ConnectionsOpen);
 
+            // The stop returns before its bound only once the architecture's loop has ended: every connection's
+            // blocked read (and its thread, for the blocking architectures) is over.
+            var stopping = Stopwatch.StartNew();
             await TcpServerHost.StopAsync(server);
+            Assert.True(stopping.Elapsed < TcpServerHost.StopBound - TimeSpan.FromMilliseconds(500), $"the stop took {stopping.Elapsed}");
             Assert.Equal(TcpServerState.Stopped, server.State);
             Assert.Equal(0, server.ConnectionsOpen);
             Assert.Equal(0, server.ConnectionsFailed);
@@ -264,6 +297,89 @@ namespace NetFoundations.Core.Tests.Servers
             var refused = await Assert.ThrowsAsync<SocketException>(() => late.ConnectAsync(IPAddress.Loopback, server.LocalPort));
             Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
             await TcpServerHost.StopAsync(server);
+        }
+
+        [Fact]
+        public async Task IterativeServesTheNextClientOnlyAfterTheFirstLeaves()
+        {
+            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen, Architecture = ServerArchitecture.Iterative });
+            try
+            {
+                var (first, firstAnswer) = await Ask(server);
+                using (first)
+                {
+                    Assert.Equal("Ugly.", await Within(firstAnswer, TimeSpan.FromSeconds(5)));
+                    // The second connects (the kernel completes it into the listen queue) but is not served yet.
+                    var (second, secondAnswer) = await Ask(server);
+                    using (second)
+                    {
+                        Assert.Null(await Within(secondAnswer, TimeSpan.FromMilliseconds(500)));
+                        Assert.Equal(1, server.ConnectionsOpen);
+                        first.Shutdown(SocketShutdown.Both);
+                        Assert.Equal("Ugly.", await Within(secondAnswer, TimeSpan.FromSeconds(5)));
+                    }
+                }
+                await Settled(server, 2);
+                Assert.Equal(2, server.ConnectionsServed);
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
+        }
+
+        [Fact]
+        public async Task ThreadPerConnectionServesTwoClientsAtOnce()
+        {
+            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen, Architecture = ServerArchitecture.ThreadPerConnection });
+            try
+            {
+                var (first, firstAnswer) = await Ask(server);
+                using (first)
+                {
+                    Assert.Equal("Ugly.", await Within(firstAnswer, TimeSpan.FromSeconds(5)));
+                    // The first stays open, and the second is answered all the same.
+                    var (second, secondAnswer) = await Ask(server);
+                    using (second)
+                    {
+                        Assert.Equal("Ugly.", await Within(secondAnswer, TimeSpan.FromSeconds(5)));
+                        Assert.Equal(2, server.ConnectionsOpen);
+                    }
+                }
+                await Settled(server, 2);
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
+        }
+
+        [Fact]
+        public async Task ThreadPerConnectionServesNoMoreThanMaxConnectionsAtOnce()
+        {
+            var server = Start(new TcpServerOptions
+            {
+                Service = TcpServiceKind.Zen, Architecture = ServerArchitecture.ThreadPerConnection, MaxConnections = 1,
+            });
+            try
+            {
+                var (first, firstAnswer) = await Ask(server);
+                using (first)
+                {
+                    Assert.Equal("Ugly.", await Within(firstAnswer, TimeSpan.FromSeconds(5)));
+                    var (second, secondAnswer) = await Ask(server);
+                    using (second)
+                    {
+                        Assert.Null(await Within(secondAnswer, TimeSpan.FromMilliseconds(500)));
+                        first.Shutdown(SocketShutdown.Both);
+                        Assert.Equal("Ugly.", await Within(secondAnswer, TimeSpan.FromSeconds(5)));
+                    }
+                }
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
         }
 
         [Fact]

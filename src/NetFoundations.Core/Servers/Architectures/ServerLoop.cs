@@ -17,6 +17,8 @@ namespace NetFoundations.Core.Servers
         public static ServerLoop For(ServerArchitecture architecture) => architecture switch
         {
             ServerArchitecture.AsyncAwait => new AsyncAwaitLoop(),
+            ServerArchitecture.Iterative => new IterativeLoop(),
+            ServerArchitecture.ThreadPerConnection => new ThreadPerConnectionLoop(),
             _ => throw new InvalidNetworkRequestException($"The {architecture} architecture is not available.", null),
         };
 

@@ -1,0 +1,57 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NetFoundations.Core.Servers
+{
+    /// <summary>
+    /// The iterative architecture, the book's first server: one thread accepts a client and serves it to the end with
+    /// blocking calls before it accepts the next, which waits in the listen queue meanwhile. Simple and fair to no one:
+    /// one slow client stops every other. MaxConnections does not apply: it serves one.
+    /// </summary>
+    internal sealed class IterativeLoop : ServerLoop
+    {
+        public override Task RunAsync(ServerContext context, CancellationToken stop)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            BlockingConnection.Start("TcpServer iterative " + context.Record.LocalPort, () =>
+            {
+                try
+                {
+                    AcceptAndServe(context, stop);
+                    done.SetResult(true);
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            });
+            return done.Task;
+        }
+
+        private static void AcceptAndServe(ServerContext context, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Socket client;
+                try
+                {
+                    client = context.Listener.Accept();
+                }
+                catch (Exception) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (SocketException)
+                {
+                    // A connection that was reset before it was accepted, or no descriptor left: the listener goes on.
+                    if (stop.WaitHandle.WaitOne(10))
+                        break;
+                    continue;
+                }
+                BlockingConnection.Serve(context, client, stop);
+            }
+        }
+    }
+}
