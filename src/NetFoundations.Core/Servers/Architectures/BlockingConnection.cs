@@ -13,6 +13,31 @@ namespace NetFoundations.Core.Servers
     {
         private const int SendChunk = 64 * 1024;
 
+        /// <summary>
+        /// The next client from the listener, blocking until one comes; null once the server is stopping (the stop closes
+        /// the listener). A connection reset before it was accepted, or no descriptor left, does not stop the listener.
+        /// </summary>
+        public static Socket? Accept(ServerContext context, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    return context.Listener.Accept();
+                }
+                catch (Exception) when (stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+                catch (SocketException)
+                {
+                    if (stop.WaitHandle.WaitOne(10))
+                        return null;
+                }
+            }
+            return null;
+        }
+
         public static void Serve(ServerContext context, Socket client, CancellationToken stop)
         {
             var record = context.Record;

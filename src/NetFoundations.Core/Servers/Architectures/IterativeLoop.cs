@@ -1,5 +1,4 @@
 using System;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -32,26 +31,8 @@ namespace NetFoundations.Core.Servers
 
         private static void AcceptAndServe(ServerContext context, CancellationToken stop)
         {
-            while (!stop.IsCancellationRequested)
-            {
-                Socket client;
-                try
-                {
-                    client = context.Listener.Accept();
-                }
-                catch (Exception) when (stop.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (SocketException)
-                {
-                    // A connection that was reset before it was accepted, or no descriptor left: the listener goes on.
-                    if (stop.WaitHandle.WaitOne(10))
-                        break;
-                    continue;
-                }
+            while (BlockingConnection.Accept(context, stop) is { } client)
                 BlockingConnection.Serve(context, client, stop);
-            }
         }
     }
 }

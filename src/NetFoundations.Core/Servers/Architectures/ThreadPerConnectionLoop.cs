@@ -41,23 +41,8 @@ namespace NetFoundations.Core.Servers
                 while (!stop.IsCancellationRequested)
                 {
                     slots.Wait(stop);
-                    Socket client;
-                    try
-                    {
-                        client = context.Listener.Accept();
-                    }
-                    catch (Exception) when (stop.IsCancellationRequested)
-                    {
+                    if (!(BlockingConnection.Accept(context, stop) is { } client))
                         break;
-                    }
-                    catch (SocketException)
-                    {
-                        // A connection that was reset before it was accepted, or no descriptor left: the listener goes on.
-                        slots.Release();
-                        if (stop.WaitHandle.WaitOne(10))
-                            break;
-                        continue;
-                    }
                     var thread = BlockingConnection.Start("TcpServer connection " + context.Record.LocalPort, () =>
                     {
                         try
