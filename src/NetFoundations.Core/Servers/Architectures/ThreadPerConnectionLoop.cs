@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
