@@ -30,7 +30,7 @@ namespace NetFoundations.Core.Servers
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
             options.Validate();
-            var service = TcpService.For(options.Service);
+            var service = TcpService.For(options.Service, options.Handler);
             var framing = options.RequestFraming(service);
             var loop = ServerLoop.For(options.Architecture);
             var wanted = Endpoints.Format(options.LocalAddress.ToString(), options.Port);
@@ -73,6 +73,7 @@ namespace NetFoundations.Core.Servers
             host.Context.Tracker.CloseAll();
             await Task.WhenAny(host.Task!, Task.Delay(StopBound)).ConfigureAwait(false);
             host.Context.Tracker.Dispose();
+            host.Context.Options.Handler?.Dispose();
             server.MarkStopped();
         }
 

@@ -32,6 +32,12 @@ namespace NetFoundations.Core.Servers
         /// <summary>Connections served at once; more wait in the listen queue.</summary>
         public int MaxConnections { get; set; } = DefaultMaxConnections;
 
+        /// <summary>Answers each request when Service is Handler; the server disposes it when it stops.</summary>
+        public TcpRequestHandler? Handler { get; set; }
+
+        /// <summary>Sent to each client as it connects, framed as replies are (an SMTP or POP greeting); null for nothing.</summary>
+        public byte[]? Greeting { get; set; }
+
         /// <summary>A simulated delay before each reply (the book's slow Zen server).</summary>
         public TimeSpan ReplyDelay { get; set; } = TimeSpan.Zero;
 
@@ -65,6 +71,8 @@ namespace NetFoundations.Core.Servers
                 throw new InvalidNetworkRequestException("The request limit must be at least 1 byte.", null);
             if (MaxConnections < 1)
                 throw new InvalidNetworkRequestException("A server serves at least one connection at a time.", null);
+            if ((Service == TcpServiceKind.Handler) != (Handler != null))
+                throw new InvalidNetworkRequestException("A handler is given exactly when the service is Handler.", null);
             if (ReplyDelay < TimeSpan.Zero)
                 throw new InvalidNetworkRequestException("The reply delay cannot be negative.", null);
         }

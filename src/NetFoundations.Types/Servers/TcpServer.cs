@@ -38,6 +38,8 @@ namespace NetFoundations.Core.Servers
         UpperCaseEcho,
         /// <summary>The book's question-and-answer protocol: questions end with '?', answers with '.'.</summary>
         Zen,
+        /// <summary>The caller's handler answers each request (a scriptblock given to Start-TcpServer).</summary>
+        Handler,
     }
 
     public enum TcpServerState : long

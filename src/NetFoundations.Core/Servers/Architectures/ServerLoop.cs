@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Tcp;
@@ -46,8 +47,13 @@ namespace NetFoundations.Core.Servers
         public TcpFraming Framing { get; }
         public ConnectionTracker Tracker { get; }
 
-        public ServerConnection NewConnection(string peer) =>
-            new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, peer);
+        /// <summary>A connection's protocol state, for a client just accepted (and, over TLS, the certificate it showed).</summary>
+        public ServerConnection NewConnection(Socket client, X509Certificate2? clientCertificate = null)
+        {
+            var remote = client.RemoteEndPoint as IPEndPoint;
+            var peer = new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, Record.LocalPort, clientCertificate);
+            return new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, Options.Greeting, peer);
+        }
 
         public static string Peer(Socket socket) =>
             socket.RemoteEndPoint is IPEndPoint remote ? Endpoints.Format(remote.Address.ToString(), remote.Port) : "a client";
