@@ -19,6 +19,8 @@ namespace NetFoundations.Core.Servers
             ServerArchitecture.AsyncAwait => new AsyncAwaitLoop(),
             ServerArchitecture.Iterative => new IterativeLoop(),
             ServerArchitecture.ThreadPerConnection => new ThreadPerConnectionLoop(),
+            ServerArchitecture.WorkerPool => new WorkerPoolLoop(),
+            ServerArchitecture.EventLoop => new EventLoop(),
             _ => throw new InvalidNetworkRequestException($"The {architecture} architecture is not available.", null),
         };
 
