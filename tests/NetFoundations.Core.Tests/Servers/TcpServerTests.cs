@@ -399,13 +399,13 @@ namespace NetFoundations.Core.Tests.Servers
                 }
             });
 
-        /// <summary>Waits (bounded) until no thread of that name is left.</summary>
-        private static async Task NoThreadLeft(string prefix)
+        /// <summary>Waits (bounded) until that many threads of that name run: a thread takes its name once it has started.</summary>
+        private static async Task ThreadsRunning(string prefix, int count)
         {
             var clock = Stopwatch.StartNew();
-            while (ThreadsNamed(prefix) > 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
+            while (ThreadsNamed(prefix) != count && clock.Elapsed < TimeSpan.FromSeconds(5))
                 await Task.Delay(20);
-            Assert.Equal(0, ThreadsNamed(prefix));
+            Assert.Equal(count, ThreadsNamed(prefix));
         }
 
         /// <summary>Reads up to and including a line feed, within a bound.</summary>
@@ -430,7 +430,7 @@ namespace NetFoundations.Core.Tests.Servers
             try
             {
                 Assert.Equal(2, server.WorkerCount);
-                Assert.Equal(2, ThreadsNamed("TcpServer worke"));
+                await ThreadsRunning("TcpServer worke", 2);
                 var (first, firstAnswer) = await Ask(server);
                 using (first)
                 {
@@ -458,7 +458,7 @@ namespace NetFoundations.Core.Tests.Servers
             {
                 await TcpServerHost.StopAsync(server);
             }
-            await NoThreadLeft("TcpServer worke");
+            await ThreadsRunning("TcpServer worke", 0);
         }
 
         [Fact]
@@ -536,7 +536,7 @@ namespace NetFoundations.Core.Tests.Servers
             Assert.All(ends, end => Assert.Equal(0, end));
             foreach (var client in clients)
                 client.Dispose();
-            await NoThreadLeft("TcpServer event");
+            await ThreadsRunning("TcpServer event", 0);
         }
 
         [Fact]
