@@ -357,12 +357,16 @@ namespace NetFoundations.Core.Tests.Servers
             }
         }
 
-        [Fact]
-        public async Task ThreadPerConnectionServesNoMoreThanMaxConnectionsAtOnce()
+        [Theory]
+        [InlineData(ServerArchitecture.ThreadPerConnection)]
+        [InlineData(ServerArchitecture.AsyncAwait)]
+        [InlineData(ServerArchitecture.WorkerPool)]
+        [InlineData(ServerArchitecture.EventLoop)]
+        public async Task ServesNoMoreThanMaxConnectionsAtOnce(ServerArchitecture architecture)
         {
             var server = Start(new TcpServerOptions
             {
-                Service = TcpServiceKind.Zen, Architecture = ServerArchitecture.ThreadPerConnection, MaxConnections = 1,
+                Service = TcpServiceKind.Zen, Architecture = architecture, MaxConnections = 1,
             });
             try
             {
