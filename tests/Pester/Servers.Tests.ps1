@@ -270,3 +270,33 @@ Describe 'Stop-TcpServer' {
         }
     }
 }
+
+Describe 'Start-TcpServer: the worker pool and the event loop' {
+    It 'answers Zen questions with the <_> architecture and leaves no connection behind' -ForEach 'WorkerPool', 'EventLoop' {
+        $server = Start-TcpServer Zen -Architecture $_
+        try {
+            $reply = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Message 'Simple is better than?', 'Now is better than?' -Delimiter '.' -FrameCount 2
+
+            $server.Architecture | Should -Be $_
+            $reply.Messages | Should -Be 'Complex', 'Never'
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+        $server.ConnectionsOpen | Should -Be 0
+        (Test-TcpPort 127.0.0.1 $server.LocalPort).Open | Should -BeFalse
+    }
+
+    It 'starts -WorkerCount workers, and refuses a count for an architecture without workers' {
+        $server = Start-TcpServer Echo -Architecture WorkerPool -WorkerCount 3
+        try {
+            $server.WorkerCount | Should -Be 3
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+
+        Start-TcpServer Echo -WorkerCount 3 -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty
+        $failed.FullyQualifiedErrorId | Should -BeLike 'InvalidRequest,*'
+    }
+}

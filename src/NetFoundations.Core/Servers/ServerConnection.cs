@@ -31,8 +31,13 @@ namespace NetFoundations.Core.Servers
         // Lines are answered with the line end the client used last; before it has sent one, the Internet's CR LF.
         private byte[] lineEnd = CarriageReturnLineFeed;
 
-        public ServerConnection(TcpFraming framing, TcpService service, int maxRequestBytes, TimeSpan delay, byte[]? greeting, TcpServerPeer client)
+        private readonly CancellationToken stopping;
+
+        /// <param name="stopping">Cancelled when the server stops; the service's handler is called with it.</param>
+        public ServerConnection(TcpFraming framing, TcpService service, int maxRequestBytes, TimeSpan delay, byte[]? greeting, TcpServerPeer client,
+            CancellationToken stopping)
         {
+            this.stopping = stopping;
             this.framing = framing;
             this.service = service;
             this.maxRequestBytes = maxRequestBytes;
@@ -81,7 +86,7 @@ namespace NetFoundations.Core.Servers
                     break;
                 try
                 {
-                    answers.Add(Answer(service.Reply(request, Client)));
+                    answers.Add(Answer(service.Reply(request, Client, stopping)));
                 }
                 catch (Exception e) when (!(e is OperationCanceledException))
                 {
@@ -92,7 +97,7 @@ namespace NetFoundations.Core.Servers
         }
 
         /// <summary>As Received, awaiting the service's handler rather than blocking on it.</summary>
-        public async Task<IReadOnlyList<ServiceAnswer>> ReceivedAsync(int count, CancellationToken cancel)
+        public async Task<IReadOnlyList<ServiceAnswer>> ReceivedAsync(int count)
         {
             if (!service.Awaits)
                 return Received(count);
@@ -104,7 +109,7 @@ namespace NetFoundations.Core.Servers
                     break;
                 try
                 {
-                    answers.Add(Answer(await service.ReplyAsync(request, Client, cancel).ConfigureAwait(false)));
+                    answers.Add(Answer(await service.ReplyAsync(request, Client, stopping).ConfigureAwait(false)));
                 }
                 catch (Exception e) when (!(e is OperationCanceledException))
                 {
@@ -121,7 +126,7 @@ namespace NetFoundations.Core.Servers
             {
                 Finished = true;
                 var request = Slice(0, length);
-                return new[] { Answer(service.Reply(request, Client)) };
+                return new[] { Answer(service.Reply(request, Client, stopping)) };
             }
             if (length > 0)
                 throw new ProtocolViolationException($"{Peer} closed the connection inside a request ({length} bytes of it received).", Peer);
@@ -129,13 +134,13 @@ namespace NetFoundations.Core.Servers
         }
 
         /// <summary>As Ended, awaiting the service's handler rather than blocking on it.</summary>
-        public async Task<IReadOnlyList<ServiceAnswer>> EndedAsync(CancellationToken cancel)
+        public async Task<IReadOnlyList<ServiceAnswer>> EndedAsync()
         {
             if (!service.Awaits || framing.Mode != TcpReceiveMode.UntilClose)
                 return Ended();
             Finished = true;
             var request = Slice(0, length);
-            return new[] { Answer(await service.ReplyAsync(request, Client, cancel).ConfigureAwait(false)) };
+            return new[] { Answer(await service.ReplyAsync(request, Client, stopping).ConfigureAwait(false)) };
         }
 
         /// <summary>A request the service failed on: the answers before it still go out, then the connection ends with the failure.</summary>

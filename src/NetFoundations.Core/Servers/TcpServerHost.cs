@@ -54,8 +54,10 @@ namespace NetFoundations.Core.Servers
             var bound = (IPEndPoint)listener.LocalEndPoint;
             var record = new TcpServer(bound.Address.ToString(), bound.Port, options.Architecture, options.Service,
                 TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
-            var context = new ServerContext(listener, record, options, service, framing);
+            if (options.Architecture == ServerArchitecture.WorkerPool)
+                record.WorkerCount = options.Workers;
             var stop = new CancellationTokenSource();
+            var context = new ServerContext(listener, record, options, service, framing, stop.Token);
             var host = new Running(context, stop);
             running[record] = host;
             host.Task = Task.Run(() => loop.RunAsync(context, stop.Token));

@@ -48,11 +48,11 @@ namespace NetFoundations.Core.Servers
         public virtual TcpFraming? Framing => null;
 
         /// <summary>The replies' payloads, each framed by the server as requests are (none for no reply).</summary>
-        public abstract IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client);
+        public abstract IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client, CancellationToken cancel);
 
         /// <summary>As Reply, for a service whose replies take their time.</summary>
         public virtual Task<IReadOnlyList<byte[]>> ReplyAsync(byte[] request, TcpServerPeer client, CancellationToken cancel) =>
-            Task.FromResult(Reply(request, client));
+            Task.FromResult(Reply(request, client, cancel));
 
         /// <summary>True when replies should be awaited (ReplyAsync) rather than waited for on the serving thread.</summary>
         public virtual bool Awaits => false;
@@ -76,18 +76,18 @@ namespace NetFoundations.Core.Servers
 
         private sealed class EchoService : TcpService
         {
-            public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client) => One(request);
+            public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client, CancellationToken cancel) => One(request);
         }
 
         private sealed class DiscardService : TcpService
         {
-            public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client) => None;
+            public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client, CancellationToken cancel) => None;
         }
 
         /// <summary>Upper-cases ASCII letters only, byte by byte, so any encoding and binary data pass through unharmed.</summary>
         private sealed class UpperCaseEchoService : TcpService
         {
-            public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client)
+            public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client, CancellationToken cancel)
             {
                 var reply = new byte[request.Length];
                 for (var i = 0; i < request.Length; i++)
@@ -136,7 +136,7 @@ namespace NetFoundations.Core.Servers
 
         public override bool FramesItsReplies => true;
 
-        public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client)
+        public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client, CancellationToken cancel)
         {
             // Whitespace around a question (a client that ends its lines, or starts the next one) does not change it.
             var question = Encoding.UTF8.GetString(request).Trim();
@@ -156,8 +156,8 @@ namespace NetFoundations.Core.Servers
 
         public override bool Awaits => true;
 
-        public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client) =>
-            ReplyAsync(request, client, CancellationToken.None).GetAwaiter().GetResult();
+        public override IReadOnlyList<byte[]> Reply(byte[] request, TcpServerPeer client, CancellationToken cancel) =>
+            ReplyAsync(request, client, cancel).GetAwaiter().GetResult();
 
         public override async Task<IReadOnlyList<byte[]>> ReplyAsync(byte[] request, TcpServerPeer client, CancellationToken cancel)
         {

@@ -105,6 +105,11 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateRange(1, 100000)]
         public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
 
+        /// <summary>The WorkerPool architecture's threads; refused with the other architectures.</summary>
+        [Parameter]
+        [ValidateRange(1, TcpServerOptions.MaxWorkerCount)]
+        public int WorkerCount { get; set; } = TcpServerOptions.DefaultWorkerCount;
+
         [Parameter]
         [ValidateRange(0.0, 3600.0)]
         public double ReplyDelaySeconds { get; set; }
@@ -140,6 +145,7 @@ namespace NetFoundations.PowerShell.Servers
                 IdleTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxRequestBytes = MaxRequestBytes,
                 MaxConnections = MaxConnections,
+                WorkerCount = MyInvocation.BoundParameters.ContainsKey(nameof(WorkerCount)) ? WorkerCount : (int?)null,
                 ReplyDelay = TimeSpan.FromSeconds(ReplyDelaySeconds),
             };
             var target = Core.Endpoints.Format(LocalAddress.ToString(), Port);

@@ -82,8 +82,8 @@ namespace NetFoundations.Core.Servers
                         throw new OperationCanceledException();
                     record.CountReceived(count);
                     var answers = count == 0
-                        ? await connection.EndedAsync(stop).ConfigureAwait(false)
-                        : await connection.ReceivedAsync(count, stop).ConfigureAwait(false);
+                        ? await connection.EndedAsync().ConfigureAwait(false)
+                        : await connection.ReceivedAsync(count).ConfigureAwait(false);
                     foreach (var answer in answers)
                     {
                         if (answer.Failure != null)

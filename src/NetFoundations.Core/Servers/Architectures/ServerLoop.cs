@@ -20,6 +20,8 @@ namespace NetFoundations.Core.Servers
             ServerArchitecture.AsyncAwait => new AsyncAwaitLoop(),
             ServerArchitecture.Iterative => new IterativeLoop(),
             ServerArchitecture.ThreadPerConnection => new ThreadPerConnectionLoop(),
+            ServerArchitecture.WorkerPool => new WorkerPoolLoop(),
+            ServerArchitecture.EventLoop => new EventLoop(),
             _ => throw new InvalidNetworkRequestException($"The {architecture} architecture is not available.", null),
         };
 
@@ -30,8 +32,9 @@ namespace NetFoundations.Core.Servers
     /// <summary>What every architecture shares: the listener, the record, the connection bounds.</summary>
     internal sealed class ServerContext
     {
-        public ServerContext(Socket listener, TcpServer record, TcpServerOptions options, TcpService service, TcpFraming framing)
+        public ServerContext(Socket listener, TcpServer record, TcpServerOptions options, TcpService service, TcpFraming framing, CancellationToken stopping)
         {
+            Stopping = stopping;
             Listener = listener;
             Record = record;
             Options = options;
@@ -41,6 +44,8 @@ namespace NetFoundations.Core.Servers
         }
 
         public Socket Listener { get; }
+        /// <summary>Cancelled when the server stops: what a handler still works on is cancelled with it.</summary>
+        public CancellationToken Stopping { get; }
         public TcpServer Record { get; }
         public TcpServerOptions Options { get; }
         public TcpService Service { get; }
@@ -52,7 +57,7 @@ namespace NetFoundations.Core.Servers
         {
             var remote = client.RemoteEndPoint as IPEndPoint;
             var peer = new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, Record.LocalPort, clientCertificate);
-            return new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, Options.Greeting, peer);
+            return new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, Options.Greeting, peer, Stopping);
         }
 
         public static string Peer(Socket socket) =>
