@@ -54,6 +54,8 @@ namespace NetFoundations.Core.Servers
             var bound = (IPEndPoint)listener.LocalEndPoint;
             var record = new TcpServer(bound.Address.ToString(), bound.Port, options.Architecture, options.Service,
                 TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
+            if (options.Certificate != null)
+                record.UseTls(options.Certificate, options.TlsProtocols?.Distinct().OrderBy(v => v).ToArray(), options.ClientCertificateMode);
             var context = new ServerContext(listener, record, options, service, framing);
             var stop = new CancellationTokenSource();
             var host = new Running(context, stop);

@@ -37,6 +37,7 @@ namespace NetFoundations.Core.Servers
             Service = service;
             Framing = framing;
             Tracker = new ConnectionTracker(options.IdleTimeout);
+            Tls = options.Certificate == null ? null : new ServerTls(options);
         }
 
         public Socket Listener { get; }
@@ -45,9 +46,14 @@ namespace NetFoundations.Core.Servers
         public TcpService Service { get; }
         public TcpFraming Framing { get; }
         public ConnectionTracker Tracker { get; }
+        /// <summary>Null for plain TCP; else every connection is opened through it (ServerTls.Open).</summary>
+        public ServerTls? Tls { get; }
 
         public ServerConnection NewConnection(string peer) =>
             new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, peer);
+
+        /// <summary>A connection for a client whose address and TLS client certificate a handler may use.</summary>
+        public ServerConnection NewConnection(ServerPeer peer) => NewConnection(peer.Name);
 
         public static string Peer(Socket socket) =>
             socket.RemoteEndPoint is IPEndPoint remote ? Endpoints.Format(remote.Address.ToString(), remote.Port) : "a client";
@@ -60,7 +66,7 @@ namespace NetFoundations.Core.Servers
         public Exception? Failure(Exception error, ConnectionTracker.Tracked tracked, string peer, bool stopping)
         {
             if (tracked.Expired)
-                return new NetworkTimeoutException(
+                return error as NetworkTimeoutException ?? new NetworkTimeoutException(
                     $"{peer} completed no request and took no reply for {Options.IdleTimeout.TotalSeconds:0.###} s; the connection was closed.", peer);
             if (stopping)
                 return null;
