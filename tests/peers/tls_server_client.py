@@ -43,13 +43,13 @@ def main():
                 while len(received) < len(expected):
                     more = sock.recv(65536)
                     if not more:
-                        break
+                        raise EOFError('the server closed after %d of %d bytes' % (len(received), len(expected)))
                     received += more
                 result = {'ok': True, 'version': sock.version(), 'cipher': sock.cipher()[0],
                           'same': received == expected, 'lines': received.count(b'\n')}
                 stage = 'close'
                 sock.unwrap()
-    except (OSError, ssl.SSLError) as e:
+    except (OSError, EOFError) as e:
         if stage == 'close':
             result['closeError'] = str(e)
         else:

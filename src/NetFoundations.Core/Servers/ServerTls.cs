@@ -49,7 +49,15 @@ namespace NetFoundations.Core.Servers
             if (context.Tls == null)
                 return plain;
             var first = new byte[Peeked];
-            var count = client.Receive(first, 0, first.Length, SocketFlags.Peek);
+            int count;
+            try
+            {
+                count = client.Receive(first, 0, first.Length, SocketFlags.Peek);
+            }
+            catch (Exception) when (tracked.Expired)
+            {
+                throw context.Tls.HandshakeTimeout(peer);
+            }
             return context.Tls.Handshake(plain, first, count, peer, tracked, ssl =>
             {
                 ssl.AuthenticateAsServer(context.Tls.certificate, context.Tls.mode != ClientCertificateMode.None, context.Tls.protocols, false);
@@ -63,9 +71,17 @@ namespace NetFoundations.Core.Servers
             var plain = new NetworkStream(client, ownsSocket: false);
             if (context.Tls == null)
                 return plain;
-            var first = new byte[Peeked];
-            var count = await client.ReceiveAsync(new ArraySegment<byte>(first), SocketFlags.Peek).ConfigureAwait(false);
             var tls = context.Tls;
+            var first = new byte[Peeked];
+            int count;
+            try
+            {
+                count = await client.ReceiveAsync(new ArraySegment<byte>(first), SocketFlags.Peek).ConfigureAwait(false);
+            }
+            catch (Exception) when (tracked.Expired)
+            {
+                throw tls.HandshakeTimeout(peer);
+            }
             return await tls.Handshake(plain, first, count, peer, tracked,
                 ssl => ssl.AuthenticateAsServerAsync(tls.certificate, tls.mode != ClientCertificateMode.None, tls.protocols, false)).ConfigureAwait(false);
         }
