@@ -300,3 +300,72 @@ Describe 'Start-TcpServer: the worker pool and the event loop' {
         $failed.FullyQualifiedErrorId | Should -BeLike 'InvalidRequest,*'
     }
 }
+
+Describe 'Start-TcpServer: a TLS server' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        # The test CA and certificates of tests/servers/tls: valid.* is issued for localhost, client.* for a client.
+        $pki = Join-Path $TestDrive 'pki'
+        Invoke-TestServerScript (Join-Path $PSScriptRoot '..' 'servers' 'tls' 'make-pki.sh') $pki
+        $ca = Join-Path $pki 'ca.crt'
+        $zen = Start-TcpServer Zen -Certificate (Join-Path $pki 'valid.crt') -CertificateKey (Join-Path $pki 'valid.key')
+    }
+
+    AfterAll {
+        $zen | Stop-TcpServer
+    }
+
+    It 'presents a certificate that a client trusts' {
+        $check = Test-TlsCertificate localhost -Port $zen.LocalPort -CertificateAuthorityPath $ca
+
+        $check.IsValid | Should -BeTrue
+        $check.Thumbprint | Should -Be $zen.CertificateThumbprint
+        $check.Protocol | Should -Be 'Tls13'
+    }
+
+    It 'answers a question over TLS' {
+        $reply = Invoke-TcpConversation localhost $zen.LocalPort -Tls -CertificateAuthorityPath $ca -Message 'Beautiful is better than?' -Delimiter '.'
+
+        $reply.ReceivedText | Should -Be 'Ugly.'
+    }
+
+    It 'says in its record that it speaks TLS, and with which certificate' {
+        $zen.Tls | Should -BeTrue
+        $zen.CertificateSubject | Should -Match 'CN=localhost'
+        $zen.ClientCertificateMode | Should -Be 'None'
+        $zen.GetCertificate().HasPrivateKey | Should -BeTrue
+        $json = $zen | ConvertTo-Json -WarningAction Stop | ConvertFrom-Json
+        $json.Tls | Should -BeTrue
+        $json.CertificateThumbprint | Should -Be $zen.CertificateThumbprint
+        $json.ClientCertificateMode | Should -Be 'None'
+    }
+
+    It 'starts from a PFX file with its password, and not with a wrong password' {
+        $pfx = Join-Path $pki 'valid.pfx'
+        $server = Start-TcpServer -Certificate $pfx -CertificatePassword (ConvertTo-SecureString 'test-password' -AsPlainText -Force) -TlsProtocol Tls13
+        try {
+            $server.TlsProtocol | Should -Be 'Tls13'
+            (Invoke-TcpConversation localhost $server.LocalPort -Tls -CertificateAuthorityPath $ca -Message "hello`n" -LineCount 1).Messages | Should -Be 'hello'
+        } finally {
+            $server | Stop-TcpServer
+        }
+
+        { Start-TcpServer -Certificate $pfx -CertificatePassword (ConvertTo-SecureString 'wrong' -AsPlainText -Force) } |
+            Should -Throw -ErrorId 'InvalidRequest,NetFoundations.PowerShell.Servers.StartTcpServerCommand'
+        { Start-TcpServer -Certificate (Join-Path $pki 'missing.pfx') } | Should -Throw -ErrorId 'PathNotFound*'
+    }
+
+    It 'turns away a client without a certificate when one is required, and says why' {
+        $strict = Start-TcpServer -Certificate (Join-Path $pki 'valid.pfx') -CertificatePassword (ConvertTo-SecureString 'test-password' -AsPlainText -Force) `
+            -ClientCertificateMode Required -CertificateAuthorityPath $ca
+        try {
+            { Invoke-TcpConversation localhost $strict.LocalPort -Tls -CertificateAuthorityPath $ca -Message "hello`n" -LineCount 1 -ErrorAction Stop } | Should -Throw
+            Wait-Until { $strict.ConnectionsFailed -eq 1 }
+
+            $strict.GetErrors()[0] | Should -BeOfType [NetFoundations.Core.CertificateRejectedException]
+            $strict.GetErrors()[0].Message | Should -Match 'sent no client certificate'
+        } finally {
+            $strict | Stop-TcpServer
+        }
+    }
+}

@@ -56,6 +56,8 @@ namespace NetFoundations.Core.Servers
                 TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
             if (options.Architecture == ServerArchitecture.WorkerPool)
                 record.WorkerCount = options.Workers;
+            if (options.Certificate != null)
+                record.UseTls(options.Certificate, options.TlsProtocols?.Distinct().OrderBy(v => v).ToArray(), options.ClientCertificateMode);
             var stop = new CancellationTokenSource();
             var context = new ServerContext(listener, record, options, service, framing, stop.Token);
             var host = new Running(context, stop);

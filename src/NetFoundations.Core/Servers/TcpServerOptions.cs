@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using NetFoundations.Core.Tcp;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Servers
 {
@@ -60,6 +63,21 @@ namespace NetFoundations.Core.Servers
         /// <summary>A simulated delay before each reply (the book's slow Zen server).</summary>
         public TimeSpan ReplyDelay { get; set; } = TimeSpan.Zero;
 
+        /// <summary>
+        /// The server's certificate with its private key (TlsPem.LoadServerCertificate): when given, clients speak TLS and
+        /// every request and reply goes through it. The handshake is bounded by the idle timeout.
+        /// </summary>
+        public X509Certificate2? Certificate { get; set; }
+
+        /// <summary>The TLS versions accepted; null or empty means the system's defaults.</summary>
+        public IReadOnlyList<TlsVersion>? TlsProtocols { get; set; }
+
+        /// <summary>Whether clients are asked for a certificate, verified against ClientCertificateAuthorities.</summary>
+        public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.None;
+
+        /// <summary>The only roots a client's certificate may chain to (a PEM bundle, TlsPem.ReadCertificates); null means the system's store.</summary>
+        public X509Certificate2Collection? ClientCertificateAuthorities { get; set; }
+
         /// <summary>The framing requests are read with: the service's own, else the one given, else lines.</summary>
         internal TcpFraming RequestFraming(TcpService service)
         {
@@ -98,6 +116,26 @@ namespace NetFoundations.Core.Servers
                 throw new InvalidNetworkRequestException($"A worker pool has from 1 to {MaxWorkerCount} workers, not {WorkerCount}.", null);
             if (ReplyDelay < TimeSpan.Zero)
                 throw new InvalidNetworkRequestException("The reply delay cannot be negative.", null);
+            ValidateTls();
+        }
+
+        private void ValidateTls()
+        {
+            if (Certificate == null)
+            {
+                if (ClientCertificateMode != ClientCertificateMode.None || ClientCertificateAuthorities != null)
+                    throw new InvalidNetworkRequestException("Client certificates are asked for during the TLS handshake: the server needs a certificate of its own.", null);
+                if (TlsProtocols != null && TlsProtocols.Count > 0)
+                    throw new InvalidNetworkRequestException("TLS versions apply to a TLS server: give it a certificate.", null);
+                return;
+            }
+            if (!Certificate.HasPrivateKey)
+                throw new InvalidNetworkRequestException($"The certificate {Certificate.Subject} has no private key: a TLS server needs one.", null);
+            if (ClientCertificateAuthorities != null && ClientCertificateMode == ClientCertificateMode.None)
+                throw new InvalidNetworkRequestException("Client-certificate CAs are given but no client certificate is asked for: choose the Optional or Required mode.", null);
+            // The event loop drives raw sockets by readiness, which SslStream does not fit.
+            if (Architecture == ServerArchitecture.EventLoop)
+                throw new InvalidNetworkRequestException("The EventLoop architecture serves plain TCP only; choose AsyncAwait, Iterative, ThreadPerConnection or WorkerPool for TLS.", null);
         }
 
         /// <summary>A framing in Invoke-TcpConversation's terms, for the server's record.</summary>

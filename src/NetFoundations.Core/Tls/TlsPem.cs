@@ -61,12 +61,36 @@ namespace NetFoundations.Core.Tls
         /// PEM file holding the certificate and an unencrypted private key. PEM needs .NET 5 or later
         /// (PowerShell 7); an encrypted key must come as PFX.
         /// </summary>
-        public static X509Certificate2 LoadClientCertificate(string path, SecureString? password)
+        public static X509Certificate2 LoadClientCertificate(string path, SecureString? password) =>
+            LoadWithKey(path, null, password, "a client certificate");
+
+        /// <summary>
+        /// Loads a server certificate with its private key: a PFX/PKCS#12 file (password optional), or PEM — the
+        /// certificate in path and an unencrypted key in keyPath, or both in path. PEM needs .NET 5 or later
+        /// (PowerShell 7); an encrypted key must come as PFX.
+        /// </summary>
+        public static X509Certificate2 LoadServerCertificate(string path, string? keyPath, SecureString? password) =>
+            LoadWithKey(path, keyPath, password, "a server certificate");
+
+        private static X509Certificate2 LoadWithKey(string path, string? keyPath, SecureString? password, string role)
         {
             var bytes = File.ReadAllBytes(path);
-            var certificate = LooksLikePem(bytes) ? LoadPem(path, bytes) : LoadPfx(path, password);
+            X509Certificate2 certificate;
+            if (keyPath != null)
+            {
+                if (!LooksLikePem(bytes))
+                    throw new InvalidNetworkRequestException($"{path} is not a PEM certificate: a separate key file goes with a PEM certificate only.", path);
+                certificate = LoadPem(path, keyPath, File.ReadAllBytes(keyPath));
+            }
+            else
+            {
+                certificate = LooksLikePem(bytes) ? LoadPem(path, null, bytes) : LoadPfx(path, password);
+            }
             if (!certificate.HasPrivateKey)
-                throw new InvalidNetworkRequestException($"{path} has no private key for its certificate: a client certificate needs one.", path);
+            {
+                certificate.Dispose();
+                throw new InvalidNetworkRequestException($"{path} has no private key for its certificate: {role} needs one.", path);
+            }
             return certificate;
         }
 
@@ -85,23 +109,26 @@ namespace NetFoundations.Core.Tls
             }
         }
 
-        private static X509Certificate2 LoadPem(string path, byte[] bytes)
+        /// <summary>keyBytes: the key file's (keyPath), else the certificate file's own.</summary>
+        private static X509Certificate2 LoadPem(string path, string? keyPath, byte[] keyBytes)
         {
-            var text = Encoding.ASCII.GetString(bytes);
+            var keyFile = keyPath ?? path;
+            var text = Encoding.ASCII.GetString(keyBytes);
             if (text.IndexOf("ENCRYPTED", StringComparison.Ordinal) >= 0)
-                throw new InvalidNetworkRequestException($"The private key in {path} is encrypted: give the certificate and key as a PFX file with its password instead.", path);
+                throw new InvalidNetworkRequestException($"The private key in {keyFile} is encrypted: give the certificate and key as a PFX file with its password instead.", keyFile);
             var createFromPemFile = typeof(X509Certificate2).GetMethod(
                 "CreateFromPemFile", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(string) }, null);
             if (createFromPemFile == null)
-                throw new InvalidNetworkRequestException($"PEM client certificates need PowerShell 7 (.NET 5 or later); give {path} as a PFX file here.", path);
+                throw new InvalidNetworkRequestException($"PEM certificates with their keys need PowerShell 7 (.NET 5 or later); give {path} as a PFX file here.", path);
             X509Certificate2 fromPem;
             try
             {
-                fromPem = (X509Certificate2)createFromPemFile.Invoke(null, new object?[] { path, null })!;
+                fromPem = (X509Certificate2)createFromPemFile.Invoke(null, new object?[] { path, keyPath })!;
             }
             catch (TargetInvocationException e) when (e.InnerException is CryptographicException || e.InnerException is ArgumentException)
             {
-                throw new InvalidNetworkRequestException($"{path} does not hold a certificate and its private key in PEM: {e.InnerException.Message}", path, e.InnerException);
+                var what = keyPath == null ? $"{path} does not hold a certificate and its private key" : $"{path} and {keyPath} do not hold a certificate and its private key";
+                throw new InvalidNetworkRequestException($"{what} in PEM: {e.InnerException.Message}", path, e.InnerException);
             }
             // A key from PEM lives only in memory, which SslStream on Windows cannot use; a PFX round trip gives it a home.
             using (fromPem)

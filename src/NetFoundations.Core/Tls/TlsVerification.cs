@@ -10,6 +10,7 @@ namespace NetFoundations.Core.Tls
     /// <summary>Verifies a server certificate: chain to a trusted root, host name, validity dates.</summary>
     public static class TlsVerifier
     {
+        private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
         private const X509ChainStatusFlags TimeFlags = X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested;
 
         /// <summary>
@@ -21,14 +22,27 @@ namespace NetFoundations.Core.Tls
             X509Certificate2Collection? trustedAuthorities, DateTime now) =>
             Verify(leaf, presented, serverName, trustedAuthorities, now, preferCustomRootTrust: true);
 
-        /// <summary>preferCustomRootTrust false forces the netstandard2.0 fallback (tests use it).</summary>
-        internal static TlsVerification Verify(X509Certificate2 leaf, IEnumerable<X509Certificate2> presented, string serverName,
+        /// <summary>
+        /// Verifies a client's certificate for a TLS server: chain to a trusted root, dates, and a use that allows client
+        /// authentication; there is no name to match (ServerName is empty).
+        /// </summary>
+        internal static TlsVerification VerifyClient(X509Certificate2 leaf, IEnumerable<X509Certificate2> presented,
+            X509Certificate2Collection? trustedAuthorities, DateTime now) =>
+            Verify(leaf, presented, null, trustedAuthorities, now, preferCustomRootTrust: true);
+
+        /// <summary>
+        /// preferCustomRootTrust false forces the netstandard2.0 fallback (tests use it). A null serverName verifies a
+        /// client certificate: no name, and the chain must allow client authentication.
+        /// </summary>
+        internal static TlsVerification Verify(X509Certificate2 leaf, IEnumerable<X509Certificate2> presented, string? serverName,
             X509Certificate2Collection? trustedAuthorities, DateTime now, bool preferCustomRootTrust)
         {
             using var chain = new X509Chain();
             var policy = chain.ChainPolicy;
             policy.RevocationMode = X509RevocationMode.NoCheck;
             policy.VerificationTime = now;
+            if (serverName == null)
+                policy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
             foreach (var certificate in presented)
                 if (!certificate.RawData.SequenceEqual(leaf.RawData))
                     policy.ExtraStore.Add(certificate);
@@ -61,7 +75,7 @@ namespace NetFoundations.Core.Tls
                     : $"its root {root?.Subject} is not in the trusted CA bundle";
                 problems.Add($"The certificate chain is not trusted ({why}).");
             }
-            var nameMatches = TlsNames.Matches(leaf, serverName);
+            var nameMatches = serverName == null || TlsNames.Matches(leaf, serverName);
             if (!nameMatches)
             {
                 var names = TlsNames.SubjectAlternativeNames(leaf);
@@ -81,7 +95,7 @@ namespace NetFoundations.Core.Tls
                 isInDate = false;
             }
 
-            return new TlsVerification(serverName, isTrusted, nameMatches, isInDate,
+            return new TlsVerification(serverName ?? string.Empty, isTrusted, nameMatches, isInDate,
                 statuses.Select(s => s.Status.ToString()).Distinct().ToArray(), elements, problems);
         }
 

@@ -4,9 +4,12 @@ using System.IO;
 using System.Management.Automation;
 using System.Net;
 using System.Threading;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tcp;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Servers
 {
@@ -114,6 +117,33 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateRange(0.0, 3600.0)]
         public double ReplyDelaySeconds { get; set; }
 
+        /// <summary>The server's certificate: a PFX file, or PEM (with its key in the same file or in -CertificateKey). Clients then speak TLS.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Certificate { get; set; }
+
+        /// <summary>The PEM private key of a PEM -Certificate, when it is in a file of its own.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateKey { get; set; }
+
+        /// <summary>The password of a PFX -Certificate.</summary>
+        [Parameter]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>The TLS versions accepted; the system's defaults when not given.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public TlsVersion[]? TlsProtocol { get; set; }
+
+        [Parameter]
+        public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.None;
+
+        /// <summary>A PEM bundle of the CAs a client certificate must chain to; the system's store when not given.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateAuthorityPath { get; set; }
+
         protected override void BeginProcessing()
         {
             if (ScriptBlock != null && MyInvocation.BoundParameters.ContainsKey(nameof(Service)))
@@ -133,6 +163,22 @@ namespace NetFoundations.PowerShell.Servers
         protected override void ProcessRecord()
         {
             var encoding = TextEncodings.Get(Encoding);
+            if (Certificate == null && (CertificateKey != null || CertificatePassword != null))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey and -CertificatePassword go with -Certificate."),
+                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
+            X509Certificate2? certificate = null;
+            if (Certificate != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(Certificate);
+                var keyPath = CertificateKey == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateKey);
+                certificate = LoadFile(() => TlsPem.LoadServerCertificate(path, keyPath, CertificatePassword), path);
+            }
+            X509Certificate2Collection? authorities = null;
+            if (CertificateAuthorityPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
+                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
+            }
             var options = new TcpServerOptions
             {
                 LocalAddress = LocalAddress,
@@ -147,9 +193,14 @@ namespace NetFoundations.PowerShell.Servers
                 MaxConnections = MaxConnections,
                 WorkerCount = MyInvocation.BoundParameters.ContainsKey(nameof(WorkerCount)) ? WorkerCount : (int?)null,
                 ReplyDelay = TimeSpan.FromSeconds(ReplyDelaySeconds),
+                Certificate = certificate,
+                TlsProtocols = TlsProtocol,
+                ClientCertificateMode = ClientCertificateMode,
+                ClientCertificateAuthorities = authorities,
             };
             var target = Core.Endpoints.Format(LocalAddress.ToString(), Port);
-            if (!ShouldProcess(target, ScriptBlock == null ? $"Start the {Service} service" : "Start a server answering with a scriptblock"))
+            var what = ScriptBlock == null ? $"Start the {Service} service" : "Start a server answering with a scriptblock";
+            if (!ShouldProcess(target, what + (certificate == null ? "" : " over TLS")))
                 return;
             if (ScriptBlock != null)
                 options.Handler = NewHandler(encoding);

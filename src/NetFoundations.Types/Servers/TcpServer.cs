@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Servers
 {
@@ -65,6 +67,17 @@ namespace NetFoundations.Core.Servers
         Handler,
     }
 
+    /// <summary>Whether a TLS server asks its clients for a certificate, and whether a client without one is served.</summary>
+    public enum ClientCertificateMode : long
+    {
+        /// <summary>No client certificate is asked for.</summary>
+        None,
+        /// <summary>One is asked for; a client without one is served, a client with one that fails verification is not.</summary>
+        Optional,
+        /// <summary>A client without a certificate that verifies against the trusted CAs is not served.</summary>
+        Required,
+    }
+
     public enum TcpServerState : long
     {
         Running,
@@ -88,6 +101,7 @@ namespace NetFoundations.Core.Servers
         private long bytesReceived;
         private long bytesSent;
         private double stoppedAtMs = -1;
+        private X509Certificate2? certificate;
 
         internal TcpServer(string localAddress, int localPort, ServerArchitecture architecture, TcpServiceKind service, string framing,
             double timeoutSeconds, int maxRequestBytes, int maxConnections)
@@ -132,6 +146,18 @@ namespace NetFoundations.Core.Servers
         public long Requests => Interlocked.Read(ref requests);
         public long BytesReceived => Interlocked.Read(ref bytesReceived);
         public long BytesSent => Interlocked.Read(ref bytesSent);
+        /// <summary>Clients speak TLS to this server (it has a certificate).</summary>
+        public bool Tls => certificate != null;
+        /// <summary>The subject of the server's certificate; null without TLS.</summary>
+        public string? CertificateSubject => certificate?.Subject;
+        /// <summary>SHA-256 of the server's certificate, hexadecimal; null without TLS.</summary>
+        public string? CertificateThumbprint { get; private set; }
+        /// <summary>The TLS versions accepted; empty means the system's defaults (TLS 1.2 and 1.3 on current systems).</summary>
+        public IReadOnlyList<TlsVersion> TlsProtocol { get; private set; } = Array.Empty<TlsVersion>();
+        public ClientCertificateMode ClientCertificateMode { get; private set; }
+
+        /// <summary>The certificate the server presents (with its private key); null without TLS.</summary>
+        public X509Certificate2? GetCertificate() => certificate;
 
         /// <summary>Why the last 20 failed connections failed, oldest first, as the error families.</summary>
         public IReadOnlyList<Exception> GetErrors()
@@ -142,7 +168,15 @@ namespace NetFoundations.Core.Servers
             }
         }
 
-        public override string ToString() => $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}, {State})";
+        public override string ToString() => $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}{(Tls ? ", TLS" : "")}, {State})";
+
+        internal void UseTls(X509Certificate2 serverCertificate, IReadOnlyList<TlsVersion>? protocols, ClientCertificateMode mode)
+        {
+            certificate = serverCertificate;
+            CertificateThumbprint = NetFoundations.Core.Tls.CertificateThumbprint.Sha256(serverCertificate);
+            TlsProtocol = protocols ?? Array.Empty<TlsVersion>();
+            ClientCertificateMode = mode;
+        }
 
         internal void Opened() => Interlocked.Increment(ref open);
 

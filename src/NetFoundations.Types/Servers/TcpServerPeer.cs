@@ -12,17 +12,17 @@ namespace NetFoundations.Core.Servers
     /// </summary>
     public sealed class TcpServerPeer
     {
-        private readonly X509Certificate2? clientCertificate;
+        private X509Certificate2? clientCertificate;
         private long requests;
         private int closeRequested;
 
-        internal TcpServerPeer(string remoteAddress, int remotePort, int localPort, X509Certificate2? clientCertificate)
+        internal TcpServerPeer(string remoteAddress, int remotePort, int localPort)
         {
             RemoteAddress = remoteAddress;
             RemotePort = remotePort;
             LocalPort = localPort;
-            this.clientCertificate = clientCertificate;
             ConnectedAt = DateTime.Now;
+            Name = RemoteAddress.Length == 0 ? "a client" : Endpoints.Format(RemoteAddress, RemotePort);
         }
 
         public string RemoteAddress { get; }
@@ -39,13 +39,22 @@ namespace NetFoundations.Core.Servers
         /// <summary>True once the handler asked to close the connection.</summary>
         public bool CloseRequested => Volatile.Read(ref closeRequested) != 0;
 
-        /// <summary>The certificate the client showed over TLS (verified as the server was told), or null.</summary>
+        /// <summary>
+        /// The certificate the client showed over TLS, verified against the server's client-certificate authorities; null
+        /// without TLS, when none was asked for, or when an optional one was not shown.
+        /// </summary>
         public X509Certificate2? GetClientCertificate() => clientCertificate;
 
         /// <summary>Ends the connection once the reply to the current request has been sent.</summary>
         public void Close() => Volatile.Write(ref closeRequested, 1);
 
-        public override string ToString() => Endpoints.Format(RemoteAddress, RemotePort);
+        public override string ToString() => Name;
+
+        /// <summary>The client, host:port, for messages.</summary>
+        internal string Name { get; }
+
+        /// <summary>The TLS handshake verified the certificate the client showed.</summary>
+        internal void Verified(X509Certificate2 certificate) => clientCertificate = certificate;
 
         internal void RequestReceived() => Interlocked.Increment(ref requests);
     }

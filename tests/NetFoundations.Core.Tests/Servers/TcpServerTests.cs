@@ -211,7 +211,8 @@ namespace NetFoundations.Core.Tests.Servers
                 var result = await PythonClient("trickle", server, "127.0.0.1");
                 Assert.True(result.GetProperty("closed").GetBoolean());
                 var seconds = result.GetProperty("seconds").GetDouble();
-                Assert.InRange(seconds, 0.9, 3.0);
+                // Well before the client gives up (20 s), however busy the machine.
+                Assert.InRange(seconds, 0.9, 10.0);
                 await Settled(server, 1);
                 Assert.Equal(1, server.ConnectionsFailed);
                 Assert.IsType<NetworkTimeoutException>(Assert.Single(server.GetErrors()));

@@ -8,6 +8,9 @@
 #   selfsigned its own issuer         untrusted  signed by the untrusted CA
 #   chain      signed by the intermediate; chain.fullchain.pem = leaf + intermediate
 #   client     clientAuth: client.pfx (password "test-password") and client.pem (certificate + key)
+#   stranger   clientAuth, signed by the untrusted CA: stranger.pem (certificate + key)
+#   valid.pfx  the valid server certificate and key as PKCS#12 (password "test-password");
+#              valid-nokey.pfx the certificate alone (same password)
 # Every server certificate X has X.crt, X.key and X.fullchain.pem (what a server presents).
 set -euo pipefail
 dir=${1:?usage: make-pki.sh FOLDER}
@@ -93,6 +96,7 @@ sign other-ca untrusted localhost server "DNS:localhost,IP:127.0.0.1" "$now" "$(
 sign intermediate chain localhost server "DNS:localhost,IP:127.0.0.1" "$now" "$(in_days 365)"
 cat chain.crt intermediate.crt >chain.fullchain.pem
 sign ca client "NetFoundations Test Client" client "" "$now" "$(in_days 365)"
+sign other-ca stranger "Untrusted Test Client" client "" "$now" "$(in_days 365)"
 
 key selfsigned
 openssl req -x509 -new -key selfsigned.key -subj "/O=NetFoundations Tests/CN=localhost" -days 365 -sha256 \
@@ -101,3 +105,6 @@ cp selfsigned.crt selfsigned.fullchain.pem
 
 cat client.crt client.key >client.pem
 openssl pkcs12 -export -in client.crt -inkey client.key -passout pass:test-password -out client.pfx
+cat stranger.crt stranger.key >stranger.pem
+openssl pkcs12 -export -in valid.crt -inkey valid.key -passout pass:test-password -out valid.pfx
+openssl pkcs12 -export -nokeys -in valid.crt -passout pass:test-password -out valid-nokey.pfx

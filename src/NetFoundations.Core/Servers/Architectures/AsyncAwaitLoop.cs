@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -60,23 +61,25 @@ namespace NetFoundations.Core.Servers
         private static async Task ServeAsync(ServerContext context, Socket client, CancellationToken stop)
         {
             var record = context.Record;
-            var peer = ServerContext.Peer(client);
+            var peer = context.NewPeer(client);
             var tracked = context.Tracker.Add(client);
             record.Opened();
             Exception? failure = null;
+            Stream? stream = null;
             try
             {
                 // Closed by a stop that came while it was being accepted.
                 if (stop.IsCancellationRequested)
                     return;
                 client.NoDelay = true;
-                var connection = context.NewConnection(client);
+                stream = await ServerTls.OpenAsync(context, client, peer, tracked).ConfigureAwait(false);
+                var connection = context.NewConnection(peer);
                 if (connection.Greeting() is { } greeting)
-                    await SendAsync(client, greeting, tracked, record).ConfigureAwait(false);
+                    await SendAsync(stream, greeting, tracked, record).ConfigureAwait(false);
                 while (true)
                 {
                     var space = connection.ReadSpace();
-                    var count = await client.ReceiveAsync(space, SocketFlags.None).ConfigureAwait(false);
+                    var count = await stream.ReadAsync(space.Array!, space.Offset, space.Count).ConfigureAwait(false);
                     // A close by the idle timeout or a stop can end the read as if the client had closed.
                     if (tracked.Expired || stop.IsCancellationRequested)
                         throw new OperationCanceledException();
@@ -92,34 +95,36 @@ namespace NetFoundations.Core.Servers
                         if (answer.Delay > TimeSpan.Zero)
                             await Task.Delay(answer.Delay, stop).ConfigureAwait(false);
                         if (answer.Bytes != null)
-                            await SendAsync(client, answer.Bytes, tracked, record).ConfigureAwait(false);
+                            await SendAsync(stream, answer.Bytes, tracked, record).ConfigureAwait(false);
                         tracked.Progressed();
                     }
                     if (count == 0 || connection.Finished)
                         break;
                 }
+                await ServerTls.CloseAsync(stream).ConfigureAwait(false);
                 client.Shutdown(SocketShutdown.Both);
             }
             catch (Exception e)
             {
-                failure = context.Failure(e, tracked, peer, stop.IsCancellationRequested);
+                failure = context.Failure(e, tracked, peer.Name, stop.IsCancellationRequested);
             }
             finally
             {
                 context.Tracker.Remove(tracked);
+                stream?.Dispose();
                 client.Dispose();
                 record.Closed(failure);
             }
         }
 
-        private static async Task SendAsync(Socket client, byte[] bytes, ConnectionTracker.Tracked tracked, TcpServer record)
+        private static async Task SendAsync(Stream stream, byte[] bytes, ConnectionTracker.Tracked tracked, TcpServer record)
         {
             for (var offset = 0; offset < bytes.Length;)
             {
-                var sent = await client.SendAsync(new ArraySegment<byte>(bytes, offset, Math.Min(SendChunk, bytes.Length - offset)), SocketFlags.None)
-                    .ConfigureAwait(false);
-                offset += sent;
-                record.CountSent(sent);
+                var chunk = Math.Min(SendChunk, bytes.Length - offset);
+                await stream.WriteAsync(bytes, offset, chunk).ConfigureAwait(false);
+                offset += chunk;
+                record.CountSent(chunk);
                 tracked.Progressed();
             }
         }

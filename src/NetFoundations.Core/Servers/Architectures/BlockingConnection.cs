@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 
@@ -7,7 +8,8 @@ namespace NetFoundations.Core.Servers
     /// <summary>
     /// One connection served with blocking calls on the thread that runs it, as the book's blocking servers do; the
     /// iterative and thread-per-connection architectures differ in which thread that is. A blocked read or write ends
-    /// when the idle timeout or a stop closes the socket (ConnectionTracker).
+    /// when the idle timeout or a stop closes the socket (ConnectionTracker). Reads and writes go through the
+    /// connection's stream (ServerTls.Open): the socket's own, or TLS over it.
     /// </summary>
     internal static class BlockingConnection
     {
@@ -41,23 +43,25 @@ namespace NetFoundations.Core.Servers
         public static void Serve(ServerContext context, Socket client, CancellationToken stop)
         {
             var record = context.Record;
-            var peer = ServerContext.Peer(client);
+            var peer = context.NewPeer(client);
             var tracked = context.Tracker.Add(client);
             record.Opened();
             Exception? failure = null;
+            Stream? stream = null;
             try
             {
                 // Closed by a stop that came while it was being accepted.
                 if (stop.IsCancellationRequested)
                     return;
                 client.NoDelay = true;
-                var connection = context.NewConnection(client);
+                stream = ServerTls.Open(context, client, peer, tracked);
+                var connection = context.NewConnection(peer);
                 if (connection.Greeting() is { } greeting)
-                    Send(client, greeting, tracked, record);
+                    Send(stream, greeting, tracked, record);
                 while (true)
                 {
                     var space = connection.ReadSpace();
-                    var count = client.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
+                    var count = stream.Read(space.Array!, space.Offset, space.Count);
                     // A close by the idle timeout or a stop can end the read as if the client had closed.
                     if (tracked.Expired || stop.IsCancellationRequested)
                         throw new OperationCanceledException();
@@ -71,33 +75,36 @@ namespace NetFoundations.Core.Servers
                         if (answer.Delay > TimeSpan.Zero && stop.WaitHandle.WaitOne(answer.Delay))
                             throw new OperationCanceledException();
                         if (answer.Bytes != null)
-                            Send(client, answer.Bytes, tracked, record);
+                            Send(stream, answer.Bytes, tracked, record);
                         tracked.Progressed();
                     }
                     if (count == 0 || connection.Finished)
                         break;
                 }
+                ServerTls.Close(stream);
                 client.Shutdown(SocketShutdown.Both);
             }
             catch (Exception e)
             {
-                failure = context.Failure(e, tracked, peer, stop.IsCancellationRequested);
+                failure = context.Failure(e, tracked, peer.Name, stop.IsCancellationRequested);
             }
             finally
             {
                 context.Tracker.Remove(tracked);
+                stream?.Dispose();
                 client.Dispose();
                 record.Closed(failure);
             }
         }
 
-        private static void Send(Socket client, byte[] bytes, ConnectionTracker.Tracked tracked, TcpServer record)
+        private static void Send(Stream stream, byte[] bytes, ConnectionTracker.Tracked tracked, TcpServer record)
         {
             for (var offset = 0; offset < bytes.Length;)
             {
-                var sent = client.Send(bytes, offset, Math.Min(SendChunk, bytes.Length - offset), SocketFlags.None);
-                offset += sent;
-                record.CountSent(sent);
+                var chunk = Math.Min(SendChunk, bytes.Length - offset);
+                stream.Write(bytes, offset, chunk);
+                offset += chunk;
+                record.CountSent(chunk);
                 tracked.Progressed();
             }
         }

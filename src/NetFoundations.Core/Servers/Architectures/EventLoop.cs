@@ -163,14 +163,14 @@ namespace NetFoundations.Core.Servers
                         acceptPausedUntil = clock.Elapsed + AcceptPause;
                         return;
                     }
-                    var client = new Client(socket, context.Tracker.Watch(socket), ServerContext.Peer(socket), nextId++);
+                    var client = new Client(socket, context.Tracker.Watch(socket), context.NewPeer(socket), nextId++);
                     clients[socket] = client;
                     record.Opened();
                     Step(client, c =>
                     {
                         c.Socket.Blocking = false;
                         c.Socket.NoDelay = true;
-                        c.Connection = context.NewConnection(c.Socket);
+                        c.Connection = context.NewConnection(c.Peer);
                         if (c.Connection.Greeting() is { } greeting)
                         {
                             c.Output.Enqueue(greeting);
@@ -188,11 +188,11 @@ namespace NetFoundations.Core.Servers
                 {
                     step(client);
                     if (client.ReadEnded && client.Waiting.Count == 0 && client.Unsent == 0)
-                        Close(client, client.Failure == null ? null : context.Failure(client.Failure, client.Tracked, client.Peer, stop.IsCancellationRequested));
+                        Close(client, client.Failure == null ? null : context.Failure(client.Failure, client.Tracked, client.Peer.Name, stop.IsCancellationRequested));
                 }
                 catch (Exception e)
                 {
-                    Close(client, context.Failure(e, client.Tracked, client.Peer, stop.IsCancellationRequested));
+                    Close(client, context.Failure(e, client.Tracked, client.Peer.Name, stop.IsCancellationRequested));
                 }
             }
 
@@ -304,7 +304,7 @@ namespace NetFoundations.Core.Servers
                 foreach (var client in clients.Values.ToList())
                 {
                     if (context.Tracker.Expire(client.Tracked))
-                        Close(client, context.Failure(new OperationCanceledException(), client.Tracked, client.Peer, false));
+                        Close(client, context.Failure(new OperationCanceledException(), client.Tracked, client.Peer.Name, false));
                 }
             }
 
@@ -328,7 +328,7 @@ namespace NetFoundations.Core.Servers
 
             private readonly long id;
 
-            public Client(Socket socket, ConnectionTracker.Tracked tracked, string peer, long id)
+            public Client(Socket socket, ConnectionTracker.Tracked tracked, TcpServerPeer peer, long id)
             {
                 Socket = socket;
                 Tracked = tracked;
@@ -338,7 +338,7 @@ namespace NetFoundations.Core.Servers
 
             public Socket Socket { get; }
             public ConnectionTracker.Tracked Tracked { get; }
-            public string Peer { get; }
+            public TcpServerPeer Peer { get; }
             public ServerConnection? Connection { get; set; }
 
             /// <summary>Answers not yet released, in order: the first may be waiting on its delay.</summary>

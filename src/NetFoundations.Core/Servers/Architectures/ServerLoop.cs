@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Tcp;
@@ -41,6 +40,7 @@ namespace NetFoundations.Core.Servers
             Service = service;
             Framing = framing;
             Tracker = new ConnectionTracker(options.IdleTimeout);
+            Tls = options.Certificate == null ? null : new ServerTls(options);
         }
 
         public Socket Listener { get; }
@@ -51,17 +51,19 @@ namespace NetFoundations.Core.Servers
         public TcpService Service { get; }
         public TcpFraming Framing { get; }
         public ConnectionTracker Tracker { get; }
+        /// <summary>Null for plain TCP; else every connection is opened through it (ServerTls.Open).</summary>
+        public ServerTls? Tls { get; }
 
-        /// <summary>A connection's protocol state, for a client just accepted (and, over TLS, the certificate it showed).</summary>
-        public ServerConnection NewConnection(Socket client, X509Certificate2? clientCertificate = null)
+        /// <summary>A client just accepted, before any TLS handshake (which adds the certificate it shows).</summary>
+        public TcpServerPeer NewPeer(Socket client)
         {
             var remote = client.RemoteEndPoint as IPEndPoint;
-            var peer = new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, Record.LocalPort, clientCertificate);
-            return new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, Options.Greeting, peer, Stopping);
+            return new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, Record.LocalPort);
         }
 
-        public static string Peer(Socket socket) =>
-            socket.RemoteEndPoint is IPEndPoint remote ? Endpoints.Format(remote.Address.ToString(), remote.Port) : "a client";
+        /// <summary>A connection's protocol state, for a client accepted (and over TLS, past its handshake).</summary>
+        public ServerConnection NewConnection(TcpServerPeer peer) =>
+            new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, Options.Greeting, peer, Stopping);
 
         /// <summary>
         /// Why a connection ended, as an error family; null when it did not fail (the server was stopping). The idle
@@ -71,7 +73,7 @@ namespace NetFoundations.Core.Servers
         public Exception? Failure(Exception error, ConnectionTracker.Tracked tracked, string peer, bool stopping)
         {
             if (tracked.Expired)
-                return new NetworkTimeoutException(
+                return error as NetworkTimeoutException ?? new NetworkTimeoutException(
                     $"{peer} completed no request and took no reply for {Options.IdleTimeout.TotalSeconds:0.###} s; the connection was closed.", peer);
             if (stopping)
                 return null;
