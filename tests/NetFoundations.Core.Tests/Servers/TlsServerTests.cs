@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -225,6 +226,37 @@ namespace NetFoundations.Core.Tests.Servers
                 var (code, output, errors) = await OpenSsl(server, "hello over TLS\n");
                 Assert.True(code == 0, errors);
                 Assert.Equal("hello over TLS\n", output);
+            }
+            finally
+            {
+                await Stopped(server);
+            }
+        }
+
+        /// <summary>Answers each line with the subject of the certificate its client showed, then the line.</summary>
+        private sealed class WhoIsAsking : TcpRequestHandler
+        {
+            public override Task<IReadOnlyList<byte[]>> ReplyAsync(byte[] request, TcpServerPeer client, CancellationToken cancel) =>
+                Task.FromResult<IReadOnlyList<byte[]>>(new[] { Encoding.UTF8.GetBytes($"{client.ClientCertificateSubject} {Encoding.UTF8.GetString(request)}") });
+        }
+
+        [Theory]
+        [InlineData(ServerArchitecture.AsyncAwait)]
+        [InlineData(ServerArchitecture.WorkerPool)]
+        public async Task AHandlerSeesTheCertificateItsClientShowed(ServerArchitecture architecture)
+        {
+            var options = Tls(architecture);
+            options.Service = TcpServiceKind.Handler;
+            options.Handler = new WhoIsAsking();
+            options.ClientCertificateMode = ClientCertificateMode.Required;
+            options.ClientCertificateAuthorities = TlsPem.ReadCertificates(pki.File("ca.crt"));
+            var server = TcpServerHost.Start(options);
+            try
+            {
+                var (code, output, errors) = await OpenSsl(server, "who\n", "-cert", pki.File("client.crt"), "-key", pki.File("client.key"));
+
+                Assert.True(code == 0, errors);
+                Assert.Equal("CN=NetFoundations Test Client who\n", output);
             }
             finally
             {
