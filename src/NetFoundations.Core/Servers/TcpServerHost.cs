@@ -30,17 +30,30 @@ namespace NetFoundations.Core.Servers
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
             options.Validate();
+            if (options.Service == TcpServiceKind.Command)
+                throw new InvalidNetworkRequestException("A command is served by an inetd-style service (Start-InetdService), not as a built-in service.", null);
             var service = TcpService.For(options.Service);
             var framing = options.RequestFraming(service);
             var loop = ServerLoop.For(options.Architecture);
-            var wanted = Endpoints.Format(options.LocalAddress.ToString(), options.Port);
+            var listener = Listen(options.LocalAddress, options.Port);
+            var bound = (IPEndPoint)listener.LocalEndPoint;
+            var record = new TcpServer(bound.Address.ToString(), bound.Port, options.Architecture, options.Service,
+                TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
+            var context = new ServerContext(listener, record, options, service, framing);
+            Host(record, listener, context.Tracker, stop => loop.RunAsync(context, stop));
+            return record;
+        }
 
-            var listener = new Socket(options.LocalAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        /// <summary>A listening socket on the address and port (0 picks one); IPv6Any takes IPv4 clients too.</summary>
+        internal static Socket Listen(IPAddress address, int port)
+        {
+            var wanted = Endpoints.Format(address.ToString(), port);
+            var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                if (options.LocalAddress.Equals(IPAddress.IPv6Any))
+                if (address.Equals(IPAddress.IPv6Any))
                     listener.DualMode = true;
-                listener.Bind(new IPEndPoint(options.LocalAddress, options.Port));
+                listener.Bind(new IPEndPoint(address, port));
                 listener.Listen(Backlog);
             }
             catch (SocketException e)
@@ -50,16 +63,19 @@ namespace NetFoundations.Core.Servers
                     ? new InvalidNetworkRequestException($"Something already listens on {wanted}.", wanted, e)
                     : (Exception)SocketErrors.Translate(e, wanted);
             }
+            return listener;
+        }
 
-            var bound = (IPEndPoint)listener.LocalEndPoint;
-            var record = new TcpServer(bound.Address.ToString(), bound.Port, options.Architecture, options.Service,
-                TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
-            var context = new ServerContext(listener, record, options, service, framing);
+        /// <summary>
+        /// Runs a server in the background and lists it: run serves until its token is cancelled. A stop cancels it,
+        /// closes the listener and the tracker's connections, and waits for run to end (bounded by StopBound).
+        /// </summary>
+        internal static void Host(TcpServer record, Socket listener, ConnectionTracker tracker, Func<CancellationToken, Task> run)
+        {
             var stop = new CancellationTokenSource();
-            var host = new Running(context, stop);
+            var host = new Running(listener, tracker, stop);
             running[record] = host;
-            host.Task = Task.Run(() => loop.RunAsync(context, stop.Token));
-            return record;
+            host.Task = Task.Run(() => run(stop.Token));
         }
 
         /// <summary>Closes the listener and every connection; returns once they are closed, or after StopBound. Stopping twice does nothing more.</summary>
@@ -69,22 +85,24 @@ namespace NetFoundations.Core.Servers
             if (!running.TryRemove(server, out var host))
                 return;
             host.Stop.Cancel();
-            host.Context.Listener.Dispose();
-            host.Context.Tracker.CloseAll();
+            host.Listener.Dispose();
+            host.Tracker.CloseAll();
             await Task.WhenAny(host.Task!, Task.Delay(StopBound)).ConfigureAwait(false);
-            host.Context.Tracker.Dispose();
+            host.Tracker.Dispose();
             server.MarkStopped();
         }
 
         private sealed class Running
         {
-            public Running(ServerContext context, CancellationTokenSource stop)
+            public Running(Socket listener, ConnectionTracker tracker, CancellationTokenSource stop)
             {
-                Context = context;
+                Listener = listener;
+                Tracker = tracker;
                 Stop = stop;
             }
 
-            public ServerContext Context { get; }
+            public Socket Listener { get; }
+            public ConnectionTracker Tracker { get; }
             public CancellationTokenSource Stop { get; }
             public Task? Task { get; set; }
         }

@@ -38,6 +38,17 @@ namespace NetFoundations.Core.Servers
         UpperCaseEcho,
         /// <summary>The book's question-and-answer protocol: questions end with '?', answers with '.'.</summary>
         Zen,
+        /// <summary>A program or scriptblock answers, inetd-style (Start-InetdService): the server's Mode and Command say how and which.</summary>
+        Command,
+    }
+
+    /// <summary>How an inetd-style service runs its command (inetd.conf's wait/nowait field).</summary>
+    public enum InetdMode : long
+    {
+        /// <summary>One run of the command per connection, the connection as its standard input and output.</summary>
+        Nowait,
+        /// <summary>One run of the command serves the listener: started when a client waits, it accepts clients itself.</summary>
+        Wait,
     }
 
     public enum TcpServerState : long
@@ -53,9 +64,11 @@ namespace NetFoundations.Core.Servers
     public sealed class TcpServer
     {
         private const int MaxErrors = 20;
+        private const int MaxErrorLines = 100;
 
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly List<Exception> errors = new List<Exception>();
+        private readonly Queue<string> errorLines = new Queue<string>();
         private int open;
         private long served;
         private long failed;
@@ -105,6 +118,10 @@ namespace NetFoundations.Core.Servers
         public long Requests => Interlocked.Read(ref requests);
         public long BytesReceived => Interlocked.Read(ref bytesReceived);
         public long BytesSent => Interlocked.Read(ref bytesSent);
+        /// <summary>An inetd-style service's mode (Start-InetdService); null for a built-in service.</summary>
+        public InetdMode? Mode { get; internal set; }
+        /// <summary>An inetd-style service's command: the program and its arguments, or "{ scriptblock }"; null for a built-in service.</summary>
+        public string? Command { get; internal set; }
 
         /// <summary>Why the last 20 failed connections failed, oldest first, as the error families.</summary>
         public IReadOnlyList<Exception> GetErrors()
@@ -115,7 +132,21 @@ namespace NetFoundations.Core.Servers
             }
         }
 
-        public override string ToString() => $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}, {State})";
+        /// <summary>
+        /// The last 100 lines an inetd-style service's programs wrote to their standard error, oldest first, each after
+        /// the client it served ("127.0.0.1:50000: ...").
+        /// </summary>
+        public IReadOnlyList<string> GetStandardError()
+        {
+            lock (errorLines)
+            {
+                return errorLines.ToArray();
+            }
+        }
+
+        public override string ToString() => Command != null
+            ? $"{Mode} '{Command}' on {Endpoints.Format(LocalAddress, LocalPort)} ({State})"
+            : $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}, {State})";
 
         internal void Opened() => Interlocked.Increment(ref open);
 
@@ -136,6 +167,16 @@ namespace NetFoundations.Core.Servers
                 }
             }
             Interlocked.Decrement(ref open);
+        }
+
+        internal void StandardErrorLine(string line)
+        {
+            lock (errorLines)
+            {
+                if (errorLines.Count == MaxErrorLines)
+                    errorLines.Dequeue();
+                errorLines.Enqueue(line);
+            }
         }
 
         internal void RequestReceived() => Interlocked.Increment(ref requests);
