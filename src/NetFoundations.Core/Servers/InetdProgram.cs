@@ -33,8 +33,15 @@ namespace NetFoundations.Core.Servers
         public IReadOnlyList<string> Arguments { get; }
         public string? WorkingDirectory { get; }
 
-        /// <summary>The program and its arguments as a person would type them, for the server's record.</summary>
-        public string Describe() => string.Join(" ", new[] { Path }.Concat(Arguments).Select(QuoteForDisplay));
+        /// <summary>The program and its arguments as a person would type them, on one line and shortened, for the server's record.</summary>
+        public string Describe() => Shorten(string.Join(" ", new[] { Path }.Concat(Arguments).Select(QuoteForDisplay)));
+
+        /// <summary>A command for display: line breaks (an inline script's) as spaces, at most 100 characters.</summary>
+        internal static string Shorten(string command)
+        {
+            var line = System.Text.RegularExpressions.Regex.Replace(command, @"\s*[\r\n]+\s*", " ");
+            return line.Length <= 100 ? line : line.Substring(0, 97) + "...";
+        }
 
         /// <summary>Finds the program: a path (relative to the current directory) or a name on PATH.</summary>
         public static InetdProgram Resolve(string filePath, IEnumerable<string> arguments, string? workingDirectory)

@@ -48,7 +48,7 @@ namespace NetFoundations.Core.Servers
                 text ? options.MaxLineBytes : 0, options.Mode == InetdMode.Wait ? 1 : options.MaxConnections)
             {
                 Mode = options.Mode,
-                Command = program?.Describe() ?? options.TextHandler!.Description,
+                Command = program?.Describe() ?? InetdProgram.Shorten(options.TextHandler!.Description),
             };
             var service = new Serving(listener, record, options, program, new ConnectionTracker(options.IdleTimeout));
             TcpServerHost.Host(record, listener, service.Tracker, async stop =>

@@ -66,7 +66,7 @@ namespace NetFoundations.Core.Servers
     /// </summary>
     public interface IInetdTextHandler
     {
-        /// <summary>How the command is shown in the server's record ("{ ... }").</summary>
+        /// <summary>How the command is shown in the server's record ("{ ... }"; shortened there).</summary>
         string Description { get; }
 
         /// <summary>Nowait: starts the command for one connection. Lines come in with AddAsync, then Complete at the client's half-close.</summary>

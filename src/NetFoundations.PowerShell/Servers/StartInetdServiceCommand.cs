@@ -118,8 +118,7 @@ namespace NetFoundations.PowerShell.Servers
             var module = MyInvocation.MyCommand.Module;
             var manifest = module == null ? null : Path.Combine(module.ModuleBase, module.Name + ".psd1");
             var pool = new ScriptBlockPool(ScriptBlock!, Wait ? 1 : MaxRunspaces, Variable, manifest != null && File.Exists(manifest) ? manifest : null);
-            var text = ScriptBlock!.ToString().Trim();
-            return new InetdScriptBlockHandler(pool, "{ " + (text.Length > 60 ? text.Substring(0, 57) + "..." : text) + " }");
+            return new InetdScriptBlockHandler(pool, "{ " + ScriptBlock!.ToString().Trim() + " }");
         }
     }
 }
