@@ -235,7 +235,7 @@ for line in sys.stdin: print(line.rstrip("\n").upper(), flush=True)'
     }
 
     It 'gives one Python program the listener in the wait form; it accepts clients in turn' {
-        $wait = Start-InetdService -Wait /usr/bin/python3 '-c', @'
+        $wait = Start-InetdService -Mode Wait /usr/bin/python3 '-c', @'
 import socket
 listener = socket.fromfd(0, socket.AF_INET, socket.SOCK_STREAM)
 for n in range(3):
@@ -262,7 +262,7 @@ for n in range(3):
     }
 
     It 'gives a scriptblock the listener in the wait form' {
-        $wait = Start-InetdService -Wait {
+        $wait = Start-InetdService -Mode Wait {
             foreach ($n in 1..2) {
                 $client = $Listener.Accept()
                 $null = $client.Send([Text.Encoding]::ASCII.GetBytes("accepted $n`n"))
@@ -283,7 +283,7 @@ for n in range(3):
     It 'kills programs that never exit when it stops, and leaves no process or socket' {
         $marker = "inetd-pester-$(New-Guid)"
         $nowait = Start-InetdService /bin/sh '-c', "sleep 1000 # $marker"
-        $wait = Start-InetdService -Wait /bin/sh '-c', "sleep 1000 # $marker"
+        $wait = Start-InetdService -Mode Wait /bin/sh '-c', "sleep 1000 # $marker"
         $clients = foreach ($server in $nowait, $nowait, $wait) {
             $client = [System.Net.Sockets.TcpClient]::new()
             $client.Connect('127.0.0.1', $server.LocalPort)

@@ -341,6 +341,8 @@ namespace NetFoundations.Core.Servers
             public Task WaitAsync(CancellationToken stop)
             {
                 var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // The run shares the listener's open file: a non-blocking one would make its accept() fail with EAGAIN.
+                listener.Blocking = true;
                 var thread = new Thread(() =>
                 {
                     try
@@ -399,9 +401,11 @@ namespace NetFoundations.Core.Servers
                         failure = new RemoteErrorException($"'{program!.Path}' exited with code {code}{(output.IsCompleted && output.Result != null ? ": " + output.Result : "")}.",
                             target, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
-                catch (NetworkException e)
+                catch (Exception e)
                 {
-                    failure = e;
+                    // posix_spawn refused, or this libc lacks a call (addchdir_np is recent): the run fails, the service goes on.
+                    failure = e as NetworkException
+                        ?? new InvalidNetworkRequestException($"The program '{program!.Path}' could not be started: {e.Message}", program.Path, e);
                 }
                 finally
                 {

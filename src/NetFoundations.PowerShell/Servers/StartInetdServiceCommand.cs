@@ -10,7 +10,7 @@ namespace NetFoundations.PowerShell.Servers
 {
     /// <summary>
     /// Starts an inetd-style service in the background: a native program or a scriptblock serves a TCP port, run once
-    /// per connection (nowait) or once for the listener (-Wait). Returns the server, a TcpServer like Start-TcpServer's.
+    /// per connection (nowait) or once for the listener (-Mode Wait). Returns the server, a TcpServer like Start-TcpServer's.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "InetdService", DefaultParameterSetName = ProgramSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpLinks.Base + "Start-InetdService.md")]
@@ -58,9 +58,9 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateNotNull]
         public IPAddress LocalAddress { get; set; } = IPAddress.Loopback;
 
-        /// <summary>inetd's "wait": one run serves the listener and accepts clients itself.</summary>
+        /// <summary>inetd.conf's wait/nowait: a run per connection (Nowait), or one run that serves the listener and accepts clients itself (Wait).</summary>
         [Parameter]
-        public SwitchParameter Wait { get; set; }
+        public InetdMode Mode { get; set; } = InetdMode.Nowait;
 
         [Parameter]
         [ValidateRange(1, 100000)]
@@ -77,7 +77,7 @@ namespace NetFoundations.PowerShell.Servers
             {
                 LocalAddress = LocalAddress,
                 Port = Port,
-                Mode = Wait ? InetdMode.Wait : InetdMode.Nowait,
+                Mode = Mode,
                 IdleTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxConnections = MaxConnections,
                 MaxLineBytes = MaxLineBytes,
@@ -117,7 +117,7 @@ namespace NetFoundations.PowerShell.Servers
         {
             var module = MyInvocation.MyCommand.Module;
             var manifest = module == null ? null : Path.Combine(module.ModuleBase, module.Name + ".psd1");
-            var pool = new ScriptBlockPool(ScriptBlock!, Wait ? 1 : MaxRunspaces, Variable, manifest != null && File.Exists(manifest) ? manifest : null);
+            var pool = new ScriptBlockPool(ScriptBlock!, Mode == InetdMode.Wait ? 1 : MaxRunspaces, Variable, manifest != null && File.Exists(manifest) ? manifest : null);
             return new InetdScriptBlockHandler(pool, "{ " + ScriptBlock!.ToString().Trim() + " }");
         }
     }
