@@ -283,6 +283,10 @@ function Invoke-Package {
 
 # One page per cmdlet, from its MAML help: the help is written once, in en-US/cmdlets.
 function Invoke-Docs {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $PSScriptRoot 'docs/Update-MamlSyntax.ps1') -ModulePath $moduleManifest -HelpPath (Join-Path $PSScriptRoot 'en-US/cmdlets')
+    if ($LASTEXITCODE -ne 0) { throw 'Writing the syntax of the help failed.' }
     $pages = Join-Path $PSScriptRoot 'docs/cmdlets'
     $null = New-Item -ItemType Directory -Force -Path $pages
     Get-ChildItem $pages -Filter *.md | Remove-Item

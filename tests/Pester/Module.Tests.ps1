@@ -242,6 +242,19 @@ Describe 'Help' {
         [System.IO.File]::ReadAllText($page) | Should -BeExactly $written
     }
 
+    It '<_> has a syntax in its help for each parameter set, as the cmdlet declares it' -ForEach $cmdletNames {
+        $declared = foreach ($set in (Get-Command $_).ParameterSets) {
+            (@($set.Parameters | Where-Object Name -notin ([System.Management.Automation.Cmdlet]::CommonParameters + 'WhatIf', 'Confirm') |
+                ForEach-Object { "$($_.Name):$($_.IsMandatory):$($_.Position)" } | Sort-Object) -join ' ')
+        }
+        $helped = foreach ($item in (Get-Help $_).syntax.syntaxItem) {
+            (@($item.parameter | Where-Object Name -notin 'WhatIf', 'Confirm' |
+                ForEach-Object { "$($_.name):$($_.required):$(if ($_.position -eq 'named') { -2147483648 } else { $_.position })" } | Sort-Object) -join ' ')
+        }
+        # Out of date: run ./build.ps1 -Task Docs, which writes the syntax from the cmdlet.
+        @($helped | Sort-Object) | Should -Be @($declared | Sort-Object)
+    }
+
     It '<Name> example <Number> is code that parses, with no prompt and no sample output in it' -ForEach $examples {
         $tokens = $errors = $null
         $null = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$tokens, [ref]$errors)

@@ -2,6 +2,7 @@
 # it, stop it. Everything here listens on loopback, on a port the system picks.
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE -Force
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
     # A server counts a connection once it has closed it, which may be just after the client saw the close.
     function Wait-Until([scriptblock] $Condition) {
@@ -134,6 +135,109 @@ Describe 'Start-TcpServer: bounds on every connection' {
     }
 }
 
+Describe 'Start-TcpServer -ScriptBlock: a fake peer in a few lines' {
+    It 'answers each line with what the scriptblock outputs, and keeps state per connection' {
+        $server = Start-TcpServer -ScriptBlock {
+            param($Request, $Connection)
+            $Connection.State.Count++
+            "$($Connection.State.Count): $($Request.ToUpper())"
+        }
+        try {
+            $first = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Message "one`n", "two`n" -LineCount 2
+            $second = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Message "three`n" -LineCount 1
+
+            $first.Messages | Should -Be '1: ONE', '2: TWO'
+            $second.Messages | Should -Be '1: THREE'
+            $server.Service | Should -Be 'Handler'
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+    }
+
+    It 'plays an SMTP server that Send-SmtpMail delivers to, and keeps what it received' {
+        # The whole fake: a greeting, one reply per command, the message's lines gathered until the lone dot.
+        $received = [hashtable]::Synchronized(@{})
+        $smtp = Start-TcpServer -Greeting '220 fake.example ESMTP' -Variable @{ Received = $received } -ScriptBlock {
+            param($Line, $Client)
+            if ($Client.State.Data) {
+                if ($Line -ne '.') { $Client.State.Body += @($Line); return }
+                $Client.State.Data = $false
+                $Received.Body = $Client.State.Body
+                return '250 2.0.0 queued'
+            }
+            switch -Regex ($Line) {
+                '^EHLO' { '250-fake.example'; '250 8BITMIME' }
+                '^MAIL FROM:<(.*)>' { $Received.From = $Matches[1]; '250 2.1.0 ok' }
+                '^RCPT TO:<(.*)>' { $Received.To += @($Matches[1]); '250 2.1.5 ok' }
+                '^DATA' { $Client.State.Data = $true; $Client.State.Body = @(); '354 end with .' }
+                '^QUIT' { '221 2.0.0 bye'; $Client.Close() }
+                default { '502 5.5.2 not implemented' }
+            }
+        }
+        try {
+            Send-SmtpMail -SmtpServer 127.0.0.1 -Port $smtp.LocalPort -Security None -From 'alice@example.com' -To 'bob@example.com' -Subject 'Fake' -Body 'Hello from the check.'
+
+            $received.From | Should -Be 'alice@example.com'
+            $received.To | Should -Be 'bob@example.com'
+            $received.Body | Should -Contain 'Subject: Fake'
+            $received.Body | Should -Contain 'Hello from the check.'
+        }
+        finally {
+            $smtp | Stop-TcpServer
+        }
+    }
+
+    It 'gets bytes with -AsBytes and sends bytes back, framed by a length prefix' {
+        $server = Start-TcpServer -LengthPrefix 2 -AsBytes -ScriptBlock { param([byte[]] $Request) , [byte[]]($Request | ForEach-Object { $_ -bxor 0xff }) }
+        try {
+            $reply = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Bytes (, [byte[]](0, 1, 254)) -LengthPrefix 2 -FrameCount 1
+
+            $reply.GetFrames()[0] | Should -Be ([byte[]](255, 254, 1))
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+    }
+
+    It 'closes the connection of a request the scriptblock fails on, and keeps why' {
+        $server = Start-TcpServer -ScriptBlock { param($Request) if ($Request -eq 'bad') { throw 'cannot answer that' } "ok $Request" }
+        try {
+            $reply = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Message "good`n", "bad`n" -UntilClose
+
+            $reply.ReceivedText | Should -Be "ok good`n"
+            Wait-Until { $server.ConnectionsFailed -ge 1 }
+            $server.GetErrors()[0].Message | Should -BeLike '*cannot answer that*'
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+    }
+
+    It 'runs in the foreground with -Wait until its time is up, and is stopped then' {
+        $port = Get-UnusedPort
+        $client = Start-ThreadJob -ArgumentList $port, $env:NETFOUNDATIONS_MODULE {
+            param($Port, $Module)
+            Import-Module $Module
+            foreach ($try in 1..50) {
+                $reply = Invoke-TcpConversation 127.0.0.1 $Port -Message "ping`n" -LineCount 1 -ErrorAction SilentlyContinue
+                if ($reply) { return $reply.Messages }
+                Start-Sleep -Milliseconds 100
+            }
+        }
+        try {
+            $server = Start-TcpServer UpperCaseEcho -Port $port -Wait -TotalTimeoutSeconds 3 -ProgressAction SilentlyContinue
+
+            $server.State | Should -Be 'Stopped'
+            $server.Requests | Should -Be 1
+            $client | Wait-Job -Timeout 10 | Receive-Job | Should -Be 'PING'
+        }
+        finally {
+            $client | Remove-Job -Force
+        }
+    }
+}
+
 Describe 'Stop-TcpServer' {
     It 'stops by port, frees it at once, and keeps the final counters' {
         $server = Start-TcpServer Discard
@@ -164,6 +268,36 @@ Describe 'Stop-TcpServer' {
         finally {
             $server | Stop-TcpServer
         }
+    }
+}
+
+Describe 'Start-TcpServer: the worker pool and the event loop' {
+    It 'answers Zen questions with the <_> architecture and leaves no connection behind' -ForEach 'WorkerPool', 'EventLoop' {
+        $server = Start-TcpServer Zen -Architecture $_
+        try {
+            $reply = Invoke-TcpConversation 127.0.0.1 $server.LocalPort -Message 'Simple is better than?', 'Now is better than?' -Delimiter '.' -FrameCount 2
+
+            $server.Architecture | Should -Be $_
+            $reply.Messages | Should -Be 'Complex', 'Never'
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+        $server.ConnectionsOpen | Should -Be 0
+        (Test-TcpPort 127.0.0.1 $server.LocalPort).Open | Should -BeFalse
+    }
+
+    It 'starts -WorkerCount workers, and refuses a count for an architecture without workers' {
+        $server = Start-TcpServer Echo -Architecture WorkerPool -WorkerCount 3
+        try {
+            $server.WorkerCount | Should -Be 3
+        }
+        finally {
+            $server | Stop-TcpServer
+        }
+
+        Start-TcpServer Echo -WorkerCount 3 -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty
+        $failed.FullyQualifiedErrorId | Should -BeLike 'InvalidRequest,*'
     }
 }
 

@@ -53,8 +53,9 @@ def zen(sock, _):
 def lines(sock, count):
     sent = [('line %d of the echo test' % i).encode('ascii') for i in range(int(count))]
     sock.sendall(b''.join(line + b'\r\n' for line in sent))
-    received = recv_exactly(sock, sum(len(line) + 1 for line in sent))
-    return {'same': received == b''.join(line + b'\n' for line in sent), 'lines': received.count(b'\n')}
+    # Lines come back with the line end they were sent with.
+    received = recv_exactly(sock, sum(len(line) + 2 for line in sent))
+    return {'same': received == b''.join(line + b'\r\n' for line in sent), 'lines': received.count(b'\n')}
 
 
 def prefixed(sock, count):

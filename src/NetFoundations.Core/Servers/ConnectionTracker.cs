@@ -22,11 +22,14 @@ namespace NetFoundations.Core.Servers
         {
             IdleTimeout = idleTimeout;
             idleTicks = idleTimeout.Ticks;
-            var period = TimeSpan.FromMilliseconds(Math.Max(10, Math.Min(250, idleTimeout.TotalMilliseconds / 4)));
-            timer = new Timer(_ => Sweep(), null, period, period);
+            SweepPeriod = TimeSpan.FromMilliseconds(Math.Max(10, Math.Min(250, idleTimeout.TotalMilliseconds / 4)));
+            timer = new Timer(_ => Sweep(), null, SweepPeriod, SweepPeriod);
         }
 
         public TimeSpan IdleTimeout { get; }
+
+        /// <summary>How often idle connections are looked for: a connection is closed at most this late.</summary>
+        public TimeSpan SweepPeriod { get; }
 
         public int Count => open.Count;
 
@@ -39,6 +42,16 @@ namespace NetFoundations.Core.Servers
 
         public void Remove(Tracked tracked) => open.TryRemove(tracked, out _);
 
+        /// <summary>
+        /// A connection whose owner closes it itself, on its own thread (the event loop, which must not have a socket it
+        /// waits on closed under it): neither the timer nor a stop touches it; the owner asks Expire every SweepPeriod.
+        /// </summary>
+        public Tracked Watch(Socket socket) => new Tracked(this, socket);
+
+        /// <summary>True, once, when the connection has been idle past the timeout; it is marked expired then.</summary>
+        public bool Expire(Tracked tracked) =>
+            clock.Elapsed.Ticks - Volatile.Read(ref tracked.LastProgress) > idleTicks && Interlocked.Exchange(ref tracked.ExpiredFlag, 1) == 0;
+
         /// <summary>Closes every open connection (the server stops).</summary>
         public void CloseAll()
         {
@@ -49,7 +62,7 @@ namespace NetFoundations.Core.Servers
         public void Dispose() => timer.Dispose();
 
         /// <summary>Closes politely (the client reads the end of the stream, not a reset, unless it left bytes unread), then frees the socket.</summary>
-        private static void Close(Socket socket)
+        internal static void Close(Socket socket)
         {
             try
             {
@@ -63,10 +76,9 @@ namespace NetFoundations.Core.Servers
 
         private void Sweep()
         {
-            var now = clock.Elapsed.Ticks;
             foreach (var tracked in open.Keys)
             {
-                if (now - Volatile.Read(ref tracked.LastProgress) > idleTicks && Interlocked.Exchange(ref tracked.ExpiredFlag, 1) == 0)
+                if (Expire(tracked))
                     Close(tracked.Socket);
             }
         }

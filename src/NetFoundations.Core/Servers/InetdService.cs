@@ -51,18 +51,10 @@ namespace NetFoundations.Core.Servers
                 Command = program?.Describe() ?? InetdProgram.Shorten(options.TextHandler!.Description),
             };
             var service = new Serving(listener, record, options, program, new ConnectionTracker(options.IdleTimeout));
-            TcpServerHost.Host(record, listener, service.Tracker, async stop =>
-            {
-                try
-                {
-                    await (options.Mode == InetdMode.Wait ? service.WaitAsync(stop) : service.NowaitAsync(stop)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    // The handler's resources (a scriptblock's runspaces) live as long as the server.
-                    (options.TextHandler as IDisposable)?.Dispose();
-                }
-            });
+            var stop = new CancellationTokenSource();
+            TcpServerHost.Host(record, listener, service.Tracker, stop,
+                Task.Run(() => options.Mode == InetdMode.Wait ? service.WaitAsync(stop.Token) : service.NowaitAsync(stop.Token)),
+                options.TextHandler as IDisposable);
             return record;
         }
 

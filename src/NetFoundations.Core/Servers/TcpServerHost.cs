@@ -32,15 +32,18 @@ namespace NetFoundations.Core.Servers
             options.Validate();
             if (options.Service == TcpServiceKind.Command)
                 throw new InvalidNetworkRequestException("A command is served by an inetd-style service (Start-InetdService), not as a built-in service.", null);
-            var service = TcpService.For(options.Service);
+            var service = TcpService.For(options.Service, options.Handler);
             var framing = options.RequestFraming(service);
             var loop = ServerLoop.For(options.Architecture);
             var listener = Listen(options.LocalAddress, options.Port);
             var bound = (IPEndPoint)listener.LocalEndPoint;
             var record = new TcpServer(bound.Address.ToString(), bound.Port, options.Architecture, options.Service,
                 TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
-            var context = new ServerContext(listener, record, options, service, framing);
-            Host(record, listener, context.Tracker, stop => loop.RunAsync(context, stop));
+            if (options.Architecture == ServerArchitecture.WorkerPool)
+                record.WorkerCount = options.Workers;
+            var stop = new CancellationTokenSource();
+            var context = new ServerContext(listener, record, options, service, framing, stop.Token);
+            Host(record, listener, context.Tracker, stop, Task.Run(() => loop.RunAsync(context, stop.Token)), options.Handler);
             return record;
         }
 
@@ -67,15 +70,13 @@ namespace NetFoundations.Core.Servers
         }
 
         /// <summary>
-        /// Runs a server in the background and lists it: run serves until its token is cancelled. A stop cancels it,
-        /// closes the listener and the tracker's connections, and waits for run to end (bounded by StopBound).
+        /// Lists a server running in the background: serving is its run, which ends once stop is cancelled. A stop
+        /// cancels it, closes the listener and the tracker's connections, waits for the run (bounded by StopBound), then
+        /// disposes what the server owns (a handler's runspaces).
         /// </summary>
-        internal static void Host(TcpServer record, Socket listener, ConnectionTracker tracker, Func<CancellationToken, Task> run)
+        internal static void Host(TcpServer record, Socket listener, ConnectionTracker tracker, CancellationTokenSource stop, Task serving, IDisposable? owned)
         {
-            var stop = new CancellationTokenSource();
-            var host = new Running(listener, tracker, stop);
-            running[record] = host;
-            host.Task = Task.Run(() => run(stop.Token));
+            running[record] = new Running(listener, tracker, stop, serving, owned);
         }
 
         /// <summary>Closes the listener and every connection; returns once they are closed, or after StopBound. Stopping twice does nothing more.</summary>
@@ -87,24 +88,28 @@ namespace NetFoundations.Core.Servers
             host.Stop.Cancel();
             host.Listener.Dispose();
             host.Tracker.CloseAll();
-            await Task.WhenAny(host.Task!, Task.Delay(StopBound)).ConfigureAwait(false);
+            await Task.WhenAny(host.Task, Task.Delay(StopBound)).ConfigureAwait(false);
             host.Tracker.Dispose();
+            host.Owned?.Dispose();
             server.MarkStopped();
         }
 
         private sealed class Running
         {
-            public Running(Socket listener, ConnectionTracker tracker, CancellationTokenSource stop)
+            public Running(Socket listener, ConnectionTracker tracker, CancellationTokenSource stop, Task task, IDisposable? owned)
             {
                 Listener = listener;
                 Tracker = tracker;
                 Stop = stop;
+                Task = task;
+                Owned = owned;
             }
 
             public Socket Listener { get; }
             public ConnectionTracker Tracker { get; }
             public CancellationTokenSource Stop { get; }
-            public Task? Task { get; set; }
+            public Task Task { get; }
+            public IDisposable? Owned { get; }
         }
     }
 }

@@ -10,6 +10,16 @@ namespace NetFoundations.Core.Servers
         public const int DefaultMaxRequestBytes = 64 * 1024;
         public const int DefaultMaxConnections = 256;
 
+        /// <summary>
+        /// Sixteen workers: enough for the handful of clients a check or a demonstration runs at once (a test's parallel
+        /// clients, the book's several Zen clients), while sixteen threads blocked in accept cost little (their stacks'
+        /// address space, mostly untouched); a pool meant for more clients is sized to them with -WorkerCount.
+        /// </summary>
+        public const int DefaultWorkerCount = 16;
+
+        /// <summary>A pool's threads are started whether clients come or not, so their number is bounded.</summary>
+        public const int MaxWorkerCount = 4096;
+
         /// <summary>IPAddress.IPv6Any listens on every address, IPv4 ones too (dual mode).</summary>
         public IPAddress LocalAddress { get; set; } = IPAddress.Loopback;
 
@@ -31,6 +41,21 @@ namespace NetFoundations.Core.Servers
 
         /// <summary>Connections served at once; more wait in the listen queue.</summary>
         public int MaxConnections { get; set; } = DefaultMaxConnections;
+
+        /// <summary>Answers each request when Service is Handler; the server disposes it when it stops.</summary>
+        public TcpRequestHandler? Handler { get; set; }
+
+        /// <summary>Sent to each client as it connects, framed as replies are (an SMTP or POP greeting); null for nothing.</summary>
+        public byte[]? Greeting { get; set; }
+
+        /// <summary>
+        /// The WorkerPool architecture's threads, started with the server (at most MaxConnections of them); null takes
+        /// DefaultWorkerCount. The other architectures have no workers and refuse a count.
+        /// </summary>
+        public int? WorkerCount { get; set; }
+
+        /// <summary>The threads a worker pool starts: no more than the connections it may serve at once.</summary>
+        internal int Workers => Math.Min(WorkerCount ?? DefaultWorkerCount, MaxConnections);
 
         /// <summary>A simulated delay before each reply (the book's slow Zen server).</summary>
         public TimeSpan ReplyDelay { get; set; } = TimeSpan.Zero;
@@ -65,6 +90,12 @@ namespace NetFoundations.Core.Servers
                 throw new InvalidNetworkRequestException("The request limit must be at least 1 byte.", null);
             if (MaxConnections < 1)
                 throw new InvalidNetworkRequestException("A server serves at least one connection at a time.", null);
+            if ((Service == TcpServiceKind.Handler) != (Handler != null))
+                throw new InvalidNetworkRequestException("A handler is given exactly when the service is Handler.", null);
+            if (WorkerCount != null && Architecture != ServerArchitecture.WorkerPool)
+                throw new InvalidNetworkRequestException($"The {Architecture} architecture has no workers to count; a worker count is for WorkerPool.", null);
+            if (WorkerCount < 1 || WorkerCount > MaxWorkerCount)
+                throw new InvalidNetworkRequestException($"A worker pool has from 1 to {MaxWorkerCount} workers, not {WorkerCount}.", null);
             if (ReplyDelay < TimeSpan.Zero)
                 throw new InvalidNetworkRequestException("The reply delay cannot be negative.", null);
         }

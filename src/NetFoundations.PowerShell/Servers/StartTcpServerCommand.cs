@@ -1,13 +1,19 @@
 using System;
+using System.Collections;
+using System.IO;
 using System.Management.Automation;
 using System.Net;
+using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tcp;
 
 namespace NetFoundations.PowerShell.Servers
 {
-    /// <summary>Starts a TCP server in the background that answers with a built-in service; returns the server.</summary>
+    /// <summary>
+    /// Starts a TCP server that answers with a built-in service or a scriptblock; returns the server. It runs in the
+    /// background, or with -Wait in the foreground until Ctrl+C.
+    /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "TcpServer", DefaultParameterSetName = ServiceFramingSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpLinks.Base + "Start-TcpServer.md")]
     [OutputType(typeof(TcpServer))]
@@ -21,6 +27,43 @@ namespace NetFoundations.PowerShell.Servers
 
         [Parameter(Position = 0)]
         public TcpServiceKind Service { get; set; } = TcpServiceKind.Echo;
+
+        /// <summary>Answers each request: gets $Request and $Connection, outputs the replies.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public ScriptBlock? ScriptBlock { get; set; }
+
+        /// <summary>The scriptblock gets each request as a byte array rather than text.</summary>
+        [Parameter]
+        public SwitchParameter AsBytes { get; set; }
+
+        [Parameter]
+        [ValidateSet("UTF8", "ASCII", "Unicode", "BigEndianUnicode", "UTF32", "Latin1", IgnoreCase = true)]
+        public string Encoding { get; set; } = TextEncodings.Default;
+
+        /// <summary>Variables every run of the scriptblock sees (it does not see the caller's).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public IDictionary? Variable { get; set; }
+
+        /// <summary>How many runs of the scriptblock at once, at most.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int MaxRunspaces { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+        /// <summary>Sent to each client as it connects, framed as the replies are.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? Greeting { get; set; }
+
+        /// <summary>Run in the foreground until Ctrl+C (or -TotalTimeoutSeconds), then stop.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>With -Wait: stop after this long; 0 waits for Ctrl+C.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 31536000.0)]
+        public double TotalTimeoutSeconds { get; set; }
 
         /// <summary>0 picks a free port; the server's LocalPort says which.</summary>
         [Parameter(Position = 1)]
@@ -62,32 +105,99 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateRange(1, 100000)]
         public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
 
+        /// <summary>The WorkerPool architecture's threads; refused with the other architectures.</summary>
+        [Parameter]
+        [ValidateRange(1, TcpServerOptions.MaxWorkerCount)]
+        public int WorkerCount { get; set; } = TcpServerOptions.DefaultWorkerCount;
+
         [Parameter]
         [ValidateRange(0.0, 3600.0)]
         public double ReplyDelaySeconds { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            if (ScriptBlock != null && MyInvocation.BoundParameters.ContainsKey(nameof(Service)))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give a -Service or a -ScriptBlock, not both."),
+                    "ServiceAndScriptBlock", ErrorCategory.InvalidArgument, Service));
+            foreach (var name in new[] { nameof(AsBytes), nameof(Variable), nameof(MaxRunspaces) })
+            {
+                if (ScriptBlock == null && MyInvocation.BoundParameters.ContainsKey(name))
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} applies to a -ScriptBlock server only."),
+                        "ScriptBlockParameterWithoutScriptBlock", ErrorCategory.InvalidArgument, name));
+            }
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
+                    "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
+        }
+
         protected override void ProcessRecord()
         {
+            var encoding = TextEncodings.Get(Encoding);
             var options = new TcpServerOptions
             {
                 LocalAddress = LocalAddress,
                 Port = Port,
-                Service = Service,
+                Service = ScriptBlock == null ? Service : TcpServiceKind.Handler,
+                Greeting = Greeting == null ? null
+                    : Greeting is string text ? encoding.GetBytes(text) : LanguagePrimitives.ConvertTo<byte[]>(Greeting),
                 Architecture = Architecture,
                 Framing = Framing(),
                 IdleTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxRequestBytes = MaxRequestBytes,
                 MaxConnections = MaxConnections,
+                WorkerCount = MyInvocation.BoundParameters.ContainsKey(nameof(WorkerCount)) ? WorkerCount : (int?)null,
                 ReplyDelay = TimeSpan.FromSeconds(ReplyDelaySeconds),
             };
             var target = Core.Endpoints.Format(LocalAddress.ToString(), Port);
-            if (!ShouldProcess(target, $"Start the {Service} service"))
+            if (!ShouldProcess(target, ScriptBlock == null ? $"Start the {Service} service" : "Start a server answering with a scriptblock"))
                 return;
-            Run(_ =>
+            if (ScriptBlock != null)
+                options.Handler = NewHandler(encoding);
+            TcpServer? server = null;
+            try
             {
-                PostObject(TcpServerHost.Start(options));
-                return Task.CompletedTask;
-            }, TimeSpan.FromSeconds(10), target);
+                Run(_ =>
+                {
+                    server = TcpServerHost.Start(options);
+                    PostObject(server);
+                    return Task.CompletedTask;
+                }, TimeSpan.FromSeconds(10), target);
+                if (server != null && Wait)
+                    Run(cancel => Serve(server, cancel), TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, server);
+            }
+            finally
+            {
+                if (server == null)
+                    options.Handler?.Dispose();
+                else if (Wait)
+                    TcpServerHost.StopAsync(server).Wait(TcpServerHost.StopBound + Grace);
+            }
+        }
+
+        private ScriptBlockHandler NewHandler(System.Text.Encoding encoding)
+        {
+            var module = MyInvocation.MyCommand.Module;
+            var manifest = module == null ? null : Path.Combine(module.ModuleBase, module.Name + ".psd1");
+            var pool = new ScriptBlockPool(ScriptBlock!, MaxRunspaces, Variable, manifest != null && File.Exists(manifest) ? manifest : null);
+            // In the foreground the scriptblock's errors are the command's; a background server has no stream to write to.
+            return new ScriptBlockHandler(pool, encoding, AsBytes, Wait ? error => Post(() => WriteError(error)) : (Action<ErrorRecord>?)null);
+        }
+
+        /// <summary>A foreground server: its counters as progress, once a second, until the deadline or Ctrl+C; a deadline ends it quietly.</summary>
+        private async Task Serve(TcpServer server, CancellationToken cancel)
+        {
+            try
+            {
+                while (true)
+                {
+                    PostProgress(new ProgressRecord(1, server.ToString(),
+                        $"{server.ConnectionsOpen} open, {server.ConnectionsServed} served, {server.ConnectionsFailed} failed, {server.Requests} requests (Ctrl+C stops)"));
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+            {
+            }
         }
 
         private TcpFraming? Framing()

@@ -7,24 +7,47 @@ namespace NetFoundations.Core.Servers
 {
     /// <summary>
     /// How a server runs its connections: the book's chapter 7 compares them. Each is its own implementation in Core
-    /// (Core/Servers/Architectures); the others the book measures join here as they are written.
+    /// (Core/Servers/Architectures) over the same protocol code, so they differ in how they wait, never in what they say.
     /// </summary>
     public enum ServerArchitecture : long
     {
         /// <summary>
-        /// One accept loop and one asynchronous task per connection on .NET's thread pool: a waiting connection holds no
-        /// thread, so thousands of idle clients cost only their buffers, and a busy one uses every core.
+        /// The default. One accept loop and one asynchronous task per connection on .NET's thread pool: a waiting
+        /// connection holds no thread, so thousands of idle clients cost only their buffers, and a busy one uses every
+        /// core. Of the five it is the only one with both: EventLoop waits as cheaply but on one core, and a service
+        /// that blocks stalls all its clients (here it holds one pool thread, and the pool adds threads, if slowly);
+        /// the blocking ones spend a thread per client served (ThreadPerConnection, WorkerPool, which also caps the
+        /// clients at its size) or serve one at a time (Iterative). Its cost: the compiler's state machines and the
+        /// pool's scheduling, a little more work per read than a blocked thread's.
         /// </summary>
         AsyncAwait,
         /// <summary>
         /// The book's first server: one thread accepts a client and serves it to the end before it accepts the next,
-        /// which waits in the listen queue meanwhile.
+        /// which waits in the listen queue meanwhile. Costs one thread; one slow client stops every other.
         /// </summary>
         Iterative,
         /// <summary>
-        /// A dedicated thread per connection, blocking on its reads and writes; MaxConnections bounds the threads.
+        /// A dedicated thread per connection, blocking on its reads and writes; MaxConnections bounds the threads. Clients
+        /// no longer wait for each other, but each one, busy or idle, costs a thread (its stack, a scheduler entry) and
+        /// a thread is created and ended per connection.
         /// </summary>
         ThreadPerConnection,
+        /// <summary>
+        /// A fixed pool of WorkerCount threads, started with the server and all blocking in accept on the one listening
+        /// socket; each serves the client it accepted to the end with blocking calls. No thread is created per
+        /// connection, but the pool's threads cost their stacks whether clients come or not, and WorkerCount clients
+        /// (at most MaxConnections) are served at once: the next waits in the listen queue until a worker is free, so
+        /// idle clients can starve the others.
+        /// </summary>
+        WorkerPool,
+        /// <summary>
+        /// One thread and non-blocking sockets: Socket.Select says which connections can be read or written, replies wait
+        /// in a per-connection buffer until the socket takes them (a connection is not read while too much is unsent),
+        /// and reply delays are timers inside the loop. Thousands of clients cost one thread and their buffers, but use
+        /// one core, and each select pass looks at every connection. The service runs inline on that thread, as Node's
+        /// and asyncio's handlers do: one that blocks (a slow script, say) stalls every client until it returns.
+        /// </summary>
+        EventLoop,
     }
 
     /// <summary>The built-in services a server answers with.</summary>
@@ -38,6 +61,8 @@ namespace NetFoundations.Core.Servers
         UpperCaseEcho,
         /// <summary>The book's question-and-answer protocol: questions end with '?', answers with '.'.</summary>
         Zen,
+        /// <summary>The caller's handler answers each request (a scriptblock given to Start-TcpServer).</summary>
+        Handler,
         /// <summary>A program or scriptblock answers, inetd-style (Start-InetdService): the server's Mode and Command say how and which.</summary>
         Command,
     }
@@ -105,6 +130,8 @@ namespace NetFoundations.Core.Servers
         public int MaxRequestBytes { get; }
         /// <summary>Connections served at once; more wait in the listen queue.</summary>
         public int MaxConnections { get; }
+        /// <summary>The threads of a WorkerPool server (WorkerCount, at most MaxConnections); 0 for the other architectures.</summary>
+        public int WorkerCount { get; internal set; }
         public DateTime StartedAt { get; }
         public TcpServerState State => Volatile.Read(ref stoppedAtMs) >= 0 ? TcpServerState.Stopped : TcpServerState.Running;
         /// <summary>Time since the start, or from the start to the stop.</summary>

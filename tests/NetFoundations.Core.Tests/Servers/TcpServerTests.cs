@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tcp;
@@ -354,12 +357,16 @@ namespace NetFoundations.Core.Tests.Servers
             }
         }
 
-        [Fact]
-        public async Task ThreadPerConnectionServesNoMoreThanMaxConnectionsAtOnce()
+        [Theory]
+        [InlineData(ServerArchitecture.ThreadPerConnection)]
+        [InlineData(ServerArchitecture.AsyncAwait)]
+        [InlineData(ServerArchitecture.WorkerPool)]
+        [InlineData(ServerArchitecture.EventLoop)]
+        public async Task ServesNoMoreThanMaxConnectionsAtOnce(ServerArchitecture architecture)
         {
             var server = Start(new TcpServerOptions
             {
-                Service = TcpServiceKind.Zen, Architecture = ServerArchitecture.ThreadPerConnection, MaxConnections = 1,
+                Service = TcpServiceKind.Zen, Architecture = architecture, MaxConnections = 1,
             });
             try
             {
@@ -375,6 +382,234 @@ namespace NetFoundations.Core.Tests.Servers
                         Assert.Equal("Ugly.", await Within(secondAnswer, TimeSpan.FromSeconds(5)));
                     }
                 }
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
+        }
+
+        /// <summary>The threads of this process whose name starts so (Linux shows the first 15 characters of a thread's name).</summary>
+        private static int ThreadsNamed(string prefix) =>
+            Directory.GetDirectories("/proc/self/task").Count(task =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false; // The thread ended while it was looked at.
+                }
+            });
+
+        /// <summary>Waits (bounded) until that many threads of that name run: a thread takes its name once it has started.</summary>
+        private static async Task ThreadsRunning(string prefix, int count)
+        {
+            var clock = Stopwatch.StartNew();
+            while (ThreadsNamed(prefix) != count && clock.Elapsed < TimeSpan.FromSeconds(5))
+                await Task.Delay(20);
+            Assert.Equal(count, ThreadsNamed(prefix));
+        }
+
+        /// <summary>Reads up to and including a line feed, within a bound.</summary>
+        private static async Task<string> ReadLine(Socket client)
+        {
+            var line = new StringBuilder();
+            var one = new byte[1];
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (!line.ToString().EndsWith("\n", StringComparison.Ordinal))
+            {
+                if (await client.ReceiveAsync(one, SocketFlags.None, deadline.Token) == 0)
+                    break;
+                line.Append((char)one[0]);
+            }
+            return line.ToString();
+        }
+
+        [Fact]
+        public async Task WorkerPoolServesExactlyWorkerCountClientsAtOnceAndStopEndsEveryWorker()
+        {
+            var server = Start(new TcpServerOptions { Service = TcpServiceKind.Zen, Architecture = ServerArchitecture.WorkerPool, WorkerCount = 2 });
+            try
+            {
+                Assert.Equal(2, server.WorkerCount);
+                await ThreadsRunning("TcpServer worke", 2);
+                var (first, firstAnswer) = await Ask(server);
+                using (first)
+                {
+                    Assert.Equal("Ugly.", await Within(firstAnswer, TimeSpan.FromSeconds(5)));
+                    var (second, secondAnswer) = await Ask(server);
+                    using (second)
+                    {
+                        Assert.Equal("Ugly.", await Within(secondAnswer, TimeSpan.FromSeconds(5)));
+                        Assert.Equal(2, server.ConnectionsOpen);
+                        // Both workers are busy: the third waits in the listen queue until one of them is free.
+                        var (third, thirdAnswer) = await Ask(server);
+                        using (third)
+                        {
+                            Assert.Null(await Within(thirdAnswer, TimeSpan.FromMilliseconds(500)));
+                            Assert.Equal(2, server.ConnectionsOpen);
+                            first.Shutdown(SocketShutdown.Both);
+                            Assert.Equal("Ugly.", await Within(thirdAnswer, TimeSpan.FromSeconds(5)));
+                        }
+                    }
+                }
+                await Settled(server, 3);
+                Assert.Equal(3, server.ConnectionsServed);
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
+            await ThreadsRunning("TcpServer worke", 0);
+        }
+
+        [Fact]
+        public void AWorkerCountIsForAWorkerPoolAndAtMostMaxConnections()
+        {
+            Assert.Throws<InvalidNetworkRequestException>(() => TcpServerHost.Start(new TcpServerOptions { WorkerCount = 4 }));
+            Assert.Throws<InvalidNetworkRequestException>(() =>
+                TcpServerHost.Start(new TcpServerOptions { Architecture = ServerArchitecture.WorkerPool, WorkerCount = 0 }));
+            Assert.Throws<InvalidNetworkRequestException>(() =>
+                TcpServerHost.Start(new TcpServerOptions { Architecture = ServerArchitecture.WorkerPool, WorkerCount = TcpServerOptions.MaxWorkerCount + 1 }));
+            var small = TcpServerHost.Start(new TcpServerOptions { Architecture = ServerArchitecture.WorkerPool, WorkerCount = 8, MaxConnections = 3 });
+            var usual = TcpServerHost.Start(new TcpServerOptions { Architecture = ServerArchitecture.WorkerPool });
+            var other = TcpServerHost.Start(new TcpServerOptions());
+            try
+            {
+                Assert.Equal(3, small.WorkerCount);
+                Assert.Equal(TcpServerOptions.DefaultWorkerCount, usual.WorkerCount);
+                Assert.Equal(0, other.WorkerCount);
+            }
+            finally
+            {
+                Task.WaitAll(TcpServerHost.StopAsync(small), TcpServerHost.StopAsync(usual), TcpServerHost.StopAsync(other));
+            }
+        }
+
+        [Fact]
+        public async Task EventLoopServesTwoHundredInterleavedClientsOnOneThread()
+        {
+            var server = Start(new TcpServerOptions { Architecture = ServerArchitecture.EventLoop });
+            var clients = new List<Socket>();
+            try
+            {
+                for (var i = 0; i < 200; i++)
+                {
+                    var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    clients.Add(client);
+                    await client.ConnectAsync(IPAddress.Loopback, server.LocalPort);
+                }
+                // Every request arrives in two pieces, the second only once every client has sent its first.
+                for (var i = 0; i < clients.Count; i++)
+                    await clients[i].SendAsync(Encoding.ASCII.GetBytes($"client {i} "), SocketFlags.None);
+                var firstHalves = Enumerable.Range(0, clients.Count).Sum(i => $"client {i} ".Length);
+                var clock = Stopwatch.StartNew();
+                while (server.BytesReceived < firstHalves && clock.Elapsed < TimeSpan.FromSeconds(10))
+                    await Task.Delay(20);
+                Assert.Equal(200, server.ConnectionsOpen);
+                Assert.Equal(0, server.Requests);
+                for (var i = clients.Count - 1; i >= 0; i--)
+                    await clients[i].SendAsync(Encoding.ASCII.GetBytes("says hello\n"), SocketFlags.None);
+                var lines = await Task.WhenAll(clients.Select(ReadLine));
+                for (var i = 0; i < clients.Count; i++)
+                    Assert.Equal($"client {i} says hello\n", lines[i]);
+                Assert.Equal(200, server.Requests);
+                Assert.Equal(1, ThreadsNamed("TcpServer event"));
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
+            // The stop closed every one of them.
+            Assert.Equal(0, server.ConnectionsOpen);
+            Assert.Equal(200, server.ConnectionsServed);
+            var ends = await Task.WhenAll(clients.Select(async c =>
+            {
+                try
+                {
+                    using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    return await c.ReceiveAsync(new byte[16], SocketFlags.None, deadline.Token);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+                {
+                    return 0;
+                }
+            }));
+            Assert.All(ends, end => Assert.Equal(0, end));
+            foreach (var client in clients)
+                client.Dispose();
+            await ThreadsRunning("TcpServer event", 0);
+        }
+
+        [Fact]
+        public async Task EventLoopStopsReadingAClientThatTakesNoReplyAndGoesOnWhenItDoes()
+        {
+            var server = Start(new TcpServerOptions { Architecture = ServerArchitecture.EventLoop, Service = TcpServiceKind.UpperCaseEcho });
+            try
+            {
+                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await client.ConnectAsync(IPAddress.Loopback, server.LocalPort);
+                var line = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("lower case, then upper case; ", 35)) + "\n");
+                var lines = 32 * 1024 * 1024 / line.Length;
+                var sending = Task.Run(async () =>
+                {
+                    for (var i = 0; i < lines; i++)
+                        await client.SendAsync(line, SocketFlags.None);
+                    client.Shutdown(SocketShutdown.Send);
+                });
+
+                // The client reads nothing: once the kernel's buffers are full the server stops reading, and TCP stops the client.
+                var clock = Stopwatch.StartNew();
+                var last = -1L;
+                while (server.BytesReceived != last && clock.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    last = server.BytesReceived;
+                    await Task.Delay(500);
+                }
+                Assert.False(sending.IsCompleted, $"the server read all {server.BytesReceived} bytes");
+                var unsent = server.BytesReceived - server.BytesSent;
+                Assert.True(unsent <= EventLoop.MaxUnsent + 64 * 1024, $"{unsent} bytes unsent");
+
+                // Once the client reads, everything comes back.
+                var received = 0L;
+                var buffer = new byte[256 * 1024];
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                int count;
+                while ((count = await client.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
+                {
+                    Assert.False(buffer.Take(count).Any(b => b >= 'a' && b <= 'z'));
+                    received += count;
+                }
+                await sending;
+                Assert.Equal((long)lines * line.Length, received);
+                await Settled(server, 1);
+                Assert.Equal(1, server.ConnectionsServed);
+            }
+            finally
+            {
+                await TcpServerHost.StopAsync(server);
+            }
+        }
+
+        [Fact]
+        public async Task EventLoopDelaysEachReplyWithoutHoldingUpTheOtherClients()
+        {
+            var server = Start(new TcpServerOptions
+            {
+                Architecture = ServerArchitecture.EventLoop, Service = TcpServiceKind.Zen, ReplyDelay = TimeSpan.FromSeconds(1),
+            });
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var asked = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Ask(server)));
+                var answers = await Task.WhenAll(asked.Select(a => Within(a.Answer, TimeSpan.FromSeconds(10))));
+                // One after the other, the ten delays would take ten seconds.
+                Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 5);
+                Assert.All(answers, answer => Assert.Equal("Ugly.", answer));
+                foreach (var (client, _) in asked)
+                    client.Dispose();
             }
             finally
             {

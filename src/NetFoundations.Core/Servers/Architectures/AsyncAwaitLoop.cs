@@ -70,7 +70,9 @@ namespace NetFoundations.Core.Servers
                 if (stop.IsCancellationRequested)
                     return;
                 client.NoDelay = true;
-                var connection = context.NewConnection(peer);
+                var connection = context.NewConnection(client);
+                if (connection.Greeting() is { } greeting)
+                    await SendAsync(client, greeting, tracked, record).ConfigureAwait(false);
                 while (true)
                 {
                     var space = connection.ReadSpace();
@@ -79,9 +81,13 @@ namespace NetFoundations.Core.Servers
                     if (tracked.Expired || stop.IsCancellationRequested)
                         throw new OperationCanceledException();
                     record.CountReceived(count);
-                    var answers = count == 0 ? connection.Ended() : connection.Received(count);
+                    var answers = count == 0
+                        ? await connection.EndedAsync().ConfigureAwait(false)
+                        : await connection.ReceivedAsync(count).ConfigureAwait(false);
                     foreach (var answer in answers)
                     {
+                        if (answer.Failure != null)
+                            throw answer.Failure;
                         record.RequestReceived();
                         if (answer.Delay > TimeSpan.Zero)
                             await Task.Delay(answer.Delay, stop).ConfigureAwait(false);

@@ -51,7 +51,9 @@ namespace NetFoundations.Core.Servers
                 if (stop.IsCancellationRequested)
                     return;
                 client.NoDelay = true;
-                var connection = context.NewConnection(peer);
+                var connection = context.NewConnection(client);
+                if (connection.Greeting() is { } greeting)
+                    Send(client, greeting, tracked, record);
                 while (true)
                 {
                     var space = connection.ReadSpace();
@@ -63,6 +65,8 @@ namespace NetFoundations.Core.Servers
                     var answers = count == 0 ? connection.Ended() : connection.Received(count);
                     foreach (var answer in answers)
                     {
+                        if (answer.Failure != null)
+                            throw answer.Failure;
                         record.RequestReceived();
                         if (answer.Delay > TimeSpan.Zero && stop.WaitHandle.WaitOne(answer.Delay))
                             throw new OperationCanceledException();

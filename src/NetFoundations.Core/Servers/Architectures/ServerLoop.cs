@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Tcp;
@@ -19,6 +20,8 @@ namespace NetFoundations.Core.Servers
             ServerArchitecture.AsyncAwait => new AsyncAwaitLoop(),
             ServerArchitecture.Iterative => new IterativeLoop(),
             ServerArchitecture.ThreadPerConnection => new ThreadPerConnectionLoop(),
+            ServerArchitecture.WorkerPool => new WorkerPoolLoop(),
+            ServerArchitecture.EventLoop => new EventLoop(),
             _ => throw new InvalidNetworkRequestException($"The {architecture} architecture is not available.", null),
         };
 
@@ -29,8 +32,9 @@ namespace NetFoundations.Core.Servers
     /// <summary>What every architecture shares: the listener, the record, the connection bounds.</summary>
     internal sealed class ServerContext
     {
-        public ServerContext(Socket listener, TcpServer record, TcpServerOptions options, TcpService service, TcpFraming framing)
+        public ServerContext(Socket listener, TcpServer record, TcpServerOptions options, TcpService service, TcpFraming framing, CancellationToken stopping)
         {
+            Stopping = stopping;
             Listener = listener;
             Record = record;
             Options = options;
@@ -40,14 +44,21 @@ namespace NetFoundations.Core.Servers
         }
 
         public Socket Listener { get; }
+        /// <summary>Cancelled when the server stops: what a handler still works on is cancelled with it.</summary>
+        public CancellationToken Stopping { get; }
         public TcpServer Record { get; }
         public TcpServerOptions Options { get; }
         public TcpService Service { get; }
         public TcpFraming Framing { get; }
         public ConnectionTracker Tracker { get; }
 
-        public ServerConnection NewConnection(string peer) =>
-            new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, peer);
+        /// <summary>A connection's protocol state, for a client just accepted (and, over TLS, the certificate it showed).</summary>
+        public ServerConnection NewConnection(Socket client, X509Certificate2? clientCertificate = null)
+        {
+            var remote = client.RemoteEndPoint as IPEndPoint;
+            var peer = new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, Record.LocalPort, clientCertificate);
+            return new ServerConnection(Framing, Service, Options.MaxRequestBytes, Options.ReplyDelay, Options.Greeting, peer, Stopping);
+        }
 
         public static string Peer(Socket socket) =>
             socket.RemoteEndPoint is IPEndPoint remote ? Endpoints.Format(remote.Address.ToString(), remote.Port) : "a client";
