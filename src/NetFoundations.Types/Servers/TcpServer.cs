@@ -126,7 +126,7 @@ namespace NetFoundations.Core.Servers
         public string Framing { get; }
         /// <summary>How long a connection may go without completing a request or taking a reply before it is closed.</summary>
         public double TimeoutSeconds { get; }
-        /// <summary>The largest request, framing included; a larger one closes its connection.</summary>
+        /// <summary>The largest request, framing included; a larger one closes its connection. An inetd-style service: its longest line, 0 for a program (it reads the stream itself).</summary>
         public int MaxRequestBytes { get; }
         /// <summary>Connections served at once; more wait in the listen queue.</summary>
         public int MaxConnections { get; }
