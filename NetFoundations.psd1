@@ -84,6 +84,7 @@
         'Start-TcpServer'
         'Get-TcpServer'
         'Stop-TcpServer'
+        'Start-InetdService'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

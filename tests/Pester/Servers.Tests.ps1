@@ -369,3 +369,196 @@ Describe 'Start-TcpServer: a TLS server' {
         }
     }
 }
+
+Describe 'Start-InetdService: a command serves the port, driven by ncat and socat' {
+    BeforeAll {
+        # Independent clients: ncat half-closes at the end of its input and prints what the service sent until it closes.
+        function Invoke-Ncat([int] $Port, [string] $Text) { $Text | ncat 127.0.0.1 $Port }
+        function Invoke-Socat([int] $Port, [string] $Text) { $Text | socat -t 10 - "TCP:127.0.0.1:$Port" }
+        # The processes whose command line holds a marker no other process has.
+        function Get-Marked([string] $Marker) { @(Get-Process | Where-Object { $_.CommandLine -like "*$Marker*" }) }
+    }
+
+    It 'runs a Python filter per connection, the connection as its standard input and output' {
+        $upper = Start-InetdService /usr/bin/python3 '-c', 'import sys
+for line in sys.stdin: print(line.rstrip("\n").upper(), flush=True)'
+        try {
+            $upper | Should -BeOfType [NetFoundations.Core.Servers.TcpServer]
+            $upper.Service | Should -Be 'Command'
+            $upper.Mode | Should -Be 'Nowait'
+            $upper.Command | Should -BeLike '/usr/bin/python3 -c *'
+            Get-TcpServer -Port $upper.LocalPort | Should -Be $upper
+
+            Invoke-Ncat $upper.LocalPort "one`ntwo" | Should -Be 'ONE', 'TWO'
+            Invoke-Socat $upper.LocalPort 'three' | Should -Be 'THREE'
+        }
+        finally {
+            $upper | Stop-TcpServer
+        }
+    }
+
+    It 'passes the client''s half-close to the program as the end of its input' {
+        $count = Start-InetdService wc '-l'
+        try {
+            # wc answers only once its input has ended: ncat's half-close is that end.
+            (Invoke-Ncat $count.LocalPort "a`nb`nc").Trim() | Should -Be '3'
+        }
+        finally {
+            $count | Stop-TcpServer
+        }
+    }
+
+    It 'serves many clients at once, at most -MaxConnections at a time' {
+        $cat = Start-InetdService cat -MaxConnections 2
+        try {
+            $port = $cat.LocalPort
+            $answers = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel { "client $_" | ncat 127.0.0.1 $using:port }
+
+            $answers | Sort-Object | Should -Be (1..8 | ForEach-Object { "client $_" } | Sort-Object)
+            Wait-Until { $cat.ConnectionsServed -eq 8 }
+            $cat.ConnectionsServed | Should -Be 8
+            $cat.MaxConnections | Should -Be 2
+        }
+        finally {
+            $cat | Stop-TcpServer
+        }
+    }
+
+    It 'runs a scriptblock per connection: lines in as they come, each output object back as a line' {
+        $shout = Start-InetdService { process { "$($_.ToUpper())!" } } -Variable @{ Unused = 1 }
+        $total = Start-InetdService { $lines = @($input); "$($lines.Count) lines from $($Connection.RemoteAddress)" }
+        try {
+            Invoke-Socat $shout.LocalPort "hey`nyou" | Should -Be 'HEY!', 'YOU!'
+            Invoke-Ncat $total.LocalPort "a`nb`nc" | Should -Be '3 lines from 127.0.0.1'
+            $shout.Framing | Should -Be 'Lines'
+        }
+        finally {
+            $shout, $total | Stop-TcpServer
+        }
+    }
+
+    It 'gives one Python program the listener in the wait form; it accepts clients in turn' {
+        $wait = Start-InetdService -Mode Wait /usr/bin/python3 '-c', @'
+import socket
+listener = socket.fromfd(0, socket.AF_INET, socket.SOCK_STREAM)
+for n in range(3):
+    client, address = listener.accept()
+    question = client.recv(100)
+    client.sendall(b'%d %s' % (n, question.strip().upper()))
+    client.shutdown(socket.SHUT_WR)
+    client.recv(100)
+    client.close()
+'@
+        try {
+            $wait.Mode | Should -Be 'Wait'
+            Invoke-Ncat $wait.LocalPort 'one' | Should -Be '0 ONE'
+            Invoke-Socat $wait.LocalPort 'two' | Should -Be '1 TWO'
+            Invoke-Ncat $wait.LocalPort 'three' | Should -Be '2 THREE'
+            # That run has ended; the next client starts another.
+            Invoke-Ncat $wait.LocalPort 'four' | Should -Be '0 FOUR'
+            Wait-Until { $wait.ConnectionsServed -eq 1 }
+            $wait.ConnectionsServed | Should -Be 1
+        }
+        finally {
+            $wait | Stop-TcpServer
+        }
+    }
+
+    It 'gives a scriptblock the listener in the wait form' {
+        $wait = Start-InetdService -Mode Wait {
+            foreach ($n in 1..2) {
+                $client = $Listener.Accept()
+                $null = $client.Send([Text.Encoding]::ASCII.GetBytes("accepted $n`n"))
+                $client.Shutdown('Both')
+                $client.Dispose()
+            }
+        }
+        try {
+            Invoke-Ncat $wait.LocalPort '' | Should -Be 'accepted 1'
+            Invoke-Ncat $wait.LocalPort '' | Should -Be 'accepted 2'
+            Invoke-Ncat $wait.LocalPort '' | Should -Be 'accepted 1'
+        }
+        finally {
+            $wait | Stop-TcpServer
+        }
+    }
+
+    It 'kills programs that never exit when it stops, and leaves no process or socket' {
+        $marker = "inetd-pester-$(New-Guid)"
+        $nowait = Start-InetdService /bin/sh '-c', "sleep 1000 # $marker"
+        $wait = Start-InetdService -Mode Wait /bin/sh '-c', "sleep 1000 # $marker"
+        $clients = foreach ($server in $nowait, $nowait, $wait) {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            $client.Connect('127.0.0.1', $server.LocalPort)
+            $client
+        }
+        Wait-Until { (Get-Marked $marker).Count -eq 3 }
+        (Get-Marked $marker).Count | Should -Be 3
+
+        $nowait, $wait | Stop-TcpServer
+
+        $nowait.State | Should -Be 'Stopped'
+        Wait-Until { (Get-Marked $marker).Count -eq 0 }
+        Get-Marked $marker | Should -BeNullOrEmpty
+        (Test-TcpPort 127.0.0.1 $nowait.LocalPort).Open | Should -BeFalse
+        (Test-TcpPort 127.0.0.1 $wait.LocalPort).Open | Should -BeFalse
+        Get-TcpServer -Port $nowait.LocalPort, $wait.LocalPort | Should -BeNullOrEmpty
+        $clients | ForEach-Object Dispose
+    }
+
+    It 'closes a flood to a client that does not read at the idle timeout' {
+        $flood = Start-InetdService yes -TimeoutSeconds 0.5
+        try {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            $client.Connect('127.0.0.1', $flood.LocalPort)
+            Wait-Until { $flood.ConnectionsFailed -eq 1 }
+
+            $flood.ConnectionsFailed | Should -Be 1
+            $flood.GetErrors()[0] | Should -BeOfType [NetFoundations.Core.NetworkTimeoutException]
+            $flood.ConnectionsOpen | Should -Be 0
+            $client.Dispose()
+        }
+        finally {
+            $flood | Stop-TcpServer
+        }
+    }
+
+    It 'keeps a failing command''s exit code and standard error' {
+        $failing = Start-InetdService /bin/sh '-c', 'echo half done; echo out of paper >&2; exit 4'
+        $throwing = Start-InetdService { throw 'no more answers' }
+        try {
+            Invoke-Ncat $failing.LocalPort '' | Should -Be 'half done'
+            $null = Invoke-Ncat $throwing.LocalPort 'question'
+            Wait-Until { $failing.ConnectionsFailed -eq 1 -and $throwing.ConnectionsFailed -eq 1 }
+
+            $failing.GetErrors()[0].ReplyCode | Should -Be '4'
+            $failing.GetErrors()[0].Message | Should -BeLike '*exited with code 4: out of paper*'
+            $failing.GetStandardError() | Should -BeLike '127.0.0.1:*: out of paper'
+            $throwing.GetErrors()[0].Message | Should -BeLike '*no more answers*'
+        }
+        finally {
+            $failing, $throwing | Stop-TcpServer
+        }
+    }
+
+    It 'refuses a program that does not exist when it starts, as an invalid request' {
+        Start-InetdService "no-such-program-$(New-Guid)" -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty
+
+        $failed.FullyQualifiedErrorId | Should -BeLike 'InvalidRequest,*'
+        $failed.Exception.Message | Should -BeLike '*was not found*'
+    }
+
+    It 'converts to JSON with its mode and command' {
+        $cat = Start-InetdService cat
+        try {
+            $json = $cat | ConvertTo-Json | ConvertFrom-Json
+
+            $json.Mode | Should -Be 'Nowait'
+            $json.Command | Should -Be (Get-Command cat -CommandType Application)[0].Source
+            $json.LocalAddress | Should -Be '127.0.0.1'
+        }
+        finally {
+            $cat | Stop-TcpServer
+        }
+    }
+}

@@ -16,6 +16,7 @@ packages=(
   openssh-client  # ssh, sftp, ssh-keygen, ssh-keyscan: key generation and the reference client
   inetutils-telnetd  # telnetd for the Telnet tests
   socat           # runs telnetd per connection (a small inetd)
+  ncat            # Servers: a client of the inetd-style services
   dovecot-lmtpd   # Mail: Postfix delivers to Dovecot by LMTP
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.

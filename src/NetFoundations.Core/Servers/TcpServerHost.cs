@@ -30,27 +30,12 @@ namespace NetFoundations.Core.Servers
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
             options.Validate();
+            if (options.Service == TcpServiceKind.Command)
+                throw new InvalidNetworkRequestException("A command is served by an inetd-style service (Start-InetdService), not as a built-in service.", null);
             var service = TcpService.For(options.Service, options.Handler);
             var framing = options.RequestFraming(service);
             var loop = ServerLoop.For(options.Architecture);
-            var wanted = Endpoints.Format(options.LocalAddress.ToString(), options.Port);
-
-            var listener = new Socket(options.LocalAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                if (options.LocalAddress.Equals(IPAddress.IPv6Any))
-                    listener.DualMode = true;
-                listener.Bind(new IPEndPoint(options.LocalAddress, options.Port));
-                listener.Listen(Backlog);
-            }
-            catch (SocketException e)
-            {
-                listener.Dispose();
-                throw e.SocketErrorCode == SocketError.AddressAlreadyInUse
-                    ? new InvalidNetworkRequestException($"Something already listens on {wanted}.", wanted, e)
-                    : (Exception)SocketErrors.Translate(e, wanted);
-            }
-
+            var listener = Listen(options.LocalAddress, options.Port);
             var bound = (IPEndPoint)listener.LocalEndPoint;
             var record = new TcpServer(bound.Address.ToString(), bound.Port, options.Architecture, options.Service,
                 TcpServerOptions.Describe(framing), options.IdleTimeout.TotalSeconds, options.MaxRequestBytes, options.MaxConnections);
@@ -60,10 +45,40 @@ namespace NetFoundations.Core.Servers
                 record.UseTls(options.Certificate, options.TlsProtocols?.Distinct().OrderBy(v => v).ToArray(), options.ClientCertificateMode);
             var stop = new CancellationTokenSource();
             var context = new ServerContext(listener, record, options, service, framing, stop.Token);
-            var host = new Running(context, stop);
-            running[record] = host;
-            host.Task = Task.Run(() => loop.RunAsync(context, stop.Token));
+            Host(record, listener, context.Tracker, stop, Task.Run(() => loop.RunAsync(context, stop.Token)), options.Handler);
             return record;
+        }
+
+        /// <summary>A listening socket on the address and port (0 picks one); IPv6Any takes IPv4 clients too.</summary>
+        internal static Socket Listen(IPAddress address, int port)
+        {
+            var wanted = Endpoints.Format(address.ToString(), port);
+            var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (address.Equals(IPAddress.IPv6Any))
+                    listener.DualMode = true;
+                listener.Bind(new IPEndPoint(address, port));
+                listener.Listen(Backlog);
+            }
+            catch (SocketException e)
+            {
+                listener.Dispose();
+                throw e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                    ? new InvalidNetworkRequestException($"Something already listens on {wanted}.", wanted, e)
+                    : (Exception)SocketErrors.Translate(e, wanted);
+            }
+            return listener;
+        }
+
+        /// <summary>
+        /// Lists a server running in the background: serving is its run, which ends once stop is cancelled. A stop
+        /// cancels it, closes the listener and the tracker's connections, waits for the run (bounded by StopBound), then
+        /// disposes what the server owns (a handler's runspaces).
+        /// </summary>
+        internal static void Host(TcpServer record, Socket listener, ConnectionTracker tracker, CancellationTokenSource stop, Task serving, IDisposable? owned)
+        {
+            running[record] = new Running(listener, tracker, stop, serving, owned);
         }
 
         /// <summary>Closes the listener and every connection; returns once they are closed, or after StopBound. Stopping twice does nothing more.</summary>
@@ -73,25 +88,30 @@ namespace NetFoundations.Core.Servers
             if (!running.TryRemove(server, out var host))
                 return;
             host.Stop.Cancel();
-            host.Context.Listener.Dispose();
-            host.Context.Tracker.CloseAll();
-            await Task.WhenAny(host.Task!, Task.Delay(StopBound)).ConfigureAwait(false);
-            host.Context.Tracker.Dispose();
-            host.Context.Options.Handler?.Dispose();
+            host.Listener.Dispose();
+            host.Tracker.CloseAll();
+            await Task.WhenAny(host.Task, Task.Delay(StopBound)).ConfigureAwait(false);
+            host.Tracker.Dispose();
+            host.Owned?.Dispose();
             server.MarkStopped();
         }
 
         private sealed class Running
         {
-            public Running(ServerContext context, CancellationTokenSource stop)
+            public Running(Socket listener, ConnectionTracker tracker, CancellationTokenSource stop, Task task, IDisposable? owned)
             {
-                Context = context;
+                Listener = listener;
+                Tracker = tracker;
                 Stop = stop;
+                Task = task;
+                Owned = owned;
             }
 
-            public ServerContext Context { get; }
+            public Socket Listener { get; }
+            public ConnectionTracker Tracker { get; }
             public CancellationTokenSource Stop { get; }
-            public Task? Task { get; set; }
+            public Task Task { get; }
+            public IDisposable? Owned { get; }
         }
     }
 }

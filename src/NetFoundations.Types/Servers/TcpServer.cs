@@ -65,6 +65,17 @@ namespace NetFoundations.Core.Servers
         Zen,
         /// <summary>The caller's handler answers each request (a scriptblock given to Start-TcpServer).</summary>
         Handler,
+        /// <summary>A program or scriptblock answers, inetd-style (Start-InetdService): the server's Mode and Command say how and which.</summary>
+        Command,
+    }
+
+    /// <summary>How an inetd-style service runs its command (inetd.conf's wait/nowait field).</summary>
+    public enum InetdMode : long
+    {
+        /// <summary>One run of the command per connection, the connection as its standard input and output.</summary>
+        Nowait,
+        /// <summary>One run of the command serves the listener: started when a client waits, it accepts clients itself.</summary>
+        Wait,
     }
 
     /// <summary>Whether a TLS server asks its clients for a certificate, and whether a client without one is served.</summary>
@@ -91,9 +102,11 @@ namespace NetFoundations.Core.Servers
     public sealed class TcpServer
     {
         private const int MaxErrors = 20;
+        private const int MaxErrorLines = 100;
 
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly List<Exception> errors = new List<Exception>();
+        private readonly Queue<string> errorLines = new Queue<string>();
         private int open;
         private long served;
         private long failed;
@@ -127,7 +140,7 @@ namespace NetFoundations.Core.Servers
         public string Framing { get; }
         /// <summary>How long a connection may go without completing a request or taking a reply before it is closed.</summary>
         public double TimeoutSeconds { get; }
-        /// <summary>The largest request, framing included; a larger one closes its connection.</summary>
+        /// <summary>The largest request, framing included; a larger one closes its connection. An inetd-style service: its longest line, 0 for a program (it reads the stream itself).</summary>
         public int MaxRequestBytes { get; }
         /// <summary>Connections served at once; more wait in the listen queue.</summary>
         public int MaxConnections { get; }
@@ -158,6 +171,10 @@ namespace NetFoundations.Core.Servers
 
         /// <summary>The certificate the server presents (with its private key); null without TLS.</summary>
         public X509Certificate2? GetCertificate() => certificate;
+        /// <summary>An inetd-style service's mode (Start-InetdService); null for a built-in service.</summary>
+        public InetdMode? Mode { get; internal set; }
+        /// <summary>An inetd-style service's command: the program and its arguments, or "{ scriptblock }"; null for a built-in service.</summary>
+        public string? Command { get; internal set; }
 
         /// <summary>Why the last 20 failed connections failed, oldest first, as the error families.</summary>
         public IReadOnlyList<Exception> GetErrors()
@@ -168,7 +185,21 @@ namespace NetFoundations.Core.Servers
             }
         }
 
-        public override string ToString() => $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}{(Tls ? ", TLS" : "")}, {State})";
+        /// <summary>
+        /// The last 100 lines an inetd-style service's programs wrote to their standard error, oldest first, each after
+        /// the client it served ("127.0.0.1:50000: ...").
+        /// </summary>
+        public IReadOnlyList<string> GetStandardError()
+        {
+            lock (errorLines)
+            {
+                return errorLines.ToArray();
+            }
+        }
+
+        public override string ToString() => Command != null
+            ? $"{Mode} '{Command}' on {Endpoints.Format(LocalAddress, LocalPort)} ({State})"
+            : $"{Service} on {Endpoints.Format(LocalAddress, LocalPort)} ({Architecture}{(Tls ? ", TLS" : "")}, {State})";
 
         internal void UseTls(X509Certificate2 serverCertificate, IReadOnlyList<TlsVersion>? protocols, ClientCertificateMode mode)
         {
@@ -197,6 +228,16 @@ namespace NetFoundations.Core.Servers
                 }
             }
             Interlocked.Decrement(ref open);
+        }
+
+        internal void StandardErrorLine(string line)
+        {
+            lock (errorLines)
+            {
+                if (errorLines.Count == MaxErrorLines)
+                    errorLines.Dequeue();
+                errorLines.Enqueue(line);
+            }
         }
 
         internal void RequestReceived() => Interlocked.Increment(ref requests);

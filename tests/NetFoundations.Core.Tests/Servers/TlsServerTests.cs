@@ -379,7 +379,7 @@ namespace NetFoundations.Core.Tests.Servers
                 var client = Run("openssl", new[] { "s_client", "-connect", $"127.0.0.1:{port}", "-CAfile", pki.File("ca.crt"), "-quiet",
                     "-cert", pki.File("client.crt"), "-key", pki.File("client.key") }, "hello\n");
                 using var accepted = await listener.AcceptAsync();
-                var peer = context.NewPeer(accepted);
+                var peer = ServerContext.NewPeer(accepted);
                 var tracked = context.Tracker.Add(accepted);
                 using var stream = await ServerTls.OpenAsync(context, accepted, peer, tracked);
                 Assert.Equal(((IPEndPoint)accepted.RemoteEndPoint!).Port, peer.RemotePort);

@@ -43,7 +43,7 @@ namespace NetFoundations.Core.Servers
         public static void Serve(ServerContext context, Socket client, CancellationToken stop)
         {
             var record = context.Record;
-            var peer = context.NewPeer(client);
+            var peer = ServerContext.NewPeer(client);
             var tracked = context.Tracker.Add(client);
             record.Opened();
             Exception? failure = null;

@@ -163,7 +163,7 @@ namespace NetFoundations.Core.Servers
                         acceptPausedUntil = clock.Elapsed + AcceptPause;
                         return;
                     }
-                    var client = new Client(socket, context.Tracker.Watch(socket), context.NewPeer(socket), nextId++);
+                    var client = new Client(socket, context.Tracker.Watch(socket), ServerContext.NewPeer(socket), nextId++);
                     clients[socket] = client;
                     record.Opened();
                     Step(client, c =>

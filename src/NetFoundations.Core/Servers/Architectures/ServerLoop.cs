@@ -55,10 +55,10 @@ namespace NetFoundations.Core.Servers
         public ServerTls? Tls { get; }
 
         /// <summary>A client just accepted, before any TLS handshake (which adds the certificate it shows).</summary>
-        public TcpServerPeer NewPeer(Socket client)
+        public static TcpServerPeer NewPeer(Socket client)
         {
             var remote = client.RemoteEndPoint as IPEndPoint;
-            return new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, Record.LocalPort);
+            return new TcpServerPeer(remote?.Address.ToString() ?? "", remote?.Port ?? 0, (client.LocalEndPoint as IPEndPoint)?.Port ?? 0);
         }
 
         /// <summary>A connection's protocol state, for a client accepted (and over TLS, past its handshake).</summary>
