@@ -84,6 +84,7 @@
         'Start-TcpServer'
         'Get-TcpServer'
         'Stop-TcpServer'
+        'Measure-TcpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
