@@ -45,15 +45,18 @@ namespace NetFoundations.Core.Servers
             using var closing = stop.Token.Register(run.CloseAll);
             using var watchdog = new Timer(_ => run.ExpireLate(), null, run.SweepPeriod, run.SweepPeriod);
             using var ticker = progress == null ? null : new ProgressTicker(() => progress(run.Status()));
+            // The end of the duration stops new requests; those in flight end with their reply (or their timeout), so the
+            // server sees each connection close between requests. Cancellation closes every connection at once.
+            using var ending = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             run.Start();
             if (request.Duration is TimeSpan duration)
-                stop.CancelAfter(duration);
-            await Task.WhenAll(Enumerable.Range(0, request.Connections).Select(k => Task.Run(() => run.ConnectionAsync(k, stop.Token))))
+                ending.CancelAfter(duration);
+            await Task.WhenAll(Enumerable.Range(0, request.Connections).Select(k => Task.Run(() => run.ConnectionAsync(k, ending.Token))))
                 .ConfigureAwait(false);
             ticker?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
             // A run the duration ended lasted that long; one the count ended, until its last request ended.
-            var elapsed = stop.IsCancellationRequested && request.Duration is TimeSpan lasted ? lasted : run.Elapsed;
+            var elapsed = ending.IsCancellationRequested && request.Duration is TimeSpan lasted ? lasted : run.Elapsed;
             var result = run.Result(elapsed);
             transcript.Note($"Done: {result.Requests} requests answered, {result.Errors} failed, in {elapsed.TotalSeconds:0.###} s");
             return result;
@@ -124,6 +127,7 @@ namespace NetFoundations.Core.Servers
                 }
             }
 
+            /// <summary>One connection's loop, until the count is reached or stop (the end of the duration, or cancellation) comes.</summary>
             public async Task ConnectionAsync(int k, CancellationToken stop)
             {
                 var slot = slots[k];
@@ -167,6 +171,8 @@ namespace NetFoundations.Core.Servers
                             slot.BytesSent += data.Length;
                             await ReceiveAsync(slot, socket, data, max, framing).ConfigureAwait(false);
                             Volatile.Write(ref slot.PendingSince, 0);
+                            if (stop.IsCancellationRequested)
+                                break;   // answered after the end: not part of the measured duration
                             var end = Stopwatch.GetTimestamp();
                             // From the due time when the request went late, else from the send: never less than the true wait.
                             var from = due != 0 ? Math.Min(due, sent) : sent;
