@@ -45,8 +45,9 @@ namespace NetFoundations.Core.Servers
             using var closing = stop.Token.Register(run.CloseAll);
             using var watchdog = new Timer(_ => run.ExpireLate(), null, run.SweepPeriod, run.SweepPeriod);
             using var ticker = progress == null ? null : new ProgressTicker(() => progress(run.Status()));
-            // The end of the duration stops new requests; those in flight end with their reply (or their timeout), so the
-            // server sees each connection close between requests. Cancellation closes every connection at once.
+            // The end of the duration stops new requests; those in flight are waited for (their timeout bounds them) and
+            // counted, so the requests a server keeps waiting (Iterative's queue) show in the latencies instead of being
+            // dropped, and the server sees each connection close between requests. Cancellation closes every connection at once.
             using var ending = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             run.Start();
             if (request.Duration is TimeSpan duration)
@@ -55,8 +56,8 @@ namespace NetFoundations.Core.Servers
                 .ConfigureAwait(false);
             ticker?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            // A run the duration ended lasted that long; one the count ended, until its last request ended.
-            var elapsed = ending.IsCancellationRequested && request.Duration is TimeSpan lasted ? lasted : run.Elapsed;
+            // A run lasts until its last request ended, and at least its duration when that ended it.
+            var elapsed = ending.IsCancellationRequested && request.Duration is TimeSpan lasted && lasted > run.Elapsed ? lasted : run.Elapsed;
             var result = run.Result(elapsed);
             transcript.Note($"Done: {result.Requests} requests answered, {result.Errors} failed, in {elapsed.TotalSeconds:0.###} s");
             return result;
@@ -171,8 +172,6 @@ namespace NetFoundations.Core.Servers
                             slot.BytesSent += data.Length;
                             await ReceiveAsync(slot, socket, data, max, framing).ConfigureAwait(false);
                             Volatile.Write(ref slot.PendingSince, 0);
-                            if (stop.IsCancellationRequested)
-                                break;   // answered after the end: not part of the measured duration
                             var end = Stopwatch.GetTimestamp();
                             // From the due time when the request went late, else from the send: never less than the true wait.
                             var from = due != 0 ? Math.Min(due, sent) : sent;
@@ -189,8 +188,6 @@ namespace NetFoundations.Core.Servers
                             slot.Close();
                             slot.Socket = null;
                             slot.Leftover = 0;
-                            if (stop.IsCancellationRequested)
-                                break;   // a request cut off by the end of the run is neither answered nor failed
                             Volatile.Write(ref lastEnd, Stopwatch.GetTimestamp());
                             Fail(slot, timedOut
                                 ? new NetworkTimeoutException($"{target} did not answer within {request.Timeout.TotalSeconds:0.###} s.", target)

@@ -48,7 +48,7 @@ namespace NetFoundations.Core.Servers
         public int Connections { get; }
         /// <summary>Requests per second asked for, over all connections (the open loop); 0 for the closed loop.</summary>
         public double TargetRate { get; }
-        /// <summary>From the first connect to the last answer (or the deadline).</summary>
+        /// <summary>From the start to the last request's end; with a duration, at least the duration (requests in flight at its end are waited for).</summary>
         public double DurationMs { get; }
         /// <summary>Requests answered in full.</summary>
         public long Requests { get; }
