@@ -1,7 +1,8 @@
 # The NetFoundations half of bench/servers.sh: in one pwsh process (module imported, warmed up), Measure-TcpServer
 # drives the Zen server of every architecture (hosted by bench/servers-host.ps1 in a process of its own), the two
 # Python Zen servers and nginx, the same load each, and reads each server process's CPU time (/proc/<pid>/stat) before
-# and after. Prints the table, then "RESULT kind name requests/s p99-ms server-cpu-us-per-request" lines for the ratios.
+# and after, and its own (the load cmdlet's). Prints the table, then "RESULT kind name requests/s p99-ms
+# server-cpu-us-per-request client-cpu-us-per-request" lines for the ratios.
 param(
     [Parameter(Mandatory)] [string] $Module,
     # "architecture=port" for each server bench/servers-host.ps1 started, and that process's id.
@@ -28,7 +29,9 @@ function Get-CpuSeconds([int] $ProcessId) {
 
 function Measure-Point([string] $Kind, [string] $Name, [int[]] $ProcessIds, [scriptblock] $Measure) {
     $before = ($ProcessIds | ForEach-Object { Get-CpuSeconds $_ } | Measure-Object -Sum).Sum
+    $clientBefore = Get-CpuSeconds $PID
     $result = & $Measure
+    $client = (Get-CpuSeconds $PID) - $clientBefore
     $cpu = ($ProcessIds | ForEach-Object { Get-CpuSeconds $_ } | Measure-Object -Sum).Sum - $before
     [pscustomobject]@{
         Kind              = $Kind
@@ -43,6 +46,7 @@ function Measure-Point([string] $Kind, [string] $Name, [int[]] $ProcessIds, [scr
         LatencyP99Ms      = [math]::Round($result.LatencyP99Ms, 3)
         LatencyMaxMs      = [math]::Round($result.LatencyMaxMs, 3)
         ServerCpuUsPerRequest = if ($result.Requests) { [math]::Round($cpu * 1e6 / $result.Requests, 1) } else { 0 }
+        ClientCpuUsPerRequest = if ($result.Requests) { [math]::Round($client * 1e6 / $result.Requests, 1) } else { 0 }
     }
 }
 
@@ -68,8 +72,8 @@ $http = "GET / HTTP/1.1`r`nHost: 127.0.0.1:$NginxPort`r`n`r`n"
 $rows.Add((Measure-Point 'NGINX' 'nginx' $nginxPids { Measure-TcpServer 127.0.0.1 $NginxPort -Message $http -Delimiter 'Ugly.' -Connections $Connections -DurationSeconds $Seconds }))
 
 $rows | Format-Table Kind, Server, Connections, Requests, Errors, RequestsPerSecond, LatencyP50Ms, LatencyP90Ms, LatencyP99Ms, LatencyMaxMs,
-    @{ n = 'ServerCpuUs/req'; e = { $_.ServerCpuUsPerRequest } }, ErrorsByKind |
+    @{ n = 'ServerCpuUs/req'; e = { $_.ServerCpuUsPerRequest } }, @{ n = 'ClientCpuUs/req'; e = { $_.ClientCpuUsPerRequest } }, ErrorsByKind |
     Out-String -Width 200 | ForEach-Object { [Console]::Out.Write($_) }
 foreach ($row in $rows) {
-    [Console]::Out.WriteLine("RESULT $($row.Kind) $($row.Server) $($row.RequestsPerSecond) $($row.LatencyP99Ms) $($row.ServerCpuUsPerRequest)")
+    [Console]::Out.WriteLine("RESULT $($row.Kind) $($row.Server) $($row.RequestsPerSecond) $($row.LatencyP99Ms) $($row.ServerCpuUsPerRequest) $($row.ClientCpuUsPerRequest)")
 }

@@ -81,7 +81,16 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null &
 
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; $seconds s per point, $connections connections"
 # wrk first, then ours, so a warm nginx serves both; wrk's threads: one per core, as ours uses the thread pool.
-wrk_out="$(wrk -t"$(nproc)" -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/")"
+# wrk's CPU time (user + system) is read as a child's, to compare the two clients' cost per request too.
+wrk_out="$(python3 - wrk -t"$(nproc)" -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/" <<'PY'
+import resource, subprocess, sys
+out = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True).stdout
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(out)
+print(f"CPU {usage.ru_utime + usage.ru_stime}")
+PY
+)"
+wrk_cpu="$(awk '/^CPU/ {print $2}' <<<"$wrk_out")"
 wrk_rate="$(awk '/^Requests\/sec:/ {print $2}' <<<"$wrk_out")"
 wrk_p99="$(awk '$1 == "99%" {print $2}' <<<"$wrk_out")"
 
@@ -90,8 +99,8 @@ pinned_pwsh -File "$root/bench/servers.ps1" -Module "$manifest" -Seconds "$secon
     -AsyncioPort "$asyncio_port" -AsyncioPid "$asyncio_pid" -ThreadedPort "$threaded_port" -ThreadedPid "$threaded_pid" \
     -NginxPort "$nginx_port" -NginxPid "$nginx_pid" | tee "$work/ours.txt"
 
-echo "WRK nginx $wrk_rate p99 $wrk_p99"
-python3 - "$work/ours.txt" "$wrk_rate" <<'PY'
+echo "WRK nginx $wrk_rate p99 $wrk_p99 cpu $wrk_cpu s"
+python3 - "$work/ours.txt" "$wrk_rate" "$wrk_cpu" "$seconds" <<'PY'
 import sys
 rows = [line.split()[1:] for line in open(sys.argv[1]) if line.startswith("RESULT ")]
 ours = max((r for r in rows if r[0] == "ARCH"), key=lambda r: float(r[2]))
@@ -100,6 +109,7 @@ leanest_ours = min((r for r in rows if r[0] == "ARCH" and float(r[4]) > 0), key=
 leanest_python = min((r for r in rows if r[0] == "PYTHON" and float(r[4]) > 0), key=lambda r: float(r[4]))
 nginx = next(r for r in rows if r[0] == "NGINX")
 wrk = float(sys.argv[2])
+wrk_cpu_us = float(sys.argv[3]) * 1e6 / (wrk * float(sys.argv[4]))
 zen = float(ours[2]) / float(python[2])
 cpu = float(leanest_python[4]) / float(leanest_ours[4])
 ceiling = float(nginx[2]) / wrk
@@ -110,4 +120,5 @@ print(f"(b) fastest architecture {ours[1]}: {float(ours[2]):,.0f} questions/s (p
 print(f"    server CPU per question: Python {leanest_python[1]} {leanest_python[4]} us / ours {leanest_ours[1]} {leanest_ours[4]} us = {cpu:.2f}")
 print(f"(c) Measure-TcpServer against nginx: {float(nginx[2]):,.0f} requests/s (p99 {nginx[3]} ms) / wrk {wrk:,.0f}"
       f" = {ceiling:.2f} (goal >= 0.5: {'met' if ceiling >= 0.5 else 'NOT met'})")
+print(f"    client CPU per request: Measure-TcpServer {nginx[5]} us, wrk {wrk_cpu_us:.1f} us")
 PY
