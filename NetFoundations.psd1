@@ -85,6 +85,7 @@
         'Get-TcpServer'
         'Stop-TcpServer'
         'Start-InetdService'
+        'Measure-TcpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

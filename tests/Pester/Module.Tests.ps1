@@ -14,6 +14,7 @@ BeforeDiscovery {
     $connecting = @(
         @{ Name = 'Test-TcpPort'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Invoke-TcpConversation'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Message = 'x' } }
+        @{ Name = 'Measure-TcpServer'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Zen = $true; Count = 1 } }
         @{ Name = 'Test-TlsCertificate'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Test-TlsProtocol'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Test-SmtpServer'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }

@@ -562,3 +562,71 @@ for n in range(3):
         }
     }
 }
+
+Describe 'Measure-TcpServer: putting a server under load' {
+    BeforeAll {
+        $zen = Start-TcpServer Zen
+    }
+
+    AfterAll {
+        $zen | Stop-TcpServer
+    }
+
+    It 'measures a sweep of connection counts and keeps it as CSV' {
+        $path = Join-Path $TestDrive 'zen-load.csv'
+
+        $zen | Measure-TcpServer -Zen -Connections 1, 4 -Count 200 | Export-Csv -Path $path -NoTypeInformation
+        $rows = Import-Csv $path
+
+        $rows.Count | Should -Be 2
+        $rows.Connections | Should -Be '1', '4'
+        $rows.Requests | Should -Be '200', '200'
+        $rows.Errors | Should -Be '0', '0'
+        foreach ($row in $rows) {
+            [double] $row.RequestsPerSecond | Should -BeGreaterThan 0
+            [double] $row.LatencyP99Ms | Should -BeGreaterOrEqual ([double] $row.LatencyP50Ms)
+        }
+    }
+
+    It 'counts a server that is not there as errors of their kind, and says so' {
+        $gone = Start-TcpServer Zen
+        $gone | Stop-TcpServer
+
+        $result = $gone | Measure-TcpServer -Zen -Connections 1 -Count 3 -WarningVariable warned -WarningAction SilentlyContinue
+
+        $result.Requests | Should -Be 0
+        $result.ErrorsByKind | Should -Be 'ConnectionRefused=3'
+        $result.GetErrors()['ConnectionRefused'] | Should -Be 3
+        $warned | Should -Match 'answered no request'
+    }
+
+    It 'measures from the scheduled time in the open loop, so a slow server shows its queue' {
+        $slow = Start-TcpServer Zen -ReplyDelaySeconds 0.05
+        try {
+            $result = $slow | Measure-TcpServer -Zen -Connections 1 -Rate 100 -Count 20
+
+            $result.TargetRate | Should -Be 100
+            $result.Requests | Should -Be 20
+            # 20 answers take a second at 50 ms each; the last was due at 0.19 s.
+            $result.LatencyP99Ms | Should -BeGreaterThan 500
+        }
+        finally {
+            $slow | Stop-TcpServer
+        }
+    }
+
+    It 'sends the lines it is given to an echo server and converts to JSON' {
+        $echo = Start-TcpServer Echo
+        try {
+            $result = Measure-TcpServer 127.0.0.1 $echo.LocalPort -Message "ping`n" -Connections 2 -Count 100
+
+            $json = $result | ConvertTo-Json | ConvertFrom-Json
+            $json.Requests | Should -Be 100
+            $json.BytesReceived | Should -Be 500
+            $json.LatencyP50Ms | Should -BeOfType [double]
+        }
+        finally {
+            $echo | Stop-TcpServer
+        }
+    }
+}
