@@ -594,6 +594,7 @@ Describe 'Measure-TcpServer: putting a server under load' {
 
         $result = $gone | Measure-TcpServer -Zen -Connections 1 -Count 3 -WarningVariable warned -WarningAction SilentlyContinue
 
+        $result | Should -BeOfType [NetFoundations.Core.Servers.TcpLoadResult]
         $result.Requests | Should -Be 0
         $result.ErrorsByKind | Should -Be 'ConnectionRefused=3'
         $result.GetErrors()['ConnectionRefused'] | Should -Be 3

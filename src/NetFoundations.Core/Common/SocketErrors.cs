@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net.Sockets;
 
 namespace NetFoundations.Core
@@ -31,6 +32,25 @@ namespace NetFoundations.Core
                     return new InvalidNetworkRequestException($"The datagram for {target} is larger than the socket allows: {error.Message}", target, error);
                 default:
                     return new ConnectionLostException($"Network error with {target}: {error.Message} ({error.SocketErrorCode}).", target, error);
+            }
+        }
+
+        /// <summary>
+        /// Why an open connection failed, as an error family: ours as they are, a socket's (also inside a stream's
+        /// IOException) translated, anything else a lost connection.
+        /// </summary>
+        public static NetworkException OfConnection(Exception error, string target)
+        {
+            switch (error)
+            {
+                case NetworkException network:
+                    return network;
+                case SocketException socket:
+                    return Translate(socket, target);
+                case IOException io when io.InnerException is SocketException socket:
+                    return Translate(socket, target);
+                default:
+                    return new ConnectionLostException($"The connection with {target} was lost: {error.Message}", target, error);
             }
         }
     }

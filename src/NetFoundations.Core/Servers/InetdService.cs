@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -77,46 +76,8 @@ namespace NetFoundations.Core.Servers
             public ConnectionTracker Tracker { get; }
 
             /// <summary>Nowait: accepts while fewer than MaxConnections runs are going; each connection gets a run of its own.</summary>
-            public async Task NowaitAsync(CancellationToken stop)
-            {
-                var connections = new ConcurrentDictionary<Task, byte>();
-                // Not disposed: a connection that ends after the loop still releases its slot.
-                var slots = new SemaphoreSlim(options.MaxConnections);
-                try
-                {
-                    while (!stop.IsCancellationRequested)
-                    {
-                        await slots.WaitAsync(stop).ConfigureAwait(false);
-                        Socket client;
-                        try
-                        {
-                            client = await listener.AcceptAsync().ConfigureAwait(false);
-                        }
-                        catch (Exception) when (stop.IsCancellationRequested)
-                        {
-                            break;
-                        }
-                        catch (SocketException)
-                        {
-                            // A connection reset before it was accepted, or no descriptor left: the listener goes on.
-                            slots.Release();
-                            await Task.Delay(10, stop).ConfigureAwait(false);
-                            continue;
-                        }
-                        var serving = Task.Run(() => ServeAsync(client, stop));
-                        connections[serving] = 0;
-                        _ = serving.ContinueWith(t =>
-                        {
-                            connections.TryRemove(t, out _);
-                            slots.Release();
-                        }, TaskScheduler.Default);
-                    }
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-                await Task.WhenAll(connections.Keys).ConfigureAwait(false);
-            }
+            public Task NowaitAsync(CancellationToken stop) =>
+                AsyncAccept.RunAsync(listener, options.MaxConnections, client => ServeAsync(client, stop), stop);
 
             private async Task ServeAsync(Socket client, CancellationToken stop)
             {
@@ -261,7 +222,7 @@ namespace NetFoundations.Core.Servers
             /// <summary>One run of a text handler: the client's lines in, the handler's lines out (it sends them itself, through the connection).</summary>
             private async Task<Exception?> RunTextAsync(Socket client, string peer, ConnectionTracker.Tracked tracked, CancellationTokenSource ended)
             {
-                var connection = new InetdTextConnection(client, peer, tracked, record);
+                var connection = new InetdTextConnection(client, ServerContext.NewPeer(client), tracked, record);
                 var run = options.TextHandler!.Start(connection, ended.Token);
                 var inbound = LinesInAsync(client, peer, run, tracked, ended.Token);
                 try
@@ -439,17 +400,7 @@ namespace NetFoundations.Core.Servers
                         $"{peer}: no byte moved either way for {options.IdleTimeout.TotalSeconds:0.###} s; the connection was closed and its command stopped.", peer);
                 if (stopping)
                     return null;
-                switch (error)
-                {
-                    case NetworkException network:
-                        return network;
-                    case SocketException socket:
-                        return SocketErrors.Translate(socket, peer);
-                    case IOException io when io.InnerException is SocketException socket:
-                        return SocketErrors.Translate(socket, peer);
-                    default:
-                        return new ConnectionLostException($"The connection with {peer} was lost: {error.Message}", peer, error);
-                }
+                return SocketErrors.OfConnection(error, peer);
             }
         }
     }
@@ -462,21 +413,16 @@ namespace NetFoundations.Core.Servers
         private readonly TcpServer record;
         private int broken;
 
-        internal InetdTextConnection(Socket socket, string peer, ConnectionTracker.Tracked tracked, TcpServer record)
+        internal InetdTextConnection(Socket socket, TcpServerPeer client, ConnectionTracker.Tracked tracked, TcpServer record)
         {
             this.socket = socket;
             this.tracked = tracked;
             this.record = record;
-            Peer = peer;
-            var remote = socket.RemoteEndPoint as IPEndPoint;
-            RemoteAddress = remote?.Address.ToString();
-            RemotePort = remote?.Port ?? 0;
+            Client = client;
         }
 
-        /// <summary>The client, host:port.</summary>
-        public string Peer { get; }
-        public string? RemoteAddress { get; }
-        public int RemotePort { get; }
+        /// <summary>The client, as every handler sees it (the scriptblock's $Connection).</summary>
+        public TcpServerPeer Client { get; }
 
         /// <summary>True once a send failed: the client is gone, or the connection was closed by its idle timeout or a stop.</summary>
         public bool Broken => Volatile.Read(ref broken) != 0;
@@ -498,7 +444,7 @@ namespace NetFoundations.Core.Servers
             catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
             {
                 Volatile.Write(ref broken, 1);
-                throw new ConnectionLostException($"The connection with {Peer} was closed; the line was not sent.", Peer, e);
+                throw new ConnectionLostException($"The connection with {Client} was closed; the line was not sent.", Client.Name, e);
             }
         }
     }

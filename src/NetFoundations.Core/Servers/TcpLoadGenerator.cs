@@ -191,7 +191,7 @@ namespace NetFoundations.Core.Servers
                             Volatile.Write(ref lastEnd, Stopwatch.GetTimestamp());
                             Fail(slot, timedOut
                                 ? new NetworkTimeoutException($"{target} did not answer within {request.Timeout.TotalSeconds:0.###} s.", target)
-                                : Translate(e), noted);
+                                : SocketErrors.OfConnection(e, target), noted);
                             await Task.Delay(RetryPause, stop).ConfigureAwait(false);
                         }
                     }
@@ -283,21 +283,6 @@ namespace NetFoundations.Core.Servers
                 }
                 if (!noted)
                     transcript.ClientError(error.Message);
-            }
-
-            private NetworkException Translate(Exception error)
-            {
-                switch (error)
-                {
-                    case NetworkException network:
-                        return network;
-                    case SocketException socket:
-                        return SocketErrors.Translate(socket, target);
-                    case IOException io when io.InnerException is SocketException socket:
-                        return SocketErrors.Translate(socket, target);
-                    default:
-                        return new ConnectionLostException($"The connection with {target} was lost: {error.Message}", target, error);
-                }
             }
 
             public TcpLoadResult Result(TimeSpan elapsed)

@@ -72,7 +72,7 @@ namespace NetFoundations.Core.Tcp
                     }
                     var error = watchdog.Fired
                         ? new NetworkTimeoutException($"{target} neither sent nor accepted anything for {request.Timeout.TotalSeconds:0.###} s.", target)
-                        : Translate(exchange.FirstError!, target);
+                        : SocketErrors.OfConnection(exchange.FirstError!, target);
                     transcript.ClientError(error.Message);
                     throw error;
                 }
@@ -87,20 +87,6 @@ namespace NetFoundations.Core.Tcp
                 exchange.Received, exchange.Frames, request.Encoding, connectTime, exchange.FirstByteTime, clock.Elapsed, tls, transcript.Entries);
         }
 
-        private static NetworkException Translate(Exception error, string target)
-        {
-            switch (error)
-            {
-                case NetworkException network:
-                    return network;
-                case SocketException socket:
-                    return SocketErrors.Translate(socket, target);
-                case IOException io when io.InnerException is SocketException socket:
-                    return SocketErrors.Translate(socket, target);
-                default:
-                    return new ConnectionLostException($"The connection with {target} was lost: {error.Message}", target, error);
-            }
-        }
 
         /// <summary>
         /// The two directions of one connection and what they have moved so far. They read and write the

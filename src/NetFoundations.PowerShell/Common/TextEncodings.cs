@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using System.Text;
 
 namespace NetFoundations.PowerShell
@@ -18,5 +19,12 @@ namespace NetFoundations.PowerShell
             "LATIN1" => Encoding.GetEncoding(28591),
             _ => throw new ArgumentException($"Unknown encoding {name}.", nameof(name)),
         };
+
+        /// <summary>A parameter that takes text or bytes (a delimiter, a greeting): text is encoded, anything else converted to bytes.</summary>
+        public static byte[] Bytes(object value, Encoding encoding)
+        {
+            var bare = value is PSObject wrapped ? wrapped.BaseObject : value;
+            return bare is string text ? encoding.GetBytes(text) : LanguagePrimitives.ConvertTo<byte[]>(bare);
+        }
     }
 }

@@ -41,7 +41,7 @@ namespace NetFoundations.PowerShell.Servers
             };
             var variables = new Dictionary<string, object?>
             {
-                ["Connection"] = connection,
+                ["Connection"] = connection.Client,
             };
             var completion = pool.InvokeAsync(variables, input, output, cancel);
             return new Run(input, completion);

@@ -183,8 +183,7 @@ namespace NetFoundations.PowerShell.Servers
             switch (ParameterSetName)
             {
                 case DelimiterSet:
-                    var delimiter = Delimiter is PSObject wrapped ? wrapped.BaseObject : Delimiter;
-                    return TcpFraming.Delimited(delimiter is string text ? encoding.GetBytes(text) : LanguagePrimitives.ConvertTo<byte[]>(delimiter), FrameCount);
+                    return TcpFraming.Delimited(TextEncodings.Bytes(Delimiter!, encoding), FrameCount);
                 case ByteCountSet:
                     return TcpFraming.Exactly(ByteCount);
                 case LengthPrefixSet:

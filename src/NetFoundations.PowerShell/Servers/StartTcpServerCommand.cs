@@ -184,10 +184,9 @@ namespace NetFoundations.PowerShell.Servers
                 LocalAddress = LocalAddress,
                 Port = Port,
                 Service = ScriptBlock == null ? Service : TcpServiceKind.Handler,
-                Greeting = Greeting == null ? null
-                    : Greeting is string text ? encoding.GetBytes(text) : LanguagePrimitives.ConvertTo<byte[]>(Greeting),
+                Greeting = Greeting == null ? null : TextEncodings.Bytes(Greeting, encoding),
                 Architecture = Architecture,
-                Framing = Framing(),
+                Framing = Framing(encoding),
                 IdleTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxRequestBytes = MaxRequestBytes,
                 MaxConnections = MaxConnections,
@@ -251,14 +250,12 @@ namespace NetFoundations.PowerShell.Servers
             }
         }
 
-        private TcpFraming? Framing()
+        private TcpFraming? Framing(System.Text.Encoding encoding)
         {
             switch (ParameterSetName)
             {
                 case DelimiterSet:
-                    return TcpFraming.Delimited(Delimiter is string text
-                        ? new System.Text.UTF8Encoding(false).GetBytes(text)
-                        : LanguagePrimitives.ConvertTo<byte[]>(Delimiter));
+                    return TcpFraming.Delimited(TextEncodings.Bytes(Delimiter!, encoding));
                 case ByteCountSet:
                     return TcpFraming.Exactly(ByteCount);
                 case LengthPrefixSet:

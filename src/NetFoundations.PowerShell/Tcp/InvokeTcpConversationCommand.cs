@@ -165,9 +165,7 @@ namespace NetFoundations.PowerShell.Tcp
             switch (ParameterSetName)
             {
                 case DelimiterSet:
-                    var delimiter = Delimiter is PSObject wrapped ? wrapped.BaseObject : Delimiter;
-                    return TcpFraming.Delimited(delimiter is string text ? encoding.GetBytes(text) : LanguagePrimitives.ConvertTo<byte[]>(delimiter),
-                        FrameCount > 0 ? FrameCount : 1);
+                    return TcpFraming.Delimited(TextEncodings.Bytes(Delimiter!, encoding), FrameCount > 0 ? FrameCount : 1);
                 case LineSet:
                     return TcpFraming.Lines(LineCount);
                 case ByteCountSet:

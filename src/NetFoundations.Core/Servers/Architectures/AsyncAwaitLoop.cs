@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
@@ -17,46 +16,8 @@ namespace NetFoundations.Core.Servers
     {
         private const int SendChunk = 64 * 1024;
 
-        public override async Task RunAsync(ServerContext context, CancellationToken stop)
-        {
-            var connections = new ConcurrentDictionary<Task, byte>();
-            // Not disposed: a connection that ends after the loop still releases its slot.
-            var slots = new SemaphoreSlim(context.Options.MaxConnections);
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    await slots.WaitAsync(stop).ConfigureAwait(false);
-                    Socket client;
-                    try
-                    {
-                        client = await context.Listener.AcceptAsync().ConfigureAwait(false);
-                    }
-                    catch (Exception) when (stop.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    catch (SocketException)
-                    {
-                        // A connection that was reset before it was accepted, or no descriptor left: the listener goes on.
-                        slots.Release();
-                        await Task.Delay(10, stop).ConfigureAwait(false);
-                        continue;
-                    }
-                    var serving = ServeAsync(context, client, stop);
-                    connections[serving] = 0;
-                    _ = serving.ContinueWith(t =>
-                    {
-                        connections.TryRemove(t, out _);
-                        slots.Release();
-                    }, TaskScheduler.Default);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-            }
-            await Task.WhenAll(connections.Keys).ConfigureAwait(false);
-        }
+        public override Task RunAsync(ServerContext context, CancellationToken stop) =>
+            AsyncAccept.RunAsync(context.Listener, context.Options.MaxConnections, client => ServeAsync(context, client, stop), stop);
 
         private static async Task ServeAsync(ServerContext context, Socket client, CancellationToken stop)
         {

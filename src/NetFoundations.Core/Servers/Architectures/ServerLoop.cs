@@ -77,17 +77,7 @@ namespace NetFoundations.Core.Servers
                     $"{peer} completed no request and took no reply for {Options.IdleTimeout.TotalSeconds:0.###} s; the connection was closed.", peer);
             if (stopping)
                 return null;
-            switch (error)
-            {
-                case NetworkException network:
-                    return network;
-                case SocketException socket:
-                    return SocketErrors.Translate(socket, peer);
-                case IOException io when io.InnerException is SocketException socket:
-                    return SocketErrors.Translate(socket, peer);
-                default:
-                    return new ConnectionLostException($"The connection with {peer} was lost: {error.Message}", peer, error);
-            }
+            return SocketErrors.OfConnection(error, peer);
         }
     }
 }
