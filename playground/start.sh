@@ -183,6 +183,19 @@ say "daemons: vsftpd, telnetd (ftp)"
 start_daemon ftp vsftpd /usr/sbin/vsftpd "$PG_DIR/ftp/vsftpd.conf"
 in_host ftp /usr/sbin/inetutils-inetd -p"$PG_DIR/run/inetd.pid" "$PG_DIR/ftp/inetd.conf" >>"$PG_DIR/logs/inetd.out" 2>&1
 
+# --- ftp: the book's chapter 7 Zen services under the module's inetd cmdlet, when the module is built.
+module=$(ls "$PG_SRC"/../out/NetFoundations/*/NetFoundations.psd1 2>/dev/null | sort -V | tail -1 || true)
+zen_checks=()
+if [ -n "$module" ]; then
+  pwsh_command
+  say "services: Zen on 1060 (inetd nowait) and 1061 (inetd wait) (ftp)"
+  start_daemon ftp zen-inetd "${PWSH[@]}" -NoProfile -NonInteractive -File "$PG_SRC/conf/zen-services.ps1" \
+    -Module "$module" -Program "$(cd "$PG_SRC/.." && pwd)/tests/peers/zen_server.py"
+  zen_checks=("ftp ${IP4[ftp]} 1060" "ftp ${IP4[ftp]} 1061")
+else
+  say "services: no Zen on 1060 and 1061: the module is not built (dotnet pwsh ./build.ps1)"
+fi
+
 chown -R "$uid:$uid" "$home"
 chmod 700 "$home" "$home/.ssh"
 
@@ -204,6 +217,11 @@ for check in "backbone ${IP4[backbone]} 53" "www ${IP4[www]} 80" "www ${IP4[www]
   "mail ${IP4[mail]} 993" "mail ${IP4[mail]} 995" "ftp ${IP4[ftp]} 21" "ftp ${IP4[ftp]} 23"; do
   read -r ns address port <<<"$check"
   wait_port "$ns" "$address" "$port" 10 || { echo "playground: $ns did not open port $port" >&2; false; }
+done
+# pwsh starts and imports the module first.
+for check in "${zen_checks[@]}"; do
+  read -r ns address port <<<"$check"
+  wait_port "$ns" "$address" "$port" 60 || { echo "playground: $ns did not open port $port (Start-InetdService)" >&2; false; }
 done
 for ns in "${PG_NAMESPACES[@]}"; do
   wait_port "$ns" "${IP4[$ns]}" 22 10 || { echo "playground: sshd on $ns did not start" >&2; false; }

@@ -175,6 +175,20 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             $page.Content | Should -Match '"flavor": "oatmeal"'
             $browser.Cookies.GetCookies('http://www.example.com/').Name | Should -Contain 'flavor'
         }
+
+        # The book's chapter 7 inetd services, served on ftp by Start-InetdService (playground/conf/zen-services.ps1).
+        It 'ftp answers the Zen questions on <Port> (<Mode>), over IPv4 and IPv6' -ForEach @(
+            @{ Port = 1060; Mode = 'nowait: a program per connection' }
+            @{ Port = 1061; Mode = 'wait: one program accepts the clients' }
+        ) {
+            $addresses = @(Resolve-DnsName2 ftp.example.com -Type A) + @(Resolve-DnsName2 ftp.example.com -Type AAAA) | Where-Object Type -In 'A', 'AAAA'
+            $addresses | Should -HaveCount 2
+            foreach ($address in ($addresses | ForEach-Object Address)) {
+                $reply = Invoke-TcpConversation ftp.example.com $Port -Address $address -Message 'Beautiful is better than?', 'Now is better than?' -Delimiter '.' -FrameCount 2
+
+                $reply.Messages | Should -Be 'Ugly', 'Never' -Because "$Mode, at $address"
+            }
+        }
     }
 
     Context 'NAT' {

@@ -1,8 +1,12 @@
 """A Zen server written with nothing but Python's standard library, as a peer our load cmdlet is checked against and
-the bench measures: questions end with '?', answers with '.', an unknown question gets an error answer.
-Usage: zen_server.py MODE [DELAY]; MODE is asyncio (one event loop) or threaded (socketserver, a thread per
-connection); DELAY is seconds to wait before each answer. Listens on 127.0.0.1 at a port the system picks and prints
-"PORT <n>" once it listens; runs until killed.
+the bench measures, and as the program of the playground's inetd-style Zen services: questions end with '?', answers
+with '.', an unknown question gets an error answer.
+Usage: zen_server.py MODE [DELAY]; DELAY is seconds to wait before each answer. MODE:
+  asyncio    one event loop, and threaded: socketserver, a thread per connection; both listen on 127.0.0.1 at a port
+             the system picks, print "PORT <n>" once they listen, and run until killed;
+  stdio      one client on standard input and output, until its input ends (an inetd "nowait" program);
+  listener   the listening socket is standard input: accepts clients and serves them one after another (an inetd
+             "wait" program), until killed.
 """
 import asyncio
 import socket
@@ -51,27 +55,32 @@ def serve_asyncio(delay):
     asyncio.run(main())
 
 
+def serve_stream(receive, send, delay):
+    """Answers the questions that receive() brings until it returns nothing; a question past the limit ends it."""
+    data = b''
+    while True:
+        at = data.find(b'?')
+        if at < 0:
+            if len(data) > MAX_QUESTION:
+                return
+            more = receive()
+            if not more:
+                return
+            data += more
+            continue
+        question, data = data[:at], data[at + 1:]
+        if delay:
+            time.sleep(delay)
+        send(answer(question))
+
+
 class ZenHandler(socketserver.BaseRequestHandler):
     delay = 0.0
 
     def handle(self):
         sock = self.request
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as asyncio's transports do
-        data = b''
-        while True:
-            at = data.find(b'?')
-            if at < 0:
-                if len(data) > MAX_QUESTION:
-                    return
-                more = sock.recv(4096)
-                if not more:
-                    return
-                data += more
-                continue
-            question, data = data[:at], data[at + 1:]
-            if self.delay:
-                time.sleep(self.delay)
-            sock.sendall(answer(question))
+        serve_stream(lambda: sock.recv(4096), sock.sendall, self.delay)
 
 
 class ThreadedServer(socketserver.ThreadingTCPServer):
@@ -86,7 +95,25 @@ def serve_threaded(delay):
         server.serve_forever()
 
 
+def serve_stdio(delay):
+    def send(data):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    serve_stream(lambda: sys.stdin.buffer.read1(4096), send, delay)
+
+
+def serve_listener(delay):
+    listener = socket.socket(fileno=0)
+    while True:
+        client, _ = listener.accept()
+        with client:
+            try:
+                serve_stream(lambda: client.recv(4096), client.sendall, delay)
+            except ConnectionError:
+                pass
+
+
 if __name__ == '__main__':
     mode = sys.argv[1]
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-    {'asyncio': serve_asyncio, 'threaded': serve_threaded}[mode](delay)
+    {'asyncio': serve_asyncio, 'threaded': serve_threaded, 'stdio': serve_stdio, 'listener': serve_listener}[mode](delay)
