@@ -52,24 +52,29 @@ say "network: ${#PG_NAMESPACES[@]} namespaces"
 make_network
 
 # --- The playground CA and the servers' certificates (made fresh each start; nothing is committed).
-make_certificate() {   # name, then the DNS names it is for (the first is the subject)
-  local name=$1 first=$2 sans
-  sans=$(printf 'DNS:%s,' "${@:2}")
+make_certificate() {   # name, what it is for (serverAuth or clientAuth), its subject alternative names, then the subject's CN
+  local name=$1 usage=$2 sans=$3 subject=$4
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PG_DIR/ca/$name.key" -out "$PG_DIR/ca/$name.csr" \
-    -subj "/O=example.com/CN=$first" 2>/dev/null
+    -subj "/O=example.com/CN=$subject" 2>/dev/null
   openssl x509 -req -in "$PG_DIR/ca/$name.csr" -CA "$PG_DIR/ca/ca.crt" -CAkey "$PG_DIR/ca/ca.key" \
     -set_serial "0x$(openssl rand -hex 8)" -days 30 -out "$PG_DIR/ca/$name.crt" -extfile <(printf '%s\n' \
-      "subjectAltName=${sans%,}" "basicConstraints=critical,CA:FALSE" \
-      "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth") 2>/dev/null
+      "subjectAltName=$sans" "basicConstraints=critical,CA:FALSE" \
+      "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=$usage") 2>/dev/null
   rm "$PG_DIR/ca/$name.csr"
 }
-say "certificates: playground CA, www, mail, ftp"
+make_server_certificate() {   # name, then the DNS names it is for (the first is the subject)
+  local sans
+  sans=$(printf 'DNS:%s,' "${@:2}")
+  make_certificate "$1" serverAuth "${sans%,}" "$2"
+}
+say "certificates: playground CA, www, mail, ftp, and $PG_USER's client certificate"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PG_DIR/ca/ca.key" -out "$PG_DIR/ca/ca.crt" -days 30 \
   -subj "/O=NetFoundations/CN=NetFoundations Playground CA" \
   -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-make_certificate www www.example.com www example.com
-make_certificate mail mail.example.com mail smtp.example.com smtp
-make_certificate ftp ftp.example.com ftp
+make_server_certificate www www.example.com www example.com
+make_server_certificate mail mail.example.com mail smtp.example.com smtp
+make_server_certificate ftp ftp.example.com ftp
+make_certificate "$PG_USER" clientAuth "email:$PG_USER@example.com" "$PG_USER"
 chmod 600 "$PG_DIR"/ca/*.key
 chmod 644 "$PG_DIR"/ca/*.crt
 
@@ -79,6 +84,8 @@ while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=
 home=$PG_DIR/home/$PG_USER
 mkdir -p "$home/.ssh"
 printf 'Welcome to the NetFoundations playground, %s.\n' "$PG_USER" >"$home/welcome.txt"
+# The book's chapter 6 lesson: a client certificate from the playground CA, for a server that asks for one.
+cp "$PG_DIR/ca/$PG_USER.crt" "$PG_DIR/ca/$PG_USER.key" "$home/"
 ssh-keygen -q -t ed25519 -N '' -C "$PG_USER@playground" -f "$home/.ssh/id_ed25519"
 cp "$home/.ssh/id_ed25519.pub" "$home/.ssh/authorized_keys"
 password_hash=$(openssl passwd -6 "$PG_PASSWORD")
@@ -183,17 +190,17 @@ say "daemons: vsftpd, telnetd (ftp)"
 start_daemon ftp vsftpd /usr/sbin/vsftpd "$PG_DIR/ftp/vsftpd.conf"
 in_host ftp /usr/sbin/inetutils-inetd -p"$PG_DIR/run/inetd.pid" "$PG_DIR/ftp/inetd.conf" >>"$PG_DIR/logs/inetd.out" 2>&1
 
-# --- ftp: the book's chapter 7 Zen services under the module's inetd cmdlet, when the module is built.
+# --- ftp: services the module serves (playground/conf/module-services.ps1), when the module is built.
 module=$(ls "$PG_SRC"/../out/NetFoundations/*/NetFoundations.psd1 2>/dev/null | sort -V | tail -1 || true)
-zen_checks=()
+module_checks=()
 if [ -n "$module" ]; then
   pwsh_command
-  say "services: Zen on 1060 (inetd nowait) and 1061 (inetd wait) (ftp)"
-  start_daemon ftp zen-inetd "${PWSH[@]}" -NoProfile -NonInteractive -File "$PG_SRC/conf/zen-services.ps1" \
-    -Module "$module" -Program "$(cd "$PG_SRC/.." && pwd)/tests/peers/zen_server.py"
-  zen_checks=("ftp ${IP4[ftp]} 1060" "ftp ${IP4[ftp]} 1061")
+  say "services: Zen on 1060 (inetd nowait) and 1061 (inetd wait), TLS with client certificates on 1062 (ftp)"
+  start_daemon ftp module-services "${PWSH[@]}" -NoProfile -NonInteractive -File "$PG_SRC/conf/module-services.ps1" \
+    -Module "$module" -ZenProgram "$(cd "$PG_SRC/.." && pwd)/tests/peers/zen_server.py" -CertificateFolder "$PG_DIR/ca"
+  module_checks=("ftp ${IP4[ftp]} 1060" "ftp ${IP4[ftp]} 1061" "ftp ${IP4[ftp]} 1062")
 else
-  say "services: no Zen on 1060 and 1061: the module is not built (dotnet pwsh ./build.ps1)"
+  say "services: none on 1060-1062: the module is not built (dotnet pwsh ./build.ps1)"
 fi
 
 chown -R "$uid:$uid" "$home"
@@ -219,9 +226,9 @@ for check in "backbone ${IP4[backbone]} 53" "www ${IP4[www]} 80" "www ${IP4[www]
   wait_port "$ns" "$address" "$port" 10 || { echo "playground: $ns did not open port $port" >&2; false; }
 done
 # pwsh starts and imports the module first.
-for check in "${zen_checks[@]}"; do
+for check in "${module_checks[@]}"; do
   read -r ns address port <<<"$check"
-  wait_port "$ns" "$address" "$port" 60 || { echo "playground: $ns did not open port $port (Start-InetdService)" >&2; false; }
+  wait_port "$ns" "$address" "$port" 60 || { echo "playground: $ns did not open port $port (module-services.ps1)" >&2; false; }
 done
 for ns in "${PG_NAMESPACES[@]}"; do
   wait_port "$ns" "${IP4[$ns]}" 22 10 || { echo "playground: sshd on $ns did not start" >&2; false; }

@@ -32,9 +32,9 @@ for service in "backbone 53 dns" "www 80 http" "www 443 https" "mail 25 smtp" "m
   read -r ns port label <<<"$service"
   answers "$ns" "${IP4[$ns]}" "$port" "$(printf '%-9s %-15s %-18s %s %s' "$ns" "${IP4[$ns]}" "${IP6[$ns]}" "$label" "$port")"
 done
-# The Zen services run when start.sh found the module built.
-if [ -f "$PG_DIR/run/zen-inetd.pid" ]; then
-  for service in "ftp 1060 zen-nowait" "ftp 1061 zen-wait"; do
+# The module's own services run when start.sh found the module built.
+if [ -f "$PG_DIR/run/module-services.pid" ]; then
+  for service in "ftp 1060 zen-nowait" "ftp 1061 zen-wait" "ftp 1062 tls-client-cert"; do
     read -r ns port label <<<"$service"
     answers "$ns" "${IP4[$ns]}" "$port" "$(printf '%-9s %-15s %-18s %s %s' "$ns" "${IP4[$ns]}" "${IP6[$ns]}" "$label" "$port")"
   done

@@ -251,6 +251,24 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             $result.IsValid | Should -BeTrue
             $result.Subject | Should -Match ([regex]::Escape($Name))
         }
+
+        # Chapter 6's client certificates: ftp's port 1062 is Start-TcpServer -ClientCertificateMode Required
+        # (playground/conf/module-services.ps1); brandon's certificate from the playground CA is in his home.
+        It 'ftp:1062 serves a client that shows brandon''s certificate, and knows who it is' {
+            $folder = if ($env:NETFOUNDATIONS_PLAYGROUND_DIR) { $env:NETFOUNDATIONS_PLAYGROUND_DIR } else { '/tmp/netfoundations-playground' }
+            $certificate = Join-Path $folder 'home' 'brandon' 'brandon.crt'
+            $key = Join-Path $folder 'home' 'brandon' 'brandon.key'
+
+            $answer = "hello`n" | openssl s_client -connect ftp.example.com:1062 -CAfile $caFile -verify_return_error -cert $certificate -key $key -quiet 2>$null
+
+            $answer | Should -Match '^CN=brandon, O=example.com says: hello$'
+        }
+
+        It 'ftp:1062 turns away a client without a certificate' {
+            $answer = "hello`n" | openssl s_client -connect ftp.example.com:1062 -CAfile $caFile -verify_return_error -quiet 2>$null
+
+            $answer | Should -BeNullOrEmpty
+        }
     }
 
     Context 'SSH' {
