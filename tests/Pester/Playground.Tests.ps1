@@ -398,6 +398,13 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             Get-Hop '-6', 'www.example.com' | Should -Be '2001:db8:25:a::1', '2001:db8:25:1::1', '2001:db8:1::1', '2001:db8:130:1::1', '2001:db8:130:1::4'
         }
 
+        It 'has a path MTU of 1,500 bytes to <_>, as the book''s big_sender shows over Ethernet' -ForEach 'www.example.com', 'ftp.example.com' {
+            $path = Measure-PathMtu $_
+
+            $path.Mtu | Should -Be 1500
+            $path.MaxPayload | Should -Be 1472
+        }
+
         It 'reaches nothing outside the playground' {
             $outside = Test-TcpPort -ComputerName 198.51.100.1 -Port 80 -TimeoutSeconds 3
 
