@@ -5,7 +5,9 @@
 #    program is handed the listening socket and accepts clients itself);
 #  - chapter 6's lesson on client certificates, by Start-TcpServer: TLS on 1062 that serves only a client showing a
 #    certificate from the playground CA (brandon has one in his home), answers its first line with who that client
-#    is, and closes.
+#    is, and closes;
+#  - chapter 2's UDP server, by Receive-UdpDatagram, on UDP 1060: it answers each datagram with the address and port
+#    it came from, so a client behind NAT sees what the server sees.
 param(
     [Parameter(Mandatory)] [string] $Module,
     [Parameter(Mandatory)] [string] $ZenProgram,
@@ -21,4 +23,5 @@ $services = @(
         -ScriptBlock { param($Line, $Client) "$($Client.ClientCertificateSubject) says: $Line"; $Client.Close() }
 )
 $services | Format-Table | Out-String | Write-Host
-while ($true) { Start-Sleep -Seconds 3600 }
+# In the foreground, until the playground stops (no count, no time limit): the other servers run meanwhile.
+Receive-UdpDatagram -Port 1060 -LocalAddress :: -TimeoutSeconds 0 -ReplyScript { "$($_.RemoteAddress) $($_.RemotePort)" } | Out-Null

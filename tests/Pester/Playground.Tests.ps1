@@ -192,6 +192,15 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
     }
 
     Context 'NAT' {
+        It 'ftp''s UDP server sees h1''s datagrams coming from modemA (10.25.1.65), and the reply finds its way back' {
+            $reply = Send-UdpDatagram 10.130.1.2 -Port 1060 -Message 'who am I?'
+
+            $address, $port = $reply.Text -split ' '
+            $address | Should -Be '10.25.1.65'
+            [int] $port | Should -BeGreaterThan 0
+            $reply.RemoteAddress | Should -Be '10.130.1.2'
+        }
+
         It 'www sees h1''s IPv4 connections coming from modemA (10.25.1.65)' {
             (Invoke-RestMethod http://10.130.1.4/echo).remoteAddress | Should -Be '10.25.1.65'
         }

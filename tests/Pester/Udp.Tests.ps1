@@ -165,6 +165,17 @@ Describe 'Receive-UdpDatagram' {
         Receive-TestClientOutput $client | Should -Be 'REPLY Your data was 3 bytes long', 'NOREPLY', 'REPLY Your data was 5 bytes long', 'DONE'
     }
 
+    It 'takes IPv4 datagrams too on ::, and shows their sender as an IPv4 address' {
+        $port = Get-UnusedPort Udp
+        $client = Start-TestClient udp_sender.py 127.0.0.1, $port, '--when-bound', 'over-IPv4', '--replies'
+
+        $datagram = Receive-UdpDatagram -Port $port -LocalAddress :: -Count 1 -TimeoutSeconds 30 -Reply 'seen'
+
+        $datagram.Text | Should -Be 'over-IPv4'
+        $datagram.RemoteAddress | Should -Be ([ipaddress]::Loopback)
+        Receive-TestClientOutput $client | Should -Be 'REPLY seen', 'DONE'
+    }
+
     It 'ends quietly when nothing arrives in time' {
         $verbose = Receive-UdpDatagram -Port (Get-UnusedPort Udp) -LocalAddress 127.0.0.1 -Count 1 -TimeoutSeconds 0.3 -Verbose -ErrorVariable failures 4>&1
 

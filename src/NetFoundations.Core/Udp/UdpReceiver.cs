@@ -42,6 +42,9 @@ namespace NetFoundations.Core.Udp
             var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
+                // "::" takes IPv4 datagrams too, as the TCP servers do; their senders are shown as IPv4 addresses.
+                if (address.Equals(IPAddress.IPv6Any))
+                    socket.DualMode = true;
                 socket.Bind(new IPEndPoint(address, port));
             }
             catch (SocketException e)
@@ -106,7 +109,8 @@ namespace NetFoundations.Core.Udp
                     transcript.Received(data, 0, data.Length);
                     received++;
 
-                    var reply = await handler(new UdpDatagram(from.Address, from.Port, LocalEndPoint, data, options.Encoding.GetString(data), DateTimeOffset.Now),
+                    var sender = from.Address.IsIPv4MappedToIPv6 ? from.Address.MapToIPv4() : from.Address;
+                    var reply = await handler(new UdpDatagram(sender, from.Port, LocalEndPoint, data, options.Encoding.GetString(data), DateTimeOffset.Now),
                         cancellationToken).ConfigureAwait(false);
                     if (reply != null)
                     {
