@@ -208,6 +208,18 @@ chmod 700 "$home" "$home/.ssh"
 
 # --- sshd on every host, each with its own host key; known_hosts lists them all.
 render sshd_config "$PG_DIR/ssh/sshd_config"
+# PowerShell remoting over SSH: pwsh as sshd's subsystem, with the module at hand, for the test user. Copies of pwsh
+# and the module go in the working folder, since the repository's may be where the test user cannot read.
+if [ -n "$module" ]; then
+  if [ "${PWSH[-1]##*/}" = pwsh.dll ]; then pwsh_home=$(dirname "${PWSH[-1]}"); else pwsh_home=$(dirname "$(readlink -f "${PWSH[0]}")"); fi
+  cp -r "$pwsh_home" "$PG_DIR/pwsh"
+  mkdir -p "$PG_DIR/modules"
+  cp -r "$(dirname "$(dirname "$module")")" "$PG_DIR/modules/"
+  chmod -R a+rX "$PG_DIR/pwsh" "$PG_DIR/modules"
+  if [ -f "$PG_DIR/pwsh/pwsh.dll" ]; then pwsh_run="$(command -v dotnet) $PG_DIR/pwsh/pwsh.dll"; else pwsh_run=$PG_DIR/pwsh/pwsh; fi
+  printf 'Subsystem powershell %s -sshs -NoLogo -NoProfile\n' "$pwsh_run" >>"$PG_DIR/ssh/sshd_config"
+  say "remoting: pwsh is sshd's powershell subsystem on every host; the module is in $PG_DIR/modules"
+fi
 : >"$PG_DIR/ssh/known_hosts"
 say "daemons: sshd (every host)"
 for ns in "${PG_NAMESPACES[@]}"; do

@@ -286,6 +286,22 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             $knownHosts = Join-Path $folder 'ssh' 'known_hosts'   # the playground's host keys, and only those, are trusted
         }
 
+        # PowerShell remoting over SSH: pwsh is sshd's subsystem on every host, with the module in the working folder.
+        It 'runs the module''s cmdlets on www and mail over PowerShell remoting, and brings their objects back' {
+            $key = Join-Path $folder 'home' 'brandon' '.ssh' 'id_ed25519'
+            $module = Join-Path $folder 'modules' 'NetFoundations'
+            $ssh = @{ UserKnownHostsFile = $knownHosts; StrictHostKeyChecking = 'yes' }
+
+            $results = Invoke-Command -HostName www.example.com, mail.example.com -UserName brandon -KeyFilePath $key -Options $ssh -ScriptBlock {
+                Import-Module $using:module
+                Test-TcpPort -ComputerName localhost -Port 22, 25
+            }
+
+            $results | Should -HaveCount 4
+            $open = $results | Where-Object Open | ForEach-Object { "$($_.PSComputerName):$($_.Port)" }
+            $open | Sort-Object | Should -Be 'mail.example.com:22', 'mail.example.com:25', 'www.example.com:22'
+        }
+
         It 'runs a command on www as the test user, trusting only the playground''s known_hosts' {
             $result = Invoke-SshCommand -ComputerName www.example.com -Command 'hostname; id -un' -Credential $brandon -KnownHostsPath $knownHosts
 
