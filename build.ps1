@@ -306,7 +306,8 @@ function Start-Shell {
 
 function Invoke-Playground {
     if (-not $isLinuxRoot) { throw 'The playground is made of Linux network namespaces: run it on Linux as root.' }
-    if ($Action -eq 'Shell') { Invoke-Build }
+    # The playground serves some services with the module itself (playground/conf/module-services.ps1).
+    if ($Action -in 'Start', 'Shell') { Invoke-Build }
     $env:NETFOUNDATIONS_PWSH = (Get-PwshCommand) -join ' '   # playground/shell.sh opens this pwsh on h1
     & bash (Join-Path $PSScriptRoot "playground/$($Action.ToLowerInvariant()).sh")
     exit $LASTEXITCODE
