@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using NetFoundations.Core.Ftp;
+using NetFoundations.Tests;
+
+namespace NetFoundations.Core.Tests.Ftp
+{
+    /// <summary>vsftpd on 127.0.0.1 (plain and explicit FTPS on Port, implicit FTPS on ImplicitPort), started by tests/servers/ftp/start-vsftpd.sh in a temporary folder; killed on Dispose.</summary>
+    public sealed class VsftpdServer : IDisposable
+    {
+        private readonly Process process;
+
+        public VsftpdServer()
+        {
+            Folder = Directory.CreateTempSubdirectory("nf-vsftpd-").FullName;
+            var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "tests", "servers", "ftp", "start-vsftpd.sh"));
+            start.ArgumentList.Add(Folder);
+            process = Process.Start(start)!;
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            var settings = new Dictionary<string, string>();
+            while (!settings.ContainsKey("READY"))
+            {
+                var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("start-vsftpd.sh ended before vsftpd listened.");
+                var equals = line.IndexOf('=');
+                if (equals > 0)
+                    settings[line.Substring(0, equals)] = line.Substring(equals + 1);
+            }
+            Port = int.Parse(settings["PORT"]);
+            ImplicitPort = int.Parse(settings["IMPLICIT_PORT"]);
+            UserName = settings["USER"];
+            Password = settings["PASSWORD"];
+            CertificateAuthorityPath = settings["CA"];
+        }
+
+        public string Folder { get; }
+        public int Port { get; }
+        public int ImplicitPort { get; }
+        public string UserName { get; }
+        public string Password { get; }
+        public string CertificateAuthorityPath { get; }
+        /// <summary>The test user's login directory (read-write).</summary>
+        public string FilesFolder => Path.Combine(Folder, "files");
+        /// <summary>The anonymous root (read-only): pub/readme.txt.</summary>
+        public string AnonymousFolder => Path.Combine(Folder, "anon");
+        public string TransferLog => Path.Combine(Folder, "xferlog");
+        public NetworkCredential Credential => new NetworkCredential(UserName, Password);
+
+        /// <summary>
+        /// Options for the test user: explicit FTPS trusting the test CA, unless told otherwise. The server is named
+        /// localhost (its certificate's name) and reached at 127.0.0.1: .NET reuses a TLS session, which vsftpd requires on
+        /// the data connection, only for a server named by its host name.
+        /// </summary>
+        public FtpConnectionOptions Options(FtpSecurity security = FtpSecurity.Explicit, bool anonymous = false) =>
+            new FtpConnectionOptions("localhost", security == FtpSecurity.Implicit ? ImplicitPort : Port)
+            {
+                Addresses = new[] { IPAddress.Loopback },
+                Security = security,
+                Credential = anonymous ? null : Credential,
+                AllowUnencryptedAuthentication = security == FtpSecurity.None,
+                CertificateAuthorityPath = CertificateAuthorityPath,
+                Timeout = TimeSpan.FromSeconds(20),
+            };
+
+        /// <summary>Runs Python's ftplib (the independent peer) with a script; returns its standard output.</summary>
+        public string Python(string script, params string[] arguments)
+        {
+            var start = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(script);
+            start.ArgumentList.Add(Port.ToString());
+            start.ArgumentList.Add(UserName);
+            start.ArgumentList.Add(Password);
+            foreach (var argument in arguments)
+                start.ArgumentList.Add(argument);
+            using var child = Process.Start(start)!;
+            child.StandardInput.Close();
+            var output = child.StandardOutput.ReadToEndAsync();
+            var error = child.StandardError.ReadToEndAsync();
+            if (!child.WaitForExit(60_000))
+            {
+                child.Kill(true);
+                throw new TimeoutException("python3 did not finish.");
+            }
+            if (child.ExitCode != 0)
+                throw new InvalidOperationException($"python3 failed: {error.Result}");
+            return output.Result;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!process.HasExited)
+                    process.Kill(true);
+                process.WaitForExit(10_000);
+            }
+            finally
+            {
+                process.Dispose();
+                Directory.Delete(Folder, true);
+            }
+        }
+    }
+}
