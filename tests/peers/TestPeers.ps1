@@ -165,6 +165,36 @@ function Stop-TestSshd {
     $Sshd.Process | Wait-Process -Timeout 10
 }
 
+# Starts vsftpd from tests/servers/ftp/start-vsftpd.sh in Folder (plain and explicit FTPS on Port, implicit FTPS on
+# ImplicitPort; anonymous read-only in anon/, the test user read-write in files/) and waits for it to listen. Returns
+# Port, ImplicitPort, Credential, CertificateAuthorityPath, Folder and the Process to stop with Stop-TestVsftpd.
+function Start-TestVsftpd {
+    param([Parameter(Mandatory)] [string] $Folder)
+    $null = New-Item $Folder -ItemType Directory -Force
+    $settingsFile = "$Folder.env"
+    $logFile = "$Folder.log"
+    $process = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'ftp' 'start-vsftpd.sh'), $Folder `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError $logFile -PassThru
+    foreach ($i in 1..600) {
+        if ($process.HasExited -or (Select-String -Path $settingsFile -Pattern '^READY=' -Quiet)) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    if (-not (Select-String -Path $settingsFile -Pattern '^READY=' -Quiet)) { throw "vsftpd did not start: $(Get-Content $logFile -Raw)" }
+    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
+    [pscustomobject]@{
+        Process = $process; Port = [int]$settings.PORT; ImplicitPort = [int]$settings.IMPLICIT_PORT; Folder = $Folder
+        CertificateAuthorityPath = $settings.CA
+        Credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    }
+}
+
+# vsftpd serves each connection in a child process: Kill($true) ends those too.
+function Stop-TestVsftpd {
+    param([Parameter(Mandatory)] $Vsftpd)
+    $Vsftpd.Process.Kill($true)
+    $Vsftpd.Process | Wait-Process -Timeout 10
+}
+
 # Starts Debian's telnetd under socat from tests/servers/telnet/start-telnetd.sh, and waits (10 s at most each) for its
 # settings and for its port to take connections. Returns Port, Credential and the Process to stop with Stop-TestTelnetd.
 function Start-TestTelnetd {
