@@ -98,10 +98,11 @@ namespace NetFoundations.Core.Ftp
                 ListingDataType = FtpDataType.Binary,
             };
             var credential = options.Credential ?? new NetworkCredential("anonymous", "anonymous@");
-            var client = new BoundedFtpClient(options.ComputerName, address, credential, options.Port, config, logger);
+            var client = new BoundedFtpClient(options.ComputerName, address, credential, options.Port, config, logger, options.MaxReplyBytes);
             logger.Secure = () => client.IsEncrypted;
             TlsVerification? verification = null;
-            client.ValidateCertificate += (_, e) =>
+            client.ValidateCertificate += (_, e) => Validate(e);
+            void Validate(FtpSslValidationEventArgs e)
             {
                 var leaf = new X509Certificate2(e.Certificate);
                 var presented = new List<X509Certificate2>();
@@ -116,7 +117,7 @@ namespace NetFoundations.Core.Ftp
                 if (!checkedNow.IsValid)
                     transcript.ClientError($"certificate of {options.ComputerName}: {string.Join(" ", checkedNow.Problems)}" +
                         (options.SkipCertificateCheck ? " (accepted: -SkipCertificateCheck)" : string.Empty));
-            };
+            }
             transcript.Note($"connecting to {target} ({address}), security {options.Security}, login {credential.UserName}");
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(options.Timeout);
@@ -126,7 +127,7 @@ namespace NetFoundations.Core.Ftp
                 // FluentFTP does not watch the token in every wait of the handshake: shutting the socket down ends them all.
                 using (limit.Token.Register(client.ShutdownControl))
                 {
-                    await client.Connect(limit.Token).ConfigureAwait(false);
+                    await client.ConnectBoundedAsync(Validate, limit.Token).ConfigureAwait(false);
                     // Everything moves as bytes: listings are read as bytes and decoded here, files are never converted.
                     var type = await client.Execute("TYPE I", limit.Token).ConfigureAwait(false);
                     if (!type.Success)
@@ -138,6 +139,8 @@ namespace NetFoundations.Core.Ftp
             {
                 Drop(client);
                 cancellationToken.ThrowIfCancellationRequested();
+                if (client.Violation != null)
+                    throw Noted(client.Violation);
                 if (verification != null && !verification.IsValid && !options.SkipCertificateCheck)
                     throw Noted(new CertificateRejectedException(
                         $"The certificate of {target} was rejected: {string.Join(" ", verification.Problems)} " +
@@ -225,8 +228,8 @@ namespace NetFoundations.Core.Ftp
             }
             catch (Exception e)
             {
-                var translated = FtpErrors.Translate(e, Target, path);
-                if (data != null || !client.IsConnected)
+                var translated = client.Violation ?? FtpErrors.Translate(e, Target, path);
+                if (data != null || !client.IsConnected || client.Violation != null)
                 {
                     Abort();
                     translated = translated is NetworkException

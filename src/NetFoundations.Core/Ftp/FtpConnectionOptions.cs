@@ -36,6 +36,8 @@ namespace NetFoundations.Core.Ftp
         /// <summary>Bounds the connect, TLS and login together, and then each reply the session waits for.</summary>
         public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
+        /// <summary>The bytes the server may send on the control connection in answer to one command (a greeting, a FEAT reply): more is a ProtocolViolation.</summary>
+        public long MaxReplyBytes { get; set; } = 256 * 1024;
         /// <summary>The lines one listing may hold: more is a ProtocolViolation.</summary>
         public int MaxListingLines { get; set; } = 100_000;
         /// <summary>The bytes one listing line may hold.</summary>

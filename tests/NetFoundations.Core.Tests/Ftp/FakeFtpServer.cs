@@ -36,7 +36,9 @@ namespace NetFoundations.Core.Tests.Ftp
         public byte[] File { get; }
         /// <summary>Takes over a command (its verb upper-cased, its argument): true when it answered.</summary>
         public Func<Connection, string, string, Task<bool>>? Behave { get; set; }
-        /// <summary>When false, the greeting is never sent (a server that accepts and then says nothing).</summary>
+        /// <summary>Runs instead of the greeting when Greet is false.</summary>
+        public Func<Connection, Task>? OnConnect { get; set; }
+        /// <summary>When false, the greeting is never sent (a server that accepts and then says nothing, unless OnConnect speaks).</summary>
         public bool Greet { get; set; } = true;
         public IReadOnlyList<string> Commands { get { lock (commands) return commands.ToArray(); } }
 
@@ -64,6 +66,8 @@ namespace NetFoundations.Core.Tests.Ftp
                 {
                     if (!Greet)
                     {
+                        if (OnConnect != null)
+                            await OnConnect(connection);
                         await Task.Delay(Timeout.Infinite, stop.Token);
                         return;
                     }
@@ -113,6 +117,8 @@ namespace NetFoundations.Core.Tests.Ftp
             public CancellationToken Stopping => server.stop.Token;
 
             public async Task WriteAsync(string reply) => await stream.WriteAsync(Encoding.ASCII.GetBytes(reply + "\r\n"), server.stop.Token);
+
+            public async Task WriteRawAsync(byte[] bytes) => await stream.WriteAsync(bytes, server.stop.Token);
 
             /// <summary>Accepts the client's data connection (it connects after the EPSV/PASV reply).</summary>
             public async Task<TcpClient> AcceptDataAsync() => await server.data.AcceptTcpClientAsync(server.stop.Token);

@@ -248,6 +248,48 @@ namespace NetFoundations.Core.Tests.Ftp
         }
 
         [Fact]
+        public async Task AnEndlessReplyIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "FEAT")
+                    return false;
+                // A multi-line reply that never ends, as fast as the client reads.
+                await connection.WriteAsync("211-Features:");
+                var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(" MDTM\r\n", 10_000)));
+                while (true)
+                    await connection.WriteRawAsync(lines);
+            };
+
+            var options = Options(server);
+            options.Timeout = TimeSpan.FromSeconds(20);   // the bound, not the clock, ends it
+            var outcome = await Hostile.FailsInTimeAsync(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("262,144 bytes", error.Message);
+        }
+
+        [Fact]
+        public async Task AGreetingWithoutEndIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer { Greet = false };
+            server.OnConnect = async connection =>
+            {
+                var chunk = new byte[16 * 1024];
+                Array.Fill(chunk, (byte)'2');
+                while (true)
+                    await connection.WriteRawAsync(chunk);
+            };
+
+            var options = Options(server);
+            options.Timeout = TimeSpan.FromSeconds(20);
+            var outcome = await Hostile.FailsInTimeAsync(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
+
+            Assert.IsType<ProtocolViolationException>(outcome.Error);
+        }
+
+        [Fact]
         public void FluentFtpsSocketIsReachable() =>
             // FtpNetSocket reaches FluentFTP's socket by its internal name; an upgrade that renames it must fail here.
             Assert.True(FtpNetSocket.Reachable);
