@@ -3,13 +3,13 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
-using NetFoundations.Core.Ftp;
 using NetFoundations.Tests;
 
 namespace NetFoundations.Core.Tests.Ftp
 {
     /// <summary>vsftpd on 127.0.0.1 (plain and explicit FTPS on Port, implicit FTPS on ImplicitPort), started by tests/servers/ftp/start-vsftpd.sh in a temporary folder; killed on Dispose.</summary>
-    public sealed class VsftpdServer : IDisposable
+    /// <remarks>Shared with the cmdlet tests, which do not reference Core: what needs Core is in VsftpdServer.Options.cs.</remarks>
+    public sealed partial class VsftpdServer : IDisposable
     {
         private readonly Process process;
 
@@ -49,22 +49,6 @@ namespace NetFoundations.Core.Tests.Ftp
         public string AnonymousFolder => Path.Combine(Folder, "anon");
         public string TransferLog => Path.Combine(Folder, "xferlog");
         public NetworkCredential Credential => new NetworkCredential(UserName, Password);
-
-        /// <summary>
-        /// Options for the test user: explicit FTPS trusting the test CA, unless told otherwise. The server is named
-        /// localhost (its certificate's name) and reached at 127.0.0.1: .NET reuses a TLS session, which vsftpd requires on
-        /// the data connection, only for a server named by its host name.
-        /// </summary>
-        public FtpConnectionOptions Options(FtpSecurity security = FtpSecurity.Explicit, bool anonymous = false) =>
-            new FtpConnectionOptions("localhost", security == FtpSecurity.Implicit ? ImplicitPort : Port)
-            {
-                Addresses = new[] { IPAddress.Loopback },
-                Security = security,
-                Credential = anonymous ? null : Credential,
-                AllowUnencryptedAuthentication = security == FtpSecurity.None,
-                CertificateAuthorityPath = CertificateAuthorityPath,
-                Timeout = TimeSpan.FromSeconds(20),
-            };
 
         /// <summary>Runs Python's ftplib (the independent peer) with a script; returns its standard output.</summary>
         public string Python(string script, params string[] arguments)
