@@ -1,12 +1,13 @@
 # FTP checks a user would write: anonymous and FTPS sessions, listings as objects, downloads and uploads that Python's
-# ftplib agrees with byte for byte, resume, -Force and -WhatIf, and the errors by family. The server is vsftpd,
-# started from the repository's tests/servers/ftp/start-vsftpd.sh in a folder of TestDrive, on loopback.
+# ftplib agrees with byte for byte, resume, -Force and -WhatIf, and the errors by family. The server is vsftpd, and
+# pyftpdlib for a second listing format (MLSD), started from the repository's tests/servers/ftp in a folder of TestDrive,
+# on loopback.
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
     . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
 
-    $ftp = Start-TestVsftpd (Join-Path $TestDrive 'vsftpd')
+    $ftp = Start-TestFtpServer (Join-Path $TestDrive 'vsftpd')
     $port = $ftp.Port
     $credential = $ftp.Credential
     $ca = $ftp.CertificateAuthorityPath
@@ -46,7 +47,7 @@ print(h.hexdigest().upper())
 
 AfterAll {
     if ($session) { Disconnect-FtpSession $session }
-    Stop-TestVsftpd $ftp
+    Stop-TestFtpServer $ftp
 }
 
 Describe 'FTP sessions' {
@@ -258,5 +259,41 @@ Describe 'Changing the remote tree over FTP' {
         Set-Content (Join-Path $files 'x2.txt') '2'
         { Rename-FtpItem -Session $session -Path x1.txt -NewName x2.txt -ErrorAction Stop } | Should -Throw -ErrorId 'FileError,*'
         Get-Content (Join-Path $files 'x2.txt') | Should -Be '2'
+    }
+}
+
+Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
+    BeforeAll {
+        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib') -Script start-pyftpdlib.sh
+        $other = Connect-FtpSession localhost -Port $second.Port -Credential $second.Credential -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath
+        $null = New-Item -ItemType Directory (Join-Path $second.Folder 'files' 'docs')
+        Set-Content (Join-Path $second.Folder 'files' 'docs' 'note.txt') 'hello'
+        [IO.File]::SetLastWriteTimeUtc((Join-Path $second.Folder 'files' 'docs' 'note.txt'), [datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+    }
+
+    AfterAll {
+        if ($other) { Disconnect-FtpSession $other }
+        Stop-TestFtpServer $second
+    }
+
+    It 'lists with MLSD: exact sizes and UTC times, paths from the user''s own root' {
+        $other.GetFeatures() | Should -Contain 'MLST'
+
+        $note = Get-FtpChildItem -Session $other -Path /docs
+
+        $note.Path | Should -Be '/docs/note.txt'
+        $note.Size | Should -Be 6
+        $note.Modified | Should -Be ([datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+    }
+
+    It 'moves a file up and down unchanged' {
+        $source = New-RandomFile (Join-Path $TestDrive 'second.bin') 300001
+        $back = Join-Path $TestDrive 'second-back.bin'
+
+        $null = Send-FtpItem -Session $other -Path $source -Destination /docs
+        $null = Get-FtpChildItem -Session $other -Path /docs -Filter second.bin | Receive-FtpItem -Destination $back
+
+        (Get-FileHash $back).Hash | Should -Be (Get-FileHash $source).Hash
+        (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
     }
 }

@@ -8,30 +8,46 @@ using NetFoundations.Tests;
 namespace NetFoundations.Core.Tests.Ftp
 {
     /// <summary>vsftpd on 127.0.0.1 (plain and explicit FTPS on Port, implicit FTPS on ImplicitPort), started by tests/servers/ftp/start-vsftpd.sh in a temporary folder; killed on Dispose.</summary>
-    /// <remarks>Shared with the cmdlet tests, which do not reference Core: what needs Core is in VsftpdServer.Options.cs.</remarks>
-    public sealed partial class VsftpdServer : IDisposable
+    public sealed class VsftpdServer : FtpTestServer
+    {
+        public VsftpdServer() : base("start-vsftpd.sh", "nf-vsftpd-") { }
+
+        /// <summary>The anonymous root (read-only): pub/readme.txt.</summary>
+        public string AnonymousFolder => Path.Combine(Folder, "anon");
+    }
+
+    /// <summary>pyftpdlib on 127.0.0.1 (plain and explicit FTPS on Port; MLSD; the user's directory files/ seen as "/"), started by tests/servers/ftp/start-pyftpdlib.sh; killed on Dispose.</summary>
+    public sealed class PyftpdlibServer : FtpTestServer
+    {
+        public PyftpdlibServer() : base("start-pyftpdlib.sh", "nf-pyftpdlib-") { }
+    }
+
+    /// <summary>An FTP server started by a script of tests/servers/ftp in a temporary folder, on 127.0.0.1; killed on Dispose.</summary>
+    /// <remarks>Shared with the cmdlet tests, which do not reference Core: what needs Core is in FtpTestServer.Options.cs.</remarks>
+    public abstract partial class FtpTestServer : IDisposable
     {
         private readonly Process process;
 
-        public VsftpdServer()
+        protected FtpTestServer(string script, string prefix)
         {
-            Folder = Directory.CreateTempSubdirectory("nf-vsftpd-").FullName;
+            Folder = Directory.CreateTempSubdirectory(prefix).FullName;
             var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "tests", "servers", "ftp", "start-vsftpd.sh"));
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "tests", "servers", "ftp", script));
             start.ArgumentList.Add(Folder);
             process = Process.Start(start)!;
-            process.ErrorDataReceived += (_, _) => { };
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            process.ErrorDataReceived += (_, e) => { if (e.Data != null) errors.Enqueue(e.Data); };
             process.BeginErrorReadLine();
             var settings = new Dictionary<string, string>();
             while (!settings.ContainsKey("READY"))
             {
-                var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("start-vsftpd.sh ended before vsftpd listened.");
+                var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"{script} ended before its server listened: {string.Join("\n", errors)}");
                 var equals = line.IndexOf('=');
                 if (equals > 0)
                     settings[line.Substring(0, equals)] = line.Substring(equals + 1);
             }
             Port = int.Parse(settings["PORT"]);
-            ImplicitPort = int.Parse(settings["IMPLICIT_PORT"]);
+            ImplicitPort = settings.TryGetValue("IMPLICIT_PORT", out var implicitPort) ? int.Parse(implicitPort) : 0;
             UserName = settings["USER"];
             Password = settings["PASSWORD"];
             CertificateAuthorityPath = settings["CA"];
@@ -39,14 +55,13 @@ namespace NetFoundations.Core.Tests.Ftp
 
         public string Folder { get; }
         public int Port { get; }
+        /// <summary>Implicit FTPS, where the server offers it (0 otherwise).</summary>
         public int ImplicitPort { get; }
         public string UserName { get; }
         public string Password { get; }
         public string CertificateAuthorityPath { get; }
         /// <summary>The test user's login directory (read-write).</summary>
         public string FilesFolder => Path.Combine(Folder, "files");
-        /// <summary>The anonymous root (read-only): pub/readme.txt.</summary>
-        public string AnonymousFolder => Path.Combine(Folder, "anon");
         public string TransferLog => Path.Combine(Folder, "xferlog");
         public NetworkCredential Credential => new NetworkCredential(UserName, Password);
 

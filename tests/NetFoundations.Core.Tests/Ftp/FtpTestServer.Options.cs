@@ -4,7 +4,7 @@ using NetFoundations.Core.Ftp;
 
 namespace NetFoundations.Core.Tests.Ftp
 {
-    public sealed partial class VsftpdServer
+    public abstract partial class FtpTestServer
     {
         /// <summary>
         /// Options for the test user: explicit FTPS trusting the test CA, unless told otherwise. The server is named
