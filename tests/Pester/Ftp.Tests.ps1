@@ -13,9 +13,10 @@ BeforeAll {
     $ca = $ftp.CertificateAuthorityPath
     # The test user's login directory, and the anonymous area (pub/readme.txt), seen from this machine.
     $files = Join-Path $ftp.Folder 'files'
-    # Named by its host name, as its certificate names it: .NET then reuses the TLS session on the data connections,
-    # which vsftpd requires.
-    $session = Connect-FtpSession localhost -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca
+    # Named as its certificate names it, and reached at 127.0.0.1: .NET reuses the TLS session on the data connections,
+    # which vsftpd requires, for a server named by its host name.
+    $name = $ftp.Name
+    $session = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca
 
     # Python's ftplib, the independent peer, over plain FTP (it does not reuse TLS sessions, which vsftpd requires).
     function Invoke-Ftplib([string] $Script, [string[]] $Arguments) {
@@ -52,7 +53,7 @@ AfterAll {
 
 Describe 'FTP sessions' {
     It 'logs in anonymously over plain FTP and lists the public area' {
-        $anonymous = Connect-FtpSession localhost -Port $port
+        $anonymous = Connect-FtpSession $name -Address 127.0.0.1 -Port $port
         try {
             $anonymous | Should -BeOfType [NetFoundations.Core.Ftp.FtpSession]
             $anonymous.UserName | Should -Be 'anonymous'
@@ -79,16 +80,16 @@ Describe 'FTP sessions' {
     }
 
     It 'speaks implicit FTPS on its own port' {
-        $implicit = Connect-FtpSession localhost -Port $ftp.ImplicitPort -Credential $credential -Security Implicit -CertificateAuthorityPath $ca
+        $implicit = Connect-FtpSession $name -Address 127.0.0.1 -Port $ftp.ImplicitPort -Credential $credential -Security Implicit -CertificateAuthorityPath $ca
         try { $implicit.Security | Should -Be 'Implicit' } finally { Disconnect-FtpSession $implicit }
     }
 
     It 'rejects a certificate that no trusted authority signed, and goes on with -SkipCertificateCheck and a warning' {
-        $failure = { Connect-FtpSession localhost -Port $port -Credential $credential -Security Explicit -ErrorAction Stop } |
+        $failure = { Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -ErrorAction Stop } |
             Should -Throw -ErrorId 'CertificateRejected,*' -PassThru
         $failure.Exception.Message | Should -BeLike '*-CertificateAuthorityPath*'
 
-        $skipped = Connect-FtpSession localhost -Port $port -Credential $credential -Security Explicit -SkipCertificateCheck -WarningVariable warnings -WarningAction SilentlyContinue
+        $skipped = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -SkipCertificateCheck -WarningVariable warnings -WarningAction SilentlyContinue
         try {
             $warnings | Should -BeLike '*-SkipCertificateCheck*'
             $skipped.CertificateIsValid | Should -BeFalse
@@ -97,10 +98,10 @@ Describe 'FTP sessions' {
     }
 
     It 'will not send a password in clear unless told so by name' {
-        { Connect-FtpSession localhost -Port $port -Credential $credential -ErrorAction Stop } |
+        { Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
 
-        $clear = Connect-FtpSession localhost -Port $port -Credential $credential -AllowUnencryptedAuthentication -WarningVariable warnings -WarningAction SilentlyContinue
+        $clear = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -AllowUnencryptedAuthentication -WarningVariable warnings -WarningAction SilentlyContinue
         try {
             $warnings | Should -BeLike '*in clear*'
             $clear.UserName | Should -Be $credential.UserName
@@ -110,14 +111,22 @@ Describe 'FTP sessions' {
 
     It 'reports a wrong password as an authentication failure with the reply code' {
         $wrong = [pscredential]::new($credential.UserName, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
-        $failure = { Connect-FtpSession localhost -Port $port -Credential $wrong -Security Explicit -CertificateAuthorityPath $ca -ErrorAction Stop } |
+        $failure = { Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $wrong -Security Explicit -CertificateAuthorityPath $ca -ErrorAction Stop } |
             Should -Throw -ErrorId 'AuthenticationFailed,*' -PassThru
         $failure.Exception.ReplyCode | Should -Be '530'
     }
 
+    It 'converts a session to a flat JSON record' {
+        $record = $session | ConvertTo-Json -WarningVariable warnings | ConvertFrom-Json
+        $warnings | Should -BeNullOrEmpty
+        $record.Security | Should -Be 'Explicit'
+        $record.CertificateIsValid | Should -BeTrue
+        $record.Features | Should -BeLike '*SIZE*'
+    }
+
     It 'keeps the password out of its transcript' {
         $transcript = Join-Path $TestDrive 'ftp-login.log'
-        $logged = Connect-FtpSession localhost -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca -TranscriptPath $transcript
+        $logged = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca -TranscriptPath $transcript
         Disconnect-FtpSession $logged
 
         $text = Get-Content $transcript -Raw
@@ -178,6 +187,10 @@ Describe 'FTP transfers' {
 
         $result.Length | Should -Be 1234567
         (Get-FileHash $destination).Hash | Should -Be (Get-FileHash $source).Hash
+        $record = $result | ConvertTo-Json -WarningVariable warnings | ConvertFrom-Json
+        $warnings | Should -BeNullOrEmpty
+        $record.Direction | Should -Be 'Download'
+        $record.DurationMs | Should -BeGreaterThan 0
     }
 
     It 'uploads what Python''s ftplib reads back byte for byte, leaving no partial file' {
@@ -228,7 +241,7 @@ Describe 'FTP transfers' {
     }
 
     It 'says an anonymous user may not upload' {
-        $anonymous = Connect-FtpSession localhost -Port $port
+        $anonymous = Connect-FtpSession $name -Address 127.0.0.1 -Port $port
         try {
             $local = Join-Path $TestDrive 'nope.txt'
             Set-Content $local 'x'
@@ -265,7 +278,7 @@ Describe 'Changing the remote tree over FTP' {
 Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
     BeforeAll {
         $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib') -Script start-pyftpdlib.sh
-        $other = Connect-FtpSession localhost -Port $second.Port -Credential $second.Credential -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath
+        $other = Connect-FtpSession $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath
         $null = New-Item -ItemType Directory (Join-Path $second.Folder 'files' 'docs')
         Set-Content (Join-Path $second.Folder 'files' 'docs' 'note.txt') 'hello'
         [IO.File]::SetLastWriteTimeUtc((Join-Path $second.Folder 'files' 'docs' 'note.txt'), [datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))

@@ -168,7 +168,8 @@ function Stop-TestSshd {
 # Starts an FTP server from tests/servers/ftp in Folder and waits for it to listen: vsftpd (start-vsftpd.sh: plain and
 # explicit FTPS on Port, implicit FTPS on ImplicitPort; anonymous read-only in anon/, the test user read-write in files/)
 # or pyftpdlib (start-pyftpdlib.sh: the same on Port, listing with MLSD, the user's files/ seen as "/"). Returns Port,
-# ImplicitPort, Credential, CertificateAuthorityPath, Folder and the Process to stop with Stop-TestFtpServer.
+# ImplicitPort, Name (its certificate's name: connect to it with -Address 127.0.0.1), Credential, CertificateAuthorityPath,
+# Folder and the Process to stop with Stop-TestFtpServer.
 function Start-TestFtpServer {
     param([Parameter(Mandatory)] [string] $Folder, [ValidateSet('start-vsftpd.sh', 'start-pyftpdlib.sh')] [string] $Script = 'start-vsftpd.sh')
     $null = New-Item $Folder -ItemType Directory -Force
@@ -183,7 +184,7 @@ function Start-TestFtpServer {
     if (-not (Select-String -Path $settingsFile -Pattern '^READY=' -Quiet)) { throw "$Script did not start: $(Get-Content $logFile -Raw)" }
     $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
     [pscustomobject]@{
-        Process = $process; Port = [int]$settings.PORT; ImplicitPort = [int]$settings.IMPLICIT_PORT; Folder = $Folder
+        Process = $process; Port = [int]$settings.PORT; ImplicitPort = [int]$settings.IMPLICIT_PORT; Folder = $Folder; Name = $settings.NAME
         CertificateAuthorityPath = $settings.CA
         Credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
     }

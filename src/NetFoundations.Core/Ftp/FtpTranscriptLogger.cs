@@ -13,6 +13,7 @@ namespace NetFoundations.Core.Ftp
     {
         private const string CommandPrefix = "Command:  ";
         private const string ResponsePrefix = "Response: ";
+        private const string StatusPrefix = "Status:   ";
 
         public Transcript? Target { get; set; }
 
@@ -42,9 +43,10 @@ namespace NetFoundations.Core.Ftp
                 var bytes = Encoding.UTF8.GetBytes(reply + "\r\n");
                 transcript.Received(bytes, 0, bytes.Length, secure);
             }
-            else if (entry.Severity != FtpTraceLevel.Verbose)
+            else if (entry.Severity != FtpTraceLevel.Verbose && !message.StartsWith(">", StringComparison.Ordinal))
             {
-                transcript.Note(message.Trim());
+                // FluentFTP's own function traces (">  Connect(...)") say nothing about the wire; its status lines do.
+                transcript.Note(message.StartsWith(StatusPrefix, StringComparison.Ordinal) ? message.Substring(StatusPrefix.Length).Trim() : message.Trim());
             }
         }
     }

@@ -48,12 +48,15 @@ namespace NetFoundations.Core.Tests.Ftp
             }
             Port = int.Parse(settings["PORT"]);
             ImplicitPort = settings.TryGetValue("IMPLICIT_PORT", out var implicitPort) ? int.Parse(implicitPort) : 0;
+            Name = settings["NAME"];
             UserName = settings["USER"];
             Password = settings["PASSWORD"];
             CertificateAuthorityPath = settings["CA"];
         }
 
         public string Folder { get; }
+        /// <summary>The name its certificate gives it (reached at 127.0.0.1): a name of its own, see server-certificate.sh.</summary>
+        public string Name { get; private set; } = string.Empty;
         public int Port { get; }
         /// <summary>Implicit FTPS, where the server offers it (0 otherwise).</summary>
         public int ImplicitPort { get; }

@@ -57,7 +57,7 @@ print(n[0], h.hexdigest())";
             var transcript = new Transcript();
             using var session = await ConnectAsync(FtpSecurity.Explicit, transcript);
 
-            Assert.Equal("localhost", session.ComputerName);
+            Assert.Equal(server.Name, session.ComputerName);
             Assert.Equal("127.0.0.1", session.Address);
             Assert.Equal(server.UserName, session.UserName);
             Assert.Equal(FtpSecurity.Explicit, session.Security);

@@ -34,14 +34,15 @@ namespace NetFoundations.PowerShell.Tests.Ftp
             try
             {
                 using var script = new RunningScript(session,
-                    @"$s = Connect-FtpSession localhost -Address 127.0.0.1 -Port $port -Credential $cred -Security Explicit -CertificateAuthorityPath $ca
-                      Receive-FtpItem -Session $s -Path $name -Destination $destination",
+                    @"$s = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $cred -Security Explicit -CertificateAuthorityPath $ca
+                      Receive-FtpItem -Session $s -Path $file -Destination $destination",
                     new Dictionary<string, object?>
                     {
                         ["port"] = server.Port,
                         ["cred"] = new PSCredential(server.UserName, new NetworkCredential(string.Empty, server.Password).SecurePassword),
                         ["ca"] = server.CertificateAuthorityPath,
-                        ["name"] = name,
+                        ["name"] = server.Name,
+                        ["file"] = name,
                         ["destination"] = destination,
                     });
                 var clock = Stopwatch.StartNew();

@@ -1,8 +1,8 @@
 """The second FTP server of the tests: pyftpdlib (Debian's python3-pyftpdlib), which lists with MLSD (vsftpd offers
 LIST only) and shows each user its own directory as "/".
 
-Usage: pyftpd.py FOLDER USER PASSWORD
-Serves on 127.0.0.1, on a free port, plain FTP and explicit FTPS (AUTH TLS, with FOLDER/pki/valid.fullchain.pem):
+Usage: pyftpd.py FOLDER NAME USER PASSWORD
+Serves on 127.0.0.1, on a free port, plain FTP and explicit FTPS (AUTH TLS, with FOLDER/pki/NAME.fullchain.pem):
 the user in FOLDER/files (read-write), anonymous in FOLDER/anon (read-only). Passive ports in a range of high ports.
 Prints PORT=<n> and READY=1 once it listens, then serves until killed.
 """
@@ -14,15 +14,15 @@ from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import TLS_FTPHandler
 from pyftpdlib.servers import FTPServer
 
-folder, user, password = sys.argv[1], sys.argv[2], sys.argv[3]
+folder, name, user, password = sys.argv[1:5]
 authorizer = DummyAuthorizer()
 authorizer.add_user(user, password, os.path.join(folder, "files"), perm="elradfmwMT")
 authorizer.add_anonymous(os.path.join(folder, "anon"))
 
 
 class Handler(TLS_FTPHandler):
-    certfile = os.path.join(folder, "pki", "valid.fullchain.pem")
-    keyfile = os.path.join(folder, "pki", "valid.key")
+    certfile = os.path.join(folder, "pki", name + ".fullchain.pem")
+    keyfile = os.path.join(folder, "pki", name + ".key")
     tls_control_required = False
     tls_data_required = False
     authorizer = authorizer

@@ -3,10 +3,10 @@
 #   PORT           plain FTP and explicit FTPS (AUTH TLS) on one port; anonymous logins read-only in anon/,
 #                  the test user (created if missing, with a password) read-write in files/
 #   IMPLICIT_PORT  implicit FTPS (TLS from the first byte), the same users and folders
-# The certificate is the test CA's "valid" one (localhost, 127.0.0.1; tests/servers/tls/make-pki.sh in FOLDER/pki),
-# CA=FOLDER/pki/ca.crt is the bundle to trust. Passive data connections use a range of high ports. Every transfer is
+# The certificate names NAME=vsftpd.ftp.test (and localhost, 127.0.0.1), signed by the test CA of
+# tests/servers/tls/make-pki.sh in FOLDER/pki; CA=FOLDER/pki/ca.crt is the bundle to trust. Connect to NAME at 127.0.0.1. Passive data connections use a range of high ports. Every transfer is
 # logged in FOLDER/xferlog (bytes moved), the protocol in FOLDER/vsftpd.log.
-# Prints PORT=, IMPLICIT_PORT=, USER=, PASSWORD=, CA=, then READY=1 once both ports accept connections; runs until
+# Prints PORT=, IMPLICIT_PORT=, NAME=, USER=, PASSWORD=, CA=, then READY=1 once both ports accept connections; runs until
 # killed (kill the process tree: each connection is served by a child).
 # Never touches the machine's own vsftpd configuration.
 set -euo pipefail
@@ -29,7 +29,9 @@ done
 mkdir -p /var/run/vsftpd/empty
 
 chmod 755 "$folder"
+name=vsftpd.ftp.test
 bash "$here/../tls/make-pki.sh" "$folder/pki" >/dev/null
+bash "$here/server-certificate.sh" "$folder/pki" "$name"
 chmod 755 "$folder/pki"
 # Anonymous root: owned by root and not writable, as vsftpd requires.
 mkdir -p "$folder/anon/pub"
@@ -77,8 +79,8 @@ ssl_tlsv1=NO
 ssl_sslv2=NO
 ssl_sslv3=NO
 ssl_ciphers=HIGH
-rsa_cert_file=$folder/pki/valid.fullchain.pem
-rsa_private_key_file=$folder/pki/valid.key
+rsa_cert_file=$folder/pki/$name.fullchain.pem
+rsa_private_key_file=$folder/pki/$name.key
 secure_chroot_dir=/var/run/vsftpd/empty
 nopriv_user=nobody
 seccomp_sandbox=NO
@@ -95,6 +97,7 @@ config implicit "$implicit" YES
 
 echo "PORT=$port"
 echo "IMPLICIT_PORT=$implicit"
+echo "NAME=$name"
 echo "USER=$user"
 echo "PASSWORD=$password"
 echo "CA=$folder/pki/ca.crt"
