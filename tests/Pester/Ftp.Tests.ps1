@@ -231,6 +231,16 @@ Describe 'FTP transfers' {
         Join-Path $TestDrive '.resume.bin.partial' | Should -Not -Exist
     }
 
+    It 'downloads over an active data connection when asked' {
+        $source = New-RandomFile (Join-Path $files 'active.bin') 100000
+        $active = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca -ActiveMode
+        try {
+            $null = Receive-FtpItem -Session $active -Path active.bin -Destination (Join-Path $TestDrive 'active.bin')
+        }
+        finally { Disconnect-FtpSession $active }
+        (Get-FileHash (Join-Path $TestDrive 'active.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+
     It 'sends nothing with -WhatIf' {
         $local = Join-Path $TestDrive 'whatif.txt'
         Set-Content $local 'x'

@@ -77,7 +77,7 @@ namespace NetFoundations.Core.Ftp
                     _ => FtpEncryptionMode.None,
                 },
                 DataConnectionEncryption = options.Security != FtpSecurity.None,
-                DataConnectionType = FtpDataConnectionType.AutoPassive,
+                DataConnectionType = options.Active ? FtpDataConnectionType.AutoActive : FtpDataConnectionType.AutoPassive,
                 ValidateAnyCertificate = false,
                 ValidateCertificateRevocation = false,
                 ConnectTimeout = milliseconds,
@@ -263,6 +263,9 @@ namespace NetFoundations.Core.Ftp
         internal string Absolute(string path)
         {
             path = (path ?? string.Empty).Trim();
+            // A path goes into a command line: a line break in it would end the command and start another.
+            if (path.Any(char.IsControl))
+                throw new ArgumentException($"The path {path.Replace("\r", "\\r").Replace("\n", "\\n")} holds a control character, which FTP cannot send.", nameof(path));
             if (path.Length == 0 || path == ".")
                 return home;
             var full = path.StartsWith("/", StringComparison.Ordinal) ? path : Combine(home, path);

@@ -26,6 +26,8 @@ namespace NetFoundations.Core.Ftp
         /// <summary>Null logs in as anonymous.</summary>
         public NetworkCredential? Credential { get; set; }
         public FtpSecurity Security { get; set; } = FtpSecurity.None;
+        /// <summary>Active data connections (the server connects back: EPRT, else PORT) instead of passive ones (EPSV, else PASV).</summary>
+        public bool Active { get; set; }
         /// <summary>PEM bundle of the only CAs to trust; else the system's store.</summary>
         public string? CertificateAuthorityPath { get; set; }
         /// <summary>Accept a certificate that fails verification (the caller opted out by name; the problems are still recorded).</summary>

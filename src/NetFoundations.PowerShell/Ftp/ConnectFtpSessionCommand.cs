@@ -29,6 +29,10 @@ namespace NetFoundations.PowerShell.Ftp
         [Parameter]
         public FtpSecurity Security { get; set; } = FtpSecurity.None;
 
+        /// <summary>Active data connections: the server connects back to this machine (EPRT, else PORT).</summary>
+        [Parameter]
+        public SwitchParameter ActiveMode { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? CertificateAuthorityPath { get; set; }
@@ -78,6 +82,7 @@ namespace NetFoundations.PowerShell.Ftp
                     Addresses = addresses,
                     Credential = Credential?.GetNetworkCredential(),
                     Security = Security,
+                    Active = ActiveMode,
                     CertificateAuthorityPath = authorityPath,
                     SkipCertificateCheck = SkipCertificateCheck,
                     AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,

@@ -184,6 +184,35 @@ print(n[0], h.hexdigest())";
         }
 
         [Fact]
+        public async Task ActiveDataConnectionsWorkToo()
+        {
+            var content = Bytes(200_000, 11);
+            File.WriteAllBytes(Path.Combine(server.FilesFolder, $"{name}.active"), content);
+            var options = server.Options();
+            options.Active = true;
+            var transcript = new Transcript();
+            using var session = await FtpConnection.ConnectAsync(options, transcript, Token);
+            var destination = Path.Combine(local, "active.bin");
+
+            await session.Connection().DownloadAsync($"{name}.active", destination, false, false, NoProgress, null, transcript, Token);
+
+            Assert.Equal(content, File.ReadAllBytes(destination));
+            Assert.Contains(transcript.Entries, e => e.ToString().Contains("EPRT") || e.ToString().Contains("PORT "));
+        }
+
+        [Fact]
+        public async Task APathWithALineBreakIsRefusedBeforeItIsSent()
+        {
+            using var session = await ConnectAsync();
+            var transcript = new Transcript();
+
+            await Assert.ThrowsAsync<ArgumentException>(() => session.Connection().RemoveAsync("x\r\nDELE y", false, transcript, Token));
+
+            Assert.DoesNotContain(transcript.Entries, e => (e.Direction == TranscriptDirection.Sent || e.Direction == TranscriptDirection.SentSecure) && e.Text.Contains("DELE"));
+            Assert.True(session.IsConnected);
+        }
+
+        [Fact]
         public async Task OverwritesOnlyWithForce()
         {
             File.WriteAllText(Path.Combine(server.FilesFolder, $"{name}.txt"), "remote\n");
