@@ -241,6 +241,18 @@ Describe 'FTP transfers' {
         (Get-FileHash (Join-Path $TestDrive 'active.bin')).Hash | Should -Be (Get-FileHash $source).Hash
     }
 
+    It 'moves text with -Ascii, with line endings converted both ways' {
+        $text = Join-Path $TestDrive 'crlf.txt'
+        [IO.File]::WriteAllText($text, "first`r`nsecond`r`n")
+
+        $null = Send-FtpItem -Session $session -Path $text -Destination . -Ascii
+        [IO.File]::ReadAllText((Join-Path $files 'crlf.txt')) | Should -Be "first`nsecond`n"
+        $result = Receive-FtpItem -Session $session -Path crlf.txt -Destination (Join-Path $TestDrive 'back.txt') -Ascii
+
+        $result.BytesTransferred | Should -Be 15   # CRLF on the wire
+        [IO.File]::ReadAllText((Join-Path $TestDrive 'back.txt')) | Should -Be "first$([Environment]::NewLine)second$([Environment]::NewLine)"
+    }
+
     It 'sends nothing with -WhatIf' {
         $local = Join-Path $TestDrive 'whatif.txt'
         Set-Content $local 'x'

@@ -63,12 +63,16 @@ namespace NetFoundations.Core.Ftp
         /// only when its length is the size the server announced. With resume, a partial file left by an interrupted
         /// download is continued from its length (REST), so no byte is read twice; a failed download keeps its partial
         /// file for that. When nothing has moved for noProgressTimeout the transfer ends with a NetworkTimeoutException
-        /// and the session is closed.
+        /// and the session is closed. With ascii the file moves as text (TYPE A): the server sends its lines ending in
+        /// CRLF and they are written with this system's line ending; the size then cannot be compared (the server's 226
+        /// reply is what says it is complete), and resume is refused (the offsets on the wire are not the file's).
         /// </summary>
         public Task<FtpTransferResult> DownloadAsync(string remotePath, string localPath, bool force, bool resume, TimeSpan noProgressTimeout,
-            Action<FtpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
+            Action<FtpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken, bool ascii = false) =>
             RunAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async deadline =>
             {
+                if (ascii && resume)
+                    throw new ArgumentException("An ASCII download cannot be resumed: the bytes on the wire are not the file's. Resume it in binary, or download it again.");
                 var token = deadline.Token;
                 var watch = Stopwatch.StartNew();
                 var remote = Absolute(remotePath);
@@ -77,7 +81,7 @@ namespace NetFoundations.Core.Ftp
                     throw NotFound(remote);
                 if (kind == Kind.Directory)
                     throw new InvalidNetworkRequestException($"{remote} on {Target} is a directory: Receive-FtpItem downloads files (list it with Get-FtpChildItem and pipe the files in).", remote);
-                if (size < 0)
+                if (size < 0 && !ascii)
                     throw new ProtocolViolationException($"{Target} did not give the size of {remote} (SIZE), so a download could not be verified.", Target);
                 var destination = Path.GetFullPath(Directory.Exists(localPath) ? Path.Combine(localPath, NameOf(remote)) : localPath);
                 if (File.Exists(destination) && !force)
@@ -96,11 +100,31 @@ namespace NetFoundations.Core.Ftp
                         offset = 0;
                     }
                 }
-                transcript.Note(offset > 0 ? $"resume {remote} at byte {offset} of {size} -> {partial}" : $"download {remote} ({size} bytes) -> {partial}");
+                transcript.Note(offset > 0 ? $"resume {remote} at byte {offset} of {size} -> {partial}"
+                    : $"download {remote} ({size} bytes{(ascii ? ", as ASCII text" : string.Empty)}) -> {partial}");
                 var progress = new Progress(FtpDirection.Download, remote, size - offset, watch, onProgress, deadline.Moved);
                 using (var file = new FileStream(partial, offset > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
                 {
-                    if (offset < size)
+                    if (ascii)
+                    {
+                        var stream = await client.OpenRead(remote, FtpDataType.ASCII, 0, -1, token).ConfigureAwait(false);
+                        data = stream;
+                        var buffer = new byte[BufferSize];
+                        var lines = new LineEndings(toWire: false);
+                        int read;
+                        while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
+                        {
+                            var text = lines.Convert(buffer, read);
+                            await file.WriteAsync(text.Array!, 0, text.Count, token).ConfigureAwait(false);
+                            progress.Add(read);
+                        }
+                        var rest = lines.Flush();
+                        await file.WriteAsync(rest.Array!, 0, rest.Count, token).ConfigureAwait(false);
+                        await file.FlushAsync(token).ConfigureAwait(false);
+                        await CloseDataAsync(stream, remote, token).ConfigureAwait(false);
+                        await ExpectAsync("TYPE I", null, token).ConfigureAwait(false);
+                    }
+                    else if (offset < size)
                     {
                         var stream = await client.OpenRead(remote, FtpDataType.Binary, offset, size, token).ConfigureAwait(false);
                         data = stream;
@@ -122,13 +146,13 @@ namespace NetFoundations.Core.Ftp
                     }
                 }
                 var length = new FileInfo(partial).Length;
-                if (length != size)
+                if (length != size && !ascii)
                     throw new ConnectionLostException($"{partial} holds {length} bytes where {remote} has {size}: it keeps its partial name.", Target);
                 if (File.Exists(destination))
                     File.Replace(partial, destination, null);
                 else
                     File.Move(partial, destination);
-                return new FtpTransferResult(ComputerName, FtpDirection.Download, remote, destination, size, progress.Done, offset, watch.Elapsed);
+                return new FtpTransferResult(ComputerName, FtpDirection.Download, remote, destination, ascii ? length : size, progress.Done, offset, watch.Elapsed);
             });
 
         /// <summary>Where a download to destination is written until it is complete (and where -Resume finds it).</summary>
@@ -139,9 +163,11 @@ namespace NetFoundations.Core.Ftp
         /// Uploads a file to a hidden partial name beside the remote path, checks its size there, then renames it
         /// (replacing an existing file only with force). A failed upload removes its partial file while the server
         /// still answers. When nothing has moved for noProgressTimeout the transfer ends and the session is closed.
+        /// With ascii the file moves as text (TYPE A): its lines go out ending in CRLF, and the server stores them with
+        /// its own line ending, so the stored size is not compared.
         /// </summary>
         public Task<FtpTransferResult> UploadAsync(string localPath, string remotePath, bool force, TimeSpan noProgressTimeout,
-            Action<FtpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken) =>
+            Action<FtpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken, bool ascii = false) =>
             RunAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async deadline =>
             {
                 var token = deadline.Token;
@@ -170,20 +196,24 @@ namespace NetFoundations.Core.Ftp
                 {
                     using (var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
                     {
-                        var stream = await client.OpenWrite(partial, FtpDataType.Binary, false, token).ConfigureAwait(false);
+                        var stream = await client.OpenWrite(partial, ascii ? FtpDataType.ASCII : FtpDataType.Binary, false, token).ConfigureAwait(false);
                         data = stream;
                         written = true;
                         var buffer = new byte[BufferSize];
+                        var lines = ascii ? new LineEndings(toWire: true) : null;
                         int read;
                         while ((read = await file.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
                         {
-                            await stream.WriteAsync(buffer, 0, read, token).ConfigureAwait(false);
+                            var chunk = lines?.Convert(buffer, read) ?? new ArraySegment<byte>(buffer, 0, read);
+                            await stream.WriteAsync(chunk.Array!, chunk.Offset, chunk.Count, token).ConfigureAwait(false);
                             progress.Add(read);
                         }
                         await CloseDataAsync(stream, partial, token).ConfigureAwait(false);
+                        if (ascii)
+                            await ExpectAsync("TYPE I", null, token).ConfigureAwait(false);
                     }
                     var (_, stored) = await KindAsync(partial, token).ConfigureAwait(false);
-                    if (stored >= 0 && stored != length)
+                    if (stored >= 0 && stored != length && !ascii)
                         throw new ConnectionLostException($"{ComputerName} holds {stored} of the {length} bytes sent to {partial}.", Target);
                     await ExpectAsync("RNFR " + partial, partial, token).ConfigureAwait(false);
                     var renamed = await client.Execute("RNTO " + remote, token).ConfigureAwait(false);
@@ -400,6 +430,61 @@ namespace NetFoundations.Core.Ftp
         }
 
         private static string? Blank(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+        /// <summary>
+        /// Line endings of an ASCII transfer: to the wire, a line feed not already after a carriage return becomes CRLF;
+        /// from the wire, CRLF becomes this system's line ending (nothing changes where that is CRLF). A CR at the end of
+        /// one chunk waits for the next.
+        /// </summary>
+        private sealed class LineEndings
+        {
+            private static readonly bool LocalIsCrLf = Environment.NewLine == "\r\n";
+            private readonly bool toWire;
+            private byte[] output = new byte[2 * BufferSize + 1];
+            private bool carriageReturn;
+
+            public LineEndings(bool toWire) => this.toWire = toWire;
+
+            public ArraySegment<byte> Convert(byte[] input, int count)
+            {
+                if (output.Length < 2 * count + 1)
+                    output = new byte[2 * count + 1];
+                var n = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    var b = input[i];
+                    if (toWire)
+                    {
+                        if (b == (byte)'\n' && !carriageReturn)
+                            output[n++] = (byte)'\r';
+                        output[n++] = b;
+                        carriageReturn = b == (byte)'\r';
+                        continue;
+                    }
+                    if (LocalIsCrLf)
+                    {
+                        output[n++] = b;
+                        continue;
+                    }
+                    if (carriageReturn && b != (byte)'\n')
+                        output[n++] = (byte)'\r';
+                    carriageReturn = b == (byte)'\r';
+                    if (!carriageReturn)
+                        output[n++] = b;
+                }
+                return new ArraySegment<byte>(output, 0, n);
+            }
+
+            /// <summary>What is still held back at the end (a last lone CR).</summary>
+            public ArraySegment<byte> Flush()
+            {
+                var held = !toWire && !LocalIsCrLf && carriageReturn;
+                carriageReturn = false;
+                if (held)
+                    output[0] = (byte)'\r';
+                return new ArraySegment<byte>(output, 0, held ? 1 : 0);
+            }
+        }
 
         /// <summary>Bytes moved in one transfer, reported at most four times a second.</summary>
         private sealed class Progress

@@ -21,6 +21,10 @@ namespace NetFoundations.PowerShell.Ftp
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Moves the file as text (TYPE A), converting line endings; binary otherwise.</summary>
+        [Parameter]
+        public SwitchParameter Ascii { get; set; }
+
         /// <summary>Continue the partial file an interrupted download left (REST), reading no byte twice.</summary>
         [Parameter]
         public SwitchParameter Resume { get; set; }
@@ -40,7 +44,7 @@ namespace NetFoundations.PowerShell.Ftp
             var progress = ProgressReporter(activity);
             try
             {
-                Run(async cancel => PostObject(await Session.Connection().DownloadAsync(Path, local, Force, Resume, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
+                Run(async cancel => PostObject(await Session.Connection().DownloadAsync(Path, local, Force, Resume, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel, Ascii)),
                     Seconds(TotalTimeoutSeconds), Path);
             }
             finally

@@ -22,6 +22,10 @@ namespace NetFoundations.PowerShell.Ftp
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Moves the file as text (TYPE A), converting line endings; binary otherwise.</summary>
+        [Parameter]
+        public SwitchParameter Ascii { get; set; }
+
         /// <summary>Seconds the whole transfer may take while it keeps moving; 0 lifts this bound (-TimeoutSeconds still ends a stalled transfer).</summary>
         [Parameter]
         [ValidateRange(0.0, 604800.0)]
@@ -37,7 +41,7 @@ namespace NetFoundations.PowerShell.Ftp
             var progress = ProgressReporter(activity);
             try
             {
-                Run(async cancel => PostObject(await Session.Connection().UploadAsync(local, Destination, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel)),
+                Run(async cancel => PostObject(await Session.Connection().UploadAsync(local, Destination, Force, TimeSpan.FromSeconds(TimeoutSeconds), progress, transcript, cancel, Ascii)),
                     Seconds(TotalTimeoutSeconds), local);
             }
             finally

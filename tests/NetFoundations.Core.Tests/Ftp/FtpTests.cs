@@ -213,6 +213,51 @@ print(n[0], h.hexdigest())";
         }
 
         [Fact]
+        public async Task AsciiTransfersConvertLineEndingsAsFtplibDoes()
+        {
+            var crlf = Path.Combine(local, "windows.txt");
+            File.WriteAllText(crlf, "one\r\ntwo\r\n");
+            var lf = Path.Combine(local, "unix.txt");
+            File.WriteAllText(lf, "alpha\nbeta\n");
+            using var session = await ConnectAsync();
+            var connection = session.Connection();
+
+            await connection.UploadAsync(crlf, $"{name}-windows.txt", false, NoProgress, null, new Transcript(), Token, ascii: true);
+            await connection.UploadAsync(lf, $"{name}-unix.txt", false, NoProgress, null, new Transcript(), Token, ascii: true);
+            // The server stores text with its own line ending, whatever ending the lines had here.
+            Assert.Equal("one\ntwo\n", File.ReadAllText(Path.Combine(server.FilesFolder, $"{name}-windows.txt")));
+            Assert.Equal("alpha\nbeta\n", File.ReadAllText(Path.Combine(server.FilesFolder, $"{name}-unix.txt")));
+
+            // Python's asciidl.py: retrlines gives the lines, written with the local line ending.
+            var expected = server.Python(@"
+import ftplib, sys
+port, user, password, remote = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, password)
+f.voidcmd('TYPE A'); conn = f.transfercmd('RETR ' + remote); raw = []
+while True:
+    chunk = conn.recv(8192)
+    if not chunk: break
+    raw.append(chunk)
+conn.close(); f.voidresp()
+lines = []; f.retrlines('RETR ' + remote, lines.append); f.quit()
+print(repr(b''.join(raw)))
+sys.stdout.write(''.join(line + '\n' for line in lines))", $"{name}-unix.txt");
+            var destination = Path.Combine(local, "text.txt");
+            var result = await connection.DownloadAsync($"{name}-unix.txt", destination, false, false, NoProgress, null, new Transcript(), Token, ascii: true);
+
+            Assert.StartsWith("b'alpha\\r\\nbeta\\r\\n'", expected);   // CRLF on the wire
+            Assert.Equal(expected.Substring(expected.IndexOf('\n') + 1), File.ReadAllText(destination));
+            Assert.Equal(13, result.BytesTransferred);   // alpha\r\nbeta\r\n
+            Assert.Equal(11, result.Length);
+            // The session is back in binary: SIZE answers again.
+            var binary = Path.Combine(local, "binary.txt");
+            await connection.DownloadAsync($"{name}-windows.txt", binary, false, false, NoProgress, null, new Transcript(), Token);
+            Assert.Equal("one\ntwo\n", File.ReadAllText(binary));
+            await Assert.ThrowsAsync<ArgumentException>(() =>
+                connection.DownloadAsync($"{name}-unix.txt", Path.Combine(local, "r.txt"), false, true, NoProgress, null, new Transcript(), Token, ascii: true));
+        }
+
+        [Fact]
         public async Task OverwritesOnlyWithForce()
         {
             File.WriteAllText(Path.Combine(server.FilesFolder, $"{name}.txt"), "remote\n");

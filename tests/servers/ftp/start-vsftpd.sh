@@ -3,6 +3,7 @@
 #   PORT           plain FTP and explicit FTPS (AUTH TLS) on one port; anonymous logins read-only in anon/,
 #                  the test user (created if missing, with a password) read-write in files/
 #   IMPLICIT_PORT  implicit FTPS (TLS from the first byte), the same users and folders
+# ASCII transfers (TYPE A) convert line endings, as the RFC says (vsftpd's own default only pretends to).
 # The certificate names NAME=vsftpd.ftp.test (and localhost, 127.0.0.1), signed by the test CA of
 # tests/servers/tls/make-pki.sh in FOLDER/pki; CA=FOLDER/pki/ca.crt is the bundle to trust. Connect to NAME at 127.0.0.1. Passive data connections use a range of high ports. Every transfer is
 # logged in FOLDER/xferlog (bytes moved), the protocol in FOLDER/vsftpd.log.
@@ -65,6 +66,8 @@ local_enable=YES
 local_root=$folder/files
 write_enable=YES
 local_umask=022
+ascii_upload_enable=YES
+ascii_download_enable=YES
 pam_service_name=vsftpd
 pasv_enable=YES
 pasv_min_port=$pasv
