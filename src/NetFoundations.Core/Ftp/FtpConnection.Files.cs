@@ -148,11 +148,24 @@ namespace NetFoundations.Core.Ftp
                 var length = new FileInfo(partial).Length;
                 if (length != size && !ascii)
                     throw new ConnectionLostException($"{partial} holds {length} bytes where {remote} has {size}: it keeps its partial name.", Target);
+                var verifiedBy = ascii ? "Reply" : "Size";
+                if (!ascii)
+                {
+                    var hash = await CompareHashAsync(remote, partial, transcript, token).ConfigureAwait(false);
+                    deadline.Moved();
+                    if (hash.Differs)
+                    {
+                        File.Delete(partial);
+                        throw new ProtocolViolationException($"The copy of {remote} is not the server's: {hash.Detail}; the partial file was removed.", Target);
+                    }
+                    if (hash.Algorithm != null)
+                        verifiedBy = "Size, " + hash.Algorithm;
+                }
                 if (File.Exists(destination))
                     File.Replace(partial, destination, null);
                 else
                     File.Move(partial, destination);
-                return new FtpTransferResult(ComputerName, FtpDirection.Download, remote, destination, ascii ? length : size, progress.Done, offset, watch.Elapsed);
+                return new FtpTransferResult(ComputerName, FtpDirection.Download, remote, destination, ascii ? length : size, progress.Done, offset, watch.Elapsed, verifiedBy);
             });
 
         /// <summary>Where a download to destination is written until it is complete (and where -Resume finds it).</summary>
@@ -192,6 +205,7 @@ namespace NetFoundations.Core.Ftp
                 transcript.Note($"upload {localPath} ({length} bytes) -> {partial}");
                 var progress = new Progress(FtpDirection.Upload, localPath, length, watch, onProgress, deadline.Moved);
                 var written = false;
+                var verifiedBy = "Reply";
                 try
                 {
                     using (var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
@@ -215,6 +229,14 @@ namespace NetFoundations.Core.Ftp
                     var (_, stored) = await KindAsync(partial, token).ConfigureAwait(false);
                     if (stored >= 0 && stored != length && !ascii)
                         throw new ConnectionLostException($"{ComputerName} holds {stored} of the {length} bytes sent to {partial}.", Target);
+                    if (!ascii)
+                    {
+                        var hash = await CompareHashAsync(partial, localPath, transcript, token).ConfigureAwait(false);
+                        deadline.Moved();
+                        if (hash.Differs)
+                            throw new ProtocolViolationException($"What {ComputerName} stored is not {localPath}: {hash.Detail}.", Target);
+                        verifiedBy = hash.Algorithm != null ? "Size, " + hash.Algorithm : stored >= 0 ? "Size" : "Reply";
+                    }
                     await ExpectAsync("RNFR " + partial, partial, token).ConfigureAwait(false);
                     var renamed = await client.Execute("RNTO " + remote, token).ConfigureAwait(false);
                     if (!renamed.Success && kind == Kind.File)
@@ -235,8 +257,27 @@ namespace NetFoundations.Core.Ftp
                     if (written && data == null && client.IsConnected)
                         await RemovePartialAsync(partial, transcript).ConfigureAwait(false);
                 }
-                return new FtpTransferResult(ComputerName, FtpDirection.Upload, remote, Path.GetFullPath(localPath), length, progress.Done, 0, watch.Elapsed);
+                return new FtpTransferResult(ComputerName, FtpDirection.Upload, remote, Path.GetFullPath(localPath), length, progress.Done, 0, watch.Elapsed, verifiedBy);
             });
+
+        /// <summary>
+        /// Compares the server's hash of remote (where it offers one) with the local file's: Algorithm null when the
+        /// server offers none, Differs true with both values in Detail when they differ.
+        /// </summary>
+        private async Task<(string? Algorithm, bool Differs, string Detail)> CompareHashAsync(string remote, string local, Transcript transcript, CancellationToken token)
+        {
+            var theirs = await FtpHashes.RemoteAsync(client, remote, transcript, token).ConfigureAwait(false);
+            if (theirs == null)
+                return (null, false, string.Empty);
+            var (algorithm, hex) = theirs.Value;
+            var mine = await FtpHashes.LocalAsync(algorithm, local, token).ConfigureAwait(false);
+            if (mine == hex)
+            {
+                transcript.Note($"{algorithm} {hex}: the same on both sides");
+                return (algorithm, false, string.Empty);
+            }
+            return (algorithm, true, $"{algorithm} {mine} here, {hex} on {ComputerName}");
+        }
 
         /// <summary>Removes an upload's partial file, waiting at most a second; never fails.</summary>
         private async Task RemovePartialAsync(string partial, Transcript transcript)

@@ -12,8 +12,9 @@ namespace NetFoundations.Core.Ftp
     public sealed class FtpTransferResult
     {
         public FtpTransferResult(string computerName, FtpDirection direction, string remotePath, string localPath, long length,
-            long bytesTransferred, long resumedFrom, TimeSpan duration)
+            long bytesTransferred, long resumedFrom, TimeSpan duration, string verifiedBy = "Size")
         {
+            VerifiedBy = verifiedBy;
             ComputerName = computerName;
             Direction = direction;
             RemotePath = remotePath;
@@ -36,6 +37,12 @@ namespace NetFoundations.Core.Ftp
         public long ResumedFrom { get; }
         public double DurationMs { get; }
         public double BytesPerSecond => DurationMs > 0 ? BytesTransferred / (DurationMs / 1000) : 0;
+        /// <summary>
+        /// What showed the copy whole: "Size" (the other side's size), "Size, SHA-256" (and the hash the server computed:
+        /// SHA-256, SHA-1, MD5 or CRC32, where it offers HASH, XSHA256, XSHA1, XMD5 or XCRC), or "Reply" for an ASCII
+        /// transfer, whose sizes differ by design (the server's completion reply).
+        /// </summary>
+        public string VerifiedBy { get; }
         /// <summary>Where the result binds into the next cmdlet by property name (the side the data went to).</summary>
         public string Path => Direction == FtpDirection.Download ? LocalPath : RemotePath;
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -36,6 +37,8 @@ namespace NetFoundations.Core.Tests.Ftp
         public byte[] File { get; }
         /// <summary>Takes over a command (its verb upper-cased, its argument): true when it answered.</summary>
         public Func<Connection, string, string, Task<bool>>? Behave { get; set; }
+        /// <summary>More FEAT lines (" HASH SHA-256*;MD5", " XCRC" ...).</summary>
+        public string[] Features { get; set; } = Array.Empty<string>();
         /// <summary>Runs instead of the greeting when Greet is false.</summary>
         public Func<Connection, Task>? OnConnect { get; set; }
         /// <summary>When false, the greeting is never sent (a server that accepts and then says nothing, unless OnConnect speaks).</summary>
@@ -130,7 +133,9 @@ namespace NetFoundations.Core.Tests.Ftp
                 {
                     case "USER": await WriteAsync("331 Password please."); break;
                     case "PASS": await WriteAsync("230 Logged in."); break;
-                    case "FEAT": await WriteAsync("211-Features:\r\n EPSV\r\n SIZE\r\n REST STREAM\r\n211 End"); break;
+                    case "FEAT":
+                        await WriteAsync("211-Features:\r\n EPSV\r\n SIZE\r\n REST STREAM\r\n" + string.Concat(server.Features.Select(f => f + "\r\n")) + "211 End");
+                        break;
                     case "SYST": await WriteAsync("215 UNIX Type: L8"); break;
                     case "PWD": await WriteAsync("257 \"/\" is the current directory"); break;
                     case "TYPE": await WriteAsync("200 Type set."); break;

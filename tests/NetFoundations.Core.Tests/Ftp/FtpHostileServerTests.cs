@@ -290,6 +290,56 @@ namespace NetFoundations.Core.Tests.Ftp
         }
 
         [Fact]
+        public async Task ADownloadIsCheckedByTheHashTheServerOffers()
+        {
+            using var server = new FakeFtpServer(Bytes(250_000)) { Features = new[] { " HASH SHA-256*;MD5" } };
+            var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(server.File)).ToLowerInvariant();
+            server.Behave = async (connection, verb, argument) =>
+            {
+                switch (verb)
+                {
+                    case "OPTS":
+                        await connection.WriteAsync("200 " + argument.Substring(5));
+                        return true;
+                    case "HASH":
+                        await connection.WriteAsync($"213 SHA-256 0-{server.File.Length} {sha256} {argument}");
+                        return true;
+                    default:
+                        return false;
+                }
+            };
+            using var session = await ConnectAsync(server);
+
+            var result = await session.Connection().DownloadAsync("/file.bin", Path.Combine(local, "hashed.bin"), false, false, Deadline, null, new Transcript(), CancellationToken.None);
+
+            Assert.Equal("Size, SHA-256", result.VerifiedBy);
+            Assert.Contains("HASH /file.bin", server.Commands);
+        }
+
+        [Fact]
+        public async Task ACopyWhoseHashDiffersNeverTakesItsName()
+        {
+            using var server = new FakeFtpServer(Bytes(250_000)) { Features = new[] { " XCRC" } };
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "XCRC")
+                    return false;
+                await connection.WriteAsync("250 0badc0de");
+                return true;
+            };
+            using var session = await ConnectAsync(server);
+            var destination = Path.Combine(local, "bad.bin");
+
+            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() =>
+                session.Connection().DownloadAsync("/file.bin", destination, false, false, Deadline, null, new Transcript(), CancellationToken.None));
+
+            Assert.Contains("CRC32", error.Message);
+            Assert.Contains("0badc0de", error.Message);
+            Assert.False(File.Exists(destination));
+            Assert.False(File.Exists(FtpConnection.PartialPathOf(destination)));
+        }
+
+        [Fact]
         public void FluentFtpsSocketIsReachable() =>
             // FtpNetSocket reaches FluentFTP's socket by its internal name; an upgrade that renames it must fail here.
             Assert.True(FtpNetSocket.Reachable);

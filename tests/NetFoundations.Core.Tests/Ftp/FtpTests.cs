@@ -161,6 +161,7 @@ print(n[0], h.hexdigest())";
             Assert.Equal(content.Length, result.Length);
             Assert.Equal(content.Length, result.BytesTransferred);
             Assert.Equal(0, result.ResumedFrom);
+            Assert.Equal("Size", result.VerifiedBy);   // vsftpd offers no hash
             Assert.Equal($"/{name}.bin", result.RemotePath.Substring(result.RemotePath.LastIndexOf('/')));
             Assert.False(File.Exists(FtpConnection.PartialPathOf(destination)));
         }
