@@ -4,7 +4,7 @@ BeforeDiscovery {
     $cmdletNames = @($manifest.ExportedCmdlets.Keys)
     # Data converters (ConvertTo-/ConvertFrom-) speak no protocol and keep no transcript; nor do the cmdlets whose work
     # is local: files, the system's resolver, a session's own state. They offer no -TranscriptPath.
-    $localCmdlets = @('Disconnect-SshSession', 'Get-SshTunnel', 'Get-AddressInfo', 'Save-MailMessage', 'Save-MailAttachment',
+    $localCmdlets = @('Disconnect-SshSession', 'Disconnect-FtpSession', 'Get-SshTunnel', 'Get-AddressInfo', 'Save-MailMessage', 'Save-MailAttachment',
         'Read-MailMessage', 'New-MailMessage', 'Start-TcpServer', 'Get-TcpServer', 'Stop-TcpServer', 'Start-InetdService')
     $protocolCmdlets = @($cmdletNames | Where-Object { $_ -notmatch '^Convert(To|From)-' -and $_ -notin $localCmdlets })
     # Every cmdlet that connects, asked to reach a port nothing listens on: it must still write what happened to its
@@ -22,6 +22,7 @@ BeforeDiscovery {
         @{ Name = 'Connect-Imap'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user } }
         @{ Name = 'Get-Pop3Message'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user } }
         @{ Name = 'Connect-SshSession'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user } }
+        @{ Name = 'Connect-FtpSession'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Invoke-SshCommand'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user; Command = 'x' } }
         @{ Name = 'Get-SshHostKey'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Invoke-TelnetCommand'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user; Command = 'x' } }

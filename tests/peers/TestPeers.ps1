@@ -165,6 +165,38 @@ function Stop-TestSshd {
     $Sshd.Process | Wait-Process -Timeout 10
 }
 
+# Starts an FTP server from tests/servers/ftp in Folder and waits for it to listen: vsftpd (start-vsftpd.sh: plain and
+# explicit FTPS on Port, implicit FTPS on ImplicitPort; anonymous read-only in anon/, the test user read-write in files/)
+# or pyftpdlib (start-pyftpdlib.sh: the same on Port, listing with MLSD, the user's files/ seen as "/"). Returns Port,
+# ImplicitPort, Name (its certificate's name: connect to it with -Address 127.0.0.1), Credential, CertificateAuthorityPath,
+# Folder and the Process to stop with Stop-TestFtpServer.
+function Start-TestFtpServer {
+    param([Parameter(Mandatory)] [string] $Folder, [ValidateSet('start-vsftpd.sh', 'start-pyftpdlib.sh')] [string] $Script = 'start-vsftpd.sh')
+    $null = New-Item $Folder -ItemType Directory -Force
+    $settingsFile = "$Folder.env"
+    $logFile = "$Folder.log"
+    $process = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'ftp' $Script), $Folder `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError $logFile -PassThru
+    foreach ($i in 1..600) {
+        if ($process.HasExited -or (Select-String -Path $settingsFile -Pattern '^READY=' -Quiet)) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    if (-not (Select-String -Path $settingsFile -Pattern '^READY=' -Quiet)) { throw "$Script did not start: $(Get-Content $logFile -Raw)" }
+    $settings = Get-Content $settingsFile -Raw | ConvertFrom-StringData
+    [pscustomobject]@{
+        Process = $process; Port = [int]$settings.PORT; ImplicitPort = [int]$settings.IMPLICIT_PORT; Folder = $Folder; Name = $settings.NAME
+        CertificateAuthorityPath = $settings.CA
+        Credential = [pscredential]::new($settings.USER, (ConvertTo-SecureString $settings.PASSWORD -AsPlainText -Force))
+    }
+}
+
+# vsftpd serves each connection in a child process: Kill($true) ends those too.
+function Stop-TestFtpServer {
+    param([Parameter(Mandatory)] $Server)
+    $Server.Process.Kill($true)
+    $Server.Process | Wait-Process -Timeout 10
+}
+
 # Starts Debian's telnetd under socat from tests/servers/telnet/start-telnetd.sh, and waits (10 s at most each) for its
 # settings and for its port to take connections. Returns Port, Credential and the Process to stop with Stop-TestTelnetd.
 function Start-TestTelnetd {

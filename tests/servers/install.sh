@@ -10,7 +10,8 @@ packages=(
   nginx           # TLS: one port per certificate case and protocol version
   dovecot-imapd   # TLS: IMAP STARTTLS
   dovecot-pop3d   # TLS: POP3 STLS
-  vsftpd          # TLS: FTP AUTH TLS
+  vsftpd          # TLS: FTP AUTH TLS; Ftp: plain FTP, explicit and implicit FTPS (tests/servers/ftp)
+  python3-pyftpdlib  # Ftp: the second FTP server, listing with MLSD (proftpd and pure-ftpd conflict with vsftpd)
   postfix         # TLS: SMTP STARTTLS; Mail: smtp, submission, smtps
   openssh-server  # sshd for the SSH and SFTP tests
   openssh-client  # ssh, sftp, ssh-keygen, ssh-keyscan: key generation and the reference client

@@ -247,7 +247,7 @@ namespace NetFoundations.Core.Ssh
         }
 
         /// <summary>The work's result, or OperationCanceledException as soon as the token is cancelled, whether or not the work has ended.</summary>
-        private static async Task<T> UntilCancelled<T>(Task<T> work, CancellationToken token)
+        internal static async Task<T> UntilCancelled<T>(Task<T> work, CancellationToken token)
         {
             var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             using (token.Register(() => cancelled.TrySetResult(true)))

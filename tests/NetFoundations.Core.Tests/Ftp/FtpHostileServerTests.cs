@@ -1,0 +1,347 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core.Ftp;
+
+namespace NetFoundations.Core.Tests.Ftp
+{
+    /// <summary>
+    /// FTP against servers that misbehave (an in-process fake): each case ends with a typed error within its deadline
+    /// plus the grace, keeping memory bounded; a download never takes its final name unless it is complete.
+    /// </summary>
+    [Collection(nameof(HostileCollection))]
+    public sealed class FtpHostileServerTests : IDisposable
+    {
+        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
+        private readonly string local = Directory.CreateTempSubdirectory("nf-ftp-hostile-").FullName;
+
+        public void Dispose() => Directory.Delete(local, true);
+
+        private static FtpConnectionOptions Options(FakeFtpServer server) =>
+            new FtpConnectionOptions("127.0.0.1", server.Port) { Timeout = Deadline };
+
+        private static Task<FtpSession> ConnectAsync(FakeFtpServer server) =>
+            FtpConnection.ConnectAsync(Options(server), new Transcript(), CancellationToken.None);
+
+        private static byte[] Bytes(int count) => Enumerable.Range(0, count).Select(i => (byte)(i * 13)).ToArray();
+
+        [Fact]
+        public async Task AServerThatNeverGreetsTimesOut()
+        {
+            using var server = new FakeFtpServer { Greet = false };
+
+            var outcome = await Hostile.FailsInTimeAsync(() => ConnectAsync(server), Deadline);
+
+            Assert.IsType<NetworkTimeoutException>(outcome.Error);
+        }
+
+        [Fact]
+        public async Task AServerThatStallsMidDownloadEndsByTheNoProgressTimeoutAndKeepsThePartialName()
+        {
+            using var server = new FakeFtpServer(Bytes(1_000_000));
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "RETR")
+                    return false;
+                var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Opening data connection.");
+                await client.GetStream().WriteAsync(server.File.AsMemory(0, 300_000), connection.Stopping);
+                await Task.Delay(Timeout.Infinite, connection.Stopping);   // then nothing, on either connection
+                return true;
+            };
+            using var session = await ConnectAsync(server);
+            var destination = Path.Combine(local, "stalled.bin");
+
+            var outcome = await Hostile.FailsInTimeAsync(
+                () => session.Connection().DownloadAsync("/file.bin", destination, false, false, Deadline, null, new Transcript(), CancellationToken.None), Deadline);
+
+            Assert.IsType<NetworkTimeoutException>(outcome.Error);
+            Assert.False(File.Exists(destination));
+            Assert.False(session.IsConnected);
+            var error = await Assert.ThrowsAsync<ConnectionLostException>(() => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), CancellationToken.None));
+            Assert.Contains("Connect-FtpSession", error.Message);
+        }
+
+        [Fact]
+        public async Task ADroppedDataConnectionLeavesThePartialFileWhichResumeContinues()
+        {
+            using var server = new FakeFtpServer(Bytes(1_000_000));
+            var dropped = false;
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "RETR" || dropped)
+                    return false;
+                dropped = true;
+                using (var client = await connection.AcceptDataAsync())
+                {
+                    await connection.WriteAsync("150 Opening data connection.");
+                    await client.GetStream().WriteAsync(server.File.AsMemory(0, 300_000), connection.Stopping);
+                }
+                await connection.WriteAsync("426 Connection closed; transfer aborted.");
+                return true;
+            };
+            var destination = Path.Combine(local, "dropped.bin");
+            using (var session = await ConnectAsync(server))
+            {
+                var error = await Assert.ThrowsAnyAsync<NetworkException>(() =>
+                    session.Connection().DownloadAsync("/file.bin", destination, false, false, Deadline, null, new Transcript(), CancellationToken.None));
+                Assert.IsType<ConnectionLostException>(error);
+                Assert.Contains("-Resume", error.Message);
+            }
+            Assert.False(File.Exists(destination));
+            Assert.Equal(300_000, new FileInfo(FtpConnection.PartialPathOf(destination)).Length);
+
+            using var again = await ConnectAsync(server);
+            var result = await again.Connection().DownloadAsync("/file.bin", destination, false, true, Deadline, null, new Transcript(), CancellationToken.None);
+
+            Assert.Equal(server.File, File.ReadAllBytes(destination));
+            Assert.Equal(300_000, result.ResumedFrom);
+            Assert.Equal(700_000, result.BytesTransferred);
+            Assert.Contains("REST 300000", server.Commands);
+            Assert.False(File.Exists(FtpConnection.PartialPathOf(destination)));
+        }
+
+        [Fact]
+        public async Task AnEndlessListingIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "LIST")
+                    return false;
+                using var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Here it comes.");
+                var line = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("-rw-r--r--    1 0        0          5 Jan 01 00:00 x\r\n", 1000)));
+                while (true)
+                    await client.GetStream().WriteAsync(line, connection.Stopping);
+            };
+            using var session = await ConnectAsync(server);
+
+            var outcome = await Hostile.FailsInTimeAsync(
+                () => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token), TimeSpan.FromSeconds(30));
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("100,000 lines", error.Message);
+        }
+
+        [Fact]
+        public async Task AListingLineWithoutEndIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "LIST")
+                    return false;
+                using var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Here it comes.");
+                var chunk = new byte[16 * 1024];
+                Array.Fill(chunk, (byte)'x');
+                while (true)
+                    await client.GetStream().WriteAsync(chunk, connection.Stopping);
+            };
+            using var session = await ConnectAsync(server);
+
+            var outcome = await Hostile.FailsInTimeAsync(
+                () => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("65,536 bytes", error.Message);
+        }
+
+        [Fact]
+        public async Task APassiveReplyNamingAnotherAddressIsNotFollowed()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb == "EPSV")
+                {
+                    await connection.WriteAsync("500 EPSV not understood.");
+                    return true;
+                }
+                if (verb == "PASV")
+                {
+                    // 127.0.0.2 is loopback but nothing listens there: following the reply would fail.
+                    await connection.WriteAsync($"227 Entering Passive Mode (127,0,0,2,{server.DataPort >> 8},{server.DataPort & 255})");
+                    return true;
+                }
+                return false;
+            };
+            using var session = await ConnectAsync(server);
+            var items = new System.Collections.Generic.List<FtpItem>();
+
+            await session.Connection().ListAsync("/", false, 0, null, items.Add, new Transcript(), new CancellationTokenSource(Deadline).Token);
+
+            Assert.Equal("file.bin", Assert.Single(items).Name);
+        }
+
+        [Fact]
+        public async Task AMalformedPassiveReplyIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "EPSV" && verb != "PASV")
+                    return false;
+                await connection.WriteAsync(verb == "EPSV" ? "500 EPSV not understood." : "227 Entering Passive Mode (no numbers here)");
+                return true;
+            };
+            using var session = await ConnectAsync(server);
+
+            var outcome = await Hostile.FailsInTimeAsync(
+                () => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
+
+            Assert.IsType<ProtocolViolationException>(outcome.Error);
+        }
+
+        [Fact]
+        public async Task RefusalsAreTypedWithTheirReplyCodes()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                switch (verb)
+                {
+                    case "RETR":
+                        await connection.WriteAsync("450 Requested file action not taken: busy.");
+                        return true;
+                    case "LIST":
+                        await connection.WriteAsync("550 Permission denied.");
+                        return true;
+                    default:
+                        return false;
+                }
+            };
+            using var session = await ConnectAsync(server);
+
+            var busy = await Assert.ThrowsAsync<RemoteErrorException>(() =>
+                session.Connection().DownloadAsync("/file.bin", Path.Combine(local, "busy.bin"), false, false, Deadline, null, new Transcript(), CancellationToken.None));
+            Assert.Equal("450", busy.ReplyCode);
+            Assert.False(File.Exists(Path.Combine(local, "busy.bin")));
+
+            using var again = await ConnectAsync(server);
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+                again.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), CancellationToken.None));
+        }
+
+        [Fact]
+        public async Task ARefusedLoginIsAnAuthenticationFailure()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "PASS")
+                    return false;
+                await connection.WriteAsync("530 Login incorrect.");
+                return true;
+            };
+            var options = Options(server);
+            options.Credential = new System.Net.NetworkCredential("someone", "secret");
+            options.AllowUnencryptedAuthentication = true;
+
+            var error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None));
+
+            Assert.Equal("530", error.ReplyCode);
+        }
+
+        [Fact]
+        public async Task AnEndlessReplyIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "FEAT")
+                    return false;
+                // A multi-line reply that never ends, as fast as the client reads.
+                await connection.WriteAsync("211-Features:");
+                var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(" MDTM\r\n", 10_000)));
+                while (true)
+                    await connection.WriteRawAsync(lines);
+            };
+
+            var options = Options(server);
+            options.Timeout = TimeSpan.FromSeconds(20);   // the bound, not the clock, ends it
+            var outcome = await Hostile.FailsInTimeAsync(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("262,144 bytes", error.Message);
+        }
+
+        [Fact]
+        public async Task AGreetingWithoutEndIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer { Greet = false };
+            server.OnConnect = async connection =>
+            {
+                var chunk = new byte[16 * 1024];
+                Array.Fill(chunk, (byte)'2');
+                while (true)
+                    await connection.WriteRawAsync(chunk);
+            };
+
+            var options = Options(server);
+            options.Timeout = TimeSpan.FromSeconds(20);
+            var outcome = await Hostile.FailsInTimeAsync(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
+
+            Assert.IsType<ProtocolViolationException>(outcome.Error);
+        }
+
+        [Fact]
+        public async Task ADownloadIsCheckedByTheHashTheServerOffers()
+        {
+            using var server = new FakeFtpServer(Bytes(250_000)) { Features = new[] { " HASH SHA-256*;MD5" } };
+            var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(server.File)).ToLowerInvariant();
+            server.Behave = async (connection, verb, argument) =>
+            {
+                switch (verb)
+                {
+                    case "OPTS":
+                        await connection.WriteAsync("200 " + argument.Substring(5));
+                        return true;
+                    case "HASH":
+                        await connection.WriteAsync($"213 SHA-256 0-{server.File.Length} {sha256} {argument}");
+                        return true;
+                    default:
+                        return false;
+                }
+            };
+            using var session = await ConnectAsync(server);
+
+            var result = await session.Connection().DownloadAsync("/file.bin", Path.Combine(local, "hashed.bin"), false, false, Deadline, null, new Transcript(), CancellationToken.None);
+
+            Assert.Equal("Size, SHA-256", result.VerifiedBy);
+            Assert.Contains("HASH /file.bin", server.Commands);
+        }
+
+        [Fact]
+        public async Task ACopyWhoseHashDiffersNeverTakesItsName()
+        {
+            using var server = new FakeFtpServer(Bytes(250_000)) { Features = new[] { " XCRC" } };
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "XCRC")
+                    return false;
+                await connection.WriteAsync("250 0badc0de");
+                return true;
+            };
+            using var session = await ConnectAsync(server);
+            var destination = Path.Combine(local, "bad.bin");
+
+            var error = await Assert.ThrowsAsync<ProtocolViolationException>(() =>
+                session.Connection().DownloadAsync("/file.bin", destination, false, false, Deadline, null, new Transcript(), CancellationToken.None));
+
+            Assert.Contains("CRC32", error.Message);
+            Assert.Contains("0badc0de", error.Message);
+            Assert.False(File.Exists(destination));
+            Assert.False(File.Exists(FtpConnection.PartialPathOf(destination)));
+        }
+
+        [Fact]
+        public void FluentFtpsSocketIsReachable() =>
+            // FtpNetSocket reaches FluentFTP's socket by its internal name; an upgrade that renames it must fail here.
+            Assert.True(FtpNetSocket.Reachable);
+    }
+}

@@ -1,0 +1,334 @@
+# FTP checks a user would write: anonymous and FTPS sessions, listings as objects, downloads and uploads that Python's
+# ftplib agrees with byte for byte, resume, -Force and -WhatIf, and the errors by family. The server is vsftpd, and
+# pyftpdlib for a second listing format (MLSD), started from the repository's tests/servers/ftp in a folder of TestDrive,
+# on loopback.
+
+BeforeAll {
+    Import-Module $env:NETFOUNDATIONS_MODULE
+    . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+
+    $ftp = Start-TestFtpServer (Join-Path $TestDrive 'vsftpd')
+    $port = $ftp.Port
+    $credential = $ftp.Credential
+    $ca = $ftp.CertificateAuthorityPath
+    # The test user's login directory, and the anonymous area (pub/readme.txt), seen from this machine.
+    $files = Join-Path $ftp.Folder 'files'
+    # Named as its certificate names it, and reached at 127.0.0.1: .NET reuses the TLS session on the data connections,
+    # which vsftpd requires, for a server named by its host name.
+    $name = $ftp.Name
+    $session = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca
+
+    # Python's ftplib, the independent peer, over plain FTP (it does not reuse TLS sessions, which vsftpd requires).
+    function Invoke-Ftplib([string] $Script, [string[]] $Arguments) {
+        $output = /usr/bin/python3 -c $Script $port $credential.UserName $credential.GetNetworkCredential().Password @Arguments
+        if ($LASTEXITCODE -ne 0) { throw "python3 failed: $output" }
+        $output
+    }
+    $store = @'
+import ftplib, sys
+port, user, password, remote, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, password)
+with open(path, 'rb') as data: f.storbinary('STOR ' + remote, data)
+f.quit()
+'@
+    $retrieveHash = @'
+import ftplib, hashlib, sys
+port, user, password, remote = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, password)
+h = hashlib.sha256(); f.retrbinary('RETR ' + remote, h.update); f.quit()
+print(h.hexdigest().upper())
+'@
+    function New-RandomFile([string] $Path, [int] $Length) {
+        $bytes = [byte[]]::new($Length)
+        [Random]::new($Length).NextBytes($bytes)
+        [IO.File]::WriteAllBytes($Path, $bytes)
+        Get-Item $Path
+    }
+}
+
+AfterAll {
+    if ($session) { Disconnect-FtpSession $session }
+    Stop-TestFtpServer $ftp
+}
+
+Describe 'FTP sessions' {
+    It 'logs in anonymously over plain FTP and lists the public area' {
+        $anonymous = Connect-FtpSession $name -Address 127.0.0.1 -Port $port
+        try {
+            $anonymous | Should -BeOfType [NetFoundations.Core.Ftp.FtpSession]
+            $anonymous.UserName | Should -Be 'anonymous'
+            $anonymous.Security | Should -Be 'None'
+            $anonymous.Banner | Should -BeLike '*vsFTPd*'
+
+            $readme = Get-FtpChildItem -Session $anonymous -Path /pub
+            $readme | Should -BeOfType [NetFoundations.Core.Ftp.FtpItem]
+            $readme.Name | Should -Be 'readme.txt'
+            $readme.Path | Should -Be '/pub/readme.txt'
+            $readme.Type | Should -Be 'File'
+            $readme.Modified.Kind | Should -Be 'Utc'
+        }
+        finally { Disconnect-FtpSession $anonymous }
+        $anonymous.IsConnected | Should -BeFalse
+    }
+
+    It 'sets up explicit FTPS with a certificate the test CA signed' {
+        $session.Security | Should -Be 'Explicit'
+        $session.TlsProtocol | Should -BeLike 'Tls1*'
+        $session.CertificateIsValid | Should -BeTrue
+        $session.SystemType | Should -BeLike 'UNIX*'
+        $session.GetFeatures() | Should -Contain 'SIZE'
+    }
+
+    It 'speaks implicit FTPS on its own port' {
+        $implicit = Connect-FtpSession $name -Address 127.0.0.1 -Port $ftp.ImplicitPort -Credential $credential -Security Implicit -CertificateAuthorityPath $ca
+        try { $implicit.Security | Should -Be 'Implicit' } finally { Disconnect-FtpSession $implicit }
+    }
+
+    It 'rejects a certificate that no trusted authority signed, and goes on with -SkipCertificateCheck and a warning' {
+        $failure = { Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateRejected,*' -PassThru
+        $failure.Exception.Message | Should -BeLike '*-CertificateAuthorityPath*'
+
+        $skipped = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -SkipCertificateCheck -WarningVariable warnings -WarningAction SilentlyContinue
+        try {
+            $warnings | Should -BeLike '*-SkipCertificateCheck*'
+            $skipped.CertificateIsValid | Should -BeFalse
+        }
+        finally { Disconnect-FtpSession $skipped }
+    }
+
+    It 'will not send a password in clear unless told so by name' {
+        { Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
+
+        $clear = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -AllowUnencryptedAuthentication -WarningVariable warnings -WarningAction SilentlyContinue
+        try {
+            $warnings | Should -BeLike '*in clear*'
+            $clear.UserName | Should -Be $credential.UserName
+        }
+        finally { Disconnect-FtpSession $clear }
+    }
+
+    It 'reports a wrong password as an authentication failure with the reply code' {
+        $wrong = [pscredential]::new($credential.UserName, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $failure = { Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $wrong -Security Explicit -CertificateAuthorityPath $ca -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuthenticationFailed,*' -PassThru
+        $failure.Exception.ReplyCode | Should -Be '530'
+    }
+
+    It 'converts a session to a flat JSON record' {
+        $record = $session | ConvertTo-Json -WarningVariable warnings | ConvertFrom-Json
+        $warnings | Should -BeNullOrEmpty
+        $record.Security | Should -Be 'Explicit'
+        $record.CertificateIsValid | Should -BeTrue
+        $record.Features | Should -BeLike '*SIZE*'
+    }
+
+    It 'keeps the password out of its transcript' {
+        $transcript = Join-Path $TestDrive 'ftp-login.log'
+        $logged = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca -TranscriptPath $transcript
+        Disconnect-FtpSession $logged
+
+        $text = Get-Content $transcript -Raw
+        $text | Should -Match 'AUTH TLS'
+        $text | Should -Match 'PASS \*\*\*\*'
+        $text | Should -Not -Match ([regex]::Escape($credential.GetNetworkCredential().Password))
+    }
+}
+
+Describe 'FTP listings' {
+    BeforeAll {
+        $tree = Join-Path $files 'tree'
+        $null = New-Item -ItemType Directory (Join-Path $tree 'sub' 'deeper') -Force
+        Set-Content (Join-Path $tree 'a.txt') 'a'
+        Set-Content (Join-Path $tree 'sub' 'b.log') 'b'
+        Set-Content (Join-Path $tree 'sub' 'deeper' 'c.txt') 'c'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $tree 'loop') -Target $tree
+    }
+
+    It 'walks a tree once, not through links, to the depth asked' {
+        $all = Get-FtpChildItem -Session $session -Path tree -Recurse
+        $shallow = Get-FtpChildItem -Session $session -Path tree -Depth 0
+
+        $all.Name | Should -Be 'a.txt', 'loop', 'sub', 'b.log', 'deeper', 'c.txt'
+        ($all | Where-Object Name -eq 'loop').Type | Should -Be 'Link'
+        $shallow.Name | Should -Be 'a.txt', 'loop', 'sub'
+    }
+
+    It 'filters by name and pipes the entries into a download' {
+        $into = New-Item -ItemType Directory (Join-Path $TestDrive 'texts')
+
+        $results = Get-FtpChildItem -Session $session -Path tree -Recurse -Filter '*.txt' | Receive-FtpItem -Destination $into
+
+        $results | Should -BeOfType [NetFoundations.Core.Ftp.FtpTransferResult]
+        (Get-ChildItem $into).Name | Sort-Object | Should -Be 'a.txt', 'c.txt'
+    }
+
+    It 'says which path does not exist' {
+        { Get-FtpChildItem -Session $session -Path no-such-dir -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PathNotFound,*' -ExpectedMessage '*no-such-dir*'
+    }
+
+    It 'converts an entry to JSON at the default depth without a warning' {
+        $json = Get-FtpChildItem -Session $session -Path tree -Filter a.txt | ConvertTo-Json -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
+        ($json | ConvertFrom-Json).Type | Should -Be 'File'
+        ($json | ConvertFrom-Json).Session.Security | Should -Be 'Explicit'
+    }
+}
+
+Describe 'FTP transfers' {
+    It 'downloads, byte for byte, what Python''s ftplib uploaded' {
+        $source = New-RandomFile (Join-Path $TestDrive 'python-made.bin') 1234567
+        Invoke-Ftplib $store 'python-made.bin', $source.FullName
+        $destination = Join-Path $TestDrive 'downloaded.bin'
+
+        $result = Receive-FtpItem -Session $session -Path python-made.bin -Destination $destination
+
+        $result.Length | Should -Be 1234567
+        (Get-FileHash $destination).Hash | Should -Be (Get-FileHash $source).Hash
+        $record = $result | ConvertTo-Json -WarningVariable warnings | ConvertFrom-Json
+        $warnings | Should -BeNullOrEmpty
+        $record.Direction | Should -Be 'Download'
+        $record.DurationMs | Should -BeGreaterThan 0
+    }
+
+    It 'uploads what Python''s ftplib reads back byte for byte, leaving no partial file' {
+        $source = New-RandomFile (Join-Path $TestDrive 'ours.bin') 765432
+
+        $result = Send-FtpItem -Session $session -Path $source -Destination .
+
+        $result.Direction | Should -Be 'Upload'
+        Invoke-Ftplib $retrieveHash 'ours.bin' | Should -Be (Get-FileHash $source).Hash
+        Get-ChildItem $files -Force -Filter '*.partial' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses to overwrite without -Force, either way' {
+        Set-Content (Join-Path $files 'kept.txt') 'remote'
+        $local = Join-Path $TestDrive 'kept.txt'
+        Set-Content $local 'local'
+
+        { Send-FtpItem -Session $session -Path $local -Destination kept.txt -ErrorAction Stop } | Should -Throw -ErrorId 'FileError,*' -ExpectedMessage '*-Force*'
+        { Receive-FtpItem -Session $session -Path kept.txt -Destination $local -ErrorAction Stop } | Should -Throw -ErrorId 'FileError,*' -ExpectedMessage '*-Force*'
+        Get-Content $local | Should -Be 'local'
+
+        Receive-FtpItem -Session $session -Path kept.txt -Destination $local -Force
+        Get-Content $local | Should -Be 'remote'
+    }
+
+    It 'resumes a download from its partial file without reading a byte twice' {
+        $source = New-RandomFile (Join-Path $files 'resume.bin') 500000
+        $destination = Join-Path $TestDrive 'resume.bin'
+        # What an interrupted download left behind: the first 200,000 bytes under the partial name.
+        $bytes = [IO.File]::ReadAllBytes($source)
+        [IO.File]::WriteAllBytes((Join-Path $TestDrive '.resume.bin.partial'), $bytes[0..199999])
+
+        $result = Receive-FtpItem -Session $session -Path resume.bin -Destination $destination -Resume
+
+        $result.ResumedFrom | Should -Be 200000
+        $result.BytesTransferred | Should -Be 300000
+        (Get-FileHash $destination).Hash | Should -Be (Get-FileHash $source).Hash
+        Join-Path $TestDrive '.resume.bin.partial' | Should -Not -Exist
+    }
+
+    It 'downloads over an active data connection when asked' {
+        $source = New-RandomFile (Join-Path $files 'active.bin') 100000
+        $active = Connect-FtpSession $name -Address 127.0.0.1 -Port $port -Credential $credential -Security Explicit -CertificateAuthorityPath $ca -ActiveMode
+        try {
+            $null = Receive-FtpItem -Session $active -Path active.bin -Destination (Join-Path $TestDrive 'active.bin')
+        }
+        finally { Disconnect-FtpSession $active }
+        (Get-FileHash (Join-Path $TestDrive 'active.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+
+    It 'moves text with -Ascii, with line endings converted both ways' {
+        $text = Join-Path $TestDrive 'crlf.txt'
+        [IO.File]::WriteAllText($text, "first`r`nsecond`r`n")
+
+        $null = Send-FtpItem -Session $session -Path $text -Destination . -Ascii
+        [IO.File]::ReadAllText((Join-Path $files 'crlf.txt')) | Should -Be "first`nsecond`n"
+        $result = Receive-FtpItem -Session $session -Path crlf.txt -Destination (Join-Path $TestDrive 'back.txt') -Ascii
+
+        $result.BytesTransferred | Should -Be 15   # CRLF on the wire
+        [IO.File]::ReadAllText((Join-Path $TestDrive 'back.txt')) | Should -Be "first$([Environment]::NewLine)second$([Environment]::NewLine)"
+    }
+
+    It 'sends nothing with -WhatIf' {
+        $local = Join-Path $TestDrive 'whatif.txt'
+        Set-Content $local 'x'
+
+        Send-FtpItem -Session $session -Path $local -Destination . -WhatIf
+
+        Join-Path $files 'whatif.txt' | Should -Not -Exist
+    }
+
+    It 'says an anonymous user may not upload' {
+        $anonymous = Connect-FtpSession $name -Address 127.0.0.1 -Port $port
+        try {
+            $local = Join-Path $TestDrive 'nope.txt'
+            Set-Content $local 'x'
+            { Send-FtpItem -Session $anonymous -Path $local -Destination /pub -ErrorAction Stop } | Should -Throw -ErrorId 'PermissionDenied,*'
+        }
+        finally { Disconnect-FtpSession $anonymous }
+    }
+}
+
+Describe 'Changing the remote tree over FTP' {
+    It 'makes, renames and removes, and asks first with -WhatIf' {
+        $folder = New-FtpDirectory -Session $session -Path made
+        $folder.Type | Should -Be 'Directory'
+        Set-Content (Join-Path $files 'made' 'one.txt') '1'
+
+        $renamed = Rename-FtpItem -Session $session -Path made/one.txt -NewName two.txt
+        $renamed.Path | Should -BeLike '*/made/two.txt'
+
+        Remove-FtpItem -Session $session -Path made -Recurse -WhatIf
+        Join-Path $files 'made' 'two.txt' | Should -Exist
+        { Remove-FtpItem -Session $session -Path made -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteError,*'
+        Remove-FtpItem -Session $session -Path made -Recurse
+        Join-Path $files 'made' | Should -Not -Exist
+    }
+
+    It 'never renames over an existing file' {
+        Set-Content (Join-Path $files 'x1.txt') '1'
+        Set-Content (Join-Path $files 'x2.txt') '2'
+        { Rename-FtpItem -Session $session -Path x1.txt -NewName x2.txt -ErrorAction Stop } | Should -Throw -ErrorId 'FileError,*'
+        Get-Content (Join-Path $files 'x2.txt') | Should -Be '2'
+    }
+}
+
+Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
+    BeforeAll {
+        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib') -Script start-pyftpdlib.sh
+        $other = Connect-FtpSession $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath
+        $null = New-Item -ItemType Directory (Join-Path $second.Folder 'files' 'docs')
+        Set-Content (Join-Path $second.Folder 'files' 'docs' 'note.txt') 'hello'
+        [IO.File]::SetLastWriteTimeUtc((Join-Path $second.Folder 'files' 'docs' 'note.txt'), [datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+    }
+
+    AfterAll {
+        if ($other) { Disconnect-FtpSession $other }
+        Stop-TestFtpServer $second
+    }
+
+    It 'lists with MLSD: exact sizes and UTC times, paths from the user''s own root' {
+        $other.GetFeatures() | Should -Contain 'MLST'
+
+        $note = Get-FtpChildItem -Session $other -Path /docs
+
+        $note.Path | Should -Be '/docs/note.txt'
+        $note.Size | Should -Be 6
+        $note.Modified | Should -Be ([datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+    }
+
+    It 'moves a file up and down unchanged' {
+        $source = New-RandomFile (Join-Path $TestDrive 'second.bin') 300001
+        $back = Join-Path $TestDrive 'second-back.bin'
+
+        $null = Send-FtpItem -Session $other -Path $source -Destination /docs
+        $null = Get-FtpChildItem -Session $other -Path /docs -Filter second.bin | Receive-FtpItem -Destination $back
+
+        (Get-FileHash $back).Hash | Should -Be (Get-FileHash $source).Hash
+        (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+}
