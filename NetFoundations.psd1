@@ -30,6 +30,7 @@
         'Mail.Format.ps1xml'
         'Expect.Format.ps1xml'
         'Servers.Format.ps1xml'
+        'Rpc.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -86,6 +87,9 @@
         'Stop-TcpServer'
         'Start-InetdService'
         'Measure-TcpServer'
+        'Invoke-XmlRpc'
+        'Get-XmlRpcMethod'
+        'Invoke-JsonRpc'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -74,10 +74,11 @@ namespace NetFoundations.Core.Rpc
     public sealed class RpcHttpTransport : IDisposable
     {
         public const long DefaultMaxResponseBytes = 64L << 20;
-        private readonly HttpClient client;
+        private HttpClient client;
         private readonly RpcEndpointOptions options;
         private readonly string? authorization;
         private volatile string? certificateProblems;
+        private volatile bool serverCloses;
 
         public RpcHttpTransport(RpcEndpointOptions options)
         {
@@ -90,6 +91,11 @@ namespace NetFoundations.Core.Rpc
                         "Use an https:// URI, or send it unencrypted by name with -AllowUnencryptedAuthentication.", options.Target);
                 authorization = Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Credential.UserName + ":" + options.Credential.Password));
             }
+            client = NewClient();
+        }
+
+        private HttpClient NewClient()
+        {
             var handler = new HttpClientHandler
             {
                 AllowAutoRedirect = false,
@@ -99,7 +105,7 @@ namespace NetFoundations.Core.Rpc
             };
             if (options.Uri.Scheme == Uri.UriSchemeHttps)
                 handler.ServerCertificateCustomValidationCallback = Verify;
-            client = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
 
         public Uri Uri => options.Uri;
@@ -152,6 +158,29 @@ namespace NetFoundations.Core.Rpc
             request.Headers.Accept.ParseAdd(contentType.Split(';')[0]);
             if (authorization != null)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", authorization);
+            // HttpClient pools an HTTP/1.0 server's connection although such a server (Python's xmlrpc.server) closes it
+            // after each reply, and a call that comes before the close is seen fails (ResponseEnded, without the server
+            // ever reading it). For such a server every call gets a client of its own, so a new connection.
+            var sender = client;
+            if (serverCloses)
+            {
+                request.Headers.ConnectionClose = true;
+                sender = NewClient();
+            }
+            try
+            {
+                return await SendAsync(sender, request, body, contentType, transcript, cancellationToken, target).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (sender != client)
+                    sender.Dispose();
+            }
+        }
+
+        private async Task<RpcHttpReply> SendAsync(HttpClient sender, HttpRequestMessage request, byte[] body, string contentType,
+            Transcript transcript, CancellationToken cancellationToken, string target)
+        {
             transcript.Note($"POST {options.Uri.PathAndQuery} to {options.Uri.Authority}, Content-Type: {contentType}" +
                 (authorization != null ? ", Authorization: Basic (secret not shown)" : string.Empty));
             transcript.Sent(body, 0, body.Length, options.Uri.Scheme == Uri.UriSchemeHttps);
@@ -159,7 +188,7 @@ namespace NetFoundations.Core.Rpc
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await sender.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -174,6 +203,9 @@ namespace NetFoundations.Core.Rpc
             using (response)
             using (cancellationToken.Register(() => response.Dispose()))
             {
+                if (response.Version < HttpVersion.Version11
+                    && !response.Headers.Connection.Any(c => string.Equals(c, "keep-alive", StringComparison.OrdinalIgnoreCase)))
+                    serverCloses = true;
                 var status = (int)response.StatusCode;
                 var type = response.Content.Headers.ContentType?.ToString();
                 var length = response.Content.Headers.ContentLength;
