@@ -9,6 +9,7 @@ BeforeAll {
         Xml         = Start-TestPeer xmlrpc_server.py                                 # the book's server, introspection and multicall
         NoMulticall = Start-TestPeer xmlrpc_server.py -ArgumentList '--no-multicall'  # the same without system.multicall
         Json        = Start-TestPeer jsonrpc_server.py                                # lengths, add, greet, note/notified, fail
+        Stall       = Start-TestPeer tcp_stall.py                                     # accepts and says nothing
     }
     $xml = "http://127.0.0.1:$($peers.Xml.Port)/RPC2"
     $json = "http://127.0.0.1:$($peers.Json.Port)/"
@@ -146,8 +147,43 @@ Describe 'Invoke-XmlRpc' {
         { Invoke-XmlRpc $xml addtogether 1, 2 -Credential $user -ErrorAction Stop } | Should -Throw '*-AllowUnencryptedAuthentication*'
     }
 
+    It 'ends a call the server never answers at -TimeoutSeconds, with OperationTimedOut' {
+        { Invoke-XmlRpc "http://127.0.0.1:$($peers.Stall.Port)/RPC2" addtogether 1 -TimeoutSeconds 0.5 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationTimedOut,*'
+        { Invoke-JsonRpc "http://127.0.0.1:$($peers.Stall.Port)/" add 1 -TimeoutSeconds 0.5 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationTimedOut,*'
+    }
+
     It 'reports a closed port as ConnectionRefused' {
         { Invoke-XmlRpc "http://127.0.0.1:$closedPort/RPC2" addtogether 1 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+}
+
+Describe 'Invoke-XmlRpc over https' {
+    BeforeAll {
+        # The TLS tests' material: a test root CA and a certificate for 127.0.0.1 it signed.
+        $pki = Join-Path $TestDrive 'pki'
+        bash (Join-Path $PSScriptRoot '..' 'servers' 'tls' 'make-pki.sh') $pki *> $null
+        $ca = Join-Path $pki 'ca.crt'
+        $tls = Start-TestPeer xmlrpc_server.py -ArgumentList '--tls', (Join-Path $pki 'valid.fullchain.pem'), (Join-Path $pki 'valid.key')
+        $secure = "https://127.0.0.1:$($tls.Port)/RPC2"
+    }
+
+    AfterAll {
+        $tls | Stop-TestPeer
+    }
+
+    It 'verifies the certificate against the authority given, and sends a credential inside TLS' {
+        $user = [pscredential]::new('reader', (ConvertTo-SecureString 'hunter2' -AsPlainText -Force))
+
+        Invoke-XmlRpc $secure addtogether 1, 2 -CertificateAuthorityPath $ca -Credential $user | Should -Be 3
+    }
+
+    It 'rejects a certificate it cannot trust, and goes on only when told by name, with a warning' {
+        { Invoke-XmlRpc $secure addtogether 1, 2 -ErrorAction Stop } | Should -Throw -ErrorId 'CertificateRejected,*'
+
+        Invoke-XmlRpc $secure addtogether 1, 2 -SkipCertificateCheck -WarningVariable warnings -WarningAction SilentlyContinue | Should -Be 3
+        $warnings | Should -Match 'SkipCertificateCheck'
     }
 }
 

@@ -1,10 +1,11 @@
 """The book's XML-RPC server (ch18 xmlrpc_server.py: addtogether, quadratic, remote_repr, with introspection and
 multicall), plus methods that exercise every XML-RPC type: echo, a 64-bit value, dates, binary, None and a Fault.
-Prints its port on its first line. Usage: xmlrpc_server.py [--no-multicall]"""
+Prints its port on its first line. Usage: xmlrpc_server.py [--no-multicall] [--tls CERTIFICATE KEY]"""
 import datetime
 import math
 import sys
 import operator
+import ssl
 from functools import reduce
 from xmlrpc.server import SimpleXMLRPCServer
 from xmlrpc.client import Fault
@@ -64,5 +65,10 @@ if multicall:
     server.register_multicall_functions()
 for function in (addtogether, quadratic, remote_repr, echo, big, when, blob, nothing, fail):
     server.register_function(function)
+if '--tls' in sys.argv:
+    at = sys.argv.index('--tls')
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print('PORT', server.server_address[1], flush=True)
 server.serve_forever()
