@@ -31,6 +31,7 @@
         'Mail.Format.ps1xml'
         'Expect.Format.ps1xml'
         'Servers.Format.ps1xml'
+        'Rpc.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -95,6 +96,9 @@
         'Stop-TcpServer'
         'Start-InetdService'
         'Measure-TcpServer'
+        'Invoke-XmlRpc'
+        'Get-XmlRpcMethod'
+        'Invoke-JsonRpc'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -28,6 +28,9 @@ BeforeDiscovery {
         @{ Name = 'Invoke-TelnetCommand'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user; Command = 'x' } }
         @{ Name = 'Send-UdpDatagram'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Message = 'x' } }
         @{ Name = 'Resolve-DnsName2'; Arguments = @{ Name = 'example.test'; Server = "127.0.0.1:$closedPort"; Retries = 0 } }
+        @{ Name = 'Invoke-XmlRpc'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/RPC2"; Method = 'x' } }
+        @{ Name = 'Get-XmlRpcMethod'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/RPC2" } }
+        @{ Name = 'Invoke-JsonRpc'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/"; Method = 'x' } }
     )
 
     # The module's own output types, by the cmdlets' [OutputType] (the .NET ones, bool, byte[], FileInfo, aside).

@@ -19,6 +19,7 @@ packages=(
   socat           # runs telnetd per connection (a small inetd)
   ncat            # Servers: a client of the inetd-style services
   dovecot-lmtpd   # Mail: Postfix delivers to Dovecot by LMTP
+  python3-jsonrpclib-pelix  # Rpc: the JSON-RPC peer
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)

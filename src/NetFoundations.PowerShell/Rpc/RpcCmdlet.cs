@@ -1,0 +1,110 @@
+using System;
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using NetFoundations.Core;
+using NetFoundations.Core.Rpc;
+using NetFoundations.Core.Tls;
+
+namespace NetFoundations.PowerShell.Rpc
+{
+    /// <summary>
+    /// What the RPC client cmdlets share: the endpoint's URI and how it is reached (TLS verification, basic
+    /// authentication, bounds). An endpoint is a URI, not a host to connect to, so this is a NetworkCmdlet rather than a
+    /// ConnectingCmdlet; one transport per command keeps its connection alive across calls and pipeline input.
+    /// </summary>
+    public abstract class RpcCmdlet : NetworkCmdlet
+    {
+        /// <summary>The endpoint: an http:// or https:// URI.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public Uri? Uri { get; set; }
+
+        /// <summary>Sent as HTTP basic authentication; over https only unless -AllowUnencryptedAuthentication.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+        /// <summary>A PEM bundle whose certificates are the only trusted roots, instead of the system's store.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [Alias("CAFile")]
+        public string? CertificateAuthorityPath { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        /// <summary>How long one request and its reply may take (a batch is one request).</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600.0)]
+        public double TimeoutSeconds { get; set; } = 30;
+
+        /// <summary>The most bytes of one reply read.</summary>
+        [Parameter]
+        [ValidateRange(1024L, 1L << 31)]
+        public long MaxResponseBytes { get; set; } = RpcHttpTransport.DefaultMaxResponseBytes;
+
+        private RpcHttpTransport? transport;
+
+        protected string Target => Uri!.GetLeftPart(UriPartial.Path);
+
+        /// <summary>
+        /// Run's deadline: Core bounds each request by -TimeoutSeconds itself (a typed timeout that names the endpoint); this
+        /// one, a second later, ends what did not end then.
+        /// </summary>
+        protected TimeSpan Deadline => TimeSpan.FromSeconds(TimeoutSeconds + 1);
+
+        /// <summary>The transport, made once per command; a refused URI or credential ends the command.</summary>
+        protected RpcHttpTransport Transport()
+        {
+            if (transport != null)
+                return transport;
+            X509Certificate2Collection? authorities = null;
+            if (CertificateAuthorityPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
+                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
+            }
+            if (SkipCertificateCheck)
+                WriteWarning("-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change these calls" +
+                    (Credential != null ? ", credential included." : "."));
+            if (Credential != null && AllowUnencryptedAuthentication && Uri!.Scheme != Uri.UriSchemeHttps)
+                WriteWarning("-AllowUnencryptedAuthentication: without TLS the credential crosses the network in clear; anyone in the path can read it.");
+            try
+            {
+                transport = new RpcHttpTransport(new RpcEndpointOptions(Uri!)
+                {
+                    Credential = Credential?.GetNetworkCredential(),
+                    AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+                    TrustedAuthorities = authorities,
+                    SkipCertificateCheck = SkipCertificateCheck,
+                    MaxResponseBytes = MaxResponseBytes,
+                    Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                });
+            }
+            catch (NetworkException e)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, Uri));
+            }
+            return transport!;
+        }
+
+        /// <summary>Writes one call's outcome for its input: the value as a shell value, or its error. On the pipeline thread.</summary>
+        protected void WriteOutcome(RpcOutcome outcome, object? target)
+        {
+            if (outcome.Error != null)
+                WriteError(ErrorMapping.ToErrorRecord(outcome.Error, target));
+            else if (outcome.HasValue)
+                WriteObject(RpcValues.ToShell(outcome.Value));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                transport?.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
