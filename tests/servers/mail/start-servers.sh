@@ -193,7 +193,12 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 CONF
-postfix -c "$dir/postfix/etc" start >>postfix/stdout.log 2>&1
+postfix -c "$dir/postfix/etc" start >>postfix/stdout.log 2>&1 || {
+  # Postfix says why in its own log; the caller removes this folder, so the reason goes to standard error.
+  echo "postfix did not start:" >&2
+  tail -n 5 postfix/stdout.log postfix/data/maillog >&2 2>/dev/null
+  exit 1
+}
 
 # --- wait until every port accepts, then seed alice's mailbox ----------------------------------
 for name in "${names[@]}"; do
