@@ -113,24 +113,7 @@ namespace NetFoundations.PowerShell.Rpc
             var calls = pending.ToList();
             pending.Clear();
             var rpc = Client();
-            Run(async cancel =>
-            {
-                IReadOnlyList<RpcOutcome> outcomes;
-                try
-                {
-                    outcomes = await rpc.BatchAsync(calls.Select(c => c.Call).ToArray(), cancel).ConfigureAwait(false);
-                }
-                catch (NetworkException e)
-                {
-                    outcomes = calls.Select(_ => RpcOutcome.Failed(e)).ToArray();
-                }
-                for (var i = 0; i < outcomes.Count; i++)
-                {
-                    var outcome = outcomes[i];
-                    var input = calls[i].Input;
-                    Post(() => WriteOutcome(outcome, input));
-                }
-            }, Deadline, $"{calls.Count} calls to {Target}");
+            SendBatch(calls, rpc.BatchAsync);
         }
     }
 }

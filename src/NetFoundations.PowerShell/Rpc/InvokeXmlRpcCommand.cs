@@ -77,7 +77,7 @@ namespace NetFoundations.PowerShell.Rpc
                     }
                     calls.Add((call!, entry));
                 }
-                SendBatch(calls);
+                SendBatch(calls, Client().MulticallAsync);
                 return;
             }
             var arguments = (Argument ?? Array.Empty<object?>()).Select(a => RpcValues.ToCore(a)).ToList();
@@ -107,33 +107,7 @@ namespace NetFoundations.PowerShell.Rpc
                 return;
             var batch = pending.ToList();
             pending.Clear();
-            SendBatch(batch);
-        }
-
-        /// <summary>One multicall for calls; one result or error per call, in order. A failure of the whole request is an error for each.</summary>
-        private void SendBatch(IReadOnlyList<(RpcCall Call, object? Input)> calls)
-        {
-            if (calls.Count == 0)
-                return;
-            var rpc = Client();
-            Run(async cancel =>
-            {
-                IReadOnlyList<RpcOutcome> outcomes;
-                try
-                {
-                    outcomes = await rpc.MulticallAsync(calls.Select(c => c.Call).ToArray(), cancel).ConfigureAwait(false);
-                }
-                catch (NetworkException e)
-                {
-                    outcomes = calls.Select(_ => RpcOutcome.Failed(e)).ToArray();
-                }
-                for (var i = 0; i < outcomes.Count; i++)
-                {
-                    var outcome = outcomes[i];
-                    var input = calls[i].Input;
-                    Post(() => WriteOutcome(outcome, input));
-                }
-            }, Deadline, $"{calls.Count} calls to {Target}");
+            SendBatch(batch, Client().MulticallAsync);
         }
 
         private static bool TryCall(object entry, out RpcCall? call)

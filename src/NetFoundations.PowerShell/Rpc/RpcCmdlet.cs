@@ -1,9 +1,13 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using NetFoundations.Core;
 using NetFoundations.Core.Rpc;
 using NetFoundations.Core.Tls;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace NetFoundations.PowerShell.Rpc
 {
@@ -89,6 +93,35 @@ namespace NetFoundations.PowerShell.Rpc
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, Uri));
             }
             return transport!;
+        }
+
+        /// <summary>
+        /// Sends calls as one request (send: a multicall or a JSON-RPC batch) and writes one result or error per call, in
+        /// order, for the input it came from; a failure of the whole request is an error for each.
+        /// </summary>
+        protected void SendBatch(IReadOnlyList<(RpcCall Call, object? Input)> calls,
+            Func<RpcCall[], CancellationToken, Task<IReadOnlyList<RpcOutcome>>> send)
+        {
+            if (calls.Count == 0)
+                return;
+            Run(async cancel =>
+            {
+                IReadOnlyList<RpcOutcome> outcomes;
+                try
+                {
+                    outcomes = await send(calls.Select(c => c.Call).ToArray(), cancel).ConfigureAwait(false);
+                }
+                catch (NetworkException e)
+                {
+                    outcomes = calls.Select(_ => RpcOutcome.Failed(e)).ToArray();
+                }
+                for (var i = 0; i < outcomes.Count; i++)
+                {
+                    var outcome = outcomes[i];
+                    var input = calls[i].Input;
+                    Post(() => WriteOutcome(outcome, input));
+                }
+            }, Deadline, $"{calls.Count} calls to {Target}");
         }
 
         /// <summary>Writes one call's outcome for its input: the value as a shell value, or its error. On the pipeline thread.</summary>
