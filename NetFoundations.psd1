@@ -30,6 +30,7 @@
         'Mail.Format.ps1xml'
         'Expect.Format.ps1xml'
         'Servers.Format.ps1xml'
+        'Caching.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -86,6 +87,15 @@
         'Stop-TcpServer'
         'Start-InetdService'
         'Measure-TcpServer'
+        'Connect-Memcached'
+        'Disconnect-Memcached'
+        'Get-MemcachedItem'
+        'Set-MemcachedItem'
+        'Remove-MemcachedItem'
+        'Update-MemcachedCounter'
+        'Get-MemcachedStat'
+        'Use-MemcachedItem'
+        'Measure-KeyDistribution'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

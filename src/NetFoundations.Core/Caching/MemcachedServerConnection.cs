@@ -22,6 +22,7 @@ namespace NetFoundations.Core.Caching
         private readonly byte[] buffer = new byte[64 * 1024];
         private int start, end;
         private Socket? socket;
+        private System.Net.IPAddress[]? addresses;
         private NetworkStream? stream;
         private Transcript? transcript;
         private volatile bool disposed;
@@ -77,7 +78,20 @@ namespace NetFoundations.Core.Caching
         private async Task OpenAsync(TimeSpan timeout, CancellationToken cancellation)
         {
             transcript?.Note($"Connecting to {Name}");
-            socket = await TcpConnector.ConnectAsync(Host, null, Port, timeout, cancellation, transcript).ConfigureAwait(false);
+            // Resolved once: a reconnection goes to the same addresses, so a key's server stays the server it was.
+            if (addresses == null)
+            {
+                try
+                {
+                    addresses = await Endpoints.AddressesAsync(Host, null, timeout, cancellation).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    TcpConnector.NoteFailure(transcript, $"Resolving {Host}", e, TimeSpan.Zero);
+                    throw;
+                }
+            }
+            socket = await TcpConnector.ConnectAsync(addresses, Port, Name, timeout, cancellation, transcript).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
             start = end = 0;
         }
@@ -139,7 +153,7 @@ namespace NetFoundations.Core.Caching
             if (buffer[start] != '\r' || buffer[start + 1] != '\n')
                 throw new ProtocolViolationException($"{Name} sent a value whose {count} bytes are not followed by CRLF: its length field is wrong.", Name);
             start += 2;
-            transcript?.Received(data, 0, Math.Min(count, 256));
+            transcript?.Received(data, 0, count);
             return data;
         }
 
