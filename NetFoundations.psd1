@@ -32,6 +32,7 @@
         'Expect.Format.ps1xml'
         'Servers.Format.ps1xml'
         'Rpc.Format.ps1xml'
+        'Caching.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -99,6 +100,15 @@
         'Invoke-XmlRpc'
         'Get-XmlRpcMethod'
         'Invoke-JsonRpc'
+        'Connect-Memcached'
+        'Disconnect-Memcached'
+        'Get-MemcachedItem'
+        'Set-MemcachedItem'
+        'Remove-MemcachedItem'
+        'Update-MemcachedCounter'
+        'Get-MemcachedStat'
+        'Use-MemcachedItem'
+        'Measure-KeyDistribution'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -18,6 +18,7 @@ BeforeAll {
     $dns = Start-TestDnsServer (Join-Path $servers 'bind')
     $sshd = Start-TestSshd (Join-Path $servers 'sshd')
     $telnetd = Start-TestTelnetd (Join-Path $servers 'telnetd')
+    $memcached = Start-TestMemcached
     $mailFolder = Join-Path $servers 'mail'
     bash (Join-Path $PSScriptRoot '..' 'servers' 'mail' 'start-servers.sh') $mailFolder
     if ($LASTEXITCODE -ne 0) { throw "start-servers.sh failed with exit code $LASTEXITCODE." }
@@ -41,6 +42,7 @@ AfterAll {
     Stop-TestDnsServer $dns
     Stop-TestSshd $sshd
     Stop-TestTelnetd $telnetd
+    Stop-TestMemcached $memcached
     bash (Join-Path $PSScriptRoot '..' 'servers' 'mail' 'stop-servers.sh') $mailFolder
     Remove-Item -Recurse -Force $servers -ErrorAction Ignore
 }
@@ -108,6 +110,12 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
            Read-MailMessage $path -Structure | Select-Object -Last 1
        }
        Fields = @{ PartNumber = '2'; ContentType = 'text/html' }; Numbers = 'Depth', 'EncodedSize' }
+    @{ Type = 'MemcachedWriteResult'; MaxBytes = 1KB; Make = { Set-MemcachedItem -Session (Connect-Memcached $memcached.Servers) -Key json-a -Value 'text' }
+       Fields = @{ Operation = 'Set'; Reply = 'STORED'; Succeeded = $true; Key = 'json-a' }; Numbers = @() }
+    @{ Type = 'MemcachedServerStats'; MaxBytes = 8KB; Make = { Get-MemcachedStat -Session (Connect-Memcached $memcached.Servers) }
+       Fields = @{ Version = (memcached -V).Split(' ')[1] }; Numbers = 'LimitMaxBytes', 'CurrentConnections' }
+    @{ Type = 'KeyDistributionReport'; MaxBytes = 2KB; Make = { Measure-KeyDistribution -Key (1..100) -Server a:1, b:1 -AddServer c:1 -Algorithm Ketama }
+       Fields = @{ Algorithm = 'Ketama'; KeyCount = 100 }; Numbers = 'MovedKeys', 'MovedPercent', 'Imbalance' }
     # The objects that carry or are a session: a session's record is flat (its host key and tunnels are methods), so an
     # item that carries it still converts at the default depth.
     @{ Type = 'SshSession'; MaxBytes = 1KB; Make = { Connect-SshSession 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath }
@@ -142,6 +150,14 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
        Fields = @{ LocalAddress = '::1'; Service = 'Zen'; Architecture = 'AsyncAwait'; State = 'Stopped'; Requests = 1 }; Numbers = 'UptimeMs', 'LocalPort', 'BytesSent' }
     @{ Type = 'SshOutputLine'; MaxBytes = 1KB; Make = { Invoke-SshCommand 127.0.0.1 -Port $sshd.Port -Credential $sshd.Credential -KnownHostsPath $sshd.KnownHostsPath -Command 'echo streamed' -Stream }
        Fields = @{ Line = 'streamed'; IsError = $false; ComputerName = '127.0.0.1' }; Numbers = @() }
+    @{ Type = 'MemcachedSession'; MaxBytes = 1KB; Make = { Connect-Memcached $memcached.Servers -KeyDistribution Ketama }
+       Fields = @{ KeyDistribution = 'Ketama'; Failover = $false; IsConnected = $true }; Numbers = 'Hits', 'Misses' }
+    @{ Type = 'MemcachedItem'; MaxBytes = 2KB; Make = {
+           $session = Connect-Memcached $memcached.Servers
+           $null = Set-MemcachedItem -Session $session -Key json-b -Value 'cached text'
+           Get-MemcachedItem -Session $session -Key json-b -Cas
+       }
+       Fields = @{ Key = 'json-b'; Value = 'cached text'; Format = 'Text' }; Numbers = 'Cas', 'Length', 'Flags' }
 ) {
     BeforeAll {
         $result = & $Make | Select-Object -First 1

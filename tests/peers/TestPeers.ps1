@@ -242,3 +242,27 @@ function New-SilentListener {
     Start-Sleep -Milliseconds 200
     [pscustomobject]@{ Port = $silent.LocalEndPoint.Port; Sockets = @($fillers) + $silent }
 }
+
+# Starts Count instances of Debian's memcached from tests/servers/memcached/start-memcached.sh and waits (10 s at most)
+# for their ports. Returns Servers ('127.0.0.1:port' each), Ports and the Process to stop with Stop-TestMemcached.
+function Start-TestMemcached {
+    param([int] $Count = 1)
+    $settingsFile = Join-Path $TestDrive "memcached-$(New-Guid).env"
+    $process = Start-Process bash -ArgumentList (Join-Path $PSScriptRoot '..' 'servers' 'memcached' 'start-memcached.sh'), $Count `
+        -RedirectStandardOutput $settingsFile -RedirectStandardError "$settingsFile.err" -PassThru
+    foreach ($i in 1..100) {
+        if ((Get-Content $settingsFile -ErrorAction Ignore) -match '^PORT=') { break }
+        Start-Sleep -Milliseconds 100
+    }
+    $line = @(Get-Content $settingsFile) -match '^PORT=' | Select-Object -First 1
+    if (-not $line) { throw "start-memcached.sh did not start: $(Get-Content "$settingsFile.err" -Raw)" }
+    $ports = @(($line -replace '^PORT=') -split ',' | ForEach-Object { [int]$_ })
+    [pscustomobject]@{ Process = $process; Ports = $ports; Servers = @($ports | ForEach-Object { "127.0.0.1:$_" }) }
+}
+
+# The script's instances are its children: Kill($true) ends them too.
+function Stop-TestMemcached {
+    param([Parameter(Mandatory)] $Memcached)
+    $Memcached.Process.Kill($true)
+    $Memcached.Process | Wait-Process -Timeout 10 -ErrorAction Ignore
+}

@@ -46,8 +46,8 @@ namespace NetFoundations.Core.Dns
         /// <summary>How long one lookup may take in all: every question of its CNAME chain, every try, UDP and TCP.</summary>
         public TimeSpan TotalTimeout { get; }
 
-        /// <summary>Splits a server given as host, host:port, IPv6 or [IPv6]:port; the port defaults to 53.</summary>
-        public static (string Host, int Port) ParseServer(string server)
+        /// <summary>Splits a server given as host, host:port, IPv6 or [IPv6]:port; the port defaults to 53 (or defaultPort).</summary>
+        public static (string Host, int Port) ParseServer(string server, int defaultPort = 53)
         {
             if (string.IsNullOrWhiteSpace(server))
                 throw new ArgumentException("A DNS server is a host or address, optionally with :port.", nameof(server));
@@ -79,7 +79,7 @@ namespace NetFoundations.Core.Dns
             if (host.Length == 0)
                 throw new ArgumentException($"'{server}' has no host.", nameof(server));
             if (port == null)
-                return (host, 53);
+                return (host, defaultPort);
             if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > 65535)
                 throw new ArgumentException($"'{server}' has no valid port: a port is a number from 1 to 65535.", nameof(server));
             return (host, number);
