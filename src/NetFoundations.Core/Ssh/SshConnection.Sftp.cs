@@ -186,6 +186,9 @@ namespace NetFoundations.Core.Ssh
                     // Closing may itself wait on the frozen connection: it runs beside, never on the thread that cancels.
                     using (token.Register(() => Task.Run(async () =>
                         {
+                            // The session's next transfer, which may start as soon as this one has ended, opens a new
+                            // SFTP connection rather than taking this one as it closes.
+                            DetachSftp(sftp);
                             try
                             {
                                 await RemovePartialsAsync(sftp, partials, transcript).ConfigureAwait(false);
@@ -194,7 +197,7 @@ namespace NetFoundations.Core.Ssh
                             {
                                 removed.TrySetResult(true);
                             }
-                            DropSftp(sftp);
+                            CloseSftp(sftp);
                         })))
                         return await UntilCancelled(work(sftp, deadline), token).ConfigureAwait(false);
                 }
@@ -291,11 +294,22 @@ namespace NetFoundations.Core.Ssh
 
         private void DropSftp(SftpClient sftp)
         {
+            DetachSftp(sftp);
+            CloseSftp(sftp);
+        }
+
+        /// <summary>The session no longer hands out this SFTP connection.</summary>
+        private void DetachSftp(SftpClient sftp)
+        {
             lock (sftpGate)
             {
                 if (ReferenceEquals(sftpClient, sftp))
                     sftpClient = null;
             }
+        }
+
+        private static void CloseSftp(SftpClient sftp)
+        {
             // Without it, a send blocked on a frozen server would keep SSH.NET's dispose (and this thread) waiting.
             SshNetSocket.Shutdown(sftp);
             sftp.Dispose();
