@@ -158,14 +158,14 @@ namespace NetFoundations.PowerShell.Servers
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
                     "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
+            if (Certificate == null && (CertificateKey != null || CertificatePassword != null))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey and -CertificatePassword go with -Certificate."),
+                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
         }
 
         protected override void ProcessRecord()
         {
             var encoding = TextEncodings.Get(Encoding);
-            if (Certificate == null && (CertificateKey != null || CertificatePassword != null))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey and -CertificatePassword go with -Certificate."),
-                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
             X509Certificate2? certificate = null;
             if (Certificate != null)
             {
