@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace NetFoundations.Core.Servers
 {
@@ -115,6 +116,25 @@ namespace NetFoundations.Core.Servers
             var thread = new Thread(() => body()) { IsBackground = true, Name = name };
             thread.Start();
             return thread;
+        }
+
+        /// <summary>Runs body on a dedicated background thread; the task ends with it, or with its failure.</summary>
+        public static Task Run(string name, Action body)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Start(name, () =>
+            {
+                try
+                {
+                    body();
+                    done.SetResult(true);
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            });
+            return done.Task;
         }
     }
 }

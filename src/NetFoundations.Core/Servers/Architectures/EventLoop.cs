@@ -36,20 +36,7 @@ namespace NetFoundations.Core.Servers
 
         public override Task RunAsync(ServerContext context, CancellationToken stop)
         {
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            BlockingConnection.Start("TcpServer event loop " + context.Record.LocalPort, () =>
-            {
-                try
-                {
-                    new Loop(context, stop).Run();
-                    done.SetResult(true);
-                }
-                catch (Exception e)
-                {
-                    done.SetException(e);
-                }
-            });
-            return done.Task;
+            return BlockingConnection.Run("TcpServer event loop " + context.Record.LocalPort, () => new Loop(context, stop).Run());
         }
 
         private sealed class Loop

@@ -14,20 +14,7 @@ namespace NetFoundations.Core.Servers
     {
         public override Task RunAsync(ServerContext context, CancellationToken stop)
         {
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            BlockingConnection.Start("TcpServer accept " + context.Record.LocalPort, () =>
-            {
-                try
-                {
-                    AcceptAndServe(context, stop);
-                    done.SetResult(true);
-                }
-                catch (Exception e)
-                {
-                    done.SetException(e);
-                }
-            });
-            return done.Task;
+            return BlockingConnection.Run("TcpServer accept " + context.Record.LocalPort, () => AcceptAndServe(context, stop));
         }
 
         private static void AcceptAndServe(ServerContext context, CancellationToken stop)

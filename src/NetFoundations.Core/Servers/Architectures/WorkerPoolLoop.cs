@@ -1,4 +1,4 @@
-using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -17,32 +17,12 @@ namespace NetFoundations.Core.Servers
         public override Task RunAsync(ServerContext context, CancellationToken stop)
         {
             var workers = context.Options.Workers;
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var running = workers;
-            Exception? failure = null;
-            for (var i = 0; i < workers; i++)
-            {
-                BlockingConnection.Start($"TcpServer worker {i + 1} of {workers} on {context.Record.LocalPort}", () =>
+            return Task.WhenAll(Enumerable.Range(1, workers).Select(i =>
+                BlockingConnection.Run($"TcpServer worker {i} of {workers} on {context.Record.LocalPort}", () =>
                 {
-                    try
-                    {
-                        while (BlockingConnection.Accept(context, stop) is { } client)
-                            BlockingConnection.Serve(context, client, stop);
-                    }
-                    catch (Exception e)
-                    {
-                        Interlocked.CompareExchange(ref failure, e, null);
-                    }
-                    if (Interlocked.Decrement(ref running) == 0)
-                    {
-                        if (failure == null)
-                            done.SetResult(true);
-                        else
-                            done.SetException(failure);
-                    }
-                });
-            }
-            return done.Task;
+                    while (BlockingConnection.Accept(context, stop) is { } client)
+                        BlockingConnection.Serve(context, client, stop);
+                })));
         }
     }
 }
