@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   iproute2 nftables traceroute iputils-ping openssl procps
   bind9 bind9-dnsutils                              # DNS on backbone; dig
-  nginx libnginx-mod-http-js                        # www (njs for the JSON echo)
+  gunicorn python3-httpbin                          # www: httpbin under gunicorn (the book's chapter 9)
+  memcached                                         # www and ftp: the chapter 8 cache, sharded over both
   postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd   # mail
   vsftpd inetutils-inetd inetutils-telnetd          # ftp, telnet
   openssh-server openssh-client                     # sshd on every host

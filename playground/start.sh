@@ -35,7 +35,7 @@ trap 'on_failure "$BASH_COMMAND"' ERR
 
 render() { sed -e "s|@DIR@|$PG_DIR|g" -e "s|@USER@|$PG_USER|g" "$PG_SRC/conf/$1" >"$2"; }
 
-mkdir -p "$PG_DIR"/{run,logs,ca,dns,ssh,www/html,www/tmp,mail/postfix,mail/spool,mail/data,mail/dovecot,ftp/pub,ftp/empty,home}
+mkdir -p "$PG_DIR"/{run,logs,ca,dns,ssh,www,mail/postfix,mail/spool,mail/data,mail/dovecot,ftp/pub,ftp/empty,home}
 chmod 755 "$PG_DIR"
 if [ ! -d /etc/netns ]; then
   mkdir /etc/netns
@@ -147,15 +147,24 @@ chown -R bind:bind "$PG_DIR/dns"
 say "daemons: named (backbone)"
 start_daemon backbone named /usr/sbin/named -g -c "$PG_DIR/dns/named.conf" -u bind
 
-# --- www: nginx.
-render nginx.conf "$PG_DIR/www/nginx.conf"
-cp "$PG_SRC/conf/echo.js" "$PG_DIR/www/echo.js"
-printf '<!DOCTYPE html>\n<html><head><title>www.example.com</title></head>\n<body><h1>Welcome to www.example.com</h1>\n<p>The NetFoundations playground web server.</p></body></html>\n' \
-  >"$PG_DIR/www/html/index.html"
-printf '%s:%s\n' "$PG_USER" "$(openssl passwd -apr1 "$PG_PASSWORD")" >"$PG_DIR/www/htpasswd"
-chmod 644 "$PG_DIR/www/htpasswd"
-say "daemons: nginx (www)"
-start_daemon www nginx /usr/sbin/nginx -c "$PG_DIR/www/nginx.conf" -e "$PG_DIR/logs/nginx-error.log"
+# --- www: the book's chapter 9 httpbin under gunicorn, on 80 and (with the playground CA's certificate) 443; threads
+# so that a client's connection is kept alive between requests, as the chapter shows.
+say "daemons: httpbin under gunicorn (www)"
+chgrp www-data "$PG_DIR/ca/www.key" && chmod 640 "$PG_DIR/ca/www.key"   # gunicorn's workers read it as www-data
+for listener in "http 80" "https 443"; do
+  read -r name port <<<"$listener"
+  tls=()
+  [ "$name" = https ] && tls=(--certfile "$PG_DIR/ca/www.crt" --keyfile "$PG_DIR/ca/www.key")
+  start_daemon www "httpbin-$name" /usr/bin/gunicorn --chdir "$PG_DIR/www" -b "${IP4[www]}:$port" -b "[${IP6[www]}]:$port" \
+    --worker-class gthread --workers 2 --threads 8 --user www-data --group www-data \
+    --access-logfile "$PG_DIR/logs/httpbin-$name-access.log" "${tls[@]}" httpbin:app
+done
+
+# --- A cache: memcached on www and ftp, the book's chapter 8 sharding over two servers.
+say "daemons: memcached (www, ftp)"
+for ns in www ftp; do
+  start_daemon "$ns" "memcached-$ns" /usr/bin/memcached -u memcache -l "${IP4[$ns]},[${IP6[$ns]}]" -p 11211 -U 0 -m 64
+done
 
 # --- mail: Dovecot (IMAP, POP3, LMTP, SASL for Postfix) and Postfix, with the book's messages.
 render dovecot.conf "$PG_DIR/mail/dovecot/dovecot.conf"
@@ -186,6 +195,14 @@ in_host mail /usr/sbin/postfix -c "$PG_DIR/mail/postfix" start >>"$PG_DIR/logs/p
 render vsftpd.conf "$PG_DIR/ftp/vsftpd.conf"
 render inetd.conf "$PG_DIR/ftp/inetd.conf"
 printf 'Welcome to ftp.example.com, the NetFoundations playground FTP server.\n' >"$PG_DIR/ftp/pub/README.txt"
+# A tree to walk (the book's recursedl.py): two levels of folders, text and binary files, a link.
+mkdir -p "$PG_DIR/ftp/pub/book/ch17/listings" "$PG_DIR/ftp/pub/book/data"
+printf 'Chapter 17: FTP\n' >"$PG_DIR/ftp/pub/book/ch17/README.txt"
+for listing in connect asciidl binarydl binaryul dir nlst recursedl; do
+  printf '# %s.py, the book'"'"'s listing\r\nprint("%s")\r\n' "$listing" "$listing" >"$PG_DIR/ftp/pub/book/ch17/listings/$listing.py"
+done
+head -c 1048576 /dev/urandom >"$PG_DIR/ftp/pub/book/data/random.bin"
+ln -s ../ch17/README.txt "$PG_DIR/ftp/pub/book/data/ch17-readme"
 say "daemons: vsftpd, telnetd (ftp)"
 start_daemon ftp vsftpd /usr/sbin/vsftpd "$PG_DIR/ftp/vsftpd.conf"
 in_host ftp /usr/sbin/inetutils-inetd -p"$PG_DIR/run/inetd.pid" "$PG_DIR/ftp/inetd.conf" >>"$PG_DIR/logs/inetd.out" 2>&1
@@ -231,7 +248,7 @@ for ns in "${PG_NAMESPACES[@]}"; do
 done
 
 # --- Up when every service answers.
-for check in "backbone ${IP4[backbone]} 53" "www ${IP4[www]} 80" "www ${IP4[www]} 443" \
+for check in "backbone ${IP4[backbone]} 53" "www ${IP4[www]} 80" "www ${IP4[www]} 443" "www ${IP4[www]} 11211" "ftp ${IP4[ftp]} 11211" \
   "mail ${IP4[mail]} 25" "mail ${IP4[mail]} 587" "mail ${IP4[mail]} 110" "mail ${IP4[mail]} 143" \
   "mail ${IP4[mail]} 993" "mail ${IP4[mail]} 995" "ftp ${IP4[ftp]} 21" "ftp ${IP4[ftp]} 23"; do
   read -r ns address port <<<"$check"

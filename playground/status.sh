@@ -27,7 +27,7 @@ answers() {   # host address port label: does the service answer (from its own h
 for ns in "${PG_NAMESPACES[@]}"; do
   answers "$ns" "${IP4[$ns]}" 22 "$(printf '%-9s %-15s %-18s ssh 22' "$ns" "${IP4[$ns]}" "${IP6[$ns]}")"
 done
-for service in "backbone 53 dns" "www 80 http" "www 443 https" "mail 25 smtp" "mail 587 submission" \
+for service in "backbone 53 dns" "www 80 http" "www 443 https" "www 11211 memcached" "ftp 11211 memcached" "mail 25 smtp" "mail 587 submission" \
   "mail 110 pop3" "mail 143 imap" "mail 993 imaps" "mail 995 pop3s" "ftp 21 ftp" "ftp 23 telnet"; do
   read -r ns port label <<<"$service"
   answers "$ns" "${IP4[$ns]}" "$port" "$(printf '%-9s %-15s %-18s %s %s' "$ns" "${IP4[$ns]}" "${IP6[$ns]}" "$label" "$port")"

@@ -19,9 +19,9 @@ BeforeDiscovery {
         @{ Name = 'h4.example.com'; IPv4 = '192.168.1.14'; IPv6 = '2001:db8:25:b::14' }
     )
     $services = @(
-        @{ ComputerName = 'www.example.com'; Ports = @(22, 80, 443) }
+        @{ ComputerName = 'www.example.com'; Ports = @(22, 80, 443, 11211) }
         @{ ComputerName = 'mail.example.com'; Ports = @(22, 25, 110, 143, 587, 993, 995) }
-        @{ ComputerName = 'ftp.example.com'; Ports = @(21, 22, 23) }
+        @{ ComputerName = 'ftp.example.com'; Ports = @(21, 22, 23, 11211) }
         @{ ComputerName = 'backbone.example.com'; Ports = @(22, 53) }
         @{ ComputerName = 'example.com'; Ports = @(22) }
         @{ ComputerName = 'isp.example.com'; Ports = @(22) }
@@ -75,7 +75,8 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             ($pem | openssl x509 -noout -ext subjectAltName) -split '[,\s]+' | Where-Object { $_ -like 'DNS:*' } | ForEach-Object { $_.Substring(4) }
         }
 
-        # The hops of a traceroute (one probe each, two seconds at most), as addresses.
+        # The hops of a traceroute over IPv6 (one probe each, two seconds at most), as addresses: .NET's ping reports no
+        # address for a hop over IPv6 on Linux, so Test-Connection -Traceroute cannot show them there.
         function Get-Hop([string[]] $ArgumentList) {
             traceroute -n -q 1 -w 2 @ArgumentList 2>$null | ForEach-Object { if ($_ -match '^\s*\d+\s+(\S+)') { $Matches[1] } }
         }
@@ -145,35 +146,50 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             ($results | Where-Object Open -EQ $false).Port | Should -BeNullOrEmpty
         }
 
-        It 'www serves its home page' {
-            $page = Invoke-WebRequest http://www.example.com/
+        It 'www serves httpbin, the book''s chapter 9 service, over HTTP and HTTPS' -ForEach 'http', 'https' {
+            $page = Invoke-WebRequest "${_}://www.example.com/"
 
             $page.StatusCode | Should -Be 200
-            $page.Content | Should -Match 'Welcome to www.example.com'
+            $page.Content | Should -Match '<title>httpbin'
         }
 
-        It 'www follows a chain of three redirects to /echo' {
+        It 'www follows a chain of three redirects to /get' {
             $page = Invoke-WebRequest https://www.example.com/redirect/3
 
             $page.StatusCode | Should -Be 200
-            $page.BaseResponse.RequestMessage.RequestUri | Should -Be 'https://www.example.com/echo'
+            $page.BaseResponse.RequestMessage.RequestUri | Should -Be 'https://www.example.com/get'
         }
 
         It 'www asks for basic authentication and accepts the test user' {
-            (Invoke-WebRequest http://www.example.com/basic-auth -SkipHttpErrorCheck).StatusCode | Should -Be 401
+            (Invoke-WebRequest https://www.example.com/basic-auth/brandon/abc123 -SkipHttpErrorCheck).StatusCode | Should -Be 401
 
-            # Over plain HTTP PowerShell sends a password only when told it may.
-            $answer = Invoke-RestMethod http://www.example.com/basic-auth -Credential $brandon -AllowUnencryptedAuthentication
+            $answer = Invoke-RestMethod https://www.example.com/basic-auth/brandon/abc123 -Credential $brandon
 
+            $answer.authenticated | Should -BeTrue
             $answer.user | Should -Be 'brandon'
         }
 
         It 'www sets cookies and reads them back' {
-            $page = Invoke-WebRequest 'http://www.example.com/cookies/set?flavor=oatmeal' -SessionVariable browser
+            $page = Invoke-WebRequest 'https://www.example.com/cookies/set?flavor=oatmeal' -SessionVariable browser
 
-            $page.BaseResponse.RequestMessage.RequestUri | Should -Be 'http://www.example.com/cookies'
-            $page.Content | Should -Match '"flavor": "oatmeal"'
-            $browser.Cookies.GetCookies('http://www.example.com/').Name | Should -Contain 'flavor'
+            $page.BaseResponse.RequestMessage.RequestUri | Should -Be 'https://www.example.com/cookies'
+            ($page.Content | ConvertFrom-Json).cookies.flavor | Should -Be 'oatmeal'
+            $browser.Cookies.GetCookies('https://www.example.com/').Name | Should -Contain 'flavor'
+        }
+
+        It 'ftp and www keep a cache together: memcached keys shard over both, and each reads back' {
+            $cache = Connect-Memcached -Server www.example.com:11211, ftp.example.com:11211 -KeyDistribution Rendezvous
+            try {
+                $keys = 1..40 | ForEach-Object { "playground:${PID}:$_" }
+                $stored = $keys | ForEach-Object { Set-MemcachedItem -Session $cache -Key $_ -Value "value of $_" -TimeToLive 60 }
+
+                ($stored | Group-Object Server).Count | Should -Be 2 -Because 'rendezvous hashing spreads 40 keys over both servers'
+                ($stored | Where-Object Succeeded).Count | Should -Be 40
+                (Get-MemcachedItem -Session $cache -Key $keys | ForEach-Object Value) | Should -Be ($keys | ForEach-Object { "value of $_" })
+            } finally {
+                Remove-MemcachedItem -Session $cache -Key $keys -ErrorAction SilentlyContinue | Out-Null
+                Disconnect-Memcached -Session $cache
+            }
         }
 
         # The book's chapter 7 inetd services, served on ftp by Start-InetdService (playground/conf/zen-services.ps1).
@@ -202,11 +218,11 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
 
         It 'www sees h1''s IPv4 connections coming from modemA (10.25.1.65)' {
-            (Invoke-RestMethod http://10.130.1.4/echo).remoteAddress | Should -Be '10.25.1.65'
+            (Invoke-RestMethod http://10.130.1.4/ip).origin | Should -Be '10.25.1.65'
         }
 
         It 'www sees h1''s own address over IPv6, which is routed, not translated' {
-            (Invoke-RestMethod 'http://[2001:db8:130:1::4]/echo').remoteAddress | Should -Be '2001:db8:25:a::11'
+            (Invoke-RestMethod 'http://[2001:db8:130:1::4]/ip').origin | Should -Be '2001:db8:25:a::11'
         }
 
         It 'h4, behind modemB, cannot be reached from h1 while modemB itself can' {
@@ -323,6 +339,19 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             }
         }
 
+        It 'downloads brandon''s welcome from www over SFTP, byte for byte' {
+            $session = Connect-SshSession www.example.com -Credential $brandon -KnownHostsPath $knownHosts
+            try {
+                $copy = Join-Path $TestDrive 'welcome.txt'
+                $transfer = Receive-SftpItem -Session $session -Path welcome.txt -Destination $copy
+
+                $transfer.Length | Should -Be (Get-Item (Join-Path $folder 'home' 'brandon' 'welcome.txt')).Length
+                Get-Content $copy | Should -Be 'Welcome to the NetFoundations playground, brandon.'
+            } finally {
+                Disconnect-SshSession -Session $session
+            }
+        }
+
         It 'drives a shell on www with expect steps' {
             $prompt = @{ Expect = '\$ $' }
 
@@ -414,9 +443,72 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
     }
 
+    # The book's chapter 17: vsftpd on ftp, anonymous downloads from a tree, uploads for brandon over explicit FTPS.
+    Context 'FTP' {
+        BeforeAll {
+            $folder = if ($env:NETFOUNDATIONS_PLAYGROUND_DIR) { $env:NETFOUNDATIONS_PLAYGROUND_DIR } else { '/tmp/netfoundations-playground' }
+            $public = Join-Path $folder 'ftp' 'pub'   # what vsftpd serves to anonymous users, seen from this machine
+        }
+
+        It 'walks the public tree anonymously, and lists the link without following it' {
+            $session = Connect-FtpSession ftp.example.com
+            try {
+                $entries = Get-FtpChildItem -Session $session -Path /book -Recurse
+
+                ($entries | Where-Object Name -Like '*.py').Name | Sort-Object | Should -Be 'asciidl.py', 'binarydl.py', 'binaryul.py', 'connect.py', 'dir.py', 'nlst.py', 'recursedl.py'
+                ($entries | Where-Object Name -EQ 'ch17-readme').Type | Should -Be 'Link'
+            } finally {
+                Disconnect-FtpSession -Session $session
+            }
+        }
+
+        It 'downloads a binary file byte for byte (binarydl.py)' {
+            $session = Connect-FtpSession ftp.example.com
+            try {
+                $copy = Join-Path $TestDrive 'random.bin'
+                $null = Receive-FtpItem -Session $session -Path /book/data/random.bin -Destination $copy
+
+                (Get-FileHash $copy).Hash | Should -Be (Get-FileHash (Join-Path $public 'book' 'data' 'random.bin')).Hash
+            } finally {
+                Disconnect-FtpSession -Session $session
+            }
+        }
+
+        It 'uploads as brandon over explicit FTPS, and reads the upload back (binaryul.py)' {
+            $session = Connect-FtpSession ftp.example.com -Credential $brandon -Security Explicit
+            try {
+                $local = Join-Path $TestDrive 'upload.txt'
+                "uploaded from h1 by $PID" | Set-Content $local
+                $remote = "upload-$PID.txt"
+                $null = Send-FtpItem -Session $session -Path $local -Destination $remote -Force
+                $back = Join-Path $TestDrive 'back.txt'
+                $null = Receive-FtpItem -Session $session -Path $remote -Destination $back
+
+                Get-Content $back | Should -Be "uploaded from h1 by $PID"
+                $session.TlsProtocol | Should -Not -BeNullOrEmpty
+            } finally {
+                Remove-FtpItem -Session $session -Path $remote -Confirm:$false -ErrorAction SilentlyContinue
+                Disconnect-FtpSession -Session $session
+            }
+        }
+    }
+
+    # The book's chapter 16: telnetd on ftp, with the terminal type negotiated (TTYPE).
+    Context 'Telnet' {
+        It 'logs in to ftp as brandon and runs a command with the terminal type it asked for' {
+            $result = Invoke-TelnetCommand ftp.example.com -Credential $brandon -Command 'echo "$(hostname) $TERM"' -TerminalType vt220
+
+            $result.Output | Should -Be 'ftp vt220'
+        }
+    }
+
     Context 'Routing' {
-        It 'reaches www.example.com in 5 hops: modemA, isp, backbone, example.com, www' {
-            Get-Hop www.example.com | Should -Be '192.168.1.1', '10.25.1.1', '10.1.1.1', '10.130.1.1', '10.130.1.4'
+        It 'reaches <_> in 5 hops: modemA, isp, backbone, example.com, the server' -ForEach 'www.example.com', 'mail.example.com', 'ftp.example.com' {
+            $trace = Test-Connection $_ -Traceroute -IPv4 -TimeoutSeconds 2
+            $server = ($trace | Select-Object -Last 1).TargetAddress.IPAddressToString
+
+            $hops = $trace | Group-Object Hop | ForEach-Object { $_.Group[0].Hostname }
+            $hops | Should -Be '192.168.1.1', '10.25.1.1', '10.1.1.1', '10.130.1.1', $server
         }
 
         It 'reaches www.example.com over IPv6 through the same routers' {
