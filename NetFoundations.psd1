@@ -32,6 +32,7 @@
         'Expect.Format.ps1xml'
         'Servers.Format.ps1xml'
         'Rpc.Format.ps1xml'
+        'Http.Format.ps1xml'
         'Caching.Format.ps1xml'
     )
     CmdletsToExport      = @(
@@ -109,6 +110,9 @@
         'Get-MemcachedStat'
         'Use-MemcachedItem'
         'Measure-KeyDistribution'
+        'Select-Html'
+        'ConvertFrom-HtmlTable'
+        'Get-HtmlForm'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
