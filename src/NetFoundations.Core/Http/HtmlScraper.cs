@@ -100,27 +100,22 @@ namespace NetFoundations.Core.Http
         }
 
         /// <summary>The tables the selector matches (their own rows, not those of tables inside them).</summary>
-        public IReadOnlyList<HtmlTable> Tables(string selector)
-        {
-            var tables = new List<HtmlTable>();
-            foreach (var element in Query(document, selector))
-            {
-                if (element is IHtmlTableElement table)
-                    tables.Add(ReadTable(tables.Count, table));
-            }
-            return tables;
-        }
+        public IReadOnlyList<HtmlTable> Tables(string selector) => Read<IHtmlTableElement, HtmlTable>(selector, ReadTable);
 
         /// <summary>The forms the selector matches, with their controls as a browser would send them.</summary>
-        public IReadOnlyList<HtmlForm> Forms(string selector)
+        public IReadOnlyList<HtmlForm> Forms(string selector) => Read<IHtmlFormElement, HtmlForm>(selector, ReadForm);
+
+        /// <summary>Each matched element of the wanted kind read into a record numbered from 0; others are passed over.</summary>
+        private IReadOnlyList<TRecord> Read<TElement, TRecord>(string selector, Func<int, TElement, TRecord> read)
+            where TElement : class
         {
-            var forms = new List<HtmlForm>();
+            var records = new List<TRecord>();
             foreach (var element in Query(document, selector))
             {
-                if (element is IHtmlFormElement form)
-                    forms.Add(ReadForm(forms.Count, form));
+                if (element is TElement wanted)
+                    records.Add(read(records.Count, wanted));
             }
-            return forms;
+            return records;
         }
 
         /// <summary>Throws InvalidNetworkRequestException when selector is no CSS selector.</summary>
