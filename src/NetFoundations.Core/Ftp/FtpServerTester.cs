@@ -35,7 +35,7 @@ namespace NetFoundations.Core.Ftp
             var (client, _, check) = FtpConnection.NewClient(probe, transcript, address, credential);
             // No data connection is opened: PBSZ/PROT are not needed.
             client.Config.DataConnectionEncryption = false;
-            var result = new FtpServerResult(options.ComputerName, options.Port, options.Security, transcript.Entries);
+            var result = new FtpServerResult(options.ComputerName, options.Port, options.Security);
             var stopped = false;
             client.BeforeLogin = async token =>
             {
@@ -99,6 +99,7 @@ namespace NetFoundations.Core.Ftp
                 client.ShutdownControl();
                 client.Dispose();
             }
+            result.Transcript = transcript.Entries;
             return result;
         }
 

@@ -9,14 +9,11 @@ namespace NetFoundations.Core.Ftp
     /// <summary>What an FTP server offers: banner, FEAT, TLS and its certificate, and whether a login is accepted.</summary>
     public sealed class FtpServerResult
     {
-        private readonly IReadOnlyList<TranscriptEntry> transcript;
-
-        internal FtpServerResult(string computerName, int port, FtpSecurity security, IReadOnlyList<TranscriptEntry> transcript)
+        internal FtpServerResult(string computerName, int port, FtpSecurity security)
         {
             ComputerName = computerName;
             Port = port;
             Security = security;
-            this.transcript = transcript;
         }
 
         public string ComputerName { get; }
@@ -53,6 +50,8 @@ namespace NetFoundations.Core.Ftp
         /// <summary>The server's reply to the login (230 …, 530 …); null when the test stopped before the login.</summary>
         public string? LoginReply { get; internal set; }
         /// <summary>The conversation; kept out of the properties so that a log of results stays small.</summary>
-        public IReadOnlyList<TranscriptEntry> GetTranscript() => transcript;
+        public IReadOnlyList<TranscriptEntry> GetTranscript() => Transcript;
+        /// <summary>Set when the test ends (the transcript's entries are a copy).</summary>
+        internal IReadOnlyList<TranscriptEntry> Transcript { private get; set; } = new TranscriptEntry[0];
     }
 }
