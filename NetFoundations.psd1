@@ -66,6 +66,7 @@
         'Remove-FtpItem'
         'Rename-FtpItem'
         'New-FtpDirectory'
+        'Test-FtpServer'
         'New-SshTunnel'
         'Get-SshTunnel'
         'Remove-SshTunnel'

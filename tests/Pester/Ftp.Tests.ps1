@@ -332,3 +332,80 @@ Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
         (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
     }
 }
+
+Describe 'Test-FtpServer' {
+    It 'reports the greeting, the features and an anonymous login over plain FTP' {
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port
+        $result | Should -BeOfType [NetFoundations.Core.Ftp.FtpServerResult]
+        $result.Stage | Should -Be 'Login'
+        $result.Banner | Should -BeLike '*vsFTPd*'
+        $result.Features | Should -Contain 'REST STREAM'
+        $result.RestStream | Should -BeTrue
+        $result.Size | Should -BeTrue
+        $result.Mdtm | Should -BeTrue
+        $result.Epsv | Should -BeTrue
+        # vsftpd 3 has no MLSD and no HASH.
+        $result.Mlsd | Should -BeFalse
+        $result.Hash | Should -BeFalse
+        $result.TlsProtocol | Should -BeNullOrEmpty
+        $result.CertificateValid | Should -BeNullOrEmpty
+        $result.UserName | Should -Be 'anonymous'
+        $result.LoginSucceeded | Should -BeTrue
+        $result.LoginReply | Should -BeLike '230*'
+        ($result | Format-Table | Out-String) | Should -Match 'Login'
+    }
+
+    It 'sets up explicit FTPS, verifies the certificate with the test CA and logs the user in' {
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -CertificateAuthorityPath $ca -Credential $credential
+        $result.Stage | Should -Be 'Login'
+        $result.TlsOffered | Should -BeTrue
+        $result.TlsProtocol | Should -BeLike 'Tls1*'
+        $result.CertificateValid | Should -BeTrue
+        $result.CertificateSubject | Should -BeLike "*CN=$name*"
+        $result.UserName | Should -Be $credential.UserName
+        $result.LoginSucceeded | Should -BeTrue
+        # The password never reaches the transcript.
+        $conversation = $result.GetTranscript().Text -join "`n"
+        $conversation | Should -Match 'PASS \*+'
+        $conversation | Should -Not -Match ([regex]::Escape($credential.GetNetworkCredential().Password))
+    }
+
+    It 'reports a refused login rather than failing' {
+        $wrong = [pscredential]::new($credential.UserName, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -CertificateAuthorityPath $ca -Credential $wrong -ErrorAction Stop
+        $result.Stage | Should -Be 'Login'
+        $result.LoginSucceeded | Should -BeFalse
+        $result.LoginReply | Should -BeLike '530*'
+    }
+
+    It 'stops at -Stage Connect: no TLS and no login' {
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -Credential $credential -Stage Connect -Verbose 4>&1
+        $report = $result | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpServerResult] }
+        $verbose = ($result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $report.Stage | Should -Be 'Connect'
+        $report.Banner | Should -BeLike '*vsFTPd*'
+        $report.Features | Should -Contain 'SIZE'
+        $report.TlsProtocol | Should -BeNullOrEmpty
+        $report.LoginSucceeded | Should -BeNullOrEmpty
+        $report.UserName | Should -BeNullOrEmpty
+        $verbose | Should -Match 'FEAT'
+        $verbose | Should -Not -Match 'USER |PASS |AUTH TLS'
+    }
+
+    It 'stops at -Stage Tls with the certificate problems shown under -SkipCertificateCheck' {
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -Stage Tls -SkipCertificateCheck -WarningAction SilentlyContinue
+        $result.Stage | Should -Be 'Tls'
+        $result.TlsProtocol | Should -BeLike 'Tls1*'
+        $result.CertificateValid | Should -BeFalse
+        $result.CertificateProblems | Should -Not -BeNullOrEmpty
+        $result.LoginSucceeded | Should -BeNullOrEmpty
+    }
+
+    It 'fails as Connect-FtpSession does: an untrusted certificate, a clear-text credential, a closed port' {
+        { Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -Stage Tls -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateRejected,*'
+        { Test-FtpServer $name -Address 127.0.0.1 -Port $port -Credential $credential -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
+        { Test-FtpServer 127.0.0.1 -Port 9 -TimeoutSeconds 5 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
+    }
+}

@@ -79,6 +79,29 @@ namespace NetFoundations.Core.Ftp
         public async Task<Stream> OpenListingAsync(string command, CancellationToken token) =>
             await OpenDataStreamAsync(command, 0, token).ConfigureAwait(false);
 
+        /// <summary>
+        /// Runs after the greeting and TLS, before USER/PASS (Test-FtpServer reads FEAT there, and ends Connect by
+        /// throwing when it stops before the login: FluentFTP's Connect goes on with commands a server refuses before it).
+        /// </summary>
+        public Func<CancellationToken, Task>? BeforeLogin { get; set; }
+
+        protected override async Task Authenticate(CancellationToken token)
+        {
+            if (BeforeLogin != null)
+                await BeforeLogin(token).ConfigureAwait(false);
+            try
+            {
+                await base.Authenticate(token).ConfigureAwait(false);
+            }
+            finally
+            {
+                LoginReply = LastReply;
+            }
+        }
+
+        /// <summary>The server's last reply to the login (230 …, 530 …).</summary>
+        public FtpReply LoginReply { get; private set; }
+
         /// <summary>Shuts the control connection's socket down both ways, so that every wait on it ends at once; never throws.</summary>
         public void ShutdownControl() => FtpNetSocket.Shutdown(m_stream);
     }

@@ -63,9 +63,66 @@ namespace NetFoundations.Core.Ftp
                     $"Without TLS the credential for {target} would cross the network in clear; it was not sent. " +
                     "Ask for TLS with -Security Explicit (AUTH TLS) or -Security Implicit, or send it unencrypted by name with " +
                     "-AllowUnencryptedAuthentication.", target);
-            var authorities = options.CertificateAuthorityPath == null ? null : TlsPem.ReadCertificates(options.CertificateAuthorityPath);
             var addresses = await Endpoints.AddressesAsync(options.ComputerName, options.Addresses, options.Timeout, cancellationToken).ConfigureAwait(false);
             var address = addresses[0].ToString();
+            var credential = options.Credential ?? new NetworkCredential("anonymous", "anonymous@");
+            var (client, logger, check) = NewClient(options, transcript, address, credential);
+            transcript.Note($"connecting to {target} ({address}), security {options.Security}, login {credential.UserName}");
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(options.Timeout);
+            string home;
+            try
+            {
+                // FluentFTP does not watch the token in every wait of the handshake: shutting the socket down ends them all.
+                using (limit.Token.Register(client.ShutdownControl))
+                {
+                    await client.ConnectBoundedAsync(check.Validate, limit.Token).ConfigureAwait(false);
+                    // Everything moves as bytes: listings are read as bytes and decoded here, files are never converted.
+                    var type = await client.Execute("TYPE I", limit.Token).ConfigureAwait(false);
+                    if (!type.Success)
+                        throw FtpErrors.Refused(type.Code, type.Message, target, null);
+                    home = await client.GetWorkingDirectory(limit.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                Drop(client);
+                throw ConnectFailure(e, client, check, options, transcript, limit.IsCancellationRequested, cancellationToken);
+            }
+            logger.Target = null;
+            transcript.Note($"logged in as {credential.UserName}; home {home}" + (client.IsEncrypted ? $"; {client.SslProtocol}" : string.Empty));
+            return new FtpConnection(client, options, logger, address, string.IsNullOrEmpty(home) ? "/" : home, check.Verification).Session;
+        }
+
+        /// <summary>The project's error for a failed connect, TLS or login (noted in the transcript): the bound broken, the certificate rejected, the deadline, or the server's refusal.</summary>
+        internal static Exception ConnectFailure(Exception e, BoundedFtpClient client, CertificateCheck check, FtpConnectionOptions options,
+            Transcript transcript, bool timedOut, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var target = options.Target;
+            if (client.Violation != null)
+                return Noted(client.Violation);
+            if (check.Verification != null && !check.Verification.IsValid && !options.SkipCertificateCheck)
+                return Noted(new CertificateRejectedException(
+                    $"The certificate of {target} was rejected: {string.Join(" ", check.Verification.Problems)} " +
+                    "Trust its CA with -CertificateAuthorityPath, or skip the check by name with -SkipCertificateCheck.", target, e));
+            if (timedOut)
+                return Noted(new NetworkTimeoutException($"Connecting and logging in to {target} took longer than {options.Timeout.TotalSeconds:0.###} s.", target, e));
+            return Noted(FtpErrors.Translate(e, target));
+
+            Exception Noted(Exception error)
+            {
+                transcript.ClientError(error.Message);
+                return error;
+            }
+        }
+
+
+        /// <summary>FluentFTP's client as every FTP connection here is made: bounded replies, binary, deadlines, certificates checked.</summary>
+        internal static (BoundedFtpClient Client, FtpTranscriptLogger Logger, CertificateCheck Check) NewClient(FtpConnectionOptions options,
+            Transcript transcript, string address, NetworkCredential credential)
+        {
+            var authorities = options.CertificateAuthorityPath == null ? null : TlsPem.ReadCertificates(options.CertificateAuthorityPath);
             var logger = new FtpTranscriptLogger { Target = transcript };
             var milliseconds = (int)Math.Min(int.MaxValue, options.Timeout.TotalMilliseconds);
             var config = new FtpConfig
@@ -97,12 +154,31 @@ namespace NetFoundations.Core.Ftp
                 UploadDataType = FtpDataType.Binary,
                 ListingDataType = FtpDataType.Binary,
             };
-            var credential = options.Credential ?? new NetworkCredential("anonymous", "anonymous@");
             var client = new BoundedFtpClient(options.ComputerName, address, credential, options.Port, config, logger, options.MaxReplyBytes);
             logger.Secure = () => client.IsEncrypted;
-            TlsVerification? verification = null;
-            client.ValidateCertificate += (_, e) => Validate(e);
-            void Validate(FtpSslValidationEventArgs e)
+            var check = new CertificateCheck(options, authorities, transcript);
+            client.ValidateCertificate += (_, e) => check.Validate(e);
+            return (client, logger, check);
+        }
+
+        /// <summary>Verifies the server's certificates as they come (control and data connections), keeping the first result.</summary>
+        internal sealed class CertificateCheck
+        {
+            private readonly FtpConnectionOptions options;
+            private readonly X509Certificate2Collection? authorities;
+            private readonly Transcript transcript;
+
+            public CertificateCheck(FtpConnectionOptions options, X509Certificate2Collection? authorities, Transcript transcript)
+            {
+                this.options = options;
+                this.authorities = authorities;
+                this.transcript = transcript;
+            }
+
+            /// <summary>The first certificate's verification (the control connection's); null before any TLS.</summary>
+            public TlsVerification? Verification { get; private set; }
+
+            public void Validate(FtpSslValidationEventArgs e)
             {
                 var leaf = new X509Certificate2(e.Certificate);
                 var presented = new List<X509Certificate2>();
@@ -112,51 +188,11 @@ namespace NetFoundations.Core.Ftp
                     presented.AddRange(e.Chain.ChainElements.Cast<X509ChainElement>().Select(c => c.Certificate));
                 }
                 var checkedNow = TlsVerifier.Verify(leaf, presented, options.ComputerName, authorities, DateTime.Now);
-                verification ??= checkedNow;
+                Verification ??= checkedNow;
                 e.Accept = options.SkipCertificateCheck || checkedNow.IsValid;
                 if (!checkedNow.IsValid)
                     transcript.ClientError($"certificate of {options.ComputerName}: {string.Join(" ", checkedNow.Problems)}" +
                         (options.SkipCertificateCheck ? " (accepted: -SkipCertificateCheck)" : string.Empty));
-            }
-            transcript.Note($"connecting to {target} ({address}), security {options.Security}, login {credential.UserName}");
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(options.Timeout);
-            string home;
-            try
-            {
-                // FluentFTP does not watch the token in every wait of the handshake: shutting the socket down ends them all.
-                using (limit.Token.Register(client.ShutdownControl))
-                {
-                    await client.ConnectBoundedAsync(Validate, limit.Token).ConfigureAwait(false);
-                    // Everything moves as bytes: listings are read as bytes and decoded here, files are never converted.
-                    var type = await client.Execute("TYPE I", limit.Token).ConfigureAwait(false);
-                    if (!type.Success)
-                        throw FtpErrors.Refused(type.Code, type.Message, target, null);
-                    home = await client.GetWorkingDirectory(limit.Token).ConfigureAwait(false);
-                }
-            }
-            catch (Exception e)
-            {
-                Drop(client);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (client.Violation != null)
-                    throw Noted(client.Violation);
-                if (verification != null && !verification.IsValid && !options.SkipCertificateCheck)
-                    throw Noted(new CertificateRejectedException(
-                        $"The certificate of {target} was rejected: {string.Join(" ", verification.Problems)} " +
-                        "Trust its CA with -CertificateAuthorityPath, or skip the check by name with -SkipCertificateCheck.", target, e));
-                if (limit.IsCancellationRequested)
-                    throw Noted(new NetworkTimeoutException($"Connecting and logging in to {target} took longer than {options.Timeout.TotalSeconds:0.###} s.", target, e));
-                throw Noted(FtpErrors.Translate(e, target));
-            }
-            logger.Target = null;
-            transcript.Note($"logged in as {credential.UserName}; home {home}" + (client.IsEncrypted ? $"; {client.SslProtocol}" : string.Empty));
-            return new FtpConnection(client, options, logger, address, string.IsNullOrEmpty(home) ? "/" : home, verification).Session;
-
-            Exception Noted(Exception error)
-            {
-                transcript.ClientError(error.Message);
-                return error;
             }
         }
 
