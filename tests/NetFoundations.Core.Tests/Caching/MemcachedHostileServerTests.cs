@@ -62,6 +62,43 @@ namespace NetFoundations.Core.Tests.Caching
             Assert.IsAssignableFrom<OperationCanceledException>(outcome.Error);
         }
 
+        /// <summary>Writes text one byte every 200 ms; with forever, then keeps trickling its last byte.</summary>
+        private static Func<NetworkStream, CancellationToken, Task> Trickles(string text, bool forever) => async (stream, stop) =>
+        {
+            var bytes = Encoding.ASCII.GetBytes(text);
+            for (var i = 0; forever || i < bytes.Length; i++)
+            {
+                await stream.WriteAsync(bytes.AsMemory(Math.Min(i, bytes.Length - 1), 1), stop);
+                await Task.Delay(200, stop);
+            }
+            await Task.Delay(Timeout.Infinite, stop);
+        };
+
+        // A read that always gets something must not renew the deadline: it bounds the whole get, not each read.
+        [Fact]
+        public async Task AValidReplyTrickledByteByByteEndsAtTheDeadline()
+        {
+            // 24 bytes at 5 a second take 4.8 s, past the deadline; each byte comes well within any per-read wait.
+            using var server = Answering(Trickles("VALUE k 0 5\r\nhello\r\nEND\r\n", forever: false));
+            var (outcome, _) = await GetAsync(server, "k");
+            Assert.IsAssignableFrom<OperationCanceledException>(outcome.Error);
+            Assert.True(outcome.Elapsed > Deadline - TimeSpan.FromMilliseconds(100), $"ended after {outcome.Elapsed}, before its deadline");
+        }
+
+        [Fact]
+        public async Task AValueWhoseDataTricklesForeverEndsAtTheDeadline()
+        {
+            // The VALUE line at once, then its data a byte every 200 ms: the announced length is never reached in time.
+            using var server = Answering(async (stream, stop) =>
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("VALUE k 0 1000\r\n"), stop);
+                await Trickles("x", forever: true)(stream, stop);
+            });
+            var (outcome, _) = await GetAsync(server, "k");
+            Assert.IsAssignableFrom<OperationCanceledException>(outcome.Error);
+            Assert.True(outcome.Elapsed > Deadline - TimeSpan.FromMilliseconds(100), $"ended after {outcome.Elapsed}, before its deadline");
+        }
+
         [Fact]
         public async Task AnEndlessLineIsAProtocolViolationAtTheLineBound()
         {
