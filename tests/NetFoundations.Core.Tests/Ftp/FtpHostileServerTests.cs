@@ -290,6 +290,59 @@ namespace NetFoundations.Core.Tests.Ftp
         }
 
         [Fact]
+        public async Task TheServerTestReadsTheFeaturesFromFeat()
+        {
+            using var server = new FakeFtpServer { Features = new[] { " HASH SHA-256*;MD5", " MLST type*;size*;modify*;", " UTF8", " AUTH TLS", " MDTM" } };
+
+            var result = await FtpServerTester.TestAsync(Options(server), FtpTestStage.Connect, new Transcript(), CancellationToken.None);
+
+            Assert.Equal(FtpTestStage.Connect, result.Stage);
+            Assert.True(result.Hash && result.Mlsd && result.Utf8 && result.AuthTls && result.TlsOffered && result.Mdtm && result.Epsv && result.RestStream && result.Size);
+            Assert.Contains("HASH SHA-256*;MD5", result.Features);
+            Assert.Null(result.LoginSucceeded);
+            Assert.DoesNotContain(server.Commands, c => c.StartsWith("USER", StringComparison.Ordinal) || c.StartsWith("PASS", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public async Task AnEndlessFeatReplyEndsTheServerTestWithAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "FEAT")
+                    return false;
+                await connection.WriteAsync("211-Features:");
+                var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(" MDTM\r\n", 10_000)));
+                while (true)
+                    await connection.WriteRawAsync(lines);
+            };
+
+            var options = Options(server);
+            options.Timeout = TimeSpan.FromSeconds(20);   // the bound, not the clock, ends it
+            var outcome = await Hostile.FailsInTimeAsync(() => FtpServerTester.TestAsync(options, FtpTestStage.Login, new Transcript(), CancellationToken.None), options.Timeout);
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("262,144 bytes", error.Message);
+        }
+
+        [Fact]
+        public async Task AServerThatNeverAnswersFeatEndsTheServerTestByItsDeadline()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "FEAT")
+                    return false;
+                await Task.Delay(Timeout.Infinite, connection.Stopping);
+                return true;
+            };
+
+            var outcome = await Hostile.FailsInTimeAsync(() => FtpServerTester.TestAsync(Options(server), FtpTestStage.Login, new Transcript(), CancellationToken.None), Deadline);
+
+            Assert.IsType<NetworkTimeoutException>(outcome.Error);
+        }
+
+        [Fact]
         public async Task ADownloadIsCheckedByTheHashTheServerOffers()
         {
             using var server = new FakeFtpServer(Bytes(250_000)) { Features = new[] { " HASH SHA-256*;MD5" } };
