@@ -117,7 +117,6 @@ namespace NetFoundations.Core.Ftp
             }
         }
 
-
         /// <summary>FluentFTP's client as every FTP connection here is made: bounded replies, binary, deadlines, certificates checked.</summary>
         internal static (BoundedFtpClient Client, FtpTranscriptLogger Logger, CertificateCheck Check) NewClient(FtpConnectionOptions options,
             Transcript transcript, string address, NetworkCredential credential)
