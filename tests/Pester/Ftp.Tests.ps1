@@ -409,3 +409,59 @@ Describe 'Test-FtpServer' {
         { Test-FtpServer 127.0.0.1 -Port 9 -TimeoutSeconds 5 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
     }
 }
+
+Describe 'The book''s ch17 listings: nlst.py and dir.py' {
+    BeforeAll {
+        $ch17 = Join-Path $files 'ch17'
+        $null = New-Item -ItemType Directory (Join-Path $ch17 'kernel') -Force
+        Set-Content (Join-Path $ch17 'README') 'r'
+        Set-Content (Join-Path $ch17 'with space.txt') 's'
+        # nlst.py and dir.py: change to the directory, then NLST / LIST with no argument.
+        $listing = @'
+import ftplib, sys
+port, user, password, folder, kind = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, password)
+f.cwd(folder)
+lines = f.nlst() if kind == 'nlst' else []
+if kind == 'dir': f.dir(lines.append)
+f.quit()
+for line in lines: print(line)
+'@
+    }
+
+    It 'gives with -Name the names ftplib''s nlst gives, as strings' {
+        $names = Get-FtpChildItem -Session $session -Path ch17 -Name
+        $expected = Invoke-Ftplib $listing ch17, nlst
+
+        $names | ForEach-Object { $_ | Should -BeOfType [string] }
+        @($names).Count | Should -Be 3
+        ($names | Sort-Object) | Should -Be ($expected | Sort-Object)
+        ($names | Sort-Object) | Should -Be 'kernel', 'README', 'with space.txt'
+        # An absolute path: vsftpd then puts it before each name, which -Name takes off.
+        $absolute = (Get-FtpChildItem -Session $session -Filter ch17).Path
+        $absolute | Should -BeLike '/*ch17'
+        Get-FtpChildItem -Session $session -Path $absolute -Name | Sort-Object | Should -Be ($expected | Sort-Object)
+    }
+
+    It 'gives with -Raw the LIST lines as ftplib''s dir gives them, their names the NLST names' {
+        $lines = Get-FtpChildItem -Session $session -Path ch17 -Raw
+        $expected = Invoke-Ftplib $listing ch17, dir
+
+        $lines | ForEach-Object { $_ | Should -BeOfType [string] }
+        $lines | Should -Be $expected
+        $lines | Where-Object { $_ -match '^d' } | Should -Match ' kernel$'
+        # The name is what follows the time (or year) field of a UNIX listing line.
+        $fromLines = $lines | ForEach-Object { ($_ -split '\s+', 9)[8] }
+        ($fromLines | Sort-Object) | Should -Be ((Get-FtpChildItem -Session $session -Path ch17 -Name) | Sort-Object)
+    }
+
+    It 'reports a missing directory as PathNotFound for both' {
+        { Get-FtpChildItem -Session $session -Path no-such-dir -Name -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+        { Get-FtpChildItem -Session $session -Path no-such-dir -Raw -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+    }
+
+    It 'keeps -Name and -Raw apart from each other and from -Recurse' {
+        { Get-FtpChildItem -Session $session -Path ch17 -Name -Raw -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+        { Get-FtpChildItem -Session $session -Path ch17 -Name -Recurse -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+}

@@ -59,6 +59,24 @@ namespace NetFoundations.Core.Ftp
             });
 
         /// <summary>
+        /// A directory's listing as the server sent it, line by line in its order, bounded as every listing is: with
+        /// names, NLST's names (as ftplib's nlst, with the directory some servers put before each name taken off);
+        /// otherwise LIST's lines unparsed (as ftplib's dir).
+        /// </summary>
+        public Task ListLinesAsync(string path, bool names, Action<string> onLine, Transcript transcript, CancellationToken cancellationToken) =>
+            RunAsync<object?>(path, transcript, cancellationToken, async token =>
+            {
+                var folder = Absolute(path);
+                if ((await KindAsync(folder, token).ConfigureAwait(false)).Kind == Kind.Missing)
+                    throw NotFound(folder);
+                transcript.Note($"{(names ? "names" : "raw listing")} of {folder}");
+                var prefix = folder.EndsWith("/", StringComparison.Ordinal) ? folder : folder + "/";
+                foreach (var line in await ReadListingAsync((names ? "NLST " : "LIST ") + folder, folder, token).ConfigureAwait(false))
+                    onLine(names && line.StartsWith(prefix, StringComparison.Ordinal) && line.Length > prefix.Length ? line.Substring(prefix.Length) : line);
+                return null;
+            });
+
+        /// <summary>
         /// Downloads a file. It is written to a partial file beside the destination (.name.partial) and takes its name
         /// only when its length is the size the server announced. With resume, a partial file left by an interrupted
         /// download is continued from its length (REST), so no byte is read twice; a failed download keeps its partial
@@ -368,14 +386,43 @@ namespace NetFoundations.Core.Ftp
         }
 
         /// <summary>
-        /// One directory's entries, without . and .., in name order. The data connection is read here, not by
-        /// FluentFTP, so that every size is bounded: a line, the lines, the bytes (options.MaxListing…).
+        /// One directory's entries, without . and .., in name order, parsed from its listing (ReadListingAsync).
         /// </summary>
         private async Task<List<FtpItem>> ListDirectoryAsync(string folder, Transcript? transcript, CancellationToken token)
         {
             var machine = client.HasFeature(FtpCapability.MLST);
             var command = (machine ? "MLSD " : "LIST ") + folder;
             transcript?.Note($"list {folder}");
+            var lines = await ReadListingAsync(command, folder, token).ConfigureAwait(false);
+
+            var items = new List<FtpItem>();
+            foreach (var text in lines)
+            {
+                FtpListItem? parsed;
+                try
+                {
+                    parsed = client.Parser.ParseSingleLine(folder, text, client.Capabilities, machine);
+                }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    transcript?.Note($"listing line not understood: {text} ({e.Message})");
+                    continue;
+                }
+                if (parsed == null || parsed.Name == "." || parsed.Name == ".." || string.IsNullOrEmpty(parsed.Name))
+                    continue;
+                items.Add(ToItem(folder, parsed));
+            }
+            items.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return items;
+        }
+
+        /// <summary>
+        /// The lines a listing command (MLSD, LIST, NLST) sends on its data connection, without their line endings and
+        /// without empty lines. The data connection is read here, not by FluentFTP, so that every size is bounded: a
+        /// line, the lines, the bytes (options.MaxListing…).
+        /// </summary>
+        private async Task<List<string>> ReadListingAsync(string command, string folder, CancellationToken token)
+        {
             var lines = new List<string>();
             var stream = await client.OpenListingAsync(command, token).ConfigureAwait(false);
             data = stream;
@@ -402,26 +449,7 @@ namespace NetFoundations.Core.Ftp
             }
             AddLine();
             await CloseDataAsync(stream, folder, token).ConfigureAwait(false);
-
-            var items = new List<FtpItem>();
-            foreach (var text in lines)
-            {
-                FtpListItem? parsed;
-                try
-                {
-                    parsed = client.Parser.ParseSingleLine(folder, text, client.Capabilities, machine);
-                }
-                catch (Exception e) when (!(e is OperationCanceledException))
-                {
-                    transcript?.Note($"listing line not understood: {text} ({e.Message})");
-                    continue;
-                }
-                if (parsed == null || parsed.Name == "." || parsed.Name == ".." || string.IsNullOrEmpty(parsed.Name))
-                    continue;
-                items.Add(ToItem(folder, parsed));
-            }
-            items.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return items;
+            return lines;
 
             void AddLine()
             {

@@ -152,6 +152,55 @@ namespace NetFoundations.Core.Tests.Ftp
         }
 
         [Fact]
+        public async Task EndlessNamesAreAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "NLST")
+                    return false;
+                using var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Here it comes.");
+                var names = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("name\r\n", 10_000)));
+                while (true)
+                    await client.GetStream().WriteAsync(names, connection.Stopping);
+            };
+            using var session = await ConnectAsync(server);
+            var count = 0;
+
+            var outcome = await Hostile.FailsInTimeAsync(
+                () => session.Connection().ListLinesAsync("/", true, _ => count++, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("100,000 lines", error.Message);
+            Assert.Equal(0, count);
+        }
+
+        [Fact]
+        public async Task ARawListingLineWithoutEndIsAProtocolViolation()
+        {
+            using var server = new FakeFtpServer();
+            server.Behave = async (connection, verb, _) =>
+            {
+                if (verb != "LIST")
+                    return false;
+                using var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Here it comes.");
+                var chunk = new byte[16 * 1024];
+                Array.Fill(chunk, (byte)'x');
+                while (true)
+                    await client.GetStream().WriteAsync(chunk, connection.Stopping);
+            };
+            using var session = await ConnectAsync(server);
+
+            var outcome = await Hostile.FailsInTimeAsync(
+                () => session.Connection().ListLinesAsync("/", false, _ => { }, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
+
+            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
+            Assert.Contains("65,536 bytes", error.Message);
+        }
+
+        [Fact]
         public async Task APassiveReplyNamingAnotherAddressIsNotFollowed()
         {
             using var server = new FakeFtpServer();
