@@ -95,9 +95,10 @@ Describe 'Set-MemcachedItem and Get-MemcachedItem' {
     }
 
     It 'touches an item to give it a new time to live, and deletes it' {
-        $null = Set-MemcachedItem -Session $session -Key 'short' -Value 'x' -TimeToLive 1
+        # memcached counts whole seconds: a 1 s item can be gone at once, a 2 s one lives at least 1 s.
+        $null = Set-MemcachedItem -Session $session -Key 'short' -Value 'x' -TimeToLive 2
         (Set-MemcachedItem -Session $session -Key 'short' -Touch -TimeToLive 600).Reply | Should -Be 'TOUCHED'
-        Start-Sleep -Seconds 2
+        Start-Sleep -Seconds 3
         (Get-MemcachedItem -Session $session -Key 'short').Value | Should -Be 'x'
 
         (Remove-MemcachedItem -Session $session -Key 'short').Reply | Should -Be 'DELETED'
