@@ -114,6 +114,8 @@
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'
+        'Invoke-HttpRequest'
+        'New-HttpSession'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
