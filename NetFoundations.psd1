@@ -116,6 +116,7 @@
         'Get-HtmlForm'
         'Invoke-HttpRequest'
         'New-HttpSession'
+        'Invoke-WebCrawl'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

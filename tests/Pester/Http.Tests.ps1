@@ -343,3 +343,62 @@ Describe 'HTTP exchanges (chapter 9)' {
         $json.Hops[0].TotalMs | Should -BeGreaterThan 0
     }
 }
+
+# The book's chapter 11 crawler, over a generated site (tests/peers/web_site.py: a tree of pages with a robots.txt, a
+# text file, a GET search form and a link to another site), served by Python's http.server.
+Describe 'Crawling a site (chapter 11)' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $folder = Join-Path $TestDrive 'site'
+        $site = Start-TestPeer web_site.py -ArgumentList $folder, 40, '--serve'
+        $start = "http://127.0.0.1:$($site.Port)/"
+    }
+
+    AfterAll {
+        $site | Stop-TestPeer
+    }
+
+    It 'reads every page of the site once, breadth first, and keeps out of what robots.txt disallows' {
+        $pages = Invoke-WebCrawl $start -Depth 10 -MaxPages 1000
+
+        $pages | Should -HaveCount 43
+        $pages[0] | Should -BeOfType [NetFoundations.Core.Http.WebCrawlPage]
+        $pages[0].Title | Should -Be 'Page 0'
+        $pages.Url | Should -Not -Contain "$($start)private/secret.html"
+        $pages.Url | Should -Contain "$($start)search.html?q=book"
+        ($pages.Url | Sort-Object -Unique) | Should -HaveCount 43
+        @($pages.Depth) | Should -Be @($pages.Depth | Sort-Object)
+        ($pages | Where-Object Url -like '*/page-13.html').Depth | Should -Be 3
+        ($pages | Where-Object Url -like '*/page-13.html').Referrer | Should -BeLike '*/page-4.html'
+        $pages[0].Links | Should -Contain 'http://other.invalid/elsewhere.html'
+    }
+
+    It 'stops at -Depth and -MaxPages' {
+        Invoke-WebCrawl $start -Depth 1 | Should -HaveCount 7
+        Invoke-WebCrawl $start -Depth 10 -MaxPages 5 | Should -HaveCount 5
+    }
+
+    It 'shows a broken link as a page with its status and the page that links to it' {
+        Remove-Item (Join-Path $folder 'page-3.html')
+        $broken = Invoke-WebCrawl $start -Depth 2 | Where-Object StatusCode -ge 400
+
+        $broken.Url | Should -Be "$($start)page-3.html"
+        $broken.StatusCode | Should -Be 404
+        $broken.Referrer | Should -Be $start
+    }
+
+    It 'gives a site that does not answer as its start page with the error, not as a failure of the command' {
+        $page = Invoke-WebCrawl "http://127.0.0.1:$(Get-UnusedPort)/" -ErrorAction Stop
+
+        $page.ErrorKind | Should -Be 'ConnectionRefused'
+        $page.StatusCode | Should -BeNullOrEmpty
+    }
+
+    It 'converts its pages to readable JSON' {
+        $json = Invoke-WebCrawl $start -Depth 0 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+
+        $json.Url | Should -Be $start
+        $json.StatusCode | Should -Be 200
+        $json.Links | Should -Contain "$($start)page-1.html"
+    }
+}

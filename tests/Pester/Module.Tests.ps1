@@ -34,6 +34,7 @@ BeforeDiscovery {
         @{ Name = 'Get-XmlRpcMethod'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/RPC2" } }
         @{ Name = 'Invoke-JsonRpc'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/"; Method = 'x' } }
         @{ Name = 'Invoke-HttpRequest'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/" } }
+        @{ Name = 'Invoke-WebCrawl'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/" } }
         @{ Name = 'Connect-Memcached'; Arguments = @{ Server = "127.0.0.1:$closedPort" } }
     )
 

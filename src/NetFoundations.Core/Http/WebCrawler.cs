@@ -73,7 +73,7 @@ namespace NetFoundations.Core.Http
                 throw new InvalidNetworkRequestException($"A crawl starts at an http or https address, not '{options.Start}'.", options.Start.OriginalString);
             var maxPages = Math.Min(Math.Max(options.MaxPages, 1), WebCrawlOptions.PageCeiling);
             var seen = new HashSet<string>(StringComparer.Ordinal) { Key(options.Start) };
-            var robots = new Dictionary<string, RobotsTxt>(StringComparer.Ordinal);
+            var robots = new Dictionary<string, (RobotsTxt, NetworkException?)>(StringComparer.Ordinal);
             var pacer = new Pacer(options.Delay);
             var gate = new object();
             var visited = 0;
@@ -86,7 +86,17 @@ namespace NetFoundations.Core.Http
                 for (var i = 0; i < level.Count && visited < maxPages; i++)
                 {
                     var (uri, referrer) = level[i];
-                    var rules = options.IgnoreRobots ? RobotsTxt.AllowAll : await RobotsForAsync(uri, options.UserAgent, robots, fetch, pacer, cancel).ConfigureAwait(false);
+                    var (rules, unreachable) = options.IgnoreRobots ? (RobotsTxt.AllowAll, null)
+                        : await RobotsForAsync(uri, options.UserAgent, robots, fetch, pacer, cancel).ConfigureAwait(false);
+                    if (unreachable != null)
+                    {
+                        // The site did not answer for its robots.txt: the page is not asked for, and says why.
+                        visited++;
+                        lock (gate)
+                            onPage(new WebCrawlPage(uri.AbsoluteUri, depth, referrer, null, null, null, null, Array.Empty<string>(), 0,
+                                TimeSpan.Zero, unreachable));
+                        continue;
+                    }
                     if (!rules.IsAllowed(uri.PathAndQuery))
                         continue;
                     visited++;
@@ -160,28 +170,32 @@ namespace NetFoundations.Core.Http
                 links, answer.Bytes, watch.Elapsed, error), follow);
         }
 
-        /// <summary>A site's robots.txt, fetched once per site: 4xx allows all, 5xx and no answer disallow all (RFC 9309).</summary>
-        private static async Task<RobotsTxt> RobotsForAsync(Uri uri, string userAgent, Dictionary<string, RobotsTxt> robots,
-            Func<Uri, CancellationToken, Task<WebCrawlFetch>> fetch, Pacer pacer, CancellationToken cancel)
+        /// <summary>
+        /// A site's robots.txt, fetched once per site: 4xx allows all, 5xx disallows all (RFC 9309); a site that does not
+        /// answer at all gives its failure instead, for the pages that were to be asked of it.
+        /// </summary>
+        private static async Task<(RobotsTxt Rules, NetworkException? Unreachable)> RobotsForAsync(Uri uri, string userAgent,
+            Dictionary<string, (RobotsTxt, NetworkException?)> robots, Func<Uri, CancellationToken, Task<WebCrawlFetch>> fetch, Pacer pacer,
+            CancellationToken cancel)
         {
             var site = uri.GetLeftPart(UriPartial.Authority);
             if (robots.TryGetValue(site, out var known))
                 return known;
-            RobotsTxt rules;
+            (RobotsTxt, NetworkException?) found;
             try
             {
                 await pacer.WaitAsync(null, cancel).ConfigureAwait(false);
                 var answer = await fetch(new Uri(site + "/robots.txt"), cancel).ConfigureAwait(false);
-                rules = answer.StatusCode >= 200 && answer.StatusCode < 300 ? RobotsTxt.Parse(answer.Text ?? string.Empty, userAgent)
+                found = (answer.StatusCode >= 200 && answer.StatusCode < 300 ? RobotsTxt.Parse(answer.Text ?? string.Empty, userAgent)
                     : answer.StatusCode >= 400 && answer.StatusCode < 500 ? RobotsTxt.AllowAll
-                    : RobotsTxt.DisallowAll;
+                    : RobotsTxt.DisallowAll, null);
             }
-            catch (NetworkException) when (!cancel.IsCancellationRequested)
+            catch (NetworkException e) when (!cancel.IsCancellationRequested)
             {
-                rules = RobotsTxt.DisallowAll;
+                found = (RobotsTxt.DisallowAll, e);
             }
-            robots[site] = rules;
-            return rules;
+            robots[site] = found;
+            return found;
         }
 
         private static Uri? GetFormTarget(HtmlForm form)

@@ -105,6 +105,18 @@ namespace NetFoundations.Core.Tests.Http
         }
 
         [Fact]
+        public async Task ASiteThatDoesNotAnswerGivesItsStartPageWithTheFailure()
+        {
+            var pages = new List<WebCrawlPage>();
+            await WebCrawler.CrawlAsync(new WebCrawlOptions(new Uri("http://127.0.0.1:9/")),
+                (uri, _) => throw new ConnectionRefusedException("refused", uri.Authority), pages.Add, Ct);
+
+            var page = Assert.Single(pages);
+            Assert.Equal((NetworkErrorKind?)NetworkErrorKind.ConnectionRefused, page.ErrorKind);
+            Assert.Null(page.StatusCode);
+        }
+
+        [Fact]
         public async Task RefusesAStartThatIsNotAWebAddress()
         {
             await Assert.ThrowsAsync<InvalidNetworkRequestException>(() =>
