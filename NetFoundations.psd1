@@ -102,6 +102,7 @@
         'Invoke-XmlRpc'
         'Get-XmlRpcMethod'
         'Invoke-JsonRpc'
+        'Start-RpcServer'
         'Connect-Memcached'
         'Disconnect-Memcached'
         'Get-MemcachedItem'

@@ -47,7 +47,7 @@ namespace NetFoundations.Core.Rpc
             Body = body;
         }
 
-        /// <summary>200, or 204 with no body (notifications only); 413 and 415 for what is not an RPC request at all.</summary>
+        /// <summary>200 (with an empty body for notifications only); 413 and 415 for what is not an RPC request at all.</summary>
         public int Status { get; }
         public string? ContentType { get; }
         public byte[] Body { get; }
@@ -58,7 +58,7 @@ namespace NetFoundations.Core.Rpc
     /// its calls on the methods given and returns the reply. XML-RPC: methodCall to methodResponse or fault, every type
     /// both ways (i8 and nil sent when a value needs them), system.listMethods/methodSignature/methodHelp and
     /// system.multicall when switched on. JSON-RPC 2.0: positional and named params, notifications (run, never
-    /// answered), batches (answered in order, notifications left out; a batch of notifications only has no body), the
+    /// answered), batches (answered in order, notifications left out; a batch of notifications only gets an empty body), the
     /// spec's error codes with data. Bounded: request bytes, nesting (the codecs' MaxDepth), calls per batch, time per
     /// call; DTDs refused. Thread-safe: one dispatcher serves every connection of a server.
     /// </summary>
@@ -159,7 +159,8 @@ namespace NetFoundations.Core.Rpc
                     return new RpcReply(200, XmlContentType, await XmlAsync(body, cancel).ConfigureAwait(false));
                 case RpcProtocol.JsonRpc:
                     var json = await JsonAsync(body, cancel).ConfigureAwait(false);
-                    return json == null ? new RpcReply(204, null, Array.Empty<byte>()) : new RpcReply(200, JsonContentType, json);
+                    // Notifications only: 200 with an empty body, as jsonrpclib's server answers and its client requires (it takes 204 for a failure).
+                    return json == null ? new RpcReply(200, null, Array.Empty<byte>()) : new RpcReply(200, JsonContentType, json);
                 default:
                     return Plain(415, $"This server answers XML-RPC (Content-Type: text/xml) and JSON-RPC 2.0 (Content-Type: application/json), not '{contentType}'.");
             }
