@@ -38,6 +38,7 @@ namespace NetFoundations.PowerShell.Rpc
 
         private readonly List<string> cases = new List<string>();
         private readonly List<string> imports = new List<string>();
+        private readonly List<string> commands = new List<string>();
         private readonly BlockingCollection<RpcServerCall> queue = new BlockingCollection<RpcServerCall>();
         private readonly CancellationTokenSource closing = new CancellationTokenSource();
         private ScriptBlockPool? pool;
@@ -87,8 +88,10 @@ namespace NetFoundations.PowerShell.Rpc
             {
                 if (command.Module != null && !string.IsNullOrEmpty(command.Module.Path) && !IsBuiltIn(command.Module))
                     imports.Add(command.Module.Path);
+                // Looked up once per worker (by its module-qualified name), then invoked as the CommandInfo: a lookup per call costs more than the call.
                 var qualified = command.Module == null ? command.Name : command.Module.Name + "\\" + command.Name;
-                call = "& '" + CodeGeneration.EscapeSingleQuotedStringContent(qualified) + "'";
+                call = "& $NetFoundationsRpcCommand" + commands.Count.ToString(CultureInfo.InvariantCulture);
+                commands.Add(qualified);
             }
             // Commands take their arguments by name: their own positions are not the signature's order.
             Add(name, parameters, help, returnType, false, true, call);
@@ -112,6 +115,9 @@ namespace NetFoundations.PowerShell.Rpc
             var script = new StringBuilder();
             foreach (var path in imports.Distinct())
                 script.Append("Import-Module '").Append(CodeGeneration.EscapeSingleQuotedStringContent(path)).Append("'\n");
+            for (var i = 0; i < commands.Count; i++)
+                script.Append("$NetFoundationsRpcCommand").Append(i.ToString(CultureInfo.InvariantCulture)).Append(" = Get-Command '")
+                    .Append(CodeGeneration.EscapeSingleQuotedStringContent(commands[i])).Append("'\n");
             // Errors a method writes are its call's fault: 'Stop' makes them terminating, so the catch below sees them.
             script.Append("$ErrorActionPreference = 'Stop'\n");
             script.Append("while ($null -ne ($NetFoundationsRpcCall = $").Append(WorkerVariable).Append(".Next())) {\n");
