@@ -273,7 +273,7 @@ Describe 'Start-RpcServer' {
             $Number * $Number
         }
         $notes = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new())
-        $server = Start-RpcServer -Variable @{ Notes = $notes } -CallTimeoutSeconds 2 -MaxRequestBytes 131072 -Command Get-Square, Get-Date -Method @{
+        $server = Start-RpcServer -Variable @{ Notes = $notes } -MaxCallSeconds 2 -MaxRequestBytes 131072 -Command Get-Square, Get-Date -Method @{
             add   = {
                 <#
                 .SYNOPSIS
@@ -388,7 +388,7 @@ Describe 'Start-RpcServer' {
         $server.Server.GetErrors().Message | Should -Contain 'The method boom failed: the disk is on fire'
     }
 
-    It 'ends a method past -CallTimeoutSeconds with a fault, and serves on' {
+    It 'ends a method past -MaxCallSeconds with a fault, and serves on' {
         $clock = [Diagnostics.Stopwatch]::StartNew()
         { Invoke-XmlRpc $uri slow -ErrorAction Stop } | Should -Throw '*did not finish within 2 s*'
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
@@ -456,6 +456,8 @@ Describe 'Start-RpcServer' {
     It 'is listed by Get-TcpServer and stopped by Stop-TcpServer' {
         $other = Start-RpcServer -Method @{ add = { param($a, $b) $a + $b } }
 
+        $other | Should -BeOfType [NetFoundations.Core.Rpc.RpcServer]
+        $other.Methods | Should -Contain 'system.multicall'
         (Get-TcpServer -Port $other.LocalPort).Service | Should -Be 'Http'
         $other | Stop-TcpServer
         $other.State | Should -Be 'Stopped'

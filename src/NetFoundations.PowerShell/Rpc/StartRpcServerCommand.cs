@@ -65,7 +65,7 @@ namespace NetFoundations.PowerShell.Rpc
         /// <summary>How long one call may run before it is answered with an error.</summary>
         [Parameter]
         [ValidateRange(0.01, 86400.0)]
-        public double CallTimeoutSeconds { get; set; } = 60;
+        public double MaxCallSeconds { get; set; } = 60;
 
         /// <summary>How long a connection may go without a whole request arriving or a reply being taken.</summary>
         [Parameter]
@@ -150,7 +150,7 @@ namespace NetFoundations.PowerShell.Rpc
                     Multicall = !NoMulticall,
                     MaxRequestBytes = MaxRequestBytes,
                     MaxBatchCalls = MaxBatchCalls,
-                    CallTimeout = TimeSpan.FromSeconds(CallTimeoutSeconds),
+                    CallTimeout = TimeSpan.FromSeconds(MaxCallSeconds),
                 },
                 IdleTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxConnections = MaxConnections,
