@@ -33,6 +33,7 @@
         'Servers.Format.ps1xml'
         'Rpc.Format.ps1xml'
         'Http.Format.ps1xml'
+        'HttpServer.Format.ps1xml'
         'Caching.Format.ps1xml'
     )
     CmdletsToExport      = @(
@@ -115,6 +116,7 @@
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'
+        'Start-HttpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
