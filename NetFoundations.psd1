@@ -33,6 +33,7 @@
         'Servers.Format.ps1xml'
         'Rpc.Format.ps1xml'
         'Http.Format.ps1xml'
+        'HttpServer.Format.ps1xml'
         'Caching.Format.ps1xml'
     )
     CmdletsToExport      = @(
@@ -102,6 +103,7 @@
         'Invoke-XmlRpc'
         'Get-XmlRpcMethod'
         'Invoke-JsonRpc'
+        'Start-RpcServer'
         'Connect-Memcached'
         'Disconnect-Memcached'
         'Get-MemcachedItem'
@@ -117,6 +119,7 @@
         'Invoke-HttpRequest'
         'New-HttpSession'
         'Invoke-WebCrawl'
+        'Start-HttpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
