@@ -34,6 +34,7 @@
         'Rpc.Format.ps1xml'
         'Http.Format.ps1xml'
         'Caching.Format.ps1xml'
+        'Messaging.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -111,6 +112,12 @@
         'Get-MemcachedStat'
         'Use-MemcachedItem'
         'Measure-KeyDistribution'
+        'New-MessageSocket'
+        'Send-Message'
+        'Receive-Message'
+        'Wait-MessageSubscriber'
+        'Get-MessageSocket'
+        'Close-MessageSocket'
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'

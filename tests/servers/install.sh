@@ -22,6 +22,7 @@ packages=(
   python3-jsonrpclib-pelix  # Rpc: the JSON-RPC peer
   memcached       # Caching: several instances for sharding
   python3-pymemcache  # Caching: the independent memcached client (Debian's, for /usr/bin/python3)
+  python3-zmq     # Messaging: pyzmq, the independent ZeroMQ peer (Debian's, for /usr/bin/python3)
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
