@@ -66,6 +66,7 @@ Describe 'PUSH/PULL with pyzmq' {
         $result = 'one', 'two', 'drei' | Send-Message $push -PassThru
 
         Receive-ZmqPeerOutput $peer | Should -Be 'one', 'two', 'drei'
+        $result | Should -BeOfType [NetFoundations.Core.Messaging.MessageSendResult]
         $result.Sent | Should -Be 3
         $result.Dropped | Should -Be 0
         Close-MessageSocket $push
@@ -84,6 +85,20 @@ Describe 'PUSH/PULL with pyzmq' {
         $pull.Received | Should -Be 5
         $null = Receive-ZmqPeerOutput $peer
         Close-MessageSocket $pull
+    }
+}
+
+Describe 'Send-Message -WhatIf' {
+    It 'sends nothing and says so' {
+        $pull = New-MessageSocket Pull -Bind 'inproc://whatif'
+        $push = New-MessageSocket Push -Connect 'inproc://whatif'
+
+        $result = Send-Message $push 'not really' -WhatIf -PassThru
+
+        $result.WhatIf | Should -BeTrue
+        $result.Sent | Should -Be 0
+        Receive-Message $pull -Count 0 -TimeoutSeconds 0.3 | Should -BeNullOrEmpty
+        Close-MessageSocket $push, $pull
     }
 }
 
@@ -202,5 +217,142 @@ Describe 'Bounded waits' {
         $push.Sent + $push.Dropped | Should -Be 100
         (Receive-Message $pull -Count 0 -TimeoutSeconds 0.5).Count | Should -Be $push.Sent
         Close-MessageSocket $push, $pull
+    }
+}
+
+Describe 'Hostile peers' {
+    It 'drops a message of more frames than the bound, with a ProtocolViolation naming it, and goes on' {
+        $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0'
+        $peer = Start-ZmqPeer frames connect $pull.Endpoint 100
+
+        Receive-Message $pull -Count 1 -TimeoutSeconds 10 -ErrorVariable violation -ErrorAction SilentlyContinue |
+            Select-Object -ExpandProperty Text | Should -Be 'after'
+
+        $violation[0].FullyQualifiedErrorId | Should -BeLike 'ProtocolViolation,*'
+        $violation[0].Exception.Message | Should -BeLike '*more than 64 frames*'
+        $null = Receive-ZmqPeerOutput $peer
+        Close-MessageSocket $pull
+    }
+
+    It 'disconnects a peer that sends a message larger than -MaxMessageBytes' {
+        $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0' -MaxMessageBytes 1024
+        $peer = Start-ZmqPeer big connect $pull.Endpoint 4096
+
+        Receive-Message $pull -TimeoutSeconds 2 -ErrorVariable nothing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $nothing[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+        $peer.Process | Stop-Process -ErrorAction Ignore
+        $small = Start-ZmqPeer push connect $pull.Endpoint 1
+        (Receive-Message $pull -TimeoutSeconds 10).Text | Should -Be 'message 0'
+        $null = Receive-ZmqPeerOutput $small
+        Close-MessageSocket $pull
+    }
+
+    It 'survives garbage and a frame header that claims 2^56 bytes from a raw TCP peer, with bounded memory, and still hears an honest one' {
+        $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0' -MaxMessageBytes 65536
+        $port = [int]($pull.Endpoint -replace '.*:')
+        $before = [GC]::GetTotalMemory($true)
+
+        $garbage = [Net.Sockets.TcpClient]::new('127.0.0.1', $port)
+        $noise = [byte[]]::new(65536); [Random]::new(1).NextBytes($noise)
+        try { $garbage.GetStream().Write($noise, 0, $noise.Length) } catch { }   # NetMQ may hang up at once
+        $garbage.Dispose()
+
+        # A ZMTP 3.0 greeting (NULL mechanism), READY as a PUSH peer, then one frame whose 8-byte length says 2^56.
+        $greeting = [byte[]]::new(64); $greeting[0] = 0xFF; $greeting[8] = 1; $greeting[9] = 0x7F; $greeting[10] = 3
+        [Text.Encoding]::ASCII.GetBytes('NULL').CopyTo($greeting, 12)
+        $ready = [byte[]](0x04, 26, 5) + [Text.Encoding]::ASCII.GetBytes('READY') + [byte[]](11) +
+            [Text.Encoding]::ASCII.GetBytes('Socket-Type') + [byte[]](0, 0, 0, 4) + [Text.Encoding]::ASCII.GetBytes('PUSH')
+        $huge = [byte[]](0x02, 0x01, 0, 0, 0, 0, 0, 0, 0)
+        $liar = [Net.Sockets.TcpClient]::new('127.0.0.1', $port)
+        $stream = $liar.GetStream()
+        $written = 0
+        try {
+            $stream.Write($greeting, 0, 64)
+            $stream.Write($ready, 0, $ready.Length)
+            $stream.Write($huge, 0, $huge.Length)
+            $chunk = [byte[]]::new(1MB)
+            for ($i = 0; $i -lt 32; $i++) { $stream.Write($chunk, 0, $chunk.Length); $written += $chunk.Length }
+        } catch {
+            # The connection was dropped: what a bounded reader does.
+        }
+        $liar.Dispose()
+
+        # NetMQ still speaks ZMTP 1.0, which has no greeting to check: noise can read as a few short messages, which
+        # come out as such (bounded in size and frames), before the honest peer's.
+        $honest = Start-ZmqPeer push connect $pull.Endpoint 1
+        $texts = Receive-Message $pull -Count 0 -TimeoutSeconds 3 -ErrorAction SilentlyContinue | ForEach-Object Text
+        $texts | Should -Contain 'message 0'
+        $null = Receive-ZmqPeerOutput $honest
+        ([GC]::GetTotalMemory($true) - $before) | Should -BeLessThan 16MB
+        $written | Should -BeLessThan 32MB   # NetMQ hung up at the header, not after reading the body
+        Close-MessageSocket $pull
+    }
+}
+
+Describe 'The Monte-Carlo estimate of pi (queuepi.py)' {
+    It 'runs the bit source, two judges, pythagoras and the tally in thread jobs, and converges toward pi' {
+        $pub = New-MessageSocket Pub -Bind 'tcp://127.0.0.1:0'     # bitsource
+        $rep = New-MessageSocket Rep -Bind 'tcp://127.0.0.1:0'     # pythagoras
+        $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0'   # tally
+        $module = $env:NETFOUNDATIONS_MODULE
+
+        $pythagoras = Start-ThreadJob -ArgumentList $module, $rep {
+            param($module, $rep)
+            Import-Module $module
+            Receive-Message $rep -Count 0 -AsJson -TimeoutSeconds 60 | ForEach-Object {
+                $sum = [bigint]0
+                foreach ($n in $_.Value) { $sum += [bigint]$n * $n }
+                Send-Message $rep -InputObject $sum -AsJson
+            }
+        }
+        $judges = foreach ($role in 'always_yes', 'judge') {
+            Start-ThreadJob -ArgumentList $module, $pub.Endpoint, $rep.Endpoint, $pull.Endpoint, $role {
+                param($module, $bits, $pythagoras, $tally, $role)
+                Import-Module $module
+                $prefixes = if ($role -eq 'always_yes') { '00' } else { '01', '10', '11' }
+                $in = New-MessageSocket Sub -Connect $bits -Subscribe $prefixes
+                $out = New-MessageSocket Push -Connect $tally
+                $req = New-MessageSocket Req -Connect $pythagoras
+                $unit = [bigint]::Pow(2, 64)
+                Receive-Message $in -Count 0 -TimeoutSeconds 60 | ForEach-Object {
+                    if ($role -eq 'always_yes') { Send-Message $out 'Y'; return }   # the lower-left quadrant is inside
+                    $bits = $_.Text
+                    $even = [char[]]::new(32); $odd = [char[]]::new(32)
+                    for ($i = 0; $i -lt 32; $i++) { $even[$i] = $bits[2 * $i]; $odd[$i] = $bits[2 * $i + 1] }
+                    $n = [Convert]::ToInt64([string]::new($even), 2)
+                    $m = [Convert]::ToInt64([string]::new($odd), 2)
+                    Send-Message $req -InputObject @($n, $m) -AsJson
+                    $sumsquares = [bigint](Receive-Message $req -AsJson -TimeoutSeconds 10).Value
+                    Send-Message $out $(if ($sumsquares -lt $unit) { 'Y' } else { 'N' })
+                }
+            }
+        }
+        try {
+            # The ready handshake: no point is published before both judges subscribed.
+            Wait-MessageSubscriber $pub -Topic '00', '01', '10', '11' -TimeoutSeconds 30
+            $random = [Random]::new()
+            $points = foreach ($i in 1..1000) { [Convert]::ToString($random.NextInt64(), 2).PadLeft(63, '0') + $random.Next(2) }
+            $sent = Send-Message $pub -InputObject $points -PassThru
+
+            $decisions = @(Receive-Message $pull -Count 1000 -TimeoutSeconds 90)
+            $running = [Collections.Generic.List[double]]::new()
+            $yes = 0
+            foreach ($decision in $decisions) { if ($decision.Text -eq 'Y') { $yes++ }; $running.Add(4 * $yes / ($running.Count + 1)) }
+
+            $sent.Dropped | Should -Be 0
+            $decisions | Should -HaveCount 1000
+            ($decisions.Text | Sort-Object -Unique) | Should -Be 'N', 'Y'
+            [math]::Abs($running[999] - [math]::PI) | Should -BeLessThan 0.25
+            $rep.Received | Should -BeGreaterThan 600   # the three quarters that are not 00 went to pythagoras
+        } finally {
+            $jobs = @($pythagoras) + $judges
+            $jobs | Stop-Job
+            $jobs | Receive-Job -ErrorAction SilentlyContinue | Out-Null
+            $jobs | Remove-Job -Force
+            Close-MessageSocket $pub, $rep, $pull
+        }
+        # The judges' sockets closed with their runspaces.
+        Get-MessageSocket -Type Sub, Req | Should -BeNullOrEmpty
     }
 }

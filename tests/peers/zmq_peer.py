@@ -9,13 +9,15 @@ one message a line (frames joined by '|'), and 'DONE' last. Every receive gives 
   sub:  subscribes to TOPIC and receives COUNT messages
   rep:  answers COUNT JSON requests (lists of numbers) with the sum of their squares, as queuepi.py's pythagoras
   req:  sends COUNT JSON requests [i, i + 1] and prints the replies
+  frames: (a PUSH) sends one message of COUNT frames, then 'after'
+  big:  (a PUSH) sends one message of COUNT bytes, then 'after'
 """
 import sys
 import zmq
 
 mode, how, endpoint, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 topic = sys.argv[5].encode() if len(sys.argv) > 5 else b''
-kinds = {'push': zmq.PUSH, 'pull': zmq.PULL, 'pub': zmq.XPUB, 'sub': zmq.SUB, 'rep': zmq.REP, 'req': zmq.REQ}
+kinds = {'frames': zmq.PUSH, 'big': zmq.PUSH, 'push': zmq.PUSH, 'pull': zmq.PULL, 'pub': zmq.XPUB, 'sub': zmq.SUB, 'rep': zmq.REP, 'req': zmq.REQ}
 context = zmq.Context()
 sock = context.socket(kinds[mode])
 sock.setsockopt(zmq.RCVTIMEO, 10000)
@@ -36,6 +38,12 @@ try:
     if mode == 'push':
         for i in range(count):
             sock.send_string('message %d' % i)
+    elif mode == 'frames':
+        sock.send_multipart([b'frame %d' % i for i in range(count)])
+        sock.send_string('after')
+    elif mode == 'big':
+        sock.send(b'x' * count)
+        sock.send_string('after')
     elif mode in ('pull', 'sub'):
         for i in range(count):
             print('|'.join(f.decode('utf-8', 'replace') for f in sock.recv_multipart()), flush=True)

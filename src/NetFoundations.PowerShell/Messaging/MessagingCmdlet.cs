@@ -28,6 +28,7 @@ namespace NetFoundations.PowerShell.Messaging
             var task = start(cancel.Token);
             ok = false;
             TimedOut = false;
+            LastFailure = null;
             try
             {
                 if (!task.IsCompleted)
@@ -75,6 +76,7 @@ namespace NetFoundations.PowerShell.Messaging
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
+                LastFailure = e;
                 WriteError(ErrorMapping.ToErrorRecord(e, target));
             }
             return default!;
@@ -82,6 +84,9 @@ namespace NetFoundations.PowerShell.Messaging
 
         /// <summary>True when the last Await ended by its timeout (with quietTimeout, without an error).</summary>
         protected bool TimedOut { get; private set; }
+
+        /// <summary>The error the last Await wrote, if any.</summary>
+        protected Exception? LastFailure { get; private set; }
 
         /// <summary>A transcript only when one is asked for (-TranscriptPath, -Verbose): recording costs per message.</summary>
         protected Transcript? OptionalTranscript() => TranscriptPath != null || VerboseWanted ? NewTranscript() : null;

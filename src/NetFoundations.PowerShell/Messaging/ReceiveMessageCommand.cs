@@ -55,6 +55,9 @@ namespace NetFoundations.PowerShell.Messaging
                 {
                     if (TimedOut)
                         break;
+                    // A message out of bounds is that message's error: the socket goes on.
+                    if (LastFailure is ProtocolViolationException)
+                        continue;
                     return;
                 }
                 foreach (var message in batch)

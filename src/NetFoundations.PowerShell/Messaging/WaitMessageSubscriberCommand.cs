@@ -34,7 +34,9 @@ namespace NetFoundations.PowerShell.Messaging
         protected override void ProcessRecord()
         {
             var timeout = Seconds(TimeoutSeconds);
+            var transcript = OptionalTranscript();
             Await(ct => MessagingRuntime.WaitForSubscribersAsync(Socket, Topic, Count, timeout, ct), timeout + Grace, Socket, out var ok);
+            transcript?.Note($"{Socket}: {Socket.SubscriptionCount} subscriptions heard, topics: '{string.Join("', '", Socket.SubscriberTopics)}'");
             if (ok && PassThru)
                 WriteObject(Socket);
         }
