@@ -125,13 +125,14 @@ namespace NetFoundations.Core.Messaging
         }
 
         /// <summary>Sends a batch; Push and Req wait for a peer (its high-water mark) until the deadline, Pub never waits.</summary>
-        public Task<SendOutcome> SendAsync(IReadOnlyList<OutgoingMessage> messages, TimeSpan timeout, Transcript? transcript, CancellationToken cancel) =>
-            Invoke(() => Send(messages, timeout, transcript, cancel), cancel);
+        /// <param name="deadline">When a Push or Req send gives up waiting for a peer (UTC); null waits until cancelled.
+        /// A point in time rather than a duration: sends queued behind a blocked one expire with it, not one after another.</param>
+        public Task<SendOutcome> SendAsync(IReadOnlyList<OutgoingMessage> messages, DateTime? deadline, Transcript? transcript, CancellationToken cancel) =>
+            Invoke(() => Send(messages, deadline, transcript, cancel), cancel);
 
-        private SendOutcome Send(IReadOnlyList<OutgoingMessage> messages, TimeSpan timeout, Transcript? transcript, CancellationToken cancel)
+        private SendOutcome Send(IReadOnlyList<OutgoingMessage> messages, DateTime? deadline, Transcript? transcript, CancellationToken cancel)
         {
             var s = Socket();
-            var deadline = Stopwatch.StartNew();
             long sent = 0, dropped = 0, bytes = 0;
             var isPub = s is XPublisherSocket;
             if (isPub)
@@ -152,8 +153,8 @@ namespace NetFoundations.Core.Messaging
                     else
                     {
                         if (message.Topic != null)
-                            SendWaiting(s, message.Topic, true, deadline, timeout, cancel, sent, messages.Count);
-                        SendWaiting(s, message.Body, false, deadline, timeout, cancel, sent, messages.Count);
+                            SendWaiting(s, message.Topic, true, deadline, cancel, sent, messages.Count);
+                        SendWaiting(s, message.Body, false, deadline, cancel, sent, messages.Count);
                     }
                     sent++;
                     bytes += message.Length;
@@ -181,7 +182,7 @@ namespace NetFoundations.Core.Messaging
             return new SendOutcome(sent, dropped, bytes);
         }
 
-        private void SendWaiting(NetMQSocket s, byte[] frame, bool more, Stopwatch elapsed, TimeSpan timeout, CancellationToken cancel, long sent, int count)
+        private void SendWaiting(NetMQSocket s, byte[] frame, bool more, DateTime? deadline, CancellationToken cancel, long sent, int count)
         {
             if (s.TrySendFrame(frame, more))
                 return;
@@ -190,9 +191,9 @@ namespace NetFoundations.Core.Messaging
             while (true)
             {
                 StopIfAsked(cancel);
-                if (timeout != Timeout.InfiniteTimeSpan && elapsed.Elapsed >= timeout)
+                if (deadline.HasValue && DateTime.UtcNow >= deadline.Value)
                     throw new NetworkTimeoutException(
-                        $"The {options.Type} socket {Owner?.Endpoint ?? name} could not hand message {sent + 1} of {count} to a peer within {timeout.TotalSeconds:0.###} s: " +
+                        $"The {options.Type} socket {Owner?.Endpoint ?? name} could not hand message {sent + 1} of {count} to a peer by its deadline: " +
                         $"no peer is connected, or every peer has {options.SendHighWatermark} messages queued (the send high-water mark). {count - sent} messages were dropped.", Owner?.Endpoint ?? name);
                 Thread.Sleep(1);
                 if (s.TrySendFrame(frame, more))

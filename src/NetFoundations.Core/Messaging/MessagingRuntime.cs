@@ -35,8 +35,8 @@ namespace NetFoundations.Core.Messaging
         }
 
         /// <summary>Sends a batch of messages; Push and Req wait for a peer until timeout, Pub counts what no subscriber matched.</summary>
-        public static Task<SendOutcome> SendAsync(MessageSocket socket, IReadOnlyList<OutgoingMessage> messages, TimeSpan timeout, Transcript? transcript, CancellationToken cancel) =>
-            Actor(socket).SendAsync(messages, timeout, transcript, cancel);
+        public static Task<SendOutcome> SendAsync(MessageSocket socket, IReadOnlyList<OutgoingMessage> messages, DateTime? deadline, Transcript? transcript, CancellationToken cancel) =>
+            Actor(socket).SendAsync(messages, deadline, transcript, cancel);
 
         /// <summary>Waits (until the token is cancelled) for a message, then takes up to max that have arrived.</summary>
         public static Task<IReadOnlyList<MessageItem>> ReceiveAsync(MessageSocket socket, int max, Transcript? transcript, CancellationToken cancel) =>

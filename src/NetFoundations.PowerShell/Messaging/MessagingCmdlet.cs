@@ -89,7 +89,18 @@ namespace NetFoundations.PowerShell.Messaging
         protected Exception? LastFailure { get; private set; }
 
         /// <summary>A transcript only when one is asked for (-TranscriptPath, -Verbose): recording costs per message.</summary>
-        protected Transcript? OptionalTranscript() => TranscriptPath != null || VerboseWanted ? NewTranscript() : null;
+        /// Its -Verbose lines are written on the pipeline thread by FlushVerbose (these cmdlets do not go through Run's queue).
+        protected Transcript? OptionalTranscript() =>
+            TranscriptPath != null || VerboseWanted ? NewTranscript(post: action => verbose.Enqueue(action)) : null;
+
+        /// <summary>Writes the transcript's -Verbose lines gathered so far. On the pipeline thread.</summary>
+        protected void FlushVerbose()
+        {
+            while (verbose.TryDequeue(out var action))
+                action();
+        }
+
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Action> verbose = new System.Collections.Concurrent.ConcurrentQueue<Action>();
 
         /// <summary>
         /// The bytes of one message, by the module's convention (as memcached values): text as UTF-8, bytes as they are,

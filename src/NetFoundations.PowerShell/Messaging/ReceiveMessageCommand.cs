@@ -60,6 +60,7 @@ namespace NetFoundations.PowerShell.Messaging
                         continue;
                     return;
                 }
+                FlushVerbose();
                 foreach (var message in batch)
                 {
                     received++;
@@ -71,6 +72,7 @@ namespace NetFoundations.PowerShell.Messaging
                         WriteObject(message);
                 }
             }
+            FlushVerbose();
             if (Count > 0 && received < Count)
                 WriteError(ErrorMapping.ToErrorRecord(new NetworkTimeoutException(
                     $"Received {received} of {Count} messages on {Socket} within {TimeoutSeconds:0.###} s.", Socket.Endpoint), Socket));

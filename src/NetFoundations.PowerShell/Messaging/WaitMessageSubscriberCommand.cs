@@ -37,6 +37,7 @@ namespace NetFoundations.PowerShell.Messaging
             var transcript = OptionalTranscript();
             Await(ct => MessagingRuntime.WaitForSubscribersAsync(Socket, Topic, Count, timeout, ct), timeout + Grace, Socket, out var ok);
             transcript?.Note($"{Socket}: {Socket.SubscriptionCount} subscriptions heard, topics: '{string.Join("', '", Socket.SubscriberTopics)}'");
+            FlushVerbose();
             if (ok && PassThru)
                 WriteObject(Socket);
         }

@@ -12,6 +12,9 @@ namespace NetFoundations.Core.Messaging
     public sealed class MessageItem
     {
         private readonly byte[][] frames;
+        private readonly object? value;
+        private readonly bool hasValue;
+        private string? text;
 
         internal MessageItem(MessageSocketType socketType, string endpoint, string? topic, byte[][] frames, DateTimeOffset receivedAt)
             : this(socketType, endpoint, topic, frames, receivedAt, null, false)
@@ -25,8 +28,8 @@ namespace NetFoundations.Core.Messaging
             Topic = topic;
             this.frames = frames;
             ReceivedAt = receivedAt;
-            Text = frames.Length == 0 ? string.Empty : Encoding.UTF8.GetString(frames[frames.Length - 1]);
-            Value = hasValue ? value : Text;
+            this.value = value;
+            this.hasValue = hasValue;
         }
 
         /// <summary>
@@ -35,9 +38,9 @@ namespace NetFoundations.Core.Messaging
         /// </summary>
         public string? Topic { get; }
         /// <summary>The body (the last frame) as UTF-8 text.</summary>
-        public string Text { get; }
+        public string Text => text ??= frames.Length == 0 ? string.Empty : Encoding.UTF8.GetString(frames[frames.Length - 1]);
         /// <summary>Text by default; the bytes with -AsBytes; the object read from JSON with -AsJson.</summary>
-        public object? Value { get; }
+        public object? Value => hasValue ? value : Text;
         /// <summary>The body's size in bytes.</summary>
         public int Length => frames.Length == 0 ? 0 : frames[frames.Length - 1].Length;
         public int FrameCount => frames.Length;

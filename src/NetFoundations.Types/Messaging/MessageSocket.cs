@@ -6,8 +6,8 @@ using System.Threading;
 
 namespace NetFoundations.Core.Messaging
 {
-    /// <summary>The ZeroMQ socket types the module offers, by their ZeroMQ names.</summary>
-    public enum MessageSocketType
+    /// <summary>The ZeroMQ socket types the module offers, by their ZeroMQ names (on long, so JSON writes the name).</summary>
+    public enum MessageSocketType : long
     {
         Pub,
         Sub,
