@@ -356,3 +356,50 @@ Describe 'The Monte-Carlo estimate of pi (queuepi.py)' {
         Get-MessageSocket -Type Sub, Req | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Stopping and cleaning up' {
+    It 'stops a receive waiting in a thread job at once (Ctrl+C, Stop-Job)' {
+        $sub = New-MessageSocket Sub -Connect "tcp://127.0.0.1:$(Get-UnusedPort)"
+        $job = Start-ThreadJob -ArgumentList $env:NETFOUNDATIONS_MODULE, $sub {
+            param($module, $sub)
+            Import-Module $module
+            Receive-Message $sub -Count 0 -TimeoutSeconds 600
+        }
+        Start-Sleep -Seconds 2
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+
+        $job | Stop-Job
+
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $job.State | Should -Be 'Stopped'
+        $job | Remove-Job
+        Close-MessageSocket $sub
+    }
+
+    It 'closes every socket when the module is removed, and the process then exits at once' {
+        $script = Join-Path $TestDrive 'exit.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param($module)
+Import-Module $module
+$pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0'
+$push = New-MessageSocket Push -Connect $pull.Endpoint -LingerSeconds 60
+$sub = New-MessageSocket Sub -Connect 'tcp://127.0.0.1:1'
+Send-Message $push 'still queued somewhere'
+$job = Start-ThreadJob -ArgumentList $sub { param($s) Receive-Message $s -Count 0 -TimeoutSeconds 600 }
+Start-Sleep -Seconds 1
+Remove-Module NetFoundations
+"closed: $($pull.IsClosed) $($push.IsClosed) $($sub.IsClosed)"
+"ended at $([DateTime]::UtcNow.ToString('o'))"
+'@
+        $pwsh = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+        $output = Join-Path $TestDrive 'exit.out'
+        $process = Start-Process $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + '-NoProfile', '-NonInteractive', '-File', $script, $env:NETFOUNDATIONS_MODULE) -RedirectStandardOutput $output -PassThru
+
+        $process | Wait-Process -Timeout 90 -ErrorAction SilentlyContinue
+        $process.HasExited | Should -BeTrue
+        $lines = Get-Content $output
+        $lines | Should -Contain 'closed: True True True'
+        $ended = [DateTime]::Parse(($lines | Where-Object { $_ -like 'ended at *' }).Substring(9), $null, 'RoundtripKind')
+        ($process.ExitTime.ToUniversalTime() - $ended).TotalSeconds | Should -BeLessThan 5
+    }
+}

@@ -186,8 +186,15 @@ namespace NetFoundations.Core.Messaging
         {
             if (s.TrySendFrame(frame, more))
                 return;
-            // Full (or no peer yet): try again every millisecond until the deadline. NetMQ's own timed send was seen to
-            // overrun its timeout while the peer's pipe was full, so the wait is ours.
+            // Full (or no peer yet): yield the processor a while (NetMQ's I/O thread, which empties the pipe, may need it),
+            // then try again every millisecond until the deadline. NetMQ's own timed send was seen to overrun its timeout
+            // while the peer's pipe was full, so the wait is ours.
+            for (var spin = 0; spin < 200; spin++)
+            {
+                Thread.Yield();
+                if (s.TrySendFrame(frame, more))
+                    return;
+            }
             while (true)
             {
                 StopIfAsked(cancel);
