@@ -35,6 +35,7 @@
         'Http.Format.ps1xml'
         'HttpServer.Format.ps1xml'
         'Caching.Format.ps1xml'
+        'Messaging.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -113,6 +114,12 @@
         'Get-MemcachedStat'
         'Use-MemcachedItem'
         'Measure-KeyDistribution'
+        'New-MessageSocket'
+        'Send-Message'
+        'Receive-Message'
+        'Wait-MessageSubscriber'
+        'Get-MessageSocket'
+        'Close-MessageSocket'
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'

@@ -27,6 +27,7 @@ packages=(
   python3-requests  # Http: the independent HTTP client (Debian's, for /usr/bin/python3)
   curl            # Http: the reference client of the HTTP server
   wrk             # Http: the load generator of bench/http-server.sh
+  python3-zmq     # Messaging: pyzmq, the independent ZeroMQ peer (Debian's, for /usr/bin/python3)
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
