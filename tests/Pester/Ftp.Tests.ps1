@@ -563,7 +563,7 @@ f.quit()
         $summary.Transferred | Should -Be 6
         $summary.Connections | Should -Be 2
         $summary.FoldersCreated | Should -Be 4   # uptree, a, a/b, empty (the link is left out)
-        Invoke-Ftplib $hashTree 'uptree' | Should -Be (Get-TreeHashes (Join-Path $TestDrive 'tree-up') | Where-Object { $_ -notlike 'a/loop*' })
+        Invoke-Ftplib $hashTree 'uptree' | Sort-Object | Should -Be (Get-TreeHashes (Join-Path $TestDrive 'tree-up') | Where-Object { $_ -notlike 'a/loop*' })
         Join-Path $files 'uptree' 'a' 'loop' | Should -Not -Exist
         Get-ChildItem (Join-Path $files 'uptree') -Recurse -Force -Filter '*.partial' | Should -BeNullOrEmpty
     }
@@ -681,7 +681,7 @@ Describe 'An FTP mirror: Compare-FtpItem and Sync-FtpItem' {
 
         $summary = Sync-FtpItem -Session $session -Path mirror-up -LocalPath $source -Direction Upload
         $summary.Transferred | Should -Be 4
-        Invoke-Ftplib $hashTree 'mirror-up' | Should -Be (Get-ChildItem $source -Recurse -File | ForEach-Object {
+        Invoke-Ftplib $hashTree 'mirror-up' | Sort-Object | Should -Be (Get-ChildItem $source -Recurse -File | ForEach-Object {
             '{0} {1}' -f ($_.FullName.Substring($source.FullName.Length + 1) -replace '\\', '/'), (Get-FileHash $_.FullName).Hash } | Sort-Object)
 
         Remove-Item (Join-Path $source 'two.bin')
@@ -709,5 +709,92 @@ Describe 'An FTP mirror: Compare-FtpItem and Sync-FtpItem' {
         # Allowed by name: -WhatIf shows the deletions and does none.
         Sync-FtpItem -Session $session -Path mirror -LocalPath $empty -Direction Upload -DeleteExtra -IgnoreDeleteLimit -WhatIf
         Join-Path $remote 'same.txt' | Should -Exist
+    }
+}
+
+Describe 'The book''s ch17 listings: connect.py, asciidl.py, dirparse.py, recursedl.py' {
+    BeforeAll {
+        # A tree for recursedl.py and dirparse.py, and a text file with UNIX line endings for asciidl.py.
+        $book = Join-Path $files 'book'
+        $null = New-Item -ItemType Directory (Join-Path $book 'dists' 'stable' 'main'), (Join-Path $book 'dists' 'testing'), (Join-Path $book 'pool') -Force
+        foreach ($relative in 'README', 'dists/Release', 'dists/stable/main/Packages', 'dists/testing/Packages', 'pool/a.deb') {
+            $null = New-RandomFile (Join-Path $book $relative) (3000 + $relative.Length)
+        }
+        [IO.File]::WriteAllText((Join-Path $book 'README.txt'), "line one`nline two`n`nlast line`n")
+        $book17 = @'
+import ftplib, os, sys
+port, user, password, kind, arg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20)
+if kind == 'connect':      # connect.py: the welcome, an anonymous login, the working directory
+    print(f.getwelcome()); f.login(); print(f.pwd())
+elif kind == 'asciidl':    # asciidl.py: retrlines, each line written with this system's line ending
+    f.login(user, password)
+    with open(sys.argv[6], 'w') as out:
+        f.retrlines('RETR ' + arg, lambda line: out.write(line + os.linesep))
+elif kind == 'dirparse':   # dirparse.py: the directories among the LIST lines, by their first letter
+    f.login(user, password); f.cwd(arg)
+    entries = []; f.dir(entries.append)
+    for line in entries:
+        if line.startswith('d'): print(line.split(None, 8)[8])
+elif kind == 'recursedl':  # recursedl.py: every directory below one, by CWD and NLST
+    f.login(user, password)
+    def walk_dir(path):
+        original = f.pwd()
+        try: f.cwd(path)
+        except ftplib.error_perm: return
+        print(path)
+        for name in sorted(f.nlst()): walk_dir(path + '/' + name)
+        f.cwd(original)
+    walk_dir(f.pwd().rstrip('/') + '/' + arg)
+f.quit()
+'@
+        function Invoke-Book17([string] $Kind, [string] $Argument, [string] $Extra = '') {
+            $arguments = @($Kind, $Argument) + @($Extra | Where-Object { $_ })
+            Invoke-Ftplib $book17 $arguments
+        }
+    }
+
+    It 'connect.py: logs in anonymously, with the welcome ftplib gets' {
+        $welcome, $directory = Invoke-Book17 connect x
+        $anonymous = Connect-FtpSession $name -Address 127.0.0.1 -Port $port
+        try {
+            $anonymous.UserName | Should -Be 'anonymous'
+            $welcome | Should -BeLike "220*$($anonymous.Banner)"
+            $directory | Should -Be '/'
+            (Get-FtpChildItem -Session $anonymous).Path | Should -Be '/pub'
+        }
+        finally { Disconnect-FtpSession $anonymous }
+    }
+
+    It 'asciidl.py: an ASCII download writes the bytes ftplib''s retrlines writes' {
+        $theirs = Join-Path $TestDrive 'asciidl-python.txt'
+        $ours = Join-Path $TestDrive 'asciidl-ours.txt'
+        Invoke-Book17 asciidl book/README.txt $theirs
+
+        $result = Receive-FtpItem -Session $session -Path book/README.txt -Destination $ours -Ascii
+
+        $result.VerifiedBy | Should -Be 'Reply'
+        [IO.File]::ReadAllBytes($ours) | Should -Be ([IO.File]::ReadAllBytes($theirs))
+        [IO.File]::ReadAllText($ours) | Should -Be ("line one", "line two", "", "last line", "" -join [Environment]::NewLine)
+    }
+
+    It 'dirparse.py: the directories are those ftplib finds in the LIST lines' {
+        $expected = Invoke-Book17 dirparse book
+        (Get-FtpChildItem -Session $session -Path book | Where-Object IsDirectory).Name | Should -Be ($expected | Sort-Object)
+    }
+
+    It 'recursedl.py: -Recurse finds the directories ftplib walks, and a tree download gets the files ftplib reads' {
+        $walked = Invoke-Book17 recursedl book
+        $root = $walked | Select-Object -First 1
+        $ours = Get-FtpChildItem -Session $session -Path book -Recurse | Where-Object IsDirectory
+        ($ours.Path | Sort-Object) | Should -Be ($walked | Select-Object -Skip 1 | Sort-Object)
+        $ours[0].Path | Should -BeLike "$root/*"
+
+        $into = Join-Path $TestDrive 'book-down'
+        $summary = Receive-FtpItem -Session $session -Path book -Destination $into -Recurse -ThrottleLimit 2 | Select-Object -Last 1
+        $summary.Transferred | Should -Be 6
+        $local = Get-ChildItem $into -Recurse -File | ForEach-Object {
+            '{0} {1}' -f ($_.FullName.Substring($into.Length + 1) -replace '\\', '/'), (Get-FileHash $_.FullName).Hash } | Sort-Object
+        $local | Should -Be (Invoke-Ftplib $hashTree 'book' | Sort-Object)
     }
 }
