@@ -798,3 +798,32 @@ f.quit()
         $local | Should -Be (Invoke-Ftplib $hashTree 'book' | Sort-Object)
     }
 }
+
+Describe 'FTP over IPv6' {
+    BeforeAll {
+        # The same vsftpd set-up, listening on ::1 only.
+        $env:NF_FTP_LISTEN = '::1'
+        try { $six = Start-TestFtpServer (Join-Path $TestDrive 'vsftpd6') } finally { Remove-Item Env:NF_FTP_LISTEN }
+    }
+
+    AfterAll { Stop-TestFtpServer $six }
+
+    It 'connects to ::1 and moves files both ways over EPSV data connections, under explicit FTPS' {
+        $log = Join-Path $TestDrive 'ipv6.log'
+        $v6 = Connect-FtpSession $six.Name -Address ::1 -Port $six.Port -Credential $six.Credential -Security Explicit -CertificateAuthorityPath $six.CertificateAuthorityPath -TranscriptPath $log
+        try {
+            $v6.Address | Should -Be '::1'
+            $source = New-RandomFile (Join-Path $TestDrive 'six.bin') 222222
+            $null = Send-FtpItem -Session $v6 -Path $source -Destination . -TranscriptPath $log
+            $null = Receive-FtpItem -Session $v6 -Path six.bin -Destination (Join-Path $TestDrive 'six-back.bin') -TranscriptPath $log
+            (Get-FtpChildItem -Session $v6 -TranscriptPath $log).Name | Should -Contain 'six.bin'
+        }
+        finally { Disconnect-FtpSession $v6 }
+
+        (Get-FileHash (Join-Path $TestDrive 'six-back.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+        (Get-FileHash (Join-Path $six.Folder 'files' 'six.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+        $conversation = Get-Content $log -Raw
+        $conversation | Should -Match 'EPSV'
+        $conversation | Should -Not -Match '(?m)PASV\s*$'
+    }
+}
