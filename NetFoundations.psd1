@@ -69,6 +69,8 @@
         'Rename-FtpItem'
         'New-FtpDirectory'
         'Test-FtpServer'
+        'Compare-FtpItem'
+        'Sync-FtpItem'
         'New-SshTunnel'
         'Get-SshTunnel'
         'Remove-SshTunnel'
