@@ -300,6 +300,16 @@ Describe 'HTTP exchanges (chapter 9)' {
         (Get-FileHash $target).Hash | Should -Be (Get-FileHash $source).Hash
     }
 
+    It 'shows the progress of a slow body, throttled, and ends its bar' {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $records = Get-ProgressRecord { param($Uri) $null = Invoke-HttpRequest $Uri } @{ Uri = "$httpbin/drip?duration=2&numbytes=40&delay=0" }
+
+        $records | Should -Not -BeNullOrEmpty
+        $records.Count | Should -BeLessThan 20   # a record per 250 ms at most, not one per chunk
+        $records[-1].RecordType | Should -Be 'Completed'
+        $records[0].Activity | Should -BeLike 'GET */drip*'
+    }
+
     It 'posts a form, JSON and a file that httpbin echoes' {
         (Invoke-HttpRequest "$httpbin/post" -Form @{ name = 'brandon'; memo = 'a&b' } -ParseJson).Json.form.memo | Should -Be 'a&b'
         (Invoke-HttpRequest "$httpbin/post" -Json @{ dollars = 125; to = @('sam') } -ParseJson).Json.json.to | Should -Be 'sam'

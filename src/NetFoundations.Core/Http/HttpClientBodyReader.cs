@@ -32,7 +32,20 @@ namespace NetFoundations.Core.Http
             using var raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             var wire = new CountingStream(raw);
             using var decoded = Decoder(wire, encoding);
-            var buffer = new byte[ChunkSize];
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkSize);
+            try
+            {
+                return await CopyAsync(decoded, wire, buffer, sink, limit, target, encoding, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private static async Task<(long Length, long Wire)> CopyAsync(Stream decoded, CountingStream wire, byte[] buffer, Stream sink, long limit,
+            string target, string? encoding, HttpTransferProgress? progress, CancellationToken cancellationToken)
+        {
             long length = 0;
             while (true)
             {

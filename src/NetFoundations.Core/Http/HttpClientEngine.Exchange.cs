@@ -47,13 +47,15 @@ namespace NetFoundations.Core.Http
                 throw new InvalidNetworkRequestException(
                     $"{target} is not https://, so the credential would cross the network unprotected; it was not sent. " +
                     "Use an https:// URI, or send it unencrypted by name with -AllowUnencryptedAuthentication.", target);
+            // The session's requests go one at a time; each one's deadline starts when its turn comes (the one before it
+            // is bounded by its own).
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (request.Timeout > TimeSpan.Zero && request.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
                 deadline.CancelAfter(request.Timeout);
-            var stage = "waiting for the session's previous request";
+            var stage = "connecting";
             try
             {
-                await gate.WaitAsync(deadline.Token).ConfigureAwait(false);
                 try
                 {
                     return await ExchangeHopsAsync(session, request, credential, transcript, s => stage = s, deadline.Token).ConfigureAwait(false);

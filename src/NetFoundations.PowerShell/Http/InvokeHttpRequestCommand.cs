@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading.Tasks;
 using NetFoundations.Core;
 using NetFoundations.Core.Http;
 using NetFoundations.Core.Rpc;
@@ -23,8 +24,8 @@ namespace NetFoundations.PowerShell.Http
     [OutputType(typeof(HttpExchange))]
     public sealed class InvokeHttpRequestCommand : NetworkCmdlet, PipelineCmdletAccess
     {
-        /// <summary>The http:// or https:// URI; an element's Link (Select-Html) binds to it.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The http:// or https:// URI; piped strings and an element's Link (Select-Html) bind to it.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Link")]
         public Uri? Uri { get; set; }
 
@@ -167,21 +168,80 @@ namespace NetFoundations.PowerShell.Http
             var transcript = NewTranscript();
             var progress = new HttpTransferProgress();
             request.Progress = progress;
-            var activity = $"{request.Method} {request.Uri}";
-            using var ticker = new ProgressTicker(() =>
+            // This input's request starts now and the previous input's exchange is written: the session's requests still
+            // go one at a time, in order, but the pipeline binds the next input while this one is on the wire.
+            var started = HttpClientSessions.SendAsync(session, request, transcript, Stopping);
+            started.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            var previous = inFlight;
+            inFlight = new InFlight(started, request.Uri, progress, $"{request.Method} {request.Uri}");
+            if (previous != null)
+                Finish(previous);
+        }
+
+        /// <summary>A request started and not yet written out.</summary>
+        private sealed class InFlight
+        {
+            public InFlight(Task<HttpExchange> exchange, Uri target, HttpTransferProgress progress, string activity)
             {
-                long done = progress.BytesDone, total = progress.BytesTotal;
-                var record = new ProgressRecord(1, activity, total >= 0 ? $"{done:N0} of {total:N0} bytes" : $"{done:N0} bytes")
-                {
-                    PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1,
-                };
-                Post(() => WriteProgress(record));
-            });
+                Exchange = exchange;
+                Target = target;
+                Progress = progress;
+                Activity = activity;
+            }
+
+            public Task<HttpExchange> Exchange { get; }
+            public Uri Target { get; }
+            public HttpTransferProgress Progress { get; }
+            public string Activity { get; }
+        }
+
+        private InFlight? inFlight;
+
+        /// <summary>
+        /// Waits for a started exchange under Run (its deadline, Ctrl+C, its failure as this input's error) and writes it.
+        /// Core bounds the exchange by -TimeoutSeconds from the moment it has the session; Run's deadline comes a second
+        /// later. One progress bar for the command, fed by the exchange's counters and drawn on the ticker's own clock, so
+        /// that a transfer never waits for it (a progress record per chunk is what slows Invoke-WebRequest down).
+        /// </summary>
+        private void Finish(InFlight started)
+        {
+            activity = started.Activity;
+            current = started.Progress;
+            ticker ??= new ProgressTicker(ReportProgress);
             Run(async cancel =>
             {
-                var exchange = await HttpClientSessions.SendAsync(session, request, transcript, cancel).ConfigureAwait(false);
+                var exchange = await started.Exchange.ConfigureAwait(false);
                 PostObject(exchange);
-            }, TimeSpan.FromSeconds(TimeoutSeconds + 1), request.Uri);
+            }, TimeSpan.FromSeconds(TimeoutSeconds + 1), started.Target);
+            current = null;
+        }
+
+        private ProgressTicker? ticker;
+        private volatile HttpTransferProgress? current;
+        private volatile string activity = string.Empty;
+
+        /// <summary>On the ticker's thread: the request under way, posted to the pipeline thread (dropped when none runs).</summary>
+        private void ReportProgress()
+        {
+            var progress = current;
+            if (progress == null)
+                return;
+            long done = progress.BytesDone, total = progress.BytesTotal;
+            var record = new ProgressRecord(1, activity, total >= 0 ? $"{done:N0} of {total:N0} bytes" : $"{done:N0} bytes")
+            {
+                PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1,
+            };
+            Post(() => WriteProgress(record));
+        }
+
+        protected override void EndProcessing()
+        {
+            var last = inFlight;
+            inFlight = null;
+            if (last != null)
+                Finish(last);
+            if (ticker == null)
+                return;
             ticker.Dispose();
             if (ticker.Reported)
                 WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
@@ -273,7 +333,10 @@ namespace NetFoundations.PowerShell.Http
         protected override void Dispose(bool disposing)
         {
             if (disposing)
+            {
+                ticker?.Dispose();
                 ownSession?.Dispose();
+            }
             base.Dispose(disposing);
         }
     }

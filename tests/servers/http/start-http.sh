@@ -20,7 +20,9 @@ printf 'hello from nginx\n' >www/small.txt
 python3 -c 'import sys; sys.stdout.write("".join("line %05d of a text that compresses well\n" % i for i in range(2000)))' >www/text.txt
 printf '<!DOCTYPE html><html><head><title>Static</title></head><body><a href="small.txt">small</a></body></html>\n' >www/index.html
 head -c 1048576 /dev/urandom >www/random.bin
-if [ "$big" -gt 0 ] && [ ! -s www/big.bin ]; then truncate -s "$((big * 1048576))" www/big.bin; fi
+# nginx's worker runs as nobody when started by root: it must be able to reach and read the files.
+chmod a+x "$dir" && chmod -R a+rX www
+if [ "$big" -gt 0 ] && [ ! -s www/big.bin ]; then truncate -s "$((big * 1048576))" www/big.bin && chmod a+r www/big.bin; fi
 
 read -r -a ports <<<"$(python3 -c '
 import socket
