@@ -12,6 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/tests/servers/apt-install.sh" nginx gunicorn python3-httpbin wget
 source "$root/bench/module.sh"
 work="$(mktemp -d /tmp/nf-crawl-bench.XXXXXX)"
+chmod 755 "$work"   # nginx's workers (another user) read the site there
 
 setsid bash "$root/tests/servers/http/start-http.sh" "$work/servers" > "$work/servers.out" 2>&1 &
 servers_pid=$!
@@ -47,6 +48,7 @@ nf_run() {
 
 for round in $(seq 1 "$rounds"); do
     read -r w_pages w_s <<< "$(wget_run)"
+    [ "$w_pages" -gt 0 ] || { echo "wget read no page:" >&2; cat "$work/wget.log" >&2; exit 1; }
     read -r n1_pages n1_s <<< "$(nf_run 1 | tail -1)"
     read -r n4_pages n4_s <<< "$(nf_run 4 | tail -1)"
     echo "$round $(cut -d' ' -f1 /proc/loadavg) $w_pages $w_s $n1_pages $n1_s $n4_pages $n4_s" >> "$work/rounds.txt"

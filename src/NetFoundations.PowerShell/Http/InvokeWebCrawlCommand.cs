@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using NetFoundations.Core;
@@ -90,14 +92,16 @@ namespace NetFoundations.PowerShell.Http
                 IgnoreRobots = IgnoreRobots,
                 FollowGetForms = !NoForms,
             };
-            var own = Session == null ? HttpClientSessions.Create(new HttpClientSessionOptions
-            {
-                TrustedAuthorities = CertificateAuthorityPath == null ? null : ReadAuthorityBundle(CertificateAuthorityPath, out _),
-                SkipCertificateCheck = SkipCertificateCheck,
-            }) : null;
+            // A session runs its requests one at a time, so each page fetched at once has a session of the command's own;
+            // with -Session (its cookies) that one session fetches every page, one at a time.
+            var authorities = Session == null && CertificateAuthorityPath != null ? ReadAuthorityBundle(CertificateAuthorityPath, out _) : null;
             if (SkipCertificateCheck)
                 WarnCertificateNotVerified("these requests", credentialIncluded: false);
-            var session = Session ?? own!;
+            var own = new List<HttpClientSession>();
+            if (Session == null)
+                for (var i = 0; i < ThrottleLimit; i++)
+                    own.Add(HttpClientSessions.Create(new HttpClientSessionOptions { TrustedAuthorities = authorities, SkipCertificateCheck = SkipCertificateCheck }));
+            var idle = new ConcurrentQueue<HttpClientSession>(own);
             var transcript = NewTranscript();
             long pages = 0;
             var activity = $"Crawling {Uri.GetLeftPart(UriPartial.Authority)}";
@@ -106,11 +110,25 @@ namespace NetFoundations.PowerShell.Http
             {
                 Run(cancel => WebCrawler.CrawlAsync(options, async (uri, ct) =>
                 {
-                    var exchange = await HttpClientSessions.SendAsync(session, new HttpClientRequest(uri, "GET")
+                    // Each fetch takes an idle session (a robots.txt fetched beside the pages may find none: it then
+                    // waits its turn in the first).
+                    HttpClientSession? free = null;
+                    var borrowed = Session == null && idle.TryDequeue(out free);
+                    var session = Session ?? (borrowed ? free! : own[0]);
+                    HttpExchange exchange;
+                    try
                     {
-                        MaximumBodyBytes = MaximumPageBytes,
-                        Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                    }, transcript, ct).ConfigureAwait(false);
+                        exchange = await HttpClientSessions.SendAsync(session, new HttpClientRequest(uri, "GET")
+                        {
+                            MaximumBodyBytes = MaximumPageBytes,
+                            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                        }, transcript, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        if (borrowed)
+                            idle.Enqueue(session);
+                    }
                     var type = exchange.ContentType;
                     var isText = type != null && type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
                         || type != null && type.StartsWith("application/xhtml+xml", StringComparison.OrdinalIgnoreCase);
@@ -124,7 +142,8 @@ namespace NetFoundations.PowerShell.Http
             finally
             {
                 CompleteProgress(progress, activity);
-                own?.Dispose();
+                foreach (var session in own)
+                    session.Dispose();
             }
         }
     }
