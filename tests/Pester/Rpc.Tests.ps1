@@ -378,6 +378,32 @@ Describe 'Start-RpcServer' {
         { Invoke-XmlRpc $uri Get-Date 'not a date' -ErrorAction Stop } | Should -Throw '*fault -32602*'
     }
 
+    It 'exposes a function of a module the workers import, and makes an error a command writes a fault' {
+        $modulePath = Join-Path $TestDrive 'Greeter.psm1'
+        Set-Content $modulePath -Value @'
+function Get-Greeting {
+    <#
+    .SYNOPSIS
+    Greets someone.
+    #>
+    param([Parameter(Mandatory)] [string] $Name, [string] $Greeting = 'Hello')
+    "$Greeting, $Name!"
+}
+'@
+        Import-Module $modulePath
+        $greeter = Start-RpcServer -Command Get-Greeting, Get-Item
+        try {
+            Invoke-XmlRpc $greeter.Uri Get-Greeting 'Ann' | Should -Be 'Hello, Ann!'
+            Invoke-JsonRpc $greeter.Uri Get-Greeting -NamedArgument @{ Name = 'Bo'; Greeting = 'Hi' } | Should -Be 'Hi, Bo!'
+            (Get-XmlRpcMethod $greeter.Uri -Name Get-Greeting).Help | Should -Be 'Greets someone.'
+            { Invoke-XmlRpc $greeter.Uri Get-Item (Join-Path $TestDrive 'nothing here') -ErrorAction Stop } | Should -Throw '*fault -32603*Cannot find path*'
+        }
+        finally {
+            $greeter | Stop-TcpServer
+            Remove-Module Greeter
+        }
+    }
+
     It 'makes a method''s exception a fault, counts it and keeps it in the server''s errors' {
         Invoke-XmlRpc $uri boom -ErrorVariable failure -ErrorAction SilentlyContinue
 

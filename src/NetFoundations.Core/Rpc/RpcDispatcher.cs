@@ -189,8 +189,9 @@ namespace NetFoundations.Core.Rpc
             {
                 throw Failed(method, e);
             }
-            // A method that ignores its token is not waited for past its time (it is left to end on its own).
-            var finished = await Task.WhenAny(running, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
+            // A method that ignores its token is not waited for past its time (it is left to end on its own). One that
+            // finished at once (a compiled method) needs no timer task.
+            var finished = running.IsCompleted ? running : await Task.WhenAny(running, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
             cancel.ThrowIfCancellationRequested();
             if (finished != running)
             {
