@@ -181,6 +181,40 @@ Describe 'REQ/REP with pyzmq' {
     }
 }
 
+Describe 'DEALER/ROUTER' {
+    It 'answers a pyzmq REQ from a ROUTER, each reply going back with its envelope' {
+        $router = New-MessageSocket Router -Bind 'tcp://127.0.0.1:0'
+        $peer = Start-ZmqPeer req connect $router.Endpoint 3
+
+        Receive-Message $router -Count 3 -AsJson -TimeoutSeconds 10 | ForEach-Object {
+            $sum = 0; foreach ($n in $_.Value) { $sum += $n * $n }
+            Send-Message $router -ReplyTo $_ -InputObject $sum -AsJson
+        }
+
+        Receive-ZmqPeerOutput $peer | Should -Be '1', '5', '13'
+        Close-MessageSocket $router
+    }
+
+    It 'talks DEALER to ROUTER inside the process, and refuses a reply to a peer that has gone' {
+        $router = New-MessageSocket Router -Bind 'inproc://router'
+        $dealer = New-MessageSocket Dealer -Connect 'inproc://router'
+
+        Send-Message $dealer 'hi'
+        $request = Receive-Message $router -TimeoutSeconds 5
+        Send-Message $router -ReplyTo $request 'ho'
+        $reply = Receive-Message $dealer -TimeoutSeconds 5
+        Close-MessageSocket $dealer
+        Start-Sleep -Milliseconds 300
+        Send-Message $router -ReplyTo $request 'too late' -ErrorVariable gone -ErrorAction SilentlyContinue
+
+        $request.FrameCount | Should -Be 2
+        $request.Text | Should -Be 'hi'
+        $reply.Text | Should -Be 'ho'
+        $gone[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionLost,*'
+        Close-MessageSocket $router
+    }
+}
+
 Describe 'Bounded waits' {
     It 'ends a receive with no sender by its timeout, with OperationTimedOut' {
         $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0'
