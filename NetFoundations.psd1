@@ -33,6 +33,7 @@
         'Servers.Format.ps1xml'
         'Rpc.Format.ps1xml'
         'Http.Format.ps1xml'
+        'HttpServer.Format.ps1xml'
         'Caching.Format.ps1xml'
         'Messaging.Format.ps1xml'
     )
@@ -68,6 +69,8 @@
         'Rename-FtpItem'
         'New-FtpDirectory'
         'Test-FtpServer'
+        'Compare-FtpItem'
+        'Sync-FtpItem'
         'New-SshTunnel'
         'Get-SshTunnel'
         'Remove-SshTunnel'
@@ -103,6 +106,7 @@
         'Invoke-XmlRpc'
         'Get-XmlRpcMethod'
         'Invoke-JsonRpc'
+        'Start-RpcServer'
         'Connect-Memcached'
         'Disconnect-Memcached'
         'Get-MemcachedItem'
@@ -121,6 +125,10 @@
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'
+        'Invoke-HttpRequest'
+        'New-HttpSession'
+        'Invoke-WebCrawl'
+        'Start-HttpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
