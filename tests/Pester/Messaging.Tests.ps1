@@ -108,6 +108,7 @@ Describe 'PUB/SUB with pyzmq' {
         $peer = Start-ZmqPeer sub connect $pub.Endpoint 2 'weather'
 
         Wait-MessageSubscriber $pub -Topic 'weather' -TimeoutSeconds 10
+        $heard = $pub.SubscriberTopics   # now: once the peer has gone, its unsubscription takes the topic away
         $sent = Send-Message $pub -Topic 'weather' -InputObject 'sunny' -PassThru
         $null = Send-Message $pub -InputObject 'sports: not subscribed'
         $null = Send-Message $pub -InputObject 'weather: rain'
@@ -115,7 +116,7 @@ Describe 'PUB/SUB with pyzmq' {
         Receive-ZmqPeerOutput $peer | Should -Be 'weather|sunny', 'weather: rain'
         $sent.Dropped | Should -Be 0
         $pub.Dropped | Should -Be 1
-        $pub.SubscriberTopics | Should -Be 'weather'
+        $heard | Should -Be 'weather'
         Close-MessageSocket $pub
     }
 
@@ -181,6 +182,40 @@ Describe 'REQ/REP with pyzmq' {
     }
 }
 
+Describe 'DEALER/ROUTER' {
+    It 'answers a pyzmq REQ from a ROUTER, each reply going back with its envelope' {
+        $router = New-MessageSocket Router -Bind 'tcp://127.0.0.1:0'
+        $peer = Start-ZmqPeer req connect $router.Endpoint 3
+
+        Receive-Message $router -Count 3 -AsJson -TimeoutSeconds 10 | ForEach-Object {
+            $sum = 0; foreach ($n in $_.Value) { $sum += $n * $n }
+            Send-Message $router -ReplyTo $_ -InputObject $sum -AsJson
+        }
+
+        Receive-ZmqPeerOutput $peer | Should -Be '1', '5', '13'
+        Close-MessageSocket $router
+    }
+
+    It 'talks DEALER to ROUTER inside the process, and refuses a reply to a peer that has gone' {
+        $router = New-MessageSocket Router -Bind 'inproc://router'
+        $dealer = New-MessageSocket Dealer -Connect 'inproc://router'
+
+        Send-Message $dealer 'hi'
+        $request = Receive-Message $router -TimeoutSeconds 5
+        Send-Message $router -ReplyTo $request 'ho'
+        $reply = Receive-Message $dealer -TimeoutSeconds 5
+        Close-MessageSocket $dealer
+        Start-Sleep -Milliseconds 300
+        Send-Message $router -ReplyTo $request 'too late' -ErrorVariable gone -ErrorAction SilentlyContinue
+
+        $request.FrameCount | Should -Be 2
+        $request.Text | Should -Be 'hi'
+        $reply.Text | Should -Be 'ho'
+        $gone[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionLost,*'
+        Close-MessageSocket $router
+    }
+}
+
 Describe 'Bounded waits' {
     It 'ends a receive with no sender by its timeout, with OperationTimedOut' {
         $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0'
@@ -210,7 +245,7 @@ Describe 'Bounded waits' {
 
         Send-Message $push -InputObject (1..100 | ForEach-Object { "m$_" }) -TimeoutSeconds 1 -ErrorVariable full -ErrorAction SilentlyContinue
 
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 3.5
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5   # 1 s, then at most the 2 s grace; more on a loaded machine
         $full[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
         $full[0].Exception.Message | Should -BeLike '*high-water mark*'
         $push.Sent | Should -BeLessThan 100
@@ -238,9 +273,11 @@ Describe 'Hostile peers' {
         $pull = New-MessageSocket Pull -Bind 'tcp://127.0.0.1:0' -MaxMessageBytes 1024
         $peer = Start-ZmqPeer big connect $pull.Endpoint 4096
 
-        Receive-Message $pull -TimeoutSeconds 2 -ErrorVariable nothing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        # pyzmq reconnects after the hang-up and may still deliver its 'after'; the large message never comes.
+        $received = @(Receive-Message $pull -Count 0 -TimeoutSeconds 2)
 
-        $nothing[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+        @($received | Where-Object Length -GT 1024) | Should -BeNullOrEmpty
+        @($received | Where-Object Text -NE 'after') | Should -BeNullOrEmpty
         $peer.Process | Stop-Process -ErrorAction Ignore
         $small = Start-ZmqPeer push connect $pull.Endpoint 1
         (Receive-Message $pull -TimeoutSeconds 10).Text | Should -Be 'message 0'

@@ -84,6 +84,8 @@ namespace NetFoundations.Core.Messaging
                 MessageSocketType.Rep => new ResponseSocket(),
                 MessageSocketType.Push => new PushSocket(),
                 MessageSocketType.Pull => new PullSocket(),
+                MessageSocketType.Dealer => new DealerSocket(),
+                MessageSocketType.Router => new RouterSocket(),
                 _ => throw new ArgumentException($"Unknown socket type {options.Type}."),
             };
             socket = created;
@@ -93,6 +95,9 @@ namespace NetFoundations.Core.Messaging
             created.Options.Linger = options.Linger;
             if (created is XPublisherSocket)
                 created.Options.XPubVerbose = true;
+            // A reply to a peer that has gone is an error rather than silently dropped.
+            if (created is RouterSocket)
+                created.Options.RouterMandatory = true;
             var bound = new List<string>();
             foreach (var endpoint in options.Bind)
             {
@@ -146,12 +151,14 @@ namespace NetFoundations.Core.Messaging
                         // PUB never blocks: a message no subscription matches is dropped by ZeroMQ; it is counted here.
                         if (!Routed(message.Topic ?? message.Body))
                             dropped++;
+                        SendEnvelope(s, message, null, cancel, sent, messages.Count);
                         if (message.Topic != null)
                             s.SendFrame(message.Topic, true);
                         s.SendFrame(message.Body, false);
                     }
                     else
                     {
+                        SendEnvelope(s, message, deadline, cancel, sent, messages.Count);
                         if (message.Topic != null)
                             SendWaiting(s, message.Topic, true, deadline, cancel, sent, messages.Count);
                         SendWaiting(s, message.Body, false, deadline, cancel, sent, messages.Count);
@@ -180,6 +187,14 @@ namespace NetFoundations.Core.Messaging
             Owner?.CountSent(sent, bytes);
             Owner?.CountDropped(dropped);
             return new SendOutcome(sent, dropped, bytes);
+        }
+
+        private void SendEnvelope(NetMQSocket s, OutgoingMessage message, DateTime? deadline, CancellationToken cancel, long sent, int count)
+        {
+            if (message.Envelope == null)
+                return;
+            foreach (var frame in message.Envelope)
+                SendWaiting(s, frame, true, deadline, cancel, sent, count);
         }
 
         private void SendWaiting(NetMQSocket s, byte[] frame, bool more, DateTime? deadline, CancellationToken cancel, long sent, int count)
@@ -423,7 +438,9 @@ namespace NetFoundations.Core.Messaging
             EndpointNotFoundException _ => new InvalidNetworkRequestException(target.StartsWith("inproc://", StringComparison.OrdinalIgnoreCase)
                 ? $"Nothing is bound to {target}: an inproc endpoint is bound before another socket connects to it."
                 : $"{target} is not an endpoint this socket can use.", target, e),
-            HostUnreachableException _ => new NetworkUnreachableException($"{target} is unreachable: {e.Message}", target, e),
+            HostUnreachableException _ => options.Type == MessageSocketType.Router
+                ? new ConnectionLostException($"The Router socket {target} has no peer of that identity any more: the reply was not sent.", target, e)
+                : new NetworkUnreachableException($"{target} is unreachable: {e.Message}", target, e),
             FiniteStateMachineException _ => new InvalidNetworkRequestException(options.Type == MessageSocketType.Req
                 ? $"A Req socket sends one request and must receive its reply before it sends again ({target})."
                 : $"A Rep socket receives one request and must send its reply before it receives again ({target}).", target, e),

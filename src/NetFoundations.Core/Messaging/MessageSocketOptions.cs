@@ -29,15 +29,21 @@ namespace NetFoundations.Core.Messaging
     /// <summary>One message to send: an optional topic frame, then the body.</summary>
     public readonly struct OutgoingMessage
     {
-        public OutgoingMessage(byte[]? topic, byte[] body)
+        public OutgoingMessage(byte[]? topic, byte[] body, IReadOnlyList<byte[]>? envelope = null)
         {
             Topic = topic;
             Body = body;
+            Envelope = envelope;
         }
 
         public byte[]? Topic { get; }
         public byte[] Body { get; }
+        /// <summary>Frames sent first: the envelope of the message this one answers (a Router's peer identity).</summary>
+        public IReadOnlyList<byte[]>? Envelope { get; }
         public int Length => (Topic?.Length ?? 0) + Body.Length;
+
+        /// <summary>A reply to message: its envelope (every frame before its body) goes first.</summary>
+        public static OutgoingMessage ReplyTo(MessageItem message, byte[]? topic, byte[] body) => new OutgoingMessage(topic, body, message.Envelope);
     }
 
     /// <summary>What a batch of sends did.</summary>

@@ -48,6 +48,11 @@ namespace NetFoundations.PowerShell.Messaging
         [Parameter]
         public SwitchParameter AsJson { get; set; }
 
+        /// <summary>A message received on a Router socket: the reply goes back to its sender, with its envelope first.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public MessageItem? ReplyTo { get; set; }
+
         [Parameter]
         [ValidateRange(0.0, 86400.0)]
         public double TimeoutSeconds { get; set; } = 10;
@@ -63,9 +68,9 @@ namespace NetFoundations.PowerShell.Messaging
             // An array given to -InputObject is one message per element, as if piped; with -AsJson it is one JSON message.
             if (!AsJson && bare is IEnumerable many && !(bare is string) && !(bare is byte[]) && !(bare is IDictionary))
                 foreach (var item in many)
-                    messages.Add(new OutgoingMessage(topic, Encode(item, false)));
+                    messages.Add(Outgoing(topic, Encode(item, false)));
             else
-                messages.Add(new OutgoingMessage(topic, Encode(InputObject, AsJson)));
+                messages.Add(Outgoing(topic, Encode(InputObject, AsJson)));
             var what = messages.Count == 1 ? "send 1 message" : $"send {messages.Count} messages";
             if (!ShouldProcess($"{Socket}", what + (Topic != null ? $" with topic '{Topic}'" : "")))
             {
@@ -94,6 +99,9 @@ namespace NetFoundations.PowerShell.Messaging
                 Finish(outstanding.Dequeue());
             FlushVerbose();
         }
+
+        private OutgoingMessage Outgoing(byte[]? topic, byte[] body) =>
+            ReplyTo == null ? new OutgoingMessage(topic, body) : OutgoingMessage.ReplyTo(ReplyTo, topic, body);
 
         protected override void EndProcessing()
         {

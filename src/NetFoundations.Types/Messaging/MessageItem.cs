@@ -55,6 +55,9 @@ namespace NetFoundations.Core.Messaging
         /// <summary>Every frame's bytes, topic first where there is one.</summary>
         public IReadOnlyList<byte[]> GetFrames() => frames.Select(f => (byte[])f.Clone()).ToList();
 
+        /// <summary>The frames before the body (a Router's sender identity and delimiter): what a reply carries back.</summary>
+        internal IReadOnlyList<byte[]> Envelope => frames.Take(Math.Max(0, frames.Length - 1)).ToList();
+
         internal MessageItem WithValue(object? value) => new MessageItem(SocketType, Endpoint, Topic, frames, ReceivedAt, value, true);
 
         internal MessageItem WithBytes() => WithValue(GetBytes());

@@ -15,6 +15,10 @@ namespace NetFoundations.Core.Messaging
         Rep,
         Push,
         Pull,
+        /// <summary>Sends and receives freely, to and from any number of peers (an asynchronous Req).</summary>
+        Dealer,
+        /// <summary>Receives each message with its sender's identity first; a reply goes back with that envelope (Send-Message -ReplyTo).</summary>
+        Router,
     }
 
     /// <summary>What a socket asks of the NetMQ socket behind it, which Core holds on a thread of its own.</summary>

@@ -53,19 +53,20 @@ namespace NetFoundations.PowerShell.Tests
         [Fact]
         public void PowerShell_7_loads_the_dependencies_net8_builds()
         {
-            // A refused connection is enough to load SSH.NET and FluentFTP; New-MailMessage loads MimeKit.
+            // A refused connection is enough to load SSH.NET and FluentFTP; New-MailMessage loads MimeKit; a ZeroMQ socket NetMQ and AsyncIO.
             var result = session.Run(@"
                 $credential = [pscredential]::new('nobody', [Security.SecureString]::new())
                 Connect-SshSession 127.0.0.1 -Port 1 -Credential $credential -ErrorAction SilentlyContinue
                 Connect-FtpSession 127.0.0.1 -Port 1 -ErrorAction SilentlyContinue
                 $null = New-MailMessage -From a@example.test -To b@example.test -Subject s -Body b
+                New-MessageSocket Pull -Bind 'inproc://net8-builds' | Close-MessageSocket
                 $net8 = [IO.Path]::Combine([IO.Path]::GetDirectoryName((Get-Module NetFoundations).Path), 'dependencies', 'net8.0')
-                foreach ($name in 'Renci.SshNet', 'MimeKit', 'FluentFTP') {
+                foreach ($name in 'Renci.SshNet', 'MimeKit', 'FluentFTP', 'NetMQ', 'AsyncIO') {
                     $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name }
                     foreach ($one in $assembly) { [IO.Path]::GetDirectoryName($one.Location) -eq $net8 }
                 }");
             Assert.Empty(result.Errors);
-            Assert.Equal(new object[] { true, true, true }, result.Output.Select(o => o.BaseObject).ToArray());
+            Assert.Equal(new object[] { true, true, true, true, true }, result.Output.Select(o => o.BaseObject).ToArray());
         }
 
         [Fact]
