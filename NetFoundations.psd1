@@ -35,6 +35,7 @@
         'Http.Format.ps1xml'
         'HttpServer.Format.ps1xml'
         'Caching.Format.ps1xml'
+        'Messaging.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -68,6 +69,8 @@
         'Rename-FtpItem'
         'New-FtpDirectory'
         'Test-FtpServer'
+        'Compare-FtpItem'
+        'Sync-FtpItem'
         'New-SshTunnel'
         'Get-SshTunnel'
         'Remove-SshTunnel'
@@ -103,6 +106,7 @@
         'Invoke-XmlRpc'
         'Get-XmlRpcMethod'
         'Invoke-JsonRpc'
+        'Start-RpcServer'
         'Connect-Memcached'
         'Disconnect-Memcached'
         'Get-MemcachedItem'
@@ -112,9 +116,18 @@
         'Get-MemcachedStat'
         'Use-MemcachedItem'
         'Measure-KeyDistribution'
+        'New-MessageSocket'
+        'Send-Message'
+        'Receive-Message'
+        'Wait-MessageSubscriber'
+        'Get-MessageSocket'
+        'Close-MessageSocket'
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'
+        'Invoke-HttpRequest'
+        'New-HttpSession'
+        'Invoke-WebCrawl'
         'Start-HttpServer'
     )
     FunctionsToExport    = @()

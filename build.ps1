@@ -119,12 +119,13 @@ function Invoke-Build {
         Copy-Item $file.FullName $destination
     }
 
-    # PowerShell 7 loads the dependencies' net8.0 builds (NetFoundations.Loader). A package with a build per operating
-    # system (under runtimes/) keeps its netstandard2.0 build, which runs everywhere.
+    # PowerShell 7 loads the dependencies' net8.0 builds (NetFoundations.Loader), NetFoundations.Core's own among them
+    # (its HTTP client's per-hop timings need net8.0). A package with a build per operating system (under runtimes/)
+    # keeps its netstandard2.0 build, which runs everywhere.
     $net8Output = Get-BuildOutput 'NetFoundations.Net8Dependencies' 'net8.0'
     $perSystem = @(Get-ChildItem (Join-Path $net8Output 'runtimes') -Recurse -Filter *.dll -ErrorAction Ignore).Name
     Get-ChildItem $net8Output -Filter *.dll |
-        Where-Object { $_.Name -notlike 'NetFoundations.*' -and $_.Name -notin $perSystem } |
+        Where-Object { ($_.Name -notlike 'NetFoundations.*' -or $_.Name -eq 'NetFoundations.Core.dll') -and $_.Name -notin $perSystem } |
         Copy-Item -Destination $net8Dependencies
 
     Copy-Item (Join-Path (Get-BuildOutput 'NetFoundations.Bootstrap' 'netstandard2.0') 'NetFoundations.Bootstrap.dll') $moduleFolder

@@ -22,9 +22,12 @@ packages=(
   python3-jsonrpclib-pelix  # Rpc: the JSON-RPC peer
   memcached       # Caching: several instances for sharding
   python3-pymemcache  # Caching: the independent memcached client (Debian's, for /usr/bin/python3)
+  gunicorn        # Http: runs httpbin for the client's chapter 9 exchanges (tests/servers/http)
+  python3-httpbin # Http: the chapter 9 endpoints (/get, /redirect/N, /cookies/set, /digest-auth …)
+  python3-requests  # Http: the independent HTTP client (Debian's, for /usr/bin/python3)
   curl            # Http: the reference client of the HTTP server
-  python3-requests  # Http: the independent HTTP client of the server tests (Debian's, for /usr/bin/python3)
   wrk             # Http: the load generator of bench/http-server.sh
+  python3-zmq     # Messaging: pyzmq, the independent ZeroMQ peer (Debian's, for /usr/bin/python3)
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)

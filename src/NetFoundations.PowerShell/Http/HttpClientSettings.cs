@@ -1,0 +1,58 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using NetFoundations.Core.Http;
+using NetFoundations.Core.Tls;
+
+namespace NetFoundations.PowerShell.Http
+{
+    /// <summary>
+    /// What New-HttpSession and Invoke-HttpRequest (for the session it makes when given none) share: the trust, the
+    /// credential and the header bound of a session, and the warnings their opt-outs write.
+    /// </summary>
+    internal static class HttpClientSettings
+    {
+        /// <summary>The session options from the cmdlet's parameters; the CA bundle is read through the cmdlet (a bad path ends it).</summary>
+        public static HttpClientSessionOptions Options(PipelineCmdletAccess cmdlet, string? certificateAuthorityPath, bool skipCertificateCheck,
+            PSCredential? credential, HttpAuthentication authentication, bool allowUnencryptedAuthentication, int maximumHeaderBytes, IDictionary? headers)
+        {
+            X509Certificate2Collection? authorities = null;
+            if (certificateAuthorityPath != null)
+                authorities = cmdlet.ReadCertificates(certificateAuthorityPath);
+            if (skipCertificateCheck)
+                cmdlet.Warn("-SkipCertificateCheck: the servers' certificates are not verified; anyone in the path can read and change these requests" +
+                    (credential != null ? ", credential included." : "."));
+            if (credential != null && allowUnencryptedAuthentication)
+                cmdlet.Warn("-AllowUnencryptedAuthentication: over http:// the credential crosses the network unprotected (Basic: in clear); anyone in the path can read it.");
+            return new HttpClientSessionOptions
+            {
+                TrustedAuthorities = authorities,
+                SkipCertificateCheck = skipCertificateCheck,
+                Credential = credential?.GetNetworkCredential(),
+                Authentication = authentication,
+                AllowUnencryptedAuthentication = allowUnencryptedAuthentication,
+                MaximumHeaderBytes = maximumHeaderBytes,
+                Headers = Strings(headers),
+            };
+        }
+
+        /// <summary>A hashtable of names and values as strings (a null value as empty).</summary>
+        public static Dictionary<string, string>? Strings(IDictionary? table)
+        {
+            if (table == null)
+                return null;
+            var strings = new Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in table)
+                strings[entry.Key?.ToString() ?? string.Empty] = LanguagePrimitives.ConvertTo<string>(entry.Value) ?? string.Empty;
+            return strings;
+        }
+    }
+
+    /// <summary>What HttpClientSettings needs of a cmdlet: to read a file it names and to warn.</summary>
+    internal interface PipelineCmdletAccess
+    {
+        X509Certificate2Collection ReadCertificates(string path);
+        void Warn(string text);
+    }
+}
