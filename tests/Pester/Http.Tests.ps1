@@ -410,6 +410,8 @@ Describe 'Crawling a site (chapter 11)' {
         $json.Url | Should -Be $start
         $json.StatusCode | Should -Be 200
         $json.Links | Should -Contain "$($start)page-1.html"
+    }
+}
 
 # The book's chapter 10: the timeapp answers GET / for its own host with the time, 404 for other paths and hosts, and
 # 501 for other methods — here as a route table, checked with curl and Python's requests (clients we did not write).
@@ -614,5 +616,81 @@ print(requests.get(sys.argv[1] + '/items/8').json()['Name'])
         { Start-HttpServer -Route @{ 'GET /' = 'text' } } | Should -Throw -ErrorId 'RouteWithoutScriptBlock,*'
         { Start-HttpServer -Route @{ 'GET nope' = { } } } | Should -Throw -ErrorId 'InvalidRequest,*'
         { Start-HttpServer } | Should -Throw -ErrorId 'NothingToServe,*'
+    }
+}
+
+# The book's chapter 11 lesson on forms, cookies and CSRF, against the payments site of playground/conf/payments.ps1,
+# which the module's own server serves in two variants: Fixed (a CSRF token in every form, memos escaped) and Insecure.
+Describe 'The payments site: login, scraping and CSRF (chapter 11)' {
+    BeforeAll {
+        $script = Join-Path $PSScriptRoot '..' '..' 'playground' 'conf' 'payments.ps1'
+        $fixed = & $script -Variant Fixed
+        $insecure = & $script -Variant Insecure
+        $fixedUri = "http://127.0.0.1:$($fixed.LocalPort)"
+        $insecureUri = "http://127.0.0.1:$($insecure.LocalPort)"
+
+        function Connect-Payments([string] $Uri) {
+            $web = New-HttpSession
+            $form = Invoke-HttpRequest "$Uri/login" -Session $web | Get-HtmlForm
+            $null = Invoke-HttpRequest -HtmlForm $form -Form @{ username = 'brandon'; password = 'atigdng' } -Session $web
+            $web
+        }
+    }
+
+    AfterAll {
+        $fixed, $insecure | Where-Object { $_ } | Stop-TcpServer
+    }
+
+    It 'logs in through the form with its hidden CSRF token in one call, and lands on the payments' {
+        $web = New-HttpSession
+        $login = Invoke-HttpRequest "$fixedUri/login" -Session $web | Get-HtmlForm
+        $landing = Invoke-HttpRequest -HtmlForm $login -Form @{ username = 'brandon'; password = 'atigdng' } -Session $web
+
+        $login.Fields.Name | Should -Contain 'csrf_token'
+        $landing.Hops[0].StatusCode | Should -Be 302
+        $landing.Hops[0].Location | Should -Be '/'
+        $landing.StatusCode | Should -Be 200
+        ($landing | Select-Html 'title').Text | Should -Be 'Welcome, brandon'
+        $web.Cookies.Name | Should -Contain 'session'
+    }
+
+    It 'scrapes the payments made, one object each (the book''s li.to)' {
+        $web = Connect-Payments $fixedUri
+        $sent = Invoke-HttpRequest "$fixedUri/" -Session $web | Select-Html 'li.to' -Property ([ordered]@{ To = '.account'; Amount = '.dollars'; Memo = '.memo' })
+
+        $sent.To | Should -Be 'sam', 'katie'
+        $sent[0].Amount | Should -Be '$125'
+    }
+
+    It 'pays through the pay form, and escapes the memo' {
+        $web = Connect-Payments $fixedUri
+        $pay = Invoke-HttpRequest "$fixedUri/pay" -Session $web | Get-HtmlForm
+        $done = Invoke-HttpRequest -HtmlForm $pay -Form @{ account = 'sam'; dollars = '5'; memo = '<script>alert(1)</script>' } -Session $web
+
+        ($done | Select-Html 'p.flash').Text | Should -Be 'Payment successful'
+        $done.Content | Should -BeLike '*&lt;script&gt;alert(1)&lt;/script&gt;*'
+        $done.Content | Should -Not -BeLike '*<script>*'
+    }
+
+    It 'refuses a forged POST without the token (403), where the insecure variant pays' {
+        $web = Connect-Payments $fixedUri
+        $refused = Invoke-HttpRequest "$fixedUri/pay" -Form @{ account = 'mallory'; dollars = '1000'; memo = 'forged' } -Session $web
+        $victim = Connect-Payments $insecureUri
+        $paid = Invoke-HttpRequest "$insecureUri/pay" -Form @{ account = 'mallory'; dollars = '1000'; memo = '<b>forged</b>' } -Session $victim
+
+        $refused.StatusCode | Should -Be 403
+        (Invoke-HttpRequest "$fixedUri/" -Session $web | Select-Html 'li.to .account').Text | Should -Not -Contain 'mallory'
+        $paid.StatusCode | Should -Be 200
+        ($paid | Select-Html 'li.to .account').Text | Should -Contain 'mallory'
+        $paid.Content | Should -BeLike '*<b>forged</b>*'
+    }
+
+    It 'sends a visitor who is not logged in, or logged out, to the login page' {
+        $web = Connect-Payments $fixedUri
+        $out = Invoke-HttpRequest "$fixedUri/logout" -Session $web
+
+        (Invoke-HttpRequest "$fixedUri/" -MaximumRedirection 0).Location | Should -Be '/login'
+        $out.Uri.AbsolutePath | Should -Be '/login'
+        (Invoke-HttpRequest "$fixedUri/pay" -Session $web).Uri.AbsolutePath | Should -Be '/login'
     }
 }
