@@ -547,11 +547,11 @@ print(requests.get(sys.argv[1] + '/items/8').json()['Name'])
         $reply[0] | Should -Match '^HTTP/1.1 (405|501)'
         $post = curl -s -i --max-time 20 -X POST "$url/items/7"
         $post[0] | Should -Match '^HTTP/1.1 405'
-        $post | Should -Contain 'Allow: GET, PUT, HEAD'
+        $post | Should -Contain 'Allow: GET, HEAD, PUT'
     }
 
     It 'refuses requests past its bounds, and a slow client, without harm to the server' {
-        $small = Start-HttpServer -Route @{ 'POST /' = { 'ok' } } -MaxBodyBytes 1000 -TimeoutSeconds 1
+        $small = Start-HttpServer -Route @{ 'POST /' = { 'ok' }; 'GET /endless' = { while ($true) { Start-Sleep -Milliseconds 50 } } } -MaxBodyBytes 1000 -TimeoutSeconds 1
         try {
             curl -s -o /dev/null -w '%{http_code}' --max-time 20 --data-binary ('x' * 2000) "http://127.0.0.1:$($small.LocalPort)/" | Should -Be 413
             $slow = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $small.LocalPort)
@@ -562,6 +562,12 @@ print(requests.get(sys.argv[1] + '/items/8').json()['Name'])
             $kinds | Should -Contain 'ProtocolViolationException'
             $kinds | Should -Contain 'NetworkTimeoutException'
             $slow.Dispose()
+            # A route that never returns is stopped at the timeout, and its runspace is free again.
+            curl -s -o /dev/null --max-time 20 "http://127.0.0.1:$($small.LocalPort)/endless"
+            $clock.Restart()
+            while (-not ($small.GetErrors().Message -like '*did not answer GET /endless*') -and $clock.Elapsed.TotalSeconds -lt 10) { Start-Sleep -Milliseconds 50 }
+            $small.GetErrors().Message -like '*did not answer GET /endless*' | Should -Not -BeNullOrEmpty
+            curl -s --max-time 20 -d x "http://127.0.0.1:$($small.LocalPort)/" | Should -Be 'ok'
         } finally {
             $small | Stop-TcpServer
         }

@@ -118,7 +118,7 @@ namespace NetFoundations.Core.Tests.Http
             Assert.Equal("json:{\"n\": 1, \"list\": [1, 2]}", Body(result, "json"));
             Assert.Equal(404, Status(result, "missing"));
             Assert.Equal(405, Status(result, "not_allowed"));
-            Assert.Equal("GET, PUT, HEAD", Header(result, "not_allowed", "allow"));
+            Assert.Equal("GET, HEAD, PUT", Header(result, "not_allowed", "allow"));
             Assert.Equal(501, Status(result, "not_implemented"));
             Assert.Equal(200, Status(result, "static"));
             Assert.Equal("hello, static world\n", Body(result, "static"));
@@ -287,6 +287,19 @@ namespace NetFoundations.Core.Tests.Http
             Assert.InRange(clock.Elapsed.TotalSeconds, 0, 10);
             Assert.Equal(TcpServerState.Stopped, server.State);
             Assert.DoesNotContain(server, TcpServerHost.Servers);
+        }
+
+        [Fact]
+        public async Task AHandlerPastTheIdleTimeoutIsCancelled()
+        {
+            var server = Start(o => o.IdleTimeout = TimeSpan.FromSeconds(1));
+            var clock = Stopwatch.StartNew();
+            await Run("curl", "-sS", "--max-time", "20", Url(server, "/slow"));
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 10);
+            var waited = Stopwatch.StartNew();
+            while (!server.GetErrors().Any(e => e is NetworkTimeoutException && e.Message.Contains("did not answer GET /slow")) && waited.Elapsed < TimeSpan.FromSeconds(10))
+                await Task.Delay(20);
+            Assert.Contains(server.GetErrors(), e => e is NetworkTimeoutException && e.Message.Contains("did not answer GET /slow"));
         }
 
         [Fact]

@@ -121,12 +121,19 @@ namespace NetFoundations.Core.Http
             }
         }
 
-        /// <summary>The handler's answer; a failure or a null answer is a 500 (the failure kept in the server's errors).</summary>
+        /// <summary>
+        /// The handler's answer; a failure or a null answer is a 500, a handler cancelled at the idle timeout a 503 (the
+        /// failure kept in the server's errors).
+        /// </summary>
         private static async Task<HttpServerResponse> AnswerAsync(HttpServerOptions options, HttpServerRequest request, TcpServer record, CancellationToken stop)
         {
+            // A handler has the idle timeout to answer: by then the connection is closed as idle anyway, and a handler
+            // that never returns (a scriptblock in an endless loop) must not hold its runspace for ever.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            deadline.CancelAfter(options.IdleTimeout);
             try
             {
-                var response = await options.Handler!(request, stop).ConfigureAwait(false);
+                var response = await options.Handler!(request, deadline.Token).ConfigureAwait(false);
                 if (response != null)
                     return response;
                 record.KeepError(new InvalidNetworkRequestException($"The handler gave no answer to {request} from {request.RemoteEndPoint}.", request.RemoteEndPoint));
@@ -134,6 +141,13 @@ namespace NetFoundations.Core.Http
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+            {
+                record.KeepError(new NetworkTimeoutException(
+                    $"The handler did not answer {request} from {request.RemoteEndPoint} within {options.IdleTimeout.TotalSeconds:0.###} s; it was cancelled.", request.RemoteEndPoint, e));
+                request.Route ??= "503";
+                return HttpServerResponse.Status(503);
             }
             catch (Exception e)
             {

@@ -28,8 +28,9 @@ namespace NetFoundations.Core.Http
         public int Port { get; set; }
 
         /// <summary>
-        /// Answers each request; cancelled when the server stops. What it throws is answered with 500 and kept in the
-        /// server's errors (GetErrors); a null answer is a 500 too. HttpServerRouter.HandleAsync is one.
+        /// Answers each request; its token is cancelled when the server stops or IdleTimeout has passed (answered 503).
+        /// What it throws is answered with 500 and kept in the server's errors (GetErrors); a null answer is a 500 too.
+        /// HttpServerRouter.HandleAsync is one.
         /// </summary>
         public Func<HttpServerRequest, CancellationToken, Task<HttpServerResponse>>? Handler { get; set; }
 

@@ -108,7 +108,7 @@ namespace NetFoundations.Core.Http
                 if (allowed.Contains("GET"))
                     allowed.Add("HEAD");
                 var response = Refuse(request, 405);
-                response.AddHeader("Allow", string.Join(", ", allowed.Distinct()));
+                response.AddHeader("Allow", string.Join(", ", allowed.Distinct().OrderBy(m => m, StringComparer.Ordinal)));
                 return response;
             }
             return Refuse(request, 404);
