@@ -33,7 +33,9 @@
         'Servers.Format.ps1xml'
         'Rpc.Format.ps1xml'
         'Http.Format.ps1xml'
+        'HttpServer.Format.ps1xml'
         'Caching.Format.ps1xml'
+        'Messaging.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Send-UdpDatagram'
@@ -67,6 +69,8 @@
         'Rename-FtpItem'
         'New-FtpDirectory'
         'Test-FtpServer'
+        'Compare-FtpItem'
+        'Sync-FtpItem'
         'New-SshTunnel'
         'Get-SshTunnel'
         'Remove-SshTunnel'
@@ -102,6 +106,7 @@
         'Invoke-XmlRpc'
         'Get-XmlRpcMethod'
         'Invoke-JsonRpc'
+        'Start-RpcServer'
         'Connect-Memcached'
         'Disconnect-Memcached'
         'Get-MemcachedItem'
@@ -111,11 +116,19 @@
         'Get-MemcachedStat'
         'Use-MemcachedItem'
         'Measure-KeyDistribution'
+        'New-MessageSocket'
+        'Send-Message'
+        'Receive-Message'
+        'Wait-MessageSubscriber'
+        'Get-MessageSocket'
+        'Close-MessageSocket'
         'Select-Html'
         'ConvertFrom-HtmlTable'
         'Get-HtmlForm'
         'Invoke-HttpRequest'
         'New-HttpSession'
+        'Invoke-WebCrawl'
+        'Start-HttpServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -75,6 +75,20 @@ Describe 'Set-MemcachedItem and Get-MemcachedItem' {
         ($items.Server | Sort-Object -Unique) | Should -Be ($servers | Sort-Object)
     }
 
+    It 'stores piped items in batches, each with its own result, and a bad one fails alone' {
+        $items = 1..250 | ForEach-Object { [pscustomobject]@{ Key = if ($_ -eq 7) { 'bad key' } else { "piped-$_" }; Value = "piped value $_" } }
+
+        $results = $items | Set-MemcachedItem -Session $session -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $results | Should -HaveCount 249
+        $results[0].Key | Should -Be 'piped-1'
+        $results[248].Key | Should -Be 'piped-250'
+        ($results | Where-Object Succeeded).Count | Should -Be 249
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRequest,*'
+        (Get-MemcachedItem -Session $session -Key 'piped-250').Value | Should -Be 'piped value 250'
+    }
+
     It 'adds only a missing key and replaces only an existing one' {
         (Set-MemcachedItem -Session $session -Key 'once' -Value 1 -Mode Add).Succeeded | Should -BeTrue
         (Set-MemcachedItem -Session $session -Key 'once' -Value 2 -Mode Add).Reply | Should -Be 'NOT_STORED'

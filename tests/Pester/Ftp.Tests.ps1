@@ -38,6 +38,26 @@ f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, passwo
 h = hashlib.sha256(); f.retrbinary('RETR ' + remote, h.update); f.quit()
 print(h.hexdigest().upper())
 '@
+    # Each file below a remote folder as "relative/path SHA256", sorted, as ftplib reads them (NLST, CWD to tell folders).
+    $hashTree = @'
+import ftplib, hashlib, sys
+port, user, password, remote = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, password)
+lines = []
+def walk(path, rel):
+    f.cwd(path)
+    for name in f.nlst():
+        full = path + '/' + name
+        try:
+            f.cwd(full)
+            walk(full, rel + name + '/')
+        except ftplib.error_perm:
+            h = hashlib.sha256(); f.retrbinary('RETR ' + full, h.update)
+            lines.append(rel + name + ' ' + h.hexdigest().upper())
+walk(f.pwd().rstrip('/') + '/' + remote, '')
+f.quit()
+for line in sorted(lines): print(line)
+'@
     function New-RandomFile([string] $Path, [int] $Length) {
         $bytes = [byte[]]::new($Length)
         [Random]::new($Length).NextBytes($bytes)
@@ -463,5 +483,347 @@ for line in lines: print(line)
     It 'keeps -Name and -Raw apart from each other and from -Recurse' {
         { Get-FtpChildItem -Session $session -Path ch17 -Name -Raw -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
         { Get-FtpChildItem -Session $session -Path ch17 -Name -Recurse -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+}
+
+Describe 'FTP trees: Receive-FtpItem and Send-FtpItem -Recurse' {
+    BeforeAll {
+        # A local tree of random files in nested folders, one of them empty, and a folder link back to the top (a loop).
+        function New-RandomTree([string] $Root) {
+            $null = New-Item -ItemType Directory (Join-Path $Root 'a' 'b') -Force
+            $null = New-Item -ItemType Directory (Join-Path $Root 'empty') -Force
+            $i = 0
+            foreach ($relative in 'top.bin', 'a/one.bin', 'a/two.bin', 'a/b/three.bin', 'a/b/four.bin', 'a/b/five.bin') {
+                $i++
+                $null = New-RandomFile (Join-Path $Root $relative) (1000 * $i * $i + $i)
+            }
+            $Root
+        }
+        # Each file below a folder as "relative/path HASH", sorted: what both sides are compared by.
+        function Get-TreeHashes([string] $Root) {
+            $full = (Resolve-Path $Root).Path
+            Get-ChildItem $full -Recurse -File -Force | Where-Object { $_.Name -notlike '*.partial' } | ForEach-Object {
+                '{0} {1}' -f ($_.FullName.Substring($full.Length + 1) -replace '\\', '/'), (Get-FileHash $_.FullName).Hash
+            } | Sort-Object
+        }
+        $storeTree = @'
+import ftplib, os, sys
+port, user, password, remote, local = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20); f.login(user, password)
+f.mkd(remote)
+for folder, dirs, names in os.walk(local):
+    rel = os.path.relpath(folder, local)
+    base = remote if rel == '.' else remote + '/' + rel.replace(os.sep, '/')
+    for d in dirs:
+        f.mkd(base + '/' + d)
+    for n in names:
+        with open(os.path.join(folder, n), 'rb') as data: f.storbinary('STOR ' + base + '/' + n, data)
+f.quit()
+'@
+        # A remote tree with a link back to its top, as the listings' tests have.
+        $loopTree = Join-Path $files 'looptree'
+        $null = New-Item -ItemType Directory (Join-Path $loopTree 'sub' 'deeper') -Force
+        Set-Content (Join-Path $loopTree 'a.txt') 'a'
+        Set-Content (Join-Path $loopTree 'sub' 'b.log') 'b'
+        Set-Content (Join-Path $loopTree 'sub' 'deeper' 'c.txt') 'c'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $loopTree 'loop') -Target $loopTree
+    }
+
+    It 'downloads over 3 connections, byte for byte, a tree that Python''s ftplib uploaded' {
+        $source = New-RandomTree (Join-Path $TestDrive 'tree-source')
+        Invoke-Ftplib $storeTree 'pytree', $source
+        $into = Join-Path $TestDrive 'tree-down'
+
+        $output = Receive-FtpItem -Session $session -Path pytree -Destination $into -Recurse -ThrottleLimit 3
+
+        $results = $output | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTransferResult] }
+        $summary = $output | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTreeResult] }
+        $summary | Should -BeOfType [NetFoundations.Core.Ftp.FtpTreeResult]
+        $results | Should -BeOfType [NetFoundations.Core.Ftp.FtpTransferResult]
+        @($results).Count | Should -Be 6
+        $summary.Files | Should -Be 6
+        $summary.Transferred | Should -Be 6
+        $summary.Failed | Should -Be 0
+        $summary.Connections | Should -Be 3
+        $summary.BytesTransferred | Should -Be ($results | Measure-Object Length -Sum).Sum
+        Get-TreeHashes $into | Should -Be (Get-TreeHashes $source)
+        Join-Path $into 'empty' | Should -Exist
+        ($output | Format-Table | Out-String) | Should -Match 'Transferred'
+        # The session's own connection is still there; the others were closed.
+        $session.IsConnected | Should -BeTrue
+    }
+
+    It 'uploads over 2 connections a tree that Python''s ftplib reads back byte for byte, not through a folder link' {
+        $source = New-RandomTree (Join-Path $TestDrive 'tree-up')
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $source 'a' 'loop') -Target $source
+
+        $output = Send-FtpItem -Session $session -Path $source -Destination uptree -Recurse -ThrottleLimit 2
+
+        $summary = $output | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTreeResult] }
+        $summary.Transferred | Should -Be 6
+        $summary.Connections | Should -Be 2
+        $summary.FoldersCreated | Should -Be 4   # uptree, a, a/b, empty (the link is left out)
+        Invoke-Ftplib $hashTree 'uptree' | Sort-Object | Should -Be (Get-TreeHashes (Join-Path $TestDrive 'tree-up') | Where-Object { $_ -notlike 'a/loop*' })
+        Join-Path $files 'uptree' 'a' 'loop' | Should -Not -Exist
+        Get-ChildItem (Join-Path $files 'uptree') -Recurse -Force -Filter '*.partial' | Should -BeNullOrEmpty
+    }
+
+    It 'downloads a tree with a link loop once, leaving the link out' {
+        $into = Join-Path $TestDrive 'loop-down'
+        $output = Receive-FtpItem -Session $session -Path looptree -Destination $into -Recurse
+        ($output | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTreeResult] }).Transferred | Should -Be 3
+        (Get-ChildItem $into -Recurse -File).Name | Sort-Object | Should -Be 'a.txt', 'b.log', 'c.txt'
+    }
+
+    It 'refuses each existing file without -Force and goes on with the others; replaces them with -Force' {
+        $into = Join-Path $TestDrive 'force-down'
+        $null = New-Item -ItemType Directory (Join-Path $into 'sub') -Force
+        Set-Content (Join-Path $into 'sub' 'b.log') 'mine'
+
+        $output = Receive-FtpItem -Session $session -Path looptree -Destination $into -Recurse -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        @($failures).Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'FileError,*'
+        $failures[0].Exception.Message | Should -BeLike '*-Force*'
+        $summary = $output | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTreeResult] }
+        $summary.Failed | Should -Be 1
+        $summary.Transferred | Should -Be 2
+        $summary.Succeeded | Should -BeFalse
+        Get-Content (Join-Path $into 'sub' 'b.log') | Should -Be 'mine'
+
+        $again = Receive-FtpItem -Session $session -Path looptree -Destination $into -Recurse -Force
+        ($again | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTreeResult] }).Transferred | Should -Be 3
+        Get-Content (Join-Path $into 'sub' 'b.log') | Should -Be 'b'
+    }
+
+    It 'moves nothing with -WhatIf, and says a file is not a tree' {
+        Receive-FtpItem -Session $session -Path looptree -Destination (Join-Path $TestDrive 'whatif-tree') -Recurse -WhatIf
+        Join-Path $TestDrive 'whatif-tree' | Should -Not -Exist
+        { Receive-FtpItem -Session $session -Path looptree/a.txt -Destination $TestDrive -Recurse -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*without -Recurse*'
+        { Receive-FtpItem -Session $session -Path looptree -Destination $TestDrive -Recurse -Resume -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+}
+
+Describe 'An FTP mirror: Compare-FtpItem and Sync-FtpItem' {
+    BeforeAll {
+        $old = [datetime]::new(2023, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)
+        $new = [datetime]::new(2024, 6, 1, 0, 0, 0, [DateTimeKind]::Utc)
+        function Set-File([string] $Path, [string] $Text, [datetime] $Modified) {
+            $null = New-Item -ItemType Directory (Split-Path $Path) -Force
+            [IO.File]::WriteAllText($Path, $Text)
+            [IO.File]::SetLastWriteTimeUtc($Path, $Modified)
+        }
+        # The remote folder (as the server's disk holds it) and a local copy that has drifted from it.
+        $remote = Join-Path $files 'mirror'
+        Set-File (Join-Path $remote 'same.txt') 'same' $old
+        Set-File (Join-Path $remote 'changed.bin') 'twenty bytes of text' $old
+        Set-File (Join-Path $remote 'newer.txt') 'newer' $new
+        Set-File (Join-Path $remote 'sub' 'only-remote.txt') 'only remote' $old
+        $here = Join-Path $TestDrive 'mirror-local'
+        Set-File (Join-Path $here 'same.txt') 'same' $old
+        Set-File (Join-Path $here 'changed.bin') 'ten bytes!' $old
+        Set-File (Join-Path $here 'newer.txt') 'older' $old
+        Set-File (Join-Path $here 'extra.txt') 'extra' $old
+        Set-File (Join-Path $here 'extra2.txt') 'extra' $old
+    }
+
+    It 'lists each difference with its reason, in both directions' {
+        $plan = Compare-FtpItem -Session $session -Path mirror -LocalPath $here
+
+        $plan | Should -BeOfType [NetFoundations.Core.Ftp.FtpDifference]
+        $plan.RelativePath | Should -Be 'changed.bin', 'extra.txt', 'extra2.txt', 'newer.txt', 'sub/only-remote.txt'
+        $plan.Reason | Should -Be 'SizeDiffers', 'Extra', 'Extra', 'Newer', 'Missing'
+        $plan.Action | Should -Be 'Download', 'Delete', 'Delete', 'Download', 'Download'
+        $plan[0].SourceSize | Should -Be 20
+        $plan[0].DestinationSize | Should -Be 10
+        $plan[0].Detail | Should -BeLike '*20 bytes*10*'
+        $plan[0].SourceFiles | Should -Be 4
+        $plan[0].DestinationFiles | Should -Be 5
+        ($plan | Format-Table | Out-String) | Should -Match 'SizeDiffers'
+
+        $up = Compare-FtpItem -Session $session -Path mirror -LocalPath $here -Direction Upload
+        $up.Reason | Should -Be 'SizeDiffers', 'Missing', 'Missing', 'Extra'
+        $up.Action | Should -Be 'Upload', 'Upload', 'Upload', 'Delete'
+        ($up | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | ConvertFrom-Json)[0].Reason | Should -Be 'SizeDiffers'
+    }
+
+    It 'does nothing with -WhatIf' {
+        Compare-FtpItem -Session $session -Path mirror -LocalPath $here | Sync-FtpItem -DeleteExtra -WhatIf
+        [IO.File]::ReadAllText((Join-Path $here 'changed.bin')) | Should -Be 'ten bytes!'
+        Join-Path $here 'extra.txt' | Should -Exist
+    }
+
+    It 'acts on a piped plan, keeping the extra files without -DeleteExtra, then deletes them when asked' {
+        $output = Compare-FtpItem -Session $session -Path mirror -LocalPath $here | Sync-FtpItem -ThrottleLimit 2
+
+        $summary = $output | Where-Object { $_ -is [NetFoundations.Core.Ftp.FtpTreeResult] }
+        $summary.Transferred | Should -Be 3
+        $summary.Deleted | Should -Be 0
+        [IO.File]::ReadAllText((Join-Path $here 'changed.bin')) | Should -Be 'twenty bytes of text'
+        [IO.File]::ReadAllText((Join-Path $here 'newer.txt')) | Should -Be 'newer'
+        [IO.File]::ReadAllText((Join-Path $here 'sub' 'only-remote.txt')) | Should -Be 'only remote'
+        (Compare-FtpItem -Session $session -Path mirror -LocalPath $here).Reason | Should -Be 'Extra', 'Extra'
+
+        $deleted = Sync-FtpItem -Session $session -Path mirror -LocalPath $here -DeleteExtra
+        $deleted.Deleted | Should -Be 2
+        Join-Path $here 'extra.txt' | Should -Not -Exist
+        Compare-FtpItem -Session $session -Path mirror -LocalPath $here | Should -BeNullOrEmpty
+        Compare-FtpItem -Session $session -Path mirror -LocalPath $here -Direction Upload | Should -BeNullOrEmpty
+    }
+
+    It 'uploads a tree that Python''s ftplib reads back byte for byte, and mirrors a deletion' {
+        $source = New-Item -ItemType Directory (Join-Path $TestDrive 'mirror-up') -Force
+        foreach ($name in 'one.bin', 'two.bin', 'three.bin') { $null = New-RandomFile (Join-Path $source $name) (40000 + $name.Length) }
+        $null = New-Item -ItemType Directory (Join-Path $source 'deep' 'er') -Force
+        $null = New-RandomFile (Join-Path $source 'deep' 'er' 'four.bin') 123457
+
+        $summary = Sync-FtpItem -Session $session -Path mirror-up -LocalPath $source -Direction Upload
+        $summary.Transferred | Should -Be 4
+        Invoke-Ftplib $hashTree 'mirror-up' | Sort-Object | Should -Be (Get-ChildItem $source -Recurse -File | ForEach-Object {
+            '{0} {1}' -f ($_.FullName.Substring($source.FullName.Length + 1) -replace '\\', '/'), (Get-FileHash $_.FullName).Hash } | Sort-Object)
+
+        Remove-Item (Join-Path $source 'two.bin')
+        $gone = Sync-FtpItem -Session $session -Path mirror-up -LocalPath $source -Direction Upload -DeleteExtra
+        $gone.Deleted | Should -Be 1
+        Join-Path $files 'mirror-up' 'two.bin' | Should -Not -Exist
+        # The uploads took the local files' times (MDTM), so neither direction sees a difference now.
+        Compare-FtpItem -Session $session -Path mirror-up -LocalPath $source -Direction Upload | Should -BeNullOrEmpty
+        Compare-FtpItem -Session $session -Path mirror-up -LocalPath $source | Should -BeNullOrEmpty
+    }
+
+    It 'refuses to delete when the source listed nothing, or when too much of the destination would go' {
+        $empty = New-Item -ItemType Directory (Join-Path $TestDrive 'mirror-empty') -Force
+        $failure = { Sync-FtpItem -Session $session -Path mirror -LocalPath $empty -Direction Upload -DeleteExtra -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -PassThru
+        $failure.Exception.Message | Should -BeLike '*listed no files*-IgnoreDeleteLimit*'
+        Join-Path $remote 'same.txt' | Should -Exist
+
+        $one = New-Item -ItemType Directory (Join-Path $TestDrive 'mirror-one') -Force
+        Set-Content (Join-Path $one 'same.txt') 'same'
+        { Sync-FtpItem -Session $session -Path mirror -LocalPath $one -Direction Upload -DeleteExtra -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-MaximumDeletePercent*'
+        Join-Path $remote 'newer.txt' | Should -Exist
+
+        # Allowed by name: -WhatIf shows the deletions and does none.
+        Sync-FtpItem -Session $session -Path mirror -LocalPath $empty -Direction Upload -DeleteExtra -IgnoreDeleteLimit -WhatIf
+        Join-Path $remote 'same.txt' | Should -Exist
+    }
+}
+
+Describe 'The book''s ch17 listings: connect.py, asciidl.py, dirparse.py, recursedl.py' {
+    BeforeAll {
+        # A tree for recursedl.py and dirparse.py, and a text file with UNIX line endings for asciidl.py.
+        $book = Join-Path $files 'book'
+        $null = New-Item -ItemType Directory (Join-Path $book 'dists' 'stable' 'main'), (Join-Path $book 'dists' 'testing'), (Join-Path $book 'pool') -Force
+        foreach ($relative in 'README', 'dists/Release', 'dists/stable/main/Packages', 'dists/testing/Packages', 'pool/a.deb') {
+            $null = New-RandomFile (Join-Path $book $relative) (3000 + $relative.Length)
+        }
+        [IO.File]::WriteAllText((Join-Path $book 'README.txt'), "line one`nline two`n`nlast line`n")
+        $book17 = @'
+import ftplib, os, sys
+port, user, password, kind, arg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+f = ftplib.FTP(); f.connect('127.0.0.1', port, timeout=20)
+if kind == 'connect':      # connect.py: the welcome, an anonymous login, the working directory
+    print(f.getwelcome()); f.login(); print(f.pwd())
+elif kind == 'asciidl':    # asciidl.py: retrlines, each line written with this system's line ending
+    f.login(user, password)
+    with open(sys.argv[6], 'w') as out:
+        f.retrlines('RETR ' + arg, lambda line: out.write(line + os.linesep))
+elif kind == 'dirparse':   # dirparse.py: the directories among the LIST lines, by their first letter
+    f.login(user, password); f.cwd(arg)
+    entries = []; f.dir(entries.append)
+    for line in entries:
+        if line.startswith('d'): print(line.split(None, 8)[8])
+elif kind == 'recursedl':  # recursedl.py: every directory below one, by CWD and NLST
+    f.login(user, password)
+    def walk_dir(path):
+        original = f.pwd()
+        try: f.cwd(path)
+        except ftplib.error_perm: return
+        print(path)
+        for name in sorted(f.nlst()): walk_dir(path + '/' + name)
+        f.cwd(original)
+    walk_dir(f.pwd().rstrip('/') + '/' + arg)
+f.quit()
+'@
+        function Invoke-Book17([string] $Kind, [string] $Argument, [string] $Extra = '') {
+            $arguments = @($Kind, $Argument) + @($Extra | Where-Object { $_ })
+            Invoke-Ftplib $book17 $arguments
+        }
+    }
+
+    It 'connect.py: logs in anonymously, with the welcome ftplib gets' {
+        $welcome, $directory = Invoke-Book17 connect x
+        $anonymous = Connect-FtpSession $name -Address 127.0.0.1 -Port $port
+        try {
+            $anonymous.UserName | Should -Be 'anonymous'
+            $welcome | Should -BeLike "220*$($anonymous.Banner)"
+            $directory | Should -Be '/'
+            (Get-FtpChildItem -Session $anonymous).Path | Should -Be '/pub'
+        }
+        finally { Disconnect-FtpSession $anonymous }
+    }
+
+    It 'asciidl.py: an ASCII download writes the bytes ftplib''s retrlines writes' {
+        $theirs = Join-Path $TestDrive 'asciidl-python.txt'
+        $ours = Join-Path $TestDrive 'asciidl-ours.txt'
+        Invoke-Book17 asciidl book/README.txt $theirs
+
+        $result = Receive-FtpItem -Session $session -Path book/README.txt -Destination $ours -Ascii
+
+        $result.VerifiedBy | Should -Be 'Reply'
+        [IO.File]::ReadAllBytes($ours) | Should -Be ([IO.File]::ReadAllBytes($theirs))
+        [IO.File]::ReadAllText($ours) | Should -Be ("line one", "line two", "", "last line", "" -join [Environment]::NewLine)
+    }
+
+    It 'dirparse.py: the directories are those ftplib finds in the LIST lines' {
+        $expected = Invoke-Book17 dirparse book
+        (Get-FtpChildItem -Session $session -Path book | Where-Object IsDirectory).Name | Should -Be ($expected | Sort-Object)
+    }
+
+    It 'recursedl.py: -Recurse finds the directories ftplib walks, and a tree download gets the files ftplib reads' {
+        $walked = Invoke-Book17 recursedl book
+        $root = $walked | Select-Object -First 1
+        $ours = Get-FtpChildItem -Session $session -Path book -Recurse | Where-Object IsDirectory
+        ($ours.Path | Sort-Object) | Should -Be ($walked | Select-Object -Skip 1 | Sort-Object)
+        $ours[0].Path | Should -BeLike "$root/*"
+
+        $into = Join-Path $TestDrive 'book-down'
+        $summary = Receive-FtpItem -Session $session -Path book -Destination $into -Recurse -ThrottleLimit 2 | Select-Object -Last 1
+        $summary.Transferred | Should -Be 6
+        $local = Get-ChildItem $into -Recurse -File | ForEach-Object {
+            '{0} {1}' -f ($_.FullName.Substring($into.Length + 1) -replace '\\', '/'), (Get-FileHash $_.FullName).Hash } | Sort-Object
+        $local | Should -Be (Invoke-Ftplib $hashTree 'book' | Sort-Object)
+    }
+}
+
+Describe 'FTP over IPv6' {
+    BeforeAll {
+        # The same vsftpd set-up, listening on ::1 only.
+        $env:NF_FTP_LISTEN = '::1'
+        try { $six = Start-TestFtpServer (Join-Path $TestDrive 'vsftpd6') } finally { Remove-Item Env:NF_FTP_LISTEN }
+    }
+
+    AfterAll { Stop-TestFtpServer $six }
+
+    It 'connects to ::1 and moves files both ways over EPSV data connections, under explicit FTPS' {
+        $log = Join-Path $TestDrive 'ipv6.log'
+        $v6 = Connect-FtpSession $six.Name -Address ::1 -Port $six.Port -Credential $six.Credential -Security Explicit -CertificateAuthorityPath $six.CertificateAuthorityPath -TranscriptPath $log
+        try {
+            $v6.Address | Should -Be '::1'
+            $source = New-RandomFile (Join-Path $TestDrive 'six.bin') 222222
+            $null = Send-FtpItem -Session $v6 -Path $source -Destination . -TranscriptPath $log
+            $null = Receive-FtpItem -Session $v6 -Path six.bin -Destination (Join-Path $TestDrive 'six-back.bin') -TranscriptPath $log
+            (Get-FtpChildItem -Session $v6 -TranscriptPath $log).Name | Should -Contain 'six.bin'
+        }
+        finally { Disconnect-FtpSession $v6 }
+
+        (Get-FileHash (Join-Path $TestDrive 'six-back.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+        (Get-FileHash (Join-Path $six.Folder 'files' 'six.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+        $conversation = Get-Content $log -Raw
+        $conversation | Should -Match 'EPSV'
+        $conversation | Should -Not -Match '(?m)PASV\s*$'
     }
 }

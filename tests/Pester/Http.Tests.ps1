@@ -363,3 +363,338 @@ Describe 'HTTP exchanges (chapter 9)' {
         $json.Hops[0].TotalMs | Should -BeGreaterThan 0
     }
 }
+
+# The book's chapter 11 crawler, over a generated site (tests/peers/web_site.py: a tree of pages with a robots.txt, a
+# text file, a GET search form and a link to another site), served by Python's http.server.
+Describe 'Crawling a site (chapter 11)' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $folder = Join-Path $TestDrive 'site'
+        $site = Start-TestPeer web_site.py -ArgumentList $folder, 40, '--serve'
+        $start = "http://127.0.0.1:$($site.Port)/"
+    }
+
+    AfterAll {
+        $site | Stop-TestPeer
+    }
+
+    It 'reads every page of the site once, breadth first, and keeps out of what robots.txt disallows' {
+        $pages = Invoke-WebCrawl $start -Depth 10 -MaxPages 1000
+
+        $pages | Should -HaveCount 43
+        $pages[0] | Should -BeOfType [NetFoundations.Core.Http.WebCrawlPage]
+        $pages[0].Title | Should -Be 'Page 0'
+        $pages.Url | Should -Not -Contain "$($start)private/secret.html"
+        $pages.Url | Should -Contain "$($start)search.html?q=book"
+        ($pages.Url | Sort-Object -Unique) | Should -HaveCount 43
+        @($pages.Depth) | Should -Be @($pages.Depth | Sort-Object)
+        ($pages | Where-Object Url -like '*/page-13.html').Depth | Should -Be 3
+        ($pages | Where-Object Url -like '*/page-13.html').Referrer | Should -BeLike '*/page-4.html'
+        $pages[0].Links | Should -Contain 'http://other.invalid/elsewhere.html'
+    }
+
+    It 'stops at -Depth and -MaxPages' {
+        Invoke-WebCrawl $start -Depth 1 | Should -HaveCount 7
+        Invoke-WebCrawl $start -Depth 10 -MaxPages 5 | Should -HaveCount 5
+    }
+
+    It 'shows a broken link as a page with its status and the page that links to it' {
+        Remove-Item (Join-Path $folder 'page-3.html')
+        $broken = Invoke-WebCrawl $start -Depth 2 | Where-Object StatusCode -ge 400
+
+        $broken.Url | Should -Be "$($start)page-3.html"
+        $broken.StatusCode | Should -Be 404
+        $broken.Referrer | Should -Be $start
+    }
+
+    It 'gives a site that does not answer as its start page with the error, not as a failure of the command' {
+        $page = Invoke-WebCrawl "http://127.0.0.1:$(Get-UnusedPort)/" -ErrorAction Stop
+
+        $page.ErrorKind | Should -Be 'ConnectionRefused'
+        $page.StatusCode | Should -BeNullOrEmpty
+    }
+
+    It 'converts its pages to readable JSON' {
+        $json = Invoke-WebCrawl $start -Depth 0 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+
+        $json.Url | Should -Be $start
+        $json.StatusCode | Should -Be 200
+        $json.Links | Should -Contain "$($start)page-1.html"
+    }
+}
+
+# The book's chapter 10: the timeapp answers GET / for its own host with the time, 404 for other paths and hosts, and
+# 501 for other methods — here as a route table, checked with curl and Python's requests (clients we did not write).
+Describe 'Start-HttpServer: the book''s timeapp and its status rules' {
+    BeforeAll {
+        $timeapp = Start-HttpServer -HostName 127.0.0.1 -Route @{
+            'GET /' = { [datetime]::Now.ToString('ddd MMM d HH:mm:ss yyyy', [cultureinfo]::InvariantCulture) }
+        }
+        $url = "http://127.0.0.1:$($timeapp.LocalPort)"
+        function Get-Status([string[]] $CurlArgument) {
+            [int](curl -s -o /dev/null -w '%{http_code}' --max-time 20 @CurlArgument)
+        }
+    }
+
+    AfterAll {
+        $timeapp | Stop-TcpServer
+    }
+
+    It 'tells the time to GET / on its own host' {
+        $reply = curl -s -i --max-time 20 "$url/"
+
+        $reply[0] | Should -Match '^HTTP/1.1 200 OK'
+        $reply | Should -Contain 'Content-Type: text/plain; charset=utf-8'
+        $reply[-1] | Should -Match '^\w{3} \w{3} \d+ \d\d:\d\d:\d\d \d{4}$'
+    }
+
+    It 'answers 404 for another path and for another host name' {
+        Get-Status "$url/time" | Should -Be 404
+        Get-Status '-H', 'Host: localhost', "$url/" | Should -Be 404
+        curl -s --max-time 20 "$url/nope" | Should -Be '404 Not Found'
+    }
+
+    It 'answers 501 for any other method, whatever the path' {
+        Get-Status '-X', 'POST', "$url/" | Should -Be 501
+        Get-Status '-X', 'DELETE', "$url/nope" | Should -Be 501
+    }
+
+    It 'gives Python''s requests the same answers' {
+        $python = @'
+import json, sys, requests
+base = sys.argv[1]
+out = [requests.get(base + '/').status_code, requests.get(base + '/x').status_code,
+       requests.get(base + '/', headers={'Host': 'example.com'}).status_code, requests.post(base + '/').status_code,
+       requests.head(base + '/').status_code]
+print(json.dumps(out))
+'@
+        $codes = /usr/bin/python3 -c $python $url | ConvertFrom-Json
+
+        $codes | Should -Be 200, 404, 404, 501, 200
+    }
+
+    It 'counts each route, and logs each request as an object' {
+        $routes = $timeapp.GetRoutes()
+
+        ($routes | Where-Object Route -EQ 'GET /').Requests | Should -BeGreaterThan 0
+        ($routes | Where-Object Route -EQ '501').ClientErrors | Should -Be 0
+        ($routes | Where-Object Route -EQ '501').ServerErrors | Should -BeGreaterThan 0
+        $log = $timeapp.GetRequestLog()
+        $log | Should -Not -BeNullOrEmpty
+        $log[0] | Should -BeOfType [NetFoundations.Core.Http.HttpServerLogEntry]
+        ($log | Where-Object StatusCode -EQ 501).Method | Should -Contain 'DELETE'
+    }
+}
+
+Describe 'Start-HttpServer: routes, static files and HTTPS' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot '..' 'peers' 'TestPeers.ps1')
+        $site = Join-Path $TestDrive 'site'
+        New-Item -ItemType Directory -Path $site | Out-Null
+        Set-Content -Path (Join-Path $site 'hello.txt') -Value 'hello, static world' -NoNewline
+        $store = [hashtable]::Synchronized(@{ 7 = 'seven' })
+        $server = Start-HttpServer -StaticPath $site -Variable @{ Store = $store; Site = $site } -Route @{
+            'GET /items/{id}'  = { param($request) $name = $Store[[int]$request.RouteParameters.id]
+                                   if ($null -eq $name) { @{ Status = 404; Body = "no item $($request.RouteParameters.id)" } }
+                                   else { [pscustomobject]@{ Id = [int]$request.RouteParameters.id; Name = $name; Full = $request.Query.full -eq '1' } } }
+            'PUT /items/{id}'  = { param($request) $Store[[int]$request.RouteParameters.id] = $request.Json.name; @{ Status = 201; Headers = @{ Location = "/items/$($request.RouteParameters.id)" } } }
+            'POST /form'       = { param($request) "Hello, $($request.Form.name) from $($request.RemoteAddress)" }
+            'GET /file'        = { Get-Item (Join-Path $Site 'hello.txt') }
+            'GET /fail'        = { throw 'this route fails' }
+        }
+        $url = "http://127.0.0.1:$($server.LocalPort)"
+    }
+
+    AfterAll {
+        $server | Stop-TcpServer
+    }
+
+    It 'passes route parameters and the query, and returns an object as JSON' {
+        $reply = curl -s -i --max-time 20 "$url/items/7?full=1"
+
+        $reply | Should -Contain 'Content-Type: application/json; charset=utf-8'
+        $item = $reply[-1] | ConvertFrom-Json
+        $item.Id | Should -Be 7
+        $item.Name | Should -Be 'seven'
+        $item.Full | Should -BeTrue
+    }
+
+    It 'reads a JSON body, shares the variables it was given, and answers with the status and headers asked for' {
+        $python = @'
+import sys, requests
+r = requests.put(sys.argv[1] + '/items/8', json={'name': 'eight'})
+print(r.status_code, r.headers['Location'])
+print(requests.get(sys.argv[1] + '/items/8').json()['Name'])
+'@
+        $reply = /usr/bin/python3 -c $python $url
+
+        $reply | Should -Be '201 /items/8', 'eight'
+        $store[8] | Should -Be 'eight'
+    }
+
+    It 'reads a form, and answers a route''s own 404 and a failing route''s 500' {
+        curl -s --max-time 20 --data-urlencode 'name=Ada Lovelace' "$url/form" | Should -Be 'Hello, Ada Lovelace from 127.0.0.1'
+        curl -s --max-time 20 -w ' %{http_code}' "$url/items/99" | Should -Be 'no item 99 404'
+        curl -s --max-time 20 -w ' %{http_code}' "$url/fail" | Should -Be '500 Internal Server Error 500'
+        ($server.GetErrors().Message -like '*this route fails*') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'serves static files with validators, 304 and byte ranges' {
+        $headers = curl -s -D - -o /dev/null --max-time 20 "$url/hello.txt"
+        $etag = ($headers | Where-Object { $_ -like 'ETag:*' }) -replace '^ETag: ', ''
+
+        $etag | Should -Not -BeNullOrEmpty
+        $headers | Should -Contain 'Accept-Ranges: bytes'
+        curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H "If-None-Match: $etag" "$url/hello.txt" | Should -Be 304
+        curl -s --max-time 20 -r 7-12 "$url/hello.txt" | Should -Be 'static'
+        curl -s --max-time 20 "$url/file" | Should -Be 'hello, static world'
+        curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$url/../../etc/passwd" --path-as-is | Should -Be 404
+    }
+
+    It 'answers 405 with Allow for a path served by other methods' {
+        $reply = curl -s -i --max-time 20 -X DELETE "$url/items/7"
+
+        $reply[0] | Should -Match '^HTTP/1.1 (405|501)'
+        $post = curl -s -i --max-time 20 -X POST "$url/items/7"
+        $post[0] | Should -Match '^HTTP/1.1 405'
+        $post | Should -Contain 'Allow: GET, PUT, HEAD'
+    }
+
+    It 'refuses requests past its bounds, and a slow client, without harm to the server' {
+        $small = Start-HttpServer -Route @{ 'POST /' = { 'ok' } } -MaxBodyBytes 1000 -TimeoutSeconds 1
+        try {
+            curl -s -o /dev/null -w '%{http_code}' --max-time 20 --data-binary ('x' * 2000) "http://127.0.0.1:$($small.LocalPort)/" | Should -Be 413
+            $slow = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $small.LocalPort)
+            $slow.GetStream().Write([byte[]][char[]]'POST / HTTP/1.1', 0, 15)
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while ($small.ConnectionsFailed -lt 2 -and $clock.Elapsed.TotalSeconds -lt 10) { Start-Sleep -Milliseconds 50 }
+            $kinds = $small.GetErrors() | ForEach-Object { $_.GetType().Name }
+            $kinds | Should -Contain 'ProtocolViolationException'
+            $kinds | Should -Contain 'NetworkTimeoutException'
+            $slow.Dispose()
+        } finally {
+            $small | Stop-TcpServer
+        }
+    }
+
+    It 'speaks HTTPS with a certificate, as Start-TcpServer does' {
+        $pki = Join-Path $TestDrive 'pki'
+        Invoke-TestServerScript (Join-Path $PSScriptRoot '..' 'servers' 'tls' 'make-pki.sh') $pki
+        $tls = Start-HttpServer -Route @{ 'GET /' = { 'secret' } } -Certificate (Join-Path $pki 'valid.crt') -CertificateKey (Join-Path $pki 'valid.key')
+        try {
+            $tls.Tls | Should -BeTrue
+            curl -s --max-time 20 --cacert (Join-Path $pki 'ca.crt') --resolve "localhost:$($tls.LocalPort):127.0.0.1" "https://localhost:$($tls.LocalPort)/" |
+                Should -Be 'secret'
+        } finally {
+            $tls | Stop-TcpServer
+        }
+    }
+
+    It 'is listed and stopped by Get-TcpServer and Stop-TcpServer' {
+        $other = Start-HttpServer -Route @{ 'GET /' = { 'x' } }
+        Get-TcpServer -Port $other.LocalPort | Should -Be $other
+        $other.Service | Should -Be 'Http'
+        Stop-TcpServer -Port $other.LocalPort
+        $other.State | Should -Be 'Stopped'
+        curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$($other.LocalPort)/" | Should -Be '000'
+    }
+
+    It 'runs in the foreground with -Wait, writing the request log, until its time is up' {
+        $port = Get-UnusedPort
+        # A client in another process, trying until the server is up (bounded).
+        $start = [Diagnostics.ProcessStartInfo]::new('bash')
+        $start.ArgumentList.Add('-c')
+        $start.ArgumentList.Add("for i in `$(seq 20); do curl -sf -o /dev/null http://127.0.0.1:$port/hi && curl -s -o /dev/null http://127.0.0.1:$port/nope && break; sleep 0.3; done")
+        $client = [Diagnostics.Process]::Start($start)
+        $log = Start-HttpServer -Port $port -Route @{ 'GET /hi' = { 'hi' } } -Wait -TotalTimeoutSeconds 5
+        $client.WaitForExit(10000)
+
+        $log | Should -Not -BeNullOrEmpty
+        $log[0] | Should -BeOfType [NetFoundations.Core.Http.HttpServerLogEntry]
+        $log.Target | Should -Contain '/hi'
+        ($log | Where-Object Target -EQ '/nope').StatusCode | Should -Be 404
+        Get-TcpServer -Port $port | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a route without a scriptblock or with a malformed pattern' {
+        { Start-HttpServer -Route @{ 'GET /' = 'text' } } | Should -Throw -ErrorId 'RouteWithoutScriptBlock,*'
+        { Start-HttpServer -Route @{ 'GET nope' = { } } } | Should -Throw -ErrorId 'InvalidRequest,*'
+        { Start-HttpServer } | Should -Throw -ErrorId 'NothingToServe,*'
+    }
+}
+
+# The book's chapter 11 lesson on forms, cookies and CSRF, against the payments site of playground/conf/payments.ps1,
+# which the module's own server serves in two variants: Fixed (a CSRF token in every form, memos escaped) and Insecure.
+Describe 'The payments site: login, scraping and CSRF (chapter 11)' {
+    BeforeAll {
+        $script = Join-Path $PSScriptRoot '..' '..' 'playground' 'conf' 'payments.ps1'
+        $fixed = & $script -Variant Fixed
+        $insecure = & $script -Variant Insecure
+        $fixedUri = "http://127.0.0.1:$($fixed.LocalPort)"
+        $insecureUri = "http://127.0.0.1:$($insecure.LocalPort)"
+
+        function Connect-Payments([string] $Uri) {
+            $web = New-HttpSession
+            $form = Invoke-HttpRequest "$Uri/login" -Session $web | Get-HtmlForm
+            $null = Invoke-HttpRequest -HtmlForm $form -Form @{ username = 'brandon'; password = 'atigdng' } -Session $web
+            $web
+        }
+    }
+
+    AfterAll {
+        $fixed, $insecure | Where-Object { $_ } | Stop-TcpServer
+    }
+
+    It 'logs in through the form with its hidden CSRF token in one call, and lands on the payments' {
+        $web = New-HttpSession
+        $login = Invoke-HttpRequest "$fixedUri/login" -Session $web | Get-HtmlForm
+        $landing = Invoke-HttpRequest -HtmlForm $login -Form @{ username = 'brandon'; password = 'atigdng' } -Session $web
+
+        $login.Fields.Name | Should -Contain 'csrf_token'
+        $landing.Hops[0].StatusCode | Should -Be 302
+        $landing.Hops[0].Location | Should -Be '/'
+        $landing.StatusCode | Should -Be 200
+        ($landing | Select-Html 'title').Text | Should -Be 'Welcome, brandon'
+        $web.Cookies.Name | Should -Contain 'session'
+    }
+
+    It 'scrapes the payments made, one object each (the book''s li.to)' {
+        $web = Connect-Payments $fixedUri
+        $sent = Invoke-HttpRequest "$fixedUri/" -Session $web | Select-Html 'li.to' -Property ([ordered]@{ To = '.account'; Amount = '.dollars'; Memo = '.memo' })
+
+        $sent.To | Should -Be 'sam', 'katie'
+        $sent[0].Amount | Should -Be '$125'
+    }
+
+    It 'pays through the pay form, and escapes the memo' {
+        $web = Connect-Payments $fixedUri
+        $pay = Invoke-HttpRequest "$fixedUri/pay" -Session $web | Get-HtmlForm
+        $done = Invoke-HttpRequest -HtmlForm $pay -Form @{ account = 'sam'; dollars = '5'; memo = '<script>alert(1)</script>' } -Session $web
+
+        ($done | Select-Html 'p.flash').Text | Should -Be 'Payment successful'
+        $done.Content | Should -BeLike '*&lt;script&gt;alert(1)&lt;/script&gt;*'
+        $done.Content | Should -Not -BeLike '*<script>*'
+    }
+
+    It 'refuses a forged POST without the token (403), where the insecure variant pays' {
+        $web = Connect-Payments $fixedUri
+        $refused = Invoke-HttpRequest "$fixedUri/pay" -Form @{ account = 'mallory'; dollars = '1000'; memo = 'forged' } -Session $web
+        $victim = Connect-Payments $insecureUri
+        $paid = Invoke-HttpRequest "$insecureUri/pay" -Form @{ account = 'mallory'; dollars = '1000'; memo = '<b>forged</b>' } -Session $victim
+
+        $refused.StatusCode | Should -Be 403
+        (Invoke-HttpRequest "$fixedUri/" -Session $web | Select-Html 'li.to .account').Text | Should -Not -Contain 'mallory'
+        $paid.StatusCode | Should -Be 200
+        ($paid | Select-Html 'li.to .account').Text | Should -Contain 'mallory'
+        $paid.Content | Should -BeLike '*<b>forged</b>*'
+    }
+
+    It 'sends a visitor who is not logged in, or logged out, to the login page' {
+        $web = Connect-Payments $fixedUri
+        $out = Invoke-HttpRequest "$fixedUri/logout" -Session $web
+
+        (Invoke-HttpRequest "$fixedUri/" -MaximumRedirection 0).Location | Should -Be '/login'
+        $out.Uri.AbsolutePath | Should -Be '/login'
+        (Invoke-HttpRequest "$fixedUri/pay" -Session $web).Uri.AbsolutePath | Should -Be '/login'
+    }
+}

@@ -158,6 +158,17 @@ Describe 'ConvertTo-Json of <Type>' -ForEach @(
            Get-MemcachedItem -Session $session -Key json-b -Cas
        }
        Fields = @{ Key = 'json-b'; Value = 'cached text'; Format = 'Text' }; Numbers = 'Cas', 'Length', 'Flags' }
+    @{ Type = 'MessageSocket'; MaxBytes = 1KB; Make = { New-MessageSocket Pull -Bind 'inproc://json-socket' }
+       Fields = @{ Type = 'Pull'; Endpoint = 'inproc://json-socket'; IsClosed = $false }; Numbers = 'Sent', 'Dropped', 'SendHighWatermark' }
+    @{ Type = 'MessageItem'; MaxBytes = 1KB; Make = {
+           $pull = New-MessageSocket Pull -Bind 'inproc://json-item'
+           $push = New-MessageSocket Push -Connect 'inproc://json-item'
+           Send-Message $push -InputObject @{ Celsius = -3 }
+           Receive-Message $pull -AsJson
+       }
+       Fields = @{ SocketType = 'Pull'; Text = '{"Celsius":-3}' }; Numbers = 'Length', 'FrameCount' }
+    @{ Type = 'MessageSendResult'; MaxBytes = 1KB; Make = { Send-Message (New-MessageSocket Pub -Bind 'inproc://json-send') 'unheard' -PassThru }
+       Fields = @{ SocketType = 'Pub'; Sent = 1; Dropped = 1; WhatIf = $false }; Numbers = 'DurationMs', 'Bytes' }
 ) {
     BeforeAll {
         $result = & $Make | Select-Object -First 1

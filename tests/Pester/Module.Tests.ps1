@@ -5,8 +5,9 @@ BeforeDiscovery {
     # Data converters (ConvertTo-/ConvertFrom-) speak no protocol and keep no transcript; nor do the cmdlets whose work
     # is local: files, the system's resolver, a session's own state. They offer no -TranscriptPath.
     $localCmdlets = @('Disconnect-SshSession', 'Disconnect-FtpSession', 'Get-SshTunnel', 'Get-AddressInfo', 'Save-MailMessage', 'Save-MailAttachment',
-        'Read-MailMessage', 'New-MailMessage', 'Start-TcpServer', 'Get-TcpServer', 'Stop-TcpServer', 'Start-InetdService',
-        'Disconnect-Memcached', 'Measure-KeyDistribution', 'Select-Html', 'Get-HtmlForm', 'New-HttpSession')
+        'Read-MailMessage', 'New-MailMessage', 'Start-TcpServer', 'Get-TcpServer', 'Stop-TcpServer', 'Start-InetdService', 'Start-HttpServer', 'Start-RpcServer',
+        'Disconnect-Memcached', 'Measure-KeyDistribution', 'Select-Html', 'Get-HtmlForm', 'New-HttpSession',
+        'New-MessageSocket', 'Get-MessageSocket', 'Close-MessageSocket')
     $protocolCmdlets = @($cmdletNames | Where-Object { $_ -notmatch '^Convert(To|From)-' -and $_ -notin $localCmdlets })
     # Every cmdlet that connects, asked to reach a port nothing listens on: it must still write what happened to its
     # -TranscriptPath. (The cmdlets that work in a session are checked with their sessions in the protocol's file.)
@@ -34,6 +35,7 @@ BeforeDiscovery {
         @{ Name = 'Get-XmlRpcMethod'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/RPC2" } }
         @{ Name = 'Invoke-JsonRpc'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/"; Method = 'x' } }
         @{ Name = 'Invoke-HttpRequest'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/" } }
+        @{ Name = 'Invoke-WebCrawl'; Arguments = @{ Uri = "http://127.0.0.1:$closedPort/" } }
         @{ Name = 'Connect-Memcached'; Arguments = @{ Server = "127.0.0.1:$closedPort" } }
     )
 

@@ -259,3 +259,209 @@ Describe 'Invoke-JsonRpc' {
         { Invoke-JsonRpc $json nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteError,*'
     }
 }
+
+# Our server (Start-RpcServer), judged by peers we did not write — Python's xmlrpc.client and Debian's jsonrpclib-pelix
+# (tests/peers/rpc_server_client.py) — by our own clients, and by hostile requests.
+Describe 'Start-RpcServer' {
+    BeforeAll {
+        function Get-Square {
+            <#
+            .SYNOPSIS
+            Squares a number.
+            #>
+            param([int] $Number)
+            $Number * $Number
+        }
+        $notes = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new())
+        $server = Start-RpcServer -Variable @{ Notes = $notes } -MaxCallSeconds 2 -MaxRequestBytes 131072 -Command Get-Square, Get-Date -Method @{
+            add   = {
+                <#
+                .SYNOPSIS
+                Adds two numbers.
+                #>
+                param([Parameter(Mandatory)] [long] $a, [Parameter(Mandatory)] [long] $b)
+                $a + $b
+            }
+            echo  = { param($value) , $value }
+            big   = { [long]1 -shl 40 }
+            boom  = { throw 'the disk is on fire' }
+            fail  = { param([int] $code) throw [NetFoundations.Core.Rpc.RpcFaultException]::new($code, 'asked to fail') }
+            note  = { param([string] $text) $null = $Notes.Add($text) }
+            notes = { , $Notes.ToArray() }
+            slow  = { Start-Sleep -Seconds 30 }
+        }
+        $uri = $server.Uri
+
+        # What a Python client saw: the JSON line it printed before DONE.
+        function Invoke-PythonClient([string] $Mode, [string] $Url) {
+            $client = Start-TestClient rpc_server_client.py -ArgumentList $Mode, $Url
+            $lines = @(Receive-TestClientOutput $client -TimeoutSeconds 60)
+            $lines[-1] | Should -Be 'DONE' -Because ($lines -join "`n")
+            $lines[-2] | ConvertFrom-Json
+        }
+
+        function Send-RpcBody([byte[]] $Body, [string] $ContentType = 'text/xml', [string] $Method = 'POST') {
+            Invoke-WebRequest -Uri $uri -Method $Method -Body $Body -ContentType $ContentType -SkipHttpErrorCheck -TimeoutSec 30
+        }
+    }
+
+    AfterAll {
+        $server | Stop-TcpServer
+    }
+
+    It 'answers Python''s xmlrpc.client: every type both ways, faults, multicall and introspection' {
+        $seen = Invoke-PythonClient xml $uri
+
+        $seen.add | Should -Be 5
+        $seen.echo | ForEach-Object { $_[0] } | Should -Be 'int', 'bool', 'str', 'float', 'datetime', 'bytes', 'list', 'dict', 'NoneType', 'str'
+        $seen.echo | ForEach-Object { $_[1] } | Should -Not -Contain $false
+        $seen.big | Should -Be 'int', $true
+        $seen.boom[0] | Should -Be -32603
+        $seen.boom[1] | Should -BeLike '*the disk is on fire*'
+        $seen.fail | Should -Be 42, 'asked to fail'
+        $seen.nosuch[0] | Should -Be -32601
+        $seen.toomany[0] | Should -Be -32602
+        $seen.multicall | Should -Be 3, -32603, 'x'
+        $seen.listMethods | Should -Contain 'Get-Square'
+        $seen.listMethods | Should -Contain 'system.multicall'
+        $seen.methodSignature[0] | Should -Be 'any', 'i8', 'i8'
+        $seen.methodHelp | Should -Be 'Adds two numbers.'
+    }
+
+    It 'answers jsonrpclib: positional and named params, notifications, a batch and the error codes' {
+        $seen = Invoke-PythonClient json $uri
+
+        $seen.add | Should -Be 5
+        $seen.named | Should -Be 11
+        $seen.batch[0] | Should -Be 3
+        $seen.batch[1] | Should -Be -32601
+        $seen.batch[2].k | Should -Be 1, $null
+        $seen.batch | Should -HaveCount 3
+        $seen.notes | Should -Be 'first', 'second'
+        $seen.errors.boom[0] | Should -Be -32603
+        $seen.errors.nosuch[0] | Should -Be -32601
+        $seen.errors.toomany[0] | Should -Be -32602
+        $seen.errors.fail[0] | Should -Be 42
+    }
+
+    It 'answers our own clients, with every type, multicall batches and JSON-RPC notifications' {
+        $stamp = [datetime]'2026-01-02T03:04:05'
+        $back = Invoke-XmlRpc $uri echo -AllowI8 -AllowNil -Argument ([ordered]@{
+                name = 'ÿ€😀'; when = $stamp; bytes = [byte[]](0, 255); big = [long]1 -shl 40; none = $null; list = @(1, 2.5, $true)
+            })
+
+        $back.name | Should -Be 'ÿ€😀'
+        $back.when | Should -Be $stamp
+        $back.bytes | Should -Be 0, 255
+        $back.big | Should -Be (1L -shl 40)
+        $back.none | Should -BeNullOrEmpty
+        $back.list | Should -Be 1, 2.5, $true
+        Invoke-XmlRpc $uri big | Should -Be (1L -shl 40)
+
+        $sums = 1..100 | Invoke-XmlRpc $uri add -Argument 1000 -BatchSize 50
+        $sums | Should -HaveCount 100
+        $sums[-1] | Should -Be 1100
+
+        Invoke-JsonRpc $uri add -NamedArgument @{ b = 2; a = 40 } | Should -Be 42
+        'third', 'fourth' | Invoke-JsonRpc $uri note -Notification -BatchSize 2 | Should -BeNullOrEmpty
+        (Invoke-JsonRpc $uri notes) | Should -Contain 'fourth'
+    }
+
+    It 'exposes a function and a compiled cmdlet by name, their parameters and help feeding introspection' {
+        $square = Get-XmlRpcMethod $uri -Name Get-Square
+
+        $square.Signatures | Should -Be 'any (int)'
+        $square.Help | Should -Be 'Squares a number.'
+        Invoke-XmlRpc $uri Get-Square 7 | Should -Be 49
+        Invoke-JsonRpc $uri Get-Square -NamedArgument @{ Number = 6 } | Should -Be 36
+        Invoke-XmlRpc $uri Get-Date '2026-01-02T03:04:05' | Should -Be ([datetime]'2026-01-02T03:04:05')
+        { Invoke-XmlRpc $uri Get-Date 'not a date' -ErrorAction Stop } | Should -Throw '*fault -32602*'
+    }
+
+    It 'makes a method''s exception a fault, counts it and keeps it in the server''s errors' {
+        Invoke-XmlRpc $uri boom -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure[0].Exception.ReplyCode | Should -Be '-32603'
+        $failure[0].Exception.Message | Should -BeLike '*the disk is on fire*'
+        $server.Faults | Should -BeGreaterThan 0
+        $server.Calls | Should -BeGreaterThan $server.Faults
+        $server.Server.GetErrors().Message | Should -Contain 'The method boom failed: the disk is on fire'
+    }
+
+    It 'ends a method past -MaxCallSeconds with a fault, and serves on' {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        { Invoke-XmlRpc $uri slow -ErrorAction Stop } | Should -Throw '*did not finish within 2 s*'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+
+        1..8 | Invoke-XmlRpc $uri add -Argument 1 | Should -Be (2..9)
+    }
+
+    It 'refuses hostile requests — a DTD, deep nesting, a huge body, garbage — and serves on' {
+        $laughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">' +
+            '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><methodCall><methodName>echo</methodName>' +
+            '<params><param><value>&lol3;</value></param></params></methodCall>'
+        $dtd = Send-RpcBody ([Text.Encoding]::UTF8.GetBytes($laughs))
+        $dtd.Content | Should -Match '<int>-32700</int>'
+        $dtd.Content | Should -Match 'DTD'
+
+        $deep = '<methodCall><methodName>echo</methodName><params><param>' + ('<value><array><data>' * 1000) + ('</data></array></value>' * 1000) + '</param></params></methodCall>'
+        (Send-RpcBody ([Text.Encoding]::UTF8.GetBytes($deep))).Content | Should -Match 'more than 64 levels deep'
+        (Send-RpcBody ([Text.Encoding]::UTF8.GetBytes(('[' * 5000) + (']' * 5000))) 'application/json').Content | Should -Match '-32700'
+
+        (Send-RpcBody ([byte[]]::new(200000))).StatusCode | Should -Be 413
+        (Send-RpcBody ([byte[]](0, 1, 2, 255)) 'application/octet-stream').StatusCode | Should -Be 415
+        (Send-RpcBody ([Text.Encoding]::UTF8.GetBytes('{"jsonrpc": "2.0", "method"')) 'application/json').Content | Should -Match '-32700'
+        (Invoke-WebRequest -Uri $uri -SkipHttpErrorCheck).StatusCode | Should -Be 405
+
+        Invoke-XmlRpc $uri add 2, 3 | Should -Be 5
+    }
+
+    It 'offers no introspection or multicall when switched off' {
+        $plain = Start-RpcServer -Method @{ add = { param($a, $b) $a + $b } } -NoIntrospection -NoMulticall
+        try {
+            $plain.Methods | Should -Be 'add'
+            { Get-XmlRpcMethod $plain.Uri -ErrorAction Stop } | Should -Throw '*fault -32601*'
+            1..3 | Invoke-XmlRpc $plain.Uri add -Argument 1 -BatchSize 3 | Should -Be 2, 3, 4
+        }
+        finally {
+            $plain | Stop-TcpServer
+        }
+    }
+
+    It 'serves over HTTPS with a certificate, verified by the client' {
+        $pki = Join-Path $TestDrive 'pki'
+        bash (Join-Path $PSScriptRoot '..' 'servers' 'tls' 'make-pki.sh') $pki *> $null
+        $secure = Start-RpcServer -Method @{ add = { param($a, $b) $a + $b } } -Certificate (Join-Path $pki 'valid.fullchain.pem') -CertificateKey (Join-Path $pki 'valid.key')
+        try {
+            $secure.Uri | Should -BeLike 'https://127.0.0.1:*'
+            Invoke-XmlRpc $secure.Uri add 2, 3 -CertificateAuthorityPath (Join-Path $pki 'ca.crt') | Should -Be 5
+            { Invoke-XmlRpc $secure.Uri add 2, 3 -ErrorAction Stop } | Should -Throw -ErrorId 'CertificateRejected,*'
+        }
+        finally {
+            $secure | Stop-TcpServer
+        }
+    }
+
+    It 'serves in the foreground with -Wait until its time is up, then stops' {
+        $port = Get-UnusedPort
+        $client = Start-TestClient rpc_server_client.py -ArgumentList add, "http://127.0.0.1:$port/"
+
+        $ended = Start-RpcServer -Port $port -Method @{ add = { param($a, $b) $a + $b } } -Wait -TotalTimeoutSeconds 4
+
+        (Receive-TestClientOutput $client)[-2] | ConvertFrom-Json | ForEach-Object add | Should -Be 5
+        $ended.State | Should -Be 'Stopped'
+        $ended.Calls | Should -Be 1
+    }
+
+    It 'is listed by Get-TcpServer and stopped by Stop-TcpServer' {
+        $other = Start-RpcServer -Method @{ add = { param($a, $b) $a + $b } }
+
+        $other | Should -BeOfType [NetFoundations.Core.Rpc.RpcServer]
+        $other.Methods | Should -Contain 'system.multicall'
+        (Get-TcpServer -Port $other.LocalPort).Service | Should -Be 'Http'
+        $other | Stop-TcpServer
+        $other.State | Should -Be 'Stopped'
+        { Invoke-XmlRpc $other.Uri add 1, 2 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionRefused,*'
+        Start-RpcServer -Method @{ add = { 1 } } -WhatIf | Should -BeNullOrEmpty
+    }
+}

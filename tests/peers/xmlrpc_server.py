@@ -1,13 +1,14 @@
 """The book's XML-RPC server (ch18 xmlrpc_server.py: addtogether, quadratic, remote_repr, with introspection and
 multicall), plus methods that exercise every XML-RPC type: echo, a 64-bit value, dates, binary, None and a Fault.
-Prints its port on its first line. Usage: xmlrpc_server.py [--no-multicall] [--tls CERTIFICATE KEY]"""
+Prints its port on its first line. Usage: xmlrpc_server.py [--no-multicall] [--keep-alive] [--tls CERTIFICATE KEY]
+--keep-alive answers in HTTP/1.1 and keeps connections open (the benches'), where the default closes each after its reply."""
 import datetime
 import math
 import sys
 import operator
 import ssl
 from functools import reduce
-from xmlrpc.server import SimpleXMLRPCServer
+from xmlrpc.server import SimpleXMLRPCServer, SimpleXMLRPCRequestHandler
 from xmlrpc.client import Fault
 
 multicall = '--no-multicall' not in sys.argv
@@ -59,6 +60,8 @@ def fail(code, text):
     raise Fault(code, text)
 
 
+if '--keep-alive' in sys.argv:
+    SimpleXMLRPCRequestHandler.protocol_version = 'HTTP/1.1'
 server = SimpleXMLRPCServer(('127.0.0.1', 0), logRequests=False, allow_none=True, use_builtin_types=True)
 server.register_introspection_functions()
 if multicall:

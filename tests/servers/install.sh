@@ -25,6 +25,9 @@ packages=(
   gunicorn        # Http: runs httpbin for the client's chapter 9 exchanges (tests/servers/http)
   python3-httpbin # Http: the chapter 9 endpoints (/get, /redirect/N, /cookies/set, /digest-auth …)
   python3-requests  # Http: the independent HTTP client (Debian's, for /usr/bin/python3)
+  curl            # Http: the reference client of the HTTP server
+  wrk             # Http: the load generator of bench/http-server.sh
+  python3-zmq     # Messaging: pyzmq, the independent ZeroMQ peer (Debian's, for /usr/bin/python3)
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)

@@ -40,6 +40,28 @@ namespace NetFoundations.Core.Caching
         public IReadOnlyList<NetworkException> Failures { get; }
     }
 
+    /// <summary>One store command of a batch (StoreManyAsync): set, add, replace, append, prepend or cas.</summary>
+    public sealed class MemcachedStore
+    {
+        public MemcachedStore(MemcachedOperation operation, string key, uint flags, byte[] data, long timeToLive, ulong? casUnique)
+        {
+            Operation = operation;
+            Key = key;
+            Flags = flags;
+            Data = data;
+            TimeToLive = timeToLive;
+            CasUnique = casUnique;
+        }
+
+        public MemcachedOperation Operation { get; }
+        public string Key { get; }
+        public uint Flags { get; }
+        public byte[] Data { get; }
+        public long TimeToLive { get; }
+        public ulong? CasUnique { get; }
+        internal string Command => Operation.ToString().ToLowerInvariant();
+    }
+
     /// <summary>
     /// The Core side of a MemcachedSession: one connection per server, the key distribution, and the text protocol's
     /// commands. Without Failover a key whose server does not answer fails with an error naming that server (the next
@@ -327,37 +349,141 @@ namespace NetFoundations.Core.Caching
         public Task<MemcachedWriteResult> StoreAsync(MemcachedOperation operation, string key, uint flags, byte[] data, long timeToLive, ulong? casUnique,
             Transcript transcript, CancellationToken cancellation)
         {
-            MemcachedKeys.Validate(key);
-            ValidateTtl(timeToLive);
-            if (operation > MemcachedOperation.Cas)
-                throw new ArgumentOutOfRangeException(nameof(operation), operation, "A store is set, add, replace, append, prepend or cas.");
-            if (operation == MemcachedOperation.Cas && !casUnique.HasValue)
-                throw new InvalidNetworkRequestException($"A cas of '{key}' needs the item's CAS value (Get-MemcachedItem -Cas).", key);
-            if (data.Length > options.MaxValueBytes)
-                throw new InvalidNetworkRequestException($"The value of '{key}' is {data.Length} bytes, more than the limit of {options.MaxValueBytes} bytes (-MaxValueBytes).", key);
-            var command = operation.ToString().ToLowerInvariant();
-            var header = MemcachedServerConnection.Invariant($"{command} {key} {flags} {timeToLive} {data.Length}")
-                + (operation == MemcachedOperation.Cas ? " " + casUnique!.Value.ToString(CultureInfo.InvariantCulture) : "") + "\r\n";
-            var headerBytes = Encoding.UTF8.GetBytes(header);
-            var message = new byte[headerBytes.Length + data.Length + 2];
-            Buffer.BlockCopy(headerBytes, 0, message, 0, headerBytes.Length);
-            Buffer.BlockCopy(data, 0, message, headerBytes.Length, data.Length);
-            message[message.Length - 2] = (byte)'\r';
-            message[message.Length - 1] = (byte)'\n';
+            var store = new MemcachedStore(operation, key, flags, data, timeToLive, casUnique);
+            var message = StoreMessage(store);
             return OnServerOfAsync(key, async c =>
             {
                 await c.SendAsync(message, message.Length).ConfigureAwait(false);
-                var line = await c.ReadLineAsync().ConfigureAwait(false);
-                var error = ErrorReply(c, line, $"{command} {key}");
-                if (error != null)
-                    throw error;
-                return line switch
-                {
-                    "STORED" => new MemcachedWriteResult(key, c.Name, operation, true, line, null),
-                    "NOT_STORED" or "EXISTS" or "NOT_FOUND" => new MemcachedWriteResult(key, c.Name, operation, false, line, null),
-                    _ => throw Unexpected(c, line, "STORED, NOT_STORED, EXISTS or NOT_FOUND"),
-                };
+                var (result, error) = await ReadStoreReplyAsync(c, store).ConfigureAwait(false);
+                return result ?? throw error!;
             }, transcript, cancellation);
+        }
+
+        /// <summary>
+        /// Many stores at once: each server's in pipelined batches (up to KeysPerGet commands or StoreBatchBytes a write,
+        /// then their replies), servers in parallel. One outcome per store, in order: a result, or the error of that store
+        /// alone (a refused value, or its server's failure).
+        /// </summary>
+        public async Task<IReadOnlyList<(MemcachedWriteResult? Result, NetworkException? Error)>> StoreManyAsync(IReadOnlyList<MemcachedStore> stores,
+            Transcript transcript, CancellationToken cancellation)
+        {
+            var messages = new byte[stores.Count][];
+            var outcomes = new (MemcachedWriteResult?, NetworkException?)[stores.Count];
+            var pending = new List<int>();
+            for (var i = 0; i < stores.Count; i++)
+            {
+                try
+                {
+                    messages[i] = StoreMessage(stores[i]);
+                    pending.Add(i);
+                }
+                catch (InvalidNetworkRequestException e)
+                {
+                    // A bad key or value fails alone; the others are still sent.
+                    outcomes[i] = (null, e);
+                }
+            }
+            while (pending.Count > 0)
+            {
+                var groups = pending.GroupBy(i => Route(stores[i].Key)).ToArray();
+                var tasks = groups.Select(g => StoreOnAsync(g.Key, g.ToList(), stores, messages, outcomes, transcript, cancellation)).ToArray();
+                try
+                {
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                }
+                var retry = new List<int>();
+                for (var i = 0; i < tasks.Length; i++)
+                {
+                    if (tasks[i].Status == TaskStatus.RanToCompletion)
+                        continue;
+                    var error = SocketErrors.OfConnection(tasks[i].Exception!.GetBaseException(), groups[i].Key.Name);
+                    // Stores answered before the failure keep their outcome; the rest go to the next server or fail.
+                    var unanswered = groups[i].Where(j => outcomes[j].Item1 == null && outcomes[j].Item2 == null).ToList();
+                    if (options.Failover && IsServerFailure(error) && MarkDown(groups[i].Key, error, transcript))
+                        retry.AddRange(unanswered);
+                    else
+                        foreach (var j in unanswered)
+                            outcomes[j] = (null, error);
+                }
+                pending = retry;
+            }
+            return outcomes;
+        }
+
+        /// <summary>The most bytes of commands one pipelined store batch writes before it reads their replies.</summary>
+        public const int StoreBatchBytes = 1 << 20;
+
+        private async Task<bool> StoreOnAsync(MemcachedServerConnection connection, List<int> indexes, IReadOnlyList<MemcachedStore> stores,
+            byte[][] messages, (MemcachedWriteResult?, NetworkException?)[] outcomes, Transcript transcript, CancellationToken cancellation)
+        {
+            for (var at = 0; at < indexes.Count;)
+            {
+                // One batch: its commands in one write, then one reply each, so the server's replies are never left unread.
+                var batch = new List<int>();
+                var bytes = 0;
+                while (at < indexes.Count && batch.Count < KeysPerGet && (batch.Count == 0 || bytes + messages[indexes[at]].Length <= StoreBatchBytes))
+                {
+                    bytes += messages[indexes[at]].Length;
+                    batch.Add(indexes[at++]);
+                }
+                var write = new byte[bytes];
+                var offset = 0;
+                foreach (var i in batch)
+                {
+                    Buffer.BlockCopy(messages[i], 0, write, offset, messages[i].Length);
+                    offset += messages[i].Length;
+                }
+                await connection.ExchangeAsync(async c =>
+                {
+                    await c.SendAsync(write, write.Length).ConfigureAwait(false);
+                    foreach (var i in batch)
+                        outcomes[i] = await ReadStoreReplyAsync(c, stores[i]).ConfigureAwait(false);
+                    return true;
+                }, options.ConnectTimeout, transcript, cancellation).ConfigureAwait(false);
+            }
+            return true;
+        }
+
+        /// <summary>The store's command line and data block, validated.</summary>
+        private byte[] StoreMessage(MemcachedStore store)
+        {
+            MemcachedKeys.Validate(store.Key);
+            ValidateTtl(store.TimeToLive);
+            if (store.Operation > MemcachedOperation.Cas)
+                throw new InvalidNetworkRequestException($"A store is set, add, replace, append, prepend or cas, not {store.Operation}.", store.Key);
+            if (store.Operation == MemcachedOperation.Cas && !store.CasUnique.HasValue)
+                throw new InvalidNetworkRequestException($"A cas of '{store.Key}' needs the item's CAS value (Get-MemcachedItem -Cas).", store.Key);
+            if (store.Data.Length > options.MaxValueBytes)
+                throw new InvalidNetworkRequestException(
+                    $"The value of '{store.Key}' is {store.Data.Length} bytes, more than the limit of {options.MaxValueBytes} bytes (-MaxValueBytes).", store.Key);
+            var header = MemcachedServerConnection.Invariant($"{store.Command} {store.Key} {store.Flags} {store.TimeToLive} {store.Data.Length}")
+                + (store.Operation == MemcachedOperation.Cas ? " " + store.CasUnique!.Value.ToString(CultureInfo.InvariantCulture) : "") + "\r\n";
+            var headerBytes = Encoding.UTF8.GetBytes(header);
+            var message = new byte[headerBytes.Length + store.Data.Length + 2];
+            Buffer.BlockCopy(headerBytes, 0, message, 0, headerBytes.Length);
+            Buffer.BlockCopy(store.Data, 0, message, headerBytes.Length, store.Data.Length);
+            message[message.Length - 2] = (byte)'\r';
+            message[message.Length - 1] = (byte)'\n';
+            return message;
+        }
+
+        /// <summary>A store's reply: its result, or the server's refusal of it (the connection stays in step either way).</summary>
+        private static async Task<(MemcachedWriteResult? Result, NetworkException? Error)> ReadStoreReplyAsync(MemcachedServerConnection c, MemcachedStore store)
+        {
+            var line = await c.ReadLineAsync().ConfigureAwait(false);
+            var error = ErrorReply(c, line, $"{store.Command} {store.Key}");
+            if (error != null)
+                return (null, error);
+            return line switch
+            {
+                "STORED" => (new MemcachedWriteResult(store.Key, c.Name, store.Operation, true, line, null), null),
+                "NOT_STORED" or "EXISTS" or "NOT_FOUND" => (new MemcachedWriteResult(store.Key, c.Name, store.Operation, false, line, null), null),
+                _ => throw Unexpected(c, line, "STORED, NOT_STORED, EXISTS or NOT_FOUND"),
+            };
         }
 
         private static void ValidateTtl(long timeToLive)

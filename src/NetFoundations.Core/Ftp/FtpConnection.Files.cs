@@ -349,6 +349,53 @@ namespace NetFoundations.Core.Ftp
                 }
             });
 
+        /// <summary>What a path is: File, Directory, or null when it is missing (a tree transfer asks before it walks).</summary>
+        internal Task<FtpItemType?> TypeOfAsync(string path, Transcript transcript, CancellationToken cancellationToken) =>
+            RunAsync(path, transcript, cancellationToken, async token =>
+            {
+                var (kind, _) = await KindAsync(Absolute(path), token).ConfigureAwait(false);
+                return kind == Kind.Missing ? (FtpItemType?)null : kind == Kind.Directory ? FtpItemType.Directory : FtpItemType.File;
+            });
+
+        /// <summary>
+        /// Gives a remote file a last-change time (MFMT where offered, else MDTM with a time, which vsftpd takes), so that
+        /// a mirrored file compares equal afterwards. A server that refuses keeps its own time: noted, not an error.
+        /// </summary>
+        internal Task SetModifiedAsync(string path, DateTime utc, Transcript transcript, CancellationToken cancellationToken) =>
+            RunAsync<object?>(path, transcript, cancellationToken, async token =>
+            {
+                var target = Absolute(path);
+                var stamp = utc.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+                var reply = await client.Execute((client.HasFeature(FtpCapability.MFMT) ? "MFMT " : "MDTM ") + stamp + " " + target, token).ConfigureAwait(false);
+                if (!reply.Success)
+                    transcript.Note($"{ComputerName} kept its own time for {target}: {reply.Code} {reply.Message}");
+                return null;
+            });
+
+        /// <summary>
+        /// Makes the directories a tree upload needs, parents first, leaving those that exist; returns how many it made.
+        /// A path that exists as a file is an error.
+        /// </summary>
+        internal Task<int> EnsureDirectoriesAsync(IReadOnlyList<string> paths, Transcript transcript, CancellationToken cancellationToken) =>
+            RunAsync(paths.Count > 0 ? paths[0] : home, transcript, cancellationToken, async token =>
+            {
+                var made = 0;
+                foreach (var path in paths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
+                {
+                    var target = Absolute(path);
+                    var mkd = await client.Execute("MKD " + target, token).ConfigureAwait(false);
+                    if (mkd.Success)
+                    {
+                        made++;
+                        continue;
+                    }
+                    // Refused: fine when it is there already as a directory (the usual reason), the refusal otherwise.
+                    if ((await KindAsync(target, token).ConfigureAwait(false)).Kind != Kind.Directory)
+                        throw FtpErrors.Refused(mkd.Code, mkd.Message, Target, target);
+                }
+                return made;
+            });
+
         /// <summary>Makes a directory and returns it as listed.</summary>
         public Task<FtpItem> NewDirectoryAsync(string path, Transcript transcript, CancellationToken cancellationToken) =>
             RunAsync(path, transcript, cancellationToken, async token =>

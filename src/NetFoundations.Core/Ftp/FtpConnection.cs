@@ -47,6 +47,9 @@ namespace NetFoundations.Core.Ftp
         public FtpSession Session { get; }
         public bool IsConnected => !closed && client.IsConnected;
         internal string Target => options.Target;
+        internal FtpConnectionOptions Options => options;
+        /// <summary>The login directory, which relative paths start from.</summary>
+        internal string Home => home;
         internal string ComputerName => options.ComputerName;
 
         public override string ToString() => Session.ToString();

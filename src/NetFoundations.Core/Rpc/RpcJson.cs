@@ -126,9 +126,13 @@ namespace NetFoundations.Core.Rpc
 
         // ---- reading ----
 
-        /// <summary>Parses one JSON value filling the whole of utf8 (a BOM allowed); malformed or too deep is a ProtocolViolationException.</summary>
-        public static object? Parse(byte[] utf8, string? target)
+        /// <summary>
+        /// Parses one JSON value filling the whole of utf8 (a BOM allowed); malformed or too deep is a ProtocolViolationException
+        /// whose message starts with source ("The request", on a server), else "The reply from target".
+        /// </summary>
+        public static object? Parse(byte[] utf8, string? target, string? source = null)
         {
+            source ??= $"The reply from {target}";
             string text;
             try
             {
@@ -136,21 +140,23 @@ namespace NetFoundations.Core.Rpc
             }
             catch (ArgumentException)
             {
-                throw new ProtocolViolationException($"The reply from {target} is not valid UTF-8, so not JSON.", target);
+                throw new ProtocolViolationException($"{source} is not valid UTF-8, so not JSON.", target);
             }
-            return new Reader(text, target).ReadDocument();
+            return new Reader(text, target, source).ReadDocument();
         }
 
         private sealed class Reader
         {
             private readonly string text;
             private readonly string? target;
+            private readonly string source;
             private int position;
 
-            public Reader(string text, string? target)
+            public Reader(string text, string? target, string source)
             {
                 this.text = text;
                 this.target = target;
+                this.source = source;
                 if (text.Length > 0 && text[0] == '\uFEFF')
                     position = 1;
             }
@@ -165,7 +171,7 @@ namespace NetFoundations.Core.Rpc
             }
 
             private ProtocolViolationException Bad(string what) =>
-                new ProtocolViolationException($"The reply from {target} is not valid JSON: {what} at character {position}.", target);
+                new ProtocolViolationException($"{source} is not valid JSON: {what} at character {position}.", target);
 
             private void SkipSpace()
             {
@@ -176,7 +182,7 @@ namespace NetFoundations.Core.Rpc
             private object? ReadValue(int depth)
             {
                 if (depth > MaxDepth)
-                    throw new ProtocolViolationException($"The reply from {target} nests JSON more than {MaxDepth} levels deep.", target);
+                    throw new ProtocolViolationException($"{source} nests JSON more than {MaxDepth} levels deep.", target);
                 SkipSpace();
                 if (position >= text.Length)
                     throw Bad("the end of the text where a value was expected");

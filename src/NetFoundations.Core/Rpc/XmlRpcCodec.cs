@@ -193,33 +193,108 @@ namespace NetFoundations.Core.Rpc
         /// </summary>
         public static object? ReadResponse(byte[] body, string target)
         {
+            object? fault;
             try
             {
                 using var reader = NewReader(body);
                 reader.MoveToContent();
-                Expect(reader, "methodResponse", target);
+                Expect(reader, "methodResponse");
                 reader.ReadStartElement();
                 SkipSpace(reader);
                 if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "fault")
                 {
                     reader.ReadStartElement();
                     SkipSpace(reader);
-                    throw Fault(ReadValue(reader, target, 0), target);
+                    fault = ReadValue(reader, 0);
                 }
-                Expect(reader, "params", target);
+                else
+                {
+                    Expect(reader, "params");
+                    reader.ReadStartElement();
+                    SkipSpace(reader);
+                    Expect(reader, "param");
+                    reader.ReadStartElement();
+                    SkipSpace(reader);
+                    return ReadValue(reader, 0);
+                }
+            }
+            catch (Exception e) when (e is XmlException || e is FormatError)
+            {
+                throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: {Why(e)}", target);
+            }
+            throw Fault(fault, target);
+        }
+
+        /// <summary>
+        /// Reads a methodCall (what a server receives): the method's name and its parameters, read as ReadResponse reads
+        /// values and with the same bounds. Anything else is the RpcFaultException a server answers with: -32700 (not
+        /// well-formed XML, or a DTD) or -32600 (well-formed, but not a methodCall), the codes of the XML-RPC fault-code
+        /// interoperability spec and of JSON-RPC.
+        /// </summary>
+        public static (string Method, object?[] Parameters) ReadCall(byte[] body, string source)
+        {
+            try
+            {
+                using var reader = NewReader(body);
+                reader.MoveToContent();
+                Expect(reader, "methodCall");
                 reader.ReadStartElement();
                 SkipSpace(reader);
-                Expect(reader, "param", target);
-                reader.ReadStartElement();
+                Expect(reader, "methodName");
+                var method = reader.ReadElementContentAsString().Trim();
+                if (method.Length == 0)
+                    throw new FormatError("the <methodName> is empty");
                 SkipSpace(reader);
-                return ReadValue(reader, target, 0);
+                var parameters = new List<object?>();
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "params")
+                {
+                    if (reader.IsEmptyElement)
+                        reader.Read();
+                    else
+                    {
+                        reader.ReadStartElement();
+                        SkipSpace(reader);
+                        while (reader.NodeType == XmlNodeType.Element)
+                        {
+                            Expect(reader, "param");
+                            reader.ReadStartElement();
+                            SkipSpace(reader);
+                            parameters.Add(ReadValue(reader, 0));
+                            ExpectEnd(reader, "param");
+                        }
+                        ExpectEnd(reader, "params");
+                    }
+                }
+                ExpectEnd(reader, "methodCall");
+                while (reader.Read())
+                {
+                    if (reader.NodeType == XmlNodeType.Element || reader.NodeType == XmlNodeType.Text)
+                        throw new FormatError("there is more after </methodCall>");
+                }
+                return (method, parameters.ToArray());
             }
             catch (XmlException e)
             {
-                var why = e.Message.IndexOf("DTD", StringComparison.OrdinalIgnoreCase) >= 0
-                    ? "it holds a DTD, which is refused (entity expansion could exhaust memory)"
-                    : e.Message;
-                throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: {why}", target);
+                throw new RpcFaultException(RpcErrorCodes.ParseError, $"{source} is not well-formed XML: {Why(e)}");
+            }
+            catch (FormatError e)
+            {
+                throw new RpcFaultException(RpcErrorCodes.InvalidRequest, $"{source} is not a valid XML-RPC call: {e.Message}");
+            }
+        }
+
+        /// <summary>What is wrong with a document, in words: a DTD is named as such, the rest as XmlReader says it.</summary>
+        private static string Why(Exception e) =>
+            e is XmlException && e.Message.IndexOf("DTD", StringComparison.OrdinalIgnoreCase) >= 0
+                ? "it holds a DTD, which is refused (entity expansion could exhaust memory)"
+                : e.Message;
+
+        /// <summary>What the readers below throw: a detail that ReadResponse and ReadCall put in their own words.</summary>
+        private sealed class FormatError : Exception
+        {
+            public FormatError(string detail)
+                : base(detail)
+            {
             }
         }
 
@@ -234,11 +309,20 @@ namespace NetFoundations.Core.Rpc
             return new RemoteErrorException($"{target} answered with fault {codeText}: {text}", target, codeText);
         }
 
-        private static void Expect(XmlReader reader, string name, string target)
+        private static void Expect(XmlReader reader, string name)
         {
             if (reader.NodeType != XmlNodeType.Element || reader.LocalName != name)
-                throw new ProtocolViolationException(
-                    $"The reply from {target} is not a valid XML-RPC response: <{name}> expected, found {Describe(reader)}.", target);
+                throw new FormatError($"<{name}> expected, found {Describe(reader)}");
+        }
+
+        /// <summary>Passes the end tag of name (after any space), or says what came instead.</summary>
+        private static void ExpectEnd(XmlReader reader, string name)
+        {
+            SkipSpace(reader);
+            if (reader.NodeType != XmlNodeType.EndElement || reader.LocalName != name)
+                throw new FormatError($"</{name}> expected, found {Describe(reader)}");
+            reader.Read();
+            SkipSpace(reader);
         }
 
         private static string Describe(XmlReader reader) =>
@@ -254,11 +338,11 @@ namespace NetFoundations.Core.Rpc
         }
 
         /// <summary>Reads one &lt;value&gt; element (the reader on it) and moves past its end.</summary>
-        internal static object? ReadValue(XmlReader reader, string target, int depth)
+        private static object? ReadValue(XmlReader reader, int depth)
         {
             if (depth > MaxDepth)
-                throw new ProtocolViolationException($"The reply from {target} nests values more than {MaxDepth} levels deep.", target);
-            Expect(reader, "value", target);
+                throw new FormatError($"it nests values more than {MaxDepth} levels deep");
+            Expect(reader, "value");
             if (reader.IsEmptyElement)
             {
                 reader.Read();
@@ -281,26 +365,23 @@ namespace NetFoundations.Core.Rpc
             }
             else
             {
-                Expect(reader, reader.LocalName, target);
-                result = ReadTyped(reader, target, depth);
+                Expect(reader, reader.LocalName);
+                result = ReadTyped(reader, depth);
                 SkipSpace(reader);
             }
-            if (reader.NodeType != XmlNodeType.EndElement || reader.LocalName != "value")
-                throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: </value> expected, found {Describe(reader)}.", target);
-            reader.Read();
-            SkipSpace(reader);
+            ExpectEnd(reader, "value");
             return result;
         }
 
-        private static object? ReadTyped(XmlReader reader, string target, int depth)
+        private static object? ReadTyped(XmlReader reader, int depth)
         {
             var type = reader.LocalName;
             switch (type)
             {
                 case "struct":
-                    return ReadStruct(reader, target, depth);
+                    return ReadStruct(reader, depth);
                 case "array":
-                    return ReadArray(reader, target, depth);
+                    return ReadArray(reader, depth);
                 case "nil":
                     if (reader.IsEmptyElement)
                         reader.Read();
@@ -323,22 +404,22 @@ namespace NetFoundations.Core.Rpc
                 case "i2":
                 case "i1":
                     if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-                        throw Bad(target, type, text);
+                        throw Bad(type, text);
                     return number >= int.MinValue && number <= int.MaxValue && type != "i8" ? (object)(int)number : number;
                 case "boolean":
                     switch (text.Trim())
                     {
                         case "1": case "true": return true;
                         case "0": case "false": return false;
-                        default: throw Bad(target, type, text);
+                        default: throw Bad(type, text);
                     }
                 case "double":
                     if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
-                        throw Bad(target, type, text);
+                        throw Bad(type, text);
                     return real;
                 case "dateTime.iso8601":
                     if (!DateTime.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-                        throw Bad(target, type, text);
+                        throw Bad(type, text);
                     return time;
                 case "base64":
                     try
@@ -347,18 +428,17 @@ namespace NetFoundations.Core.Rpc
                     }
                     catch (FormatException)
                     {
-                        throw Bad(target, type, text);
+                        throw Bad(type, text);
                     }
                 default:
-                    throw new ProtocolViolationException($"The reply from {target} has a value of unknown type <{type}>.", target);
+                    throw new FormatError($"it has a value of unknown type <{type}>");
             }
         }
 
-        private static ProtocolViolationException Bad(string target, string type, string text) =>
-            new ProtocolViolationException(
-                $"The reply from {target} has an invalid <{type}>: '{(text.Length > 60 ? text.Substring(0, 60) + "…" : text)}'.", target);
+        private static FormatError Bad(string type, string text) =>
+            new FormatError($"it has an invalid <{type}>: '{(text.Length > 60 ? text.Substring(0, 60) + "…" : text)}'");
 
-        private static Dictionary<string, object?> ReadStruct(XmlReader reader, string target, int depth)
+        private static Dictionary<string, object?> ReadStruct(XmlReader reader, int depth)
         {
             var members = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (reader.IsEmptyElement)
@@ -370,25 +450,22 @@ namespace NetFoundations.Core.Rpc
             SkipSpace(reader);
             while (reader.NodeType == XmlNodeType.Element)
             {
-                Expect(reader, "member", target);
+                Expect(reader, "member");
                 reader.Read();
                 SkipSpace(reader);
-                Expect(reader, "name", target);
+                Expect(reader, "name");
                 var name = reader.ReadElementContentAsString();
                 SkipSpace(reader);
-                members[name] = ReadValue(reader, target, depth + 1);
-                if (reader.NodeType != XmlNodeType.EndElement || reader.LocalName != "member")
-                    throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: </member> expected, found {Describe(reader)}.", target);
-                reader.Read();
-                SkipSpace(reader);
+                members[name] = ReadValue(reader, depth + 1);
+                ExpectEnd(reader, "member");
             }
             if (reader.NodeType != XmlNodeType.EndElement || reader.LocalName != "struct")
-                throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: </struct> expected, found {Describe(reader)}.", target);
+                throw new FormatError($"</struct> expected, found {Describe(reader)}");
             reader.Read();
             return members;
         }
 
-        private static object?[] ReadArray(XmlReader reader, string target, int depth)
+        private static object?[] ReadArray(XmlReader reader, int depth)
         {
             var items = new List<object?>();
             if (reader.IsEmptyElement)
@@ -398,7 +475,7 @@ namespace NetFoundations.Core.Rpc
             }
             reader.Read();
             SkipSpace(reader);
-            Expect(reader, "data", target);
+            Expect(reader, "data");
             if (reader.IsEmptyElement)
                 reader.Read();
             else
@@ -406,14 +483,14 @@ namespace NetFoundations.Core.Rpc
                 reader.Read();
                 SkipSpace(reader);
                 while (reader.NodeType == XmlNodeType.Element)
-                    items.Add(ReadValue(reader, target, depth + 1));
+                    items.Add(ReadValue(reader, depth + 1));
                 if (reader.NodeType != XmlNodeType.EndElement || reader.LocalName != "data")
-                    throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: </data> expected, found {Describe(reader)}.", target);
+                    throw new FormatError($"</data> expected, found {Describe(reader)}");
                 reader.Read();
             }
             SkipSpace(reader);
             if (reader.NodeType != XmlNodeType.EndElement || reader.LocalName != "array")
-                throw new ProtocolViolationException($"The reply from {target} is not a valid XML-RPC response: </array> expected, found {Describe(reader)}.", target);
+                throw new FormatError($"</array> expected, found {Describe(reader)}");
             reader.Read();
             return items.ToArray();
         }

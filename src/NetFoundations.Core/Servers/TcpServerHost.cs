@@ -32,6 +32,8 @@ namespace NetFoundations.Core.Servers
             options.Validate();
             if (options.Service == TcpServiceKind.Command)
                 throw new InvalidNetworkRequestException("A command is served by an inetd-style service (Start-InetdService), not as a built-in service.", null);
+            if (options.Service == TcpServiceKind.Http)
+                throw new InvalidNetworkRequestException("HTTP is served by an HTTP server (Start-HttpServer, HttpServerHost.Start), not as a built-in service.", null);
             var service = TcpService.For(options.Service, options.Handler);
             var framing = options.RequestFraming(service);
             var loop = ServerLoop.For(options.Architecture);

@@ -26,8 +26,9 @@ namespace NetFoundations.PowerShell.Ftp
             {
                 var rate = progress.BytesPerSecond;
                 var left = progress.TotalBytes > progress.BytesDone && rate > 0 ? (int)((progress.TotalBytes - progress.BytesDone) / rate) : -1;
+                var files = progress.FilesTotal > 0 ? $"{progress.FilesDone} of {progress.FilesTotal} files, " : string.Empty;
                 PostProgress(new ProgressRecord(id, activity,
-                    $"{Size(progress.BytesDone)} of {Size(progress.TotalBytes)} at {Size((long)rate)}/s")
+                    $"{files}{Size(progress.BytesDone)} of {Size(progress.TotalBytes)} at {Size((long)rate)}/s")
                 {
                     CurrentOperation = progress.File,
                     PercentComplete = progress.TotalBytes > 0 ? (int)Math.Min(100, progress.BytesDone * 100 / progress.TotalBytes) : -1,
@@ -35,6 +36,20 @@ namespace NetFoundations.PowerShell.Ftp
                 });
             };
         }
+
+        /// <summary>
+        /// How a tree transfer or mirror reports: each file's result and error as it comes (the others go on), the
+        /// whole tree's progress under activity.
+        /// </summary>
+        protected FtpTreeOptions TreeOptions(bool force, int throttleLimit, string activity) => new FtpTreeOptions
+        {
+            Force = force,
+            ThrottleLimit = throttleLimit,
+            NoProgressTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            OnProgress = ProgressReporter(activity),
+            OnFile = PostObject,
+            OnError = (error, path) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, path))),
+        };
 
         /// <summary>Ends the progress bar of a transfer, whatever its outcome.</summary>
         protected void CompleteTransferProgress(string activity)

@@ -65,17 +65,11 @@ namespace NetFoundations.PowerShell.Rpc
         {
             if (transport != null)
                 return transport;
-            X509Certificate2Collection? authorities = null;
-            if (CertificateAuthorityPath != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
-                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
-            }
+            var authorities = CertificateAuthorityPath == null ? null : ReadAuthorityBundle(CertificateAuthorityPath, out _);
             if (SkipCertificateCheck)
-                WriteWarning("-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change these calls" +
-                    (Credential != null ? ", credential included." : "."));
+                WarnCertificateNotVerified("these calls", credentialIncluded: Credential != null);
             if (Credential != null && AllowUnencryptedAuthentication && Uri!.Scheme != Uri.UriSchemeHttps)
-                WriteWarning("-AllowUnencryptedAuthentication: without TLS the credential crosses the network in clear; anyone in the path can read it.");
+                WarnCredentialInClear("-AllowUnencryptedAuthentication");
             try
             {
                 transport = new RpcHttpTransport(new RpcEndpointOptions(Uri!)

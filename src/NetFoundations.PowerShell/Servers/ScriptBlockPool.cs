@@ -52,6 +52,8 @@ else { & $NetFoundationsScript @NetFoundationsArguments }
             state.Commands.Add(new SessionStateFunctionEntry(Function, Wrapper.Replace("{0}", script.ToString())));
             pool = RunspaceFactory.CreateRunspacePool(state);
             pool.SetMaxRunspaces(maxRunspaces);
+            // Each run on the runspace's own thread, kept between runs, rather than a new thread per run.
+            pool.ThreadOptions = PSThreadOptions.ReuseThread;
             pool.Open();
         }
 

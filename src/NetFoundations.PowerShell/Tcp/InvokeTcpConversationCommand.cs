@@ -120,14 +120,9 @@ namespace NetFoundations.PowerShell.Tcp
                         "TlsParameterWithoutTls", ErrorCategory.InvalidArgument, null));
                 return;
             }
-            X509Certificate2Collection? authorities = null;
-            if (CertificateAuthorityPath != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
-                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
-            }
+            var authorities = CertificateAuthorityPath == null ? null : ReadAuthorityBundle(CertificateAuthorityPath, out _);
             if (SkipCertificateCheck)
-                WriteWarning("-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change this conversation.");
+                WarnCertificateNotVerified("this conversation", credentialIncluded: false);
             tlsOptions = new TlsClientOptions(ServerName, authorities, skipCertificateCheck: SkipCertificateCheck);
         }
 

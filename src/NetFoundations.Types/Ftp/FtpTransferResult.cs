@@ -50,8 +50,10 @@ namespace NetFoundations.Core.Ftp
     /// <summary>How far a transfer is.</summary>
     public sealed class FtpProgress
     {
-        public FtpProgress(FtpDirection direction, string file, long bytesDone, long totalBytes, TimeSpan elapsed)
+        public FtpProgress(FtpDirection direction, string file, long bytesDone, long totalBytes, TimeSpan elapsed, int filesDone = 0, int filesTotal = 0)
         {
+            FilesDone = filesDone;
+            FilesTotal = filesTotal;
             Direction = direction;
             File = file;
             BytesDone = bytesDone;
@@ -66,6 +68,10 @@ namespace NetFoundations.Core.Ftp
         /// <summary>Bytes this run moves in all; -1 when unknown.</summary>
         public long TotalBytes { get; }
         public TimeSpan Elapsed { get; }
+        /// <summary>For a tree: the files finished so far (transferred or failed).</summary>
+        public int FilesDone { get; }
+        /// <summary>For a tree: the files it holds; 0 for a single file.</summary>
+        public int FilesTotal { get; }
         public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesDone / Elapsed.TotalSeconds : 0;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
+using NetFoundations.Core.Http;
 using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Servers
@@ -67,6 +68,8 @@ namespace NetFoundations.Core.Servers
         Handler,
         /// <summary>A program or scriptblock answers, inetd-style (Start-InetdService): the server's Mode and Command say how and which.</summary>
         Command,
+        /// <summary>An HTTP/1.1 server (Start-HttpServer): its routes answer; GetRoutes and GetRequestLog say what it has served.</summary>
+        Http,
     }
 
     /// <summary>How an inetd-style service runs its command (inetd.conf's wait/nowait field).</summary>
@@ -176,6 +179,15 @@ namespace NetFoundations.Core.Servers
         /// <summary>An inetd-style service's command: the program and its arguments, or "{ scriptblock }"; null for a built-in service.</summary>
         public string? Command { get; internal set; }
 
+        /// <summary>An HTTP server's per-route counters (requests, errors, p50/p99 latency), busiest first; empty for other services.</summary>
+        public IReadOnlyList<HttpServerRouteStatistics> GetRoutes() => RouteSource?.Invoke() ?? Array.Empty<HttpServerRouteStatistics>();
+
+        /// <summary>An HTTP server's last requests (the newest 1000 at most), oldest first; empty for other services.</summary>
+        public IReadOnlyList<HttpServerLogEntry> GetRequestLog() => LogSource?.Invoke() ?? Array.Empty<HttpServerLogEntry>();
+
+        internal Func<IReadOnlyList<HttpServerRouteStatistics>>? RouteSource { get; set; }
+        internal Func<IReadOnlyList<HttpServerLogEntry>>? LogSource { get; set; }
+
         /// <summary>Why the last 20 failed connections failed, oldest first, as the error families.</summary>
         public IReadOnlyList<Exception> GetErrors()
         {
@@ -220,14 +232,20 @@ namespace NetFoundations.Core.Servers
             else
             {
                 Interlocked.Increment(ref failed);
-                lock (errors)
-                {
-                    if (errors.Count == MaxErrors)
-                        errors.RemoveAt(0);
-                    errors.Add(failure);
-                }
+                KeepError(failure);
             }
             Interlocked.Decrement(ref open);
+        }
+
+        /// <summary>A failure that did not end its connection (an HTTP handler that threw, answered with 500): kept with the others.</summary>
+        internal void KeepError(Exception failure)
+        {
+            lock (errors)
+            {
+                if (errors.Count == MaxErrors)
+                    errors.RemoveAt(0);
+                errors.Add(failure);
+            }
         }
 
         internal void StandardErrorLine(string line)

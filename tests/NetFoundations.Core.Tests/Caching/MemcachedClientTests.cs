@@ -154,6 +154,31 @@ namespace NetFoundations.Core.Tests.Caching
         }
 
         [Fact]
+        public async Task StoresInPipelinedBatchesGiveEachItsOwnOutcomeInOrder()
+        {
+            using var session = await MemcachedClient.ConnectAsync(
+                new MemcachedOptions { Servers = servers.Servers, MaxValueBytes = 4 << 20 }, transcript, Ct);
+            var client = session.Connection();
+            var stores = Enumerable.Range(0, 250)
+                .Select(i => new MemcachedStore(MemcachedOperation.Set, i == 10 ? "bad key" : Unique($"many{i}"), 0,
+                    i == 70 ? new byte[2 << 20] : Encoding.UTF8.GetBytes($"value {i}"), 60, null))
+                .ToArray();
+
+            var outcomes = await client.StoreManyAsync(stores, transcript, Ct);
+
+            Assert.Equal(stores.Length, outcomes.Count);
+            Assert.IsType<InvalidNetworkRequestException>(outcomes[10].Error);
+            Assert.Equal("SERVER_ERROR", Assert.IsType<RemoteErrorException>(outcomes[70].Error).ReplyCode);
+            var stored = Enumerable.Range(0, stores.Length).Where(i => i != 10 && i != 70).ToArray();
+            Assert.All(stored, i => Assert.Equal(stores[i].Key, outcomes[i].Result!.Key));
+            Assert.All(stored, i => Assert.True(outcomes[i].Result!.Succeeded));
+            // The refused value left the connection in step: every other item reads back as written.
+            var got = await client.GetAsync(stored.Select(i => stores[i].Key).ToArray(), false, transcript, Ct);
+            Assert.Equal(stored.Select(i => $"value {i}"), got.Items.Select(item => (string)item.Value!));
+            Assert.Equal(servers.Servers.OrderBy(s => s), got.Items.Select(i => i.Server).Distinct().OrderBy(s => s));
+        }
+
+        [Fact]
         public async Task ADeadServerIsAnErrorNamingItAndNoKeyMoves()
         {
             var dead = $"127.0.0.1:{TcpPeer.ClosedPort()}";

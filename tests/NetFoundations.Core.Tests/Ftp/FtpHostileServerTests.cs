@@ -28,6 +28,26 @@ namespace NetFoundations.Core.Tests.Ftp
 
         private static byte[] Bytes(int count) => Enumerable.Range(0, count).Select(i => (byte)(i * 13)).ToArray();
 
+        /// <summary>
+        /// A server whose data connection for verb (LIST, NLST) sends chunk again and again and never ends: one behaviour
+        /// for every endless-listing case, whichever reader (parsed entries, names, raw lines) meets it.
+        /// </summary>
+        private static Func<FakeFtpServer.Connection, string, string, Task<bool>> Endlessly(string verb, byte[] chunk) =>
+            async (connection, command, _) =>
+            {
+                if (command != verb)
+                    return false;
+                using var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Here it comes.");
+                while (true)
+                    await client.GetStream().WriteAsync(chunk, connection.Stopping);
+            };
+
+        private static byte[] Repeated(string line, int count) => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(line, count)));
+
+        /// <summary>16 KiB with no line end, sent again and again: one line that never ends.</summary>
+        private static readonly byte[] LineWithoutEnd = Enumerable.Repeat((byte)'x', 16 * 1024).ToArray();
+
         [Fact]
         public async Task AServerThatNeverGreetsTimesOut()
         {
@@ -108,16 +128,7 @@ namespace NetFoundations.Core.Tests.Ftp
         public async Task AnEndlessListingIsAProtocolViolation()
         {
             using var server = new FakeFtpServer();
-            server.Behave = async (connection, verb, _) =>
-            {
-                if (verb != "LIST")
-                    return false;
-                using var client = await connection.AcceptDataAsync();
-                await connection.WriteAsync("150 Here it comes.");
-                var line = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("-rw-r--r--    1 0        0          5 Jan 01 00:00 x\r\n", 1000)));
-                while (true)
-                    await client.GetStream().WriteAsync(line, connection.Stopping);
-            };
+            server.Behave = Endlessly("LIST", Repeated("-rw-r--r--    1 0        0          5 Jan 01 00:00 x\r\n", 1000));
             using var session = await ConnectAsync(server);
 
             var outcome = await Hostile.FailsInTimeAsync(
@@ -131,17 +142,7 @@ namespace NetFoundations.Core.Tests.Ftp
         public async Task AListingLineWithoutEndIsAProtocolViolation()
         {
             using var server = new FakeFtpServer();
-            server.Behave = async (connection, verb, _) =>
-            {
-                if (verb != "LIST")
-                    return false;
-                using var client = await connection.AcceptDataAsync();
-                await connection.WriteAsync("150 Here it comes.");
-                var chunk = new byte[16 * 1024];
-                Array.Fill(chunk, (byte)'x');
-                while (true)
-                    await client.GetStream().WriteAsync(chunk, connection.Stopping);
-            };
+            server.Behave = Endlessly("LIST", LineWithoutEnd);
             using var session = await ConnectAsync(server);
 
             var outcome = await Hostile.FailsInTimeAsync(
@@ -155,16 +156,7 @@ namespace NetFoundations.Core.Tests.Ftp
         public async Task EndlessNamesAreAProtocolViolation()
         {
             using var server = new FakeFtpServer();
-            server.Behave = async (connection, verb, _) =>
-            {
-                if (verb != "NLST")
-                    return false;
-                using var client = await connection.AcceptDataAsync();
-                await connection.WriteAsync("150 Here it comes.");
-                var names = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("name\r\n", 10_000)));
-                while (true)
-                    await client.GetStream().WriteAsync(names, connection.Stopping);
-            };
+            server.Behave = Endlessly("NLST", Repeated("name\r\n", 10_000));
             using var session = await ConnectAsync(server);
             var count = 0;
 
@@ -180,17 +172,7 @@ namespace NetFoundations.Core.Tests.Ftp
         public async Task ARawListingLineWithoutEndIsAProtocolViolation()
         {
             using var server = new FakeFtpServer();
-            server.Behave = async (connection, verb, _) =>
-            {
-                if (verb != "LIST")
-                    return false;
-                using var client = await connection.AcceptDataAsync();
-                await connection.WriteAsync("150 Here it comes.");
-                var chunk = new byte[16 * 1024];
-                Array.Fill(chunk, (byte)'x');
-                while (true)
-                    await client.GetStream().WriteAsync(chunk, connection.Stopping);
-            };
+            server.Behave = Endlessly("LIST", LineWithoutEnd);
             using var session = await ConnectAsync(server);
 
             var outcome = await Hostile.FailsInTimeAsync(
@@ -445,5 +427,36 @@ namespace NetFoundations.Core.Tests.Ftp
         public void FluentFtpsSocketIsReachable() =>
             // FtpNetSocket reaches FluentFTP's socket by its internal name; an upgrade that renames it must fail here.
             Assert.True(FtpNetSocket.Reachable);
+
+        [Fact]
+        public async Task ATreeDownloadLeavesOutNamesThatWouldLeaveItsFolder()
+        {
+            using var server = new FakeFtpServer(Bytes(5000));
+            server.Behave = async (connection, verb, argument) =>
+            {
+                if (verb != "LIST")
+                    return false;
+                using var client = await connection.AcceptDataAsync();
+                await connection.WriteAsync("150 Here comes the directory listing.");
+                await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+                    "-rw-r--r--    1 0        0          5000 Jan 01 00:00 file.bin\r\n" +
+                    "-rw-r--r--    1 0        0          5000 Jan 01 00:00 ../escaped.bin\r\n" +
+                    "-rw-r--r--    1 0        0          5000 Jan 01 00:00 ..\\escaped.bin\r\n"), connection.Stopping);
+                client.Close();
+                await connection.WriteAsync("226 Directory send OK.");
+                return true;
+            };
+            using var session = await ConnectAsync(server);
+            var into = Path.Combine(local, "tree");
+            var transcript = new Transcript();
+
+            var result = await FtpTrees.DownloadAsync(session.Connection(), "/", into, new FtpTreeOptions(), transcript, new CancellationTokenSource(Deadline).Token);
+
+            Assert.Equal(1, result.Transferred);
+            Assert.Equal(new[] { "file.bin" }, Directory.GetFiles(into).Select(Path.GetFileName));
+            Assert.Equal(new[] { "tree" }, Directory.GetFileSystemEntries(local).Select(Path.GetFileName));
+            Assert.Contains(transcript.Entries, e => e.Text.Contains("would lead out of"));
+        }
     }
+
 }

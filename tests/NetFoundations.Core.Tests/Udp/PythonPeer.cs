@@ -16,11 +16,14 @@ namespace NetFoundations.Core.Tests.Udp
         private PythonPeer(Process process) => this.process = process;
 
         /// <summary>Starts tests/peers/udp_echo.py and reads the port it bound.</summary>
-        public static PythonPeer Echo(params string[] arguments)
+        public static PythonPeer Echo(params string[] arguments) => Listening("udp_echo.py", arguments);
+
+        /// <summary>Starts a peer script that prints the port it bound as its first line, and reads that port.</summary>
+        public static PythonPeer Listening(string script, params string[] arguments)
         {
-            var peer = Start("udp_echo.py", arguments);
+            var peer = Start(script, arguments);
             var line = peer.process.StandardOutput.ReadLine()
-                ?? throw new InvalidOperationException("udp_echo.py ended without a port: " + peer.process.StandardError.ReadToEnd());
+                ?? throw new InvalidOperationException($"{script} ended without a port: " + peer.process.StandardError.ReadToEnd());
             peer.Port = int.Parse(line);
             return peer;
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts vsftpd twice on 127.0.0.1, on free high ports, everything in FOLDER (made by the caller):
+# Starts vsftpd twice on 127.0.0.1 (on ::1 with NF_FTP_LISTEN=::1, for IPv6 and EPSV), on free high ports, everything
+# in FOLDER (made by the caller):
 #   PORT           plain FTP and explicit FTPS (AUTH TLS) on one port; anonymous logins read-only in anon/,
 #                  the test user (created if missing, with a password) read-write in files/
 #   IMPLICIT_PORT  implicit FTPS (TLS from the first byte), the same users and folders
@@ -15,6 +16,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 folder=$(realpath "${1:?usage: start-vsftpd.sh FOLDER}")
 user=${NF_FTP_USER:-nfftp}
 password=${NF_FTP_PASSWORD:-Nf-Ftp-Pass1}
+listen=${NF_FTP_LISTEN:-127.0.0.1}
+if [[ $listen == *:* ]]; then
+  # IPv6: vsftpd listens on one family per process; data connections then go by EPSV (PASV has no IPv6 form).
+  listen_lines="listen=NO
+listen_ipv6=YES
+listen_address6=$listen"
+else
+  listen_lines="listen=YES
+listen_address=$listen"
+fi
 
 # Other test servers' scripts may change /etc/passwd at the same time (each takes its lock, and fails when it
 # cannot): one at a time here, and again after a moment when another script held the lock.
@@ -53,8 +64,7 @@ pasv_max=$((pasv + 40))
 
 config() { # config NAME PORT IMPLICIT
   cat >"$folder/$1.conf" <<CONF
-listen=YES
-listen_address=127.0.0.1
+$listen_lines
 listen_port=$2
 background=NO
 anonymous_enable=YES
@@ -106,12 +116,12 @@ echo "PASSWORD=$password"
 echo "CA=$folder/pki/ca.crt"
 vsftpd "$folder/plain.conf" </dev/null >>"$folder/stdout.log" 2>&1 &
 vsftpd "$folder/implicit.conf" </dev/null >>"$folder/stdout.log" 2>&1 &
-python3 - "$port" "$implicit" <<'PY'
+python3 - "$listen" "$port" "$implicit" <<'PY'
 import socket, sys, time
-for port in sys.argv[1:]:
+for port in sys.argv[2:]:
     for _ in range(300):
         try:
-            socket.create_connection(("127.0.0.1", int(port)), timeout=1).close()
+            socket.create_connection((sys.argv[1], int(port)), timeout=1).close()
             break
         except OSError:
             time.sleep(0.1)

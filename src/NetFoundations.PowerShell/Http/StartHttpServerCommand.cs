@@ -1,0 +1,240 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using NetFoundations.Core;
+using NetFoundations.Core.Http;
+using NetFoundations.Core.Servers;
+using NetFoundations.Core.Tls;
+
+namespace NetFoundations.PowerShell.Http
+{
+    /// <summary>
+    /// Starts an HTTP/1.1 server whose routes are scriptblocks ('GET /items/{id}' = { param($request) … }) and/or a
+    /// static folder; returns the server (a TcpServer, so Get-TcpServer and Stop-TcpServer list and stop it). With -Wait
+    /// it serves in the foreground until Ctrl+C, writing its request log as objects.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "HttpServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
+        HelpUri = HelpLinks.Base + "Start-HttpServer.md")]
+    [OutputType(typeof(TcpServer), typeof(HttpServerLogEntry))]
+    public sealed class StartHttpServerCommand : PipelineCmdlet
+    {
+        /// <summary>'METHOD /path/{name}' = scriptblock; the scriptblock gets the request, its output is the answer.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNull]
+        public IDictionary? Route { get; set; }
+
+        /// <summary>A folder whose files are served to GET and HEAD when no route matches.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StaticPath { get; set; }
+
+        /// <summary>The only host names answered (the Host header, without port); others get 404.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? HostName { get; set; }
+
+        /// <summary>0 picks a free port; the server's LocalPort says which.</summary>
+        [Parameter(Position = 1)]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        [Parameter]
+        [Alias("Address")]
+        [ValidateNotNull]
+        public IPAddress LocalAddress { get; set; } = IPAddress.Loopback;
+
+        /// <summary>Variables every route sees (they do not see the caller's).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public IDictionary? Variable { get; set; }
+
+        /// <summary>How many route scriptblocks run at once, at most.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int MaxRunspaces { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+        /// <summary>Serve in the foreground until Ctrl+C (or -TotalTimeoutSeconds), writing the request log, then stop.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 31536000.0)]
+        public double TotalTimeoutSeconds { get; set; }
+
+        /// <summary>How long a connection may go without a whole request arriving or a reply being taken (slow and idle clients).</summary>
+        [Parameter]
+        [ValidateRange(0.01, 86400.0)]
+        public double TimeoutSeconds { get; set; } = 30;
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
+
+        [Parameter]
+        [ValidateRange(16, 1024 * 1024)]
+        public int MaxRequestLineBytes { get; set; } = HttpServerOptions.DefaultMaxRequestLineBytes;
+
+        [Parameter]
+        [ValidateRange(1, 10000)]
+        public int MaxHeaderCount { get; set; } = HttpServerOptions.DefaultMaxHeaderCount;
+
+        [Parameter]
+        [ValidateRange(64, 1024 * 1024)]
+        public int MaxHeaderBytes { get; set; } = HttpServerOptions.DefaultMaxHeaderBytes;
+
+        [Parameter]
+        [ValidateRange(0L, (long)int.MaxValue)]
+        public long MaxBodyBytes { get; set; } = HttpServerOptions.DefaultMaxBodyBytes;
+
+        /// <summary>The server's certificate: a PFX file, or PEM (with its key in the same file or in -CertificateKey). Clients then speak HTTPS.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Certificate { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateKey { get; set; }
+
+        [Parameter]
+        public SecureString? CertificatePassword { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public TlsVersion[]? TlsProtocol { get; set; }
+
+        [Parameter]
+        public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.None;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateAuthorityPath { get; set; }
+
+        private readonly List<KeyValuePair<string, ScriptBlock>> routes = new List<KeyValuePair<string, ScriptBlock>>();
+
+        protected override void BeginProcessing()
+        {
+            if (Route == null && StaticPath == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give routes (-Route), a static folder (-StaticPath), or both."),
+                    "NothingToServe", ErrorCategory.InvalidArgument, null));
+            foreach (DictionaryEntry entry in Route ?? new Hashtable())
+            {
+                var script = (entry.Value as PSObject)?.BaseObject as ScriptBlock ?? entry.Value as ScriptBlock;
+                if (script == null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The route '{entry.Key}' needs a scriptblock as its value."),
+                        "RouteWithoutScriptBlock", ErrorCategory.InvalidArgument, entry.Key));
+                routes.Add(new KeyValuePair<string, ScriptBlock>(entry.Key.ToString()!, script!));
+            }
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
+                    "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
+            if (Certificate == null && (CertificateKey != null || CertificatePassword != null))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey and -CertificatePassword go with -Certificate."),
+                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
+        }
+
+        protected override void ProcessRecord()
+        {
+            var options = new HttpServerOptions
+            {
+                LocalAddress = LocalAddress,
+                Port = Port,
+                IdleTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                MaxConnections = MaxConnections,
+                MaxRequestLineBytes = MaxRequestLineBytes,
+                MaxHeaderCount = MaxHeaderCount,
+                MaxHeaderBytes = MaxHeaderBytes,
+                MaxBodyBytes = MaxBodyBytes,
+                TlsProtocols = TlsProtocol,
+                ClientCertificateMode = ClientCertificateMode,
+            };
+            if (Certificate != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(Certificate);
+                var keyPath = CertificateKey == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateKey);
+                options.Certificate = LoadFile(() => TlsPem.LoadServerCertificate(path, keyPath, CertificatePassword), path);
+            }
+            if (CertificateAuthorityPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
+                options.ClientCertificateAuthorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
+            }
+            var staticPath = StaticPath == null ? null : GetUnresolvedProviderPathFromPSPath(StaticPath);
+            var scheme = options.Certificate == null ? "http" : "https";
+            var target = $"{scheme}://{Core.Endpoints.Format(LocalAddress.ToString(), Port)}/";
+            if (!ShouldProcess(target, $"Start an HTTP server with {routes.Count} route(s){(staticPath == null ? "" : " and the files of " + staticPath)}"))
+                return;
+            HttpScriptBlockRoutes? scripts = null;
+            TcpServer? server = null;
+            try
+            {
+                var router = LoadFile(() => new HttpServerRouter(HostName, staticPath), staticPath ?? target);
+                if (routes.Count > 0)
+                {
+                    var module = MyInvocation.MyCommand.Module;
+                    var manifest = module == null ? null : Path.Combine(module.ModuleBase, module.Name + ".psd1");
+                    // In the foreground a route's errors are the command's; a background server has no stream to write to.
+                    scripts = new HttpScriptBlockRoutes(routes.ConvertAll(r => r.Value), MaxRunspaces, Variable,
+                        manifest != null && File.Exists(manifest) ? manifest : null, Wait ? error => Post(() => WriteError(error)) : (Action<ErrorRecord>?)null);
+                    for (var i = 0; i < routes.Count; i++)
+                    {
+                        var handler = scripts.Handler(i);
+                        try
+                        {
+                            router.Add(routes[i].Key, handler);
+                        }
+                        catch (InvalidNetworkRequestException e)
+                        {
+                            ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, routes[i].Key));
+                        }
+                    }
+                }
+                options.Handler = router.HandleAsync;
+                options.Owned = scripts;
+                if (Wait)
+                    options.OnRequest = entry => PostObject(entry);
+                Run(_ =>
+                {
+                    server = HttpServerHost.Start(options);
+                    if (!Wait)
+                        PostObject(server);
+                    return Task.CompletedTask;
+                }, TimeSpan.FromSeconds(10), target);
+                if (server != null && Wait)
+                    Run(cancel => Serve(server, cancel), TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, server);
+            }
+            finally
+            {
+                if (server == null)
+                    scripts?.Dispose();
+                else if (Wait)
+                    TcpServerHost.StopAsync(server).Wait(TcpServerHost.StopBound + Grace);
+            }
+        }
+
+        /// <summary>A foreground server: its counters as progress, once a second, until the deadline or Ctrl+C; a deadline ends it quietly.</summary>
+        private async Task Serve(TcpServer server, CancellationToken cancel)
+        {
+            var scheme = server.Tls ? "https" : "http";
+            var url = $"{scheme}://{Core.Endpoints.Format(server.LocalAddress, server.LocalPort)}/";
+            try
+            {
+                while (true)
+                {
+                    PostProgress(new ProgressRecord(1, $"HTTP server on {url}",
+                        $"{server.ConnectionsOpen} open, {server.Requests} requests, {server.ConnectionsFailed} failed connections (Ctrl+C stops)"));
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+            {
+            }
+        }
+    }
+}
