@@ -187,6 +187,16 @@ Describe 'HTTP exchanges (chapter 9)' {
         if ($Method -eq 'POST') { $exchange.Json.data | Should -Be 'the body' }
     }
 
+    It 'keeps an Authorization header to the origin it was written for, not to where a redirect leads' {
+        $same = Invoke-HttpRequest "$httpbin/redirect-to" -Query @{ url = '/headers' } -Headers @{ Authorization = 'Bearer token' } -ParseJson
+        $other = Invoke-HttpRequest "$httpbin/redirect-to" -Query @{ url = "http://localhost:$($ports.httpbin)/headers" } `
+            -Headers @{ Authorization = 'Bearer token' } -ParseJson
+
+        $same.Json.headers.Authorization | Should -Be 'Bearer token'
+        $other.Uri.Host | Should -Be 'localhost'
+        $other.Json.headers.Keys | Should -Not -Contain 'Authorization'
+    }
+
     It 'returns a 4xx or 5xx as data, or as an error with -FailOnErrorStatus' {
         (Invoke-HttpRequest "$httpbin/status/404").StatusCode | Should -Be 404
         (Invoke-HttpRequest "$httpbin/status/503").IsSuccess | Should -BeFalse

@@ -13,7 +13,11 @@ namespace NetFoundations.Core.Http
     internal static class HttpClientDigest
     {
         /// <summary>The Authorization header answering challenge for method and uri, or null when the challenge is not one we can answer.</summary>
-        public static string? Answer(string challenge, NetworkCredential credential, string method, Uri uri)
+        public static string? Answer(string challenge, NetworkCredential credential, string method, Uri uri) =>
+            Answer(challenge, credential, method, uri, Hex(RandomBytes(8)));
+
+        /// <summary>As the other overload, with the client nonce given (tests check RFC 2617's own example with it).</summary>
+        internal static string? Answer(string challenge, NetworkCredential credential, string method, Uri uri, string cnonce)
         {
             var fields = ParseChallenge(challenge);
             if (fields == null || !fields.TryGetValue("nonce", out var nonce))
@@ -47,7 +51,6 @@ namespace NetFoundations.Core.Http
             var path = uri.PathAndQuery;
             var ha1 = hash($"{credential.UserName}:{realm}:{credential.Password}");
             var ha2 = hash($"{method}:{path}");
-            var cnonce = Hex(RandomBytes(8));
             const string count = "00000001";
             var response = qop == null ? hash($"{ha1}:{nonce}:{ha2}") : hash($"{ha1}:{nonce}:{count}:{cnonce}:{qop}:{ha2}");
             var header = new StringBuilder("Digest ");

@@ -251,6 +251,13 @@ namespace NetFoundations.Core.Http
             if (request.Headers != null)
                 foreach (var header in request.Headers)
                     headers[header.Key] = header.Value;
+            // A redirect to another origin gets no Authorization or Cookie header the caller wrote for the first one (as
+            // Python requests and curl do); the session's cookies still go where they match.
+            if (!string.Equals(uri.GetLeftPart(UriPartial.Authority), request.Uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Remove("Authorization");
+                headers.Remove("Cookie");
+            }
             var cookie = HttpClientCookies.HeaderFor(session.Cookies, uri, DateTime.UtcNow);
             if (cookie != null && !headers.ContainsKey("Cookie"))
                 headers["Cookie"] = cookie;
