@@ -129,7 +129,8 @@ print(f"(c) {files} files: Receive-FtpItem -Recurse {files / tree1:.0f} files/s,
       f"{verdict(lftp1 / min(tree1, tree4) >= 1)}")
 if sys.argv[8]:
     _, first, resumed_from, transferred, size = sys.argv[8].split()
-    sent = [int(l.split()[7]) for l in open(sys.argv[9]) if "resume.bin" in l]
+    # The last two transfers of resume.bin: the interrupted one and the resumed one (a try that finished comes before).
+    sent = [int(l.split()[7]) for l in open(sys.argv[9]) if "resume.bin" in l][-2:]
     whole = int(resumed_from) + int(transferred) == int(size) and sent and sent[-1] == int(transferred)
     print(f"(d) resume: interrupted at {int(resumed_from) / int(size):.0%} ({resumed_from} bytes kept), {transferred} bytes read after; "
           f"the server's xferlog: {' then '.join(map(str, sent))} bytes sent for a {size}-byte file: "

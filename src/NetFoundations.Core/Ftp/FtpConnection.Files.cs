@@ -84,9 +84,10 @@ namespace NetFoundations.Core.Ftp
         /// and the session is closed. With ascii the file moves as text (TYPE A): the server sends its lines ending in
         /// CRLF and they are written with this system's line ending; the size then cannot be compared (the server's 226
         /// reply is what says it is complete), and resume is refused (the offsets on the wire are not the file's).
+        /// listedSize, when known (a tree's listing), is the size the copy must have, instead of asking SIZE.
         /// </summary>
         public Task<FtpTransferResult> DownloadAsync(string remotePath, string localPath, bool force, bool resume, TimeSpan noProgressTimeout,
-            Action<FtpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken, bool ascii = false) =>
+            Action<FtpProgress>? onProgress, Transcript transcript, CancellationToken cancellationToken, bool ascii = false, long listedSize = -1) =>
             RunAsync(remotePath, transcript, cancellationToken, noProgressTimeout, async deadline =>
             {
                 if (ascii && resume)
@@ -94,7 +95,8 @@ namespace NetFoundations.Core.Ftp
                 var token = deadline.Token;
                 var watch = Stopwatch.StartNew();
                 var remote = Absolute(remotePath);
-                var (kind, size) = await KindAsync(remote, token).ConfigureAwait(false);
+                // A tree's files come with the size their listing gave: the copy is checked against it, one SIZE fewer per file.
+                var (kind, size) = listedSize >= 0 && !ascii ? (Kind.File, listedSize) : await KindAsync(remote, token).ConfigureAwait(false);
                 if (kind == Kind.Missing)
                     throw NotFound(remote);
                 if (kind == Kind.Directory)

@@ -236,7 +236,7 @@ namespace NetFoundations.Core.Ftp
                     {
                         var done = direction == FtpDirection.Download
                             ? await worker.DownloadAsync(file.Remote, file.Local, options.Force, false, options.NoProgressTimeout,
-                                p => progress.Moved(file, p.BytesDone), transcript, cancellationToken).ConfigureAwait(false)
+                                p => progress.Moved(file, p.BytesDone), transcript, cancellationToken, listedSize: file.Size).ConfigureAwait(false)
                             : await worker.UploadAsync(file.Local, file.Remote, options.Force, options.NoProgressTimeout,
                                 p => progress.Moved(file, p.BytesDone), transcript, cancellationToken).ConfigureAwait(false);
                         if (file.Modified.HasValue && direction == FtpDirection.Download)

@@ -47,7 +47,7 @@ namespace NetFoundations.PowerShell.Ftp
             ThrottleLimit = throttleLimit,
             NoProgressTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
             OnProgress = ProgressReporter(activity),
-            OnFile = PostObject,
+            OnFile = PostGathered,   // thousands of small files: one wake-up of the pipeline thread for many results
             OnError = (error, path) => Post(() => WriteError(ErrorMapping.ToErrorRecord(error, path))),
         };
 
