@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Http;
+using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tls;
 
 namespace NetFoundations.Core.Rpc
@@ -32,6 +33,11 @@ namespace NetFoundations.Core.Rpc
         public X509Certificate2? Certificate { get; set; }
 
         public IReadOnlyList<TlsVersion>? TlsProtocols { get; set; }
+
+        public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.None;
+
+        /// <summary>The CAs a client certificate must chain to; the system's store when null.</summary>
+        public X509Certificate2Collection? ClientCertificateAuthorities { get; set; }
 
         /// <summary>Disposed when the server stops (the runspaces of methods written in PowerShell); may be null.</summary>
         public IDisposable? Owned { get; set; }
@@ -70,6 +76,8 @@ namespace NetFoundations.Core.Rpc
                 MaxBodyBytes = options.Dispatch.MaxRequestBytes,
                 Certificate = options.Certificate,
                 TlsProtocols = options.TlsProtocols,
+                ClientCertificateMode = options.ClientCertificateMode,
+                ClientCertificateAuthorities = options.ClientCertificateAuthorities,
             };
             record = HttpServerHost.Start(http);
             return new RpcServer(record, dispatcher.MethodNames, () => dispatcher.Calls, () => dispatcher.Faults, () => dispatcher.Notifications);

@@ -3,9 +3,11 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core;
+using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell
 {
@@ -224,6 +226,26 @@ namespace NetFoundations.PowerShell
             if (progress.Reported)
                 WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
         }
+
+        /// <summary>
+        /// Reads a -CertificateAuthorityPath bundle (a PEM file of trusted roots) when the command starts, so that a
+        /// missing or unreadable bundle ends it with its path before any connection; returns the resolved path too.
+        /// </summary>
+        protected internal X509Certificate2Collection ReadAuthorityBundle(string psPath, out string path)
+        {
+            var resolved = GetUnresolvedProviderPathFromPSPath(psPath);
+            path = resolved;
+            return LoadFile(() => TlsPem.ReadCertificates(resolved), resolved);
+        }
+
+        /// <summary>The warning of -SkipCertificateCheck; what names the exchange at risk ("this conversation").</summary>
+        protected internal void WarnCertificateNotVerified(string what, bool credentialIncluded) =>
+            WriteWarning($"-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change {what}" +
+                (credentialIncluded ? ", credential included." : "."));
+
+        /// <summary>The warning of an opt-out that lets a credential cross the network in clear, named by optOut.</summary>
+        protected internal void WarnCredentialInClear(string optOut) =>
+            WriteWarning($"{optOut}: without TLS the credential crosses the network in clear; anyone in the path can read it.");
 
         protected void PostWarning(string text) => Post(() => WriteWarning(text));
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using NetFoundations.Core.Http;
-using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Http
 {
@@ -14,17 +13,16 @@ namespace NetFoundations.PowerShell.Http
     internal static class HttpClientSettings
     {
         /// <summary>The session options from the cmdlet's parameters; the CA bundle is read through the cmdlet (a bad path ends it).</summary>
-        public static HttpClientSessionOptions Options(PipelineCmdletAccess cmdlet, string? certificateAuthorityPath, bool skipCertificateCheck,
+        public static HttpClientSessionOptions Options(PipelineCmdlet cmdlet, string? certificateAuthorityPath, bool skipCertificateCheck,
             PSCredential? credential, HttpAuthentication authentication, bool allowUnencryptedAuthentication, int maximumHeaderBytes, IDictionary? headers)
         {
             X509Certificate2Collection? authorities = null;
             if (certificateAuthorityPath != null)
-                authorities = cmdlet.ReadCertificates(certificateAuthorityPath);
+                authorities = cmdlet.ReadAuthorityBundle(certificateAuthorityPath, out _);
             if (skipCertificateCheck)
-                cmdlet.Warn("-SkipCertificateCheck: the servers' certificates are not verified; anyone in the path can read and change these requests" +
-                    (credential != null ? ", credential included." : "."));
+                cmdlet.WarnCertificateNotVerified("these requests", credentialIncluded: credential != null);
             if (credential != null && allowUnencryptedAuthentication)
-                cmdlet.Warn("-AllowUnencryptedAuthentication: over http:// the credential crosses the network unprotected (Basic: in clear); anyone in the path can read it.");
+                cmdlet.WarnCredentialInClear("-AllowUnencryptedAuthentication");
             return new HttpClientSessionOptions
             {
                 TrustedAuthorities = authorities,
@@ -47,12 +45,5 @@ namespace NetFoundations.PowerShell.Http
                 strings[entry.Key?.ToString() ?? string.Empty] = LanguagePrimitives.ConvertTo<string>(entry.Value) ?? string.Empty;
             return strings;
         }
-    }
-
-    /// <summary>What HttpClientSettings needs of a cmdlet: to read a file it names and to warn.</summary>
-    internal interface PipelineCmdletAccess
-    {
-        X509Certificate2Collection ReadCertificates(string path);
-        void Warn(string text);
     }
 }

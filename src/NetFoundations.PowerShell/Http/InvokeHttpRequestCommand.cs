@@ -3,13 +3,11 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Tasks;
 using NetFoundations.Core;
 using NetFoundations.Core.Http;
 using NetFoundations.Core.Rpc;
-using NetFoundations.Core.Tls;
 using NetFoundations.PowerShell.Rpc;
 
 namespace NetFoundations.PowerShell.Http
@@ -22,7 +20,7 @@ namespace NetFoundations.PowerShell.Http
     [Cmdlet(VerbsLifecycle.Invoke, "HttpRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpLinks.Base + "Invoke-HttpRequest.md")]
     [OutputType(typeof(HttpExchange))]
-    public sealed class InvokeHttpRequestCommand : NetworkCmdlet, PipelineCmdletAccess
+    public sealed class InvokeHttpRequestCommand : NetworkCmdlet
     {
         /// <summary>The http:// or https:// URI; piped strings and an element's Link (Select-Html) bind to it.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -321,14 +319,6 @@ namespace NetFoundations.PowerShell.Http
             ownSession = HttpClientSessions.Create(options);
             return ownSession;
         }
-
-        X509Certificate2Collection PipelineCmdletAccess.ReadCertificates(string path)
-        {
-            var file = GetUnresolvedProviderPathFromPSPath(path);
-            return LoadFile(() => TlsPem.ReadCertificates(file), file);
-        }
-
-        void PipelineCmdletAccess.Warn(string text) => WriteWarning(text);
 
         protected override void Dispose(bool disposing)
         {

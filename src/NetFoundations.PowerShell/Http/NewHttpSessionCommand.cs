@@ -1,8 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using NetFoundations.Core.Http;
-using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Http
 {
@@ -12,7 +10,7 @@ namespace NetFoundations.PowerShell.Http
     /// </summary>
     [Cmdlet(VerbsCommon.New, "HttpSession", HelpUri = HelpLinks.Base + "New-HttpSession.md")]
     [OutputType(typeof(HttpClientSession))]
-    public sealed class NewHttpSessionCommand : PipelineCmdlet, PipelineCmdletAccess
+    public sealed class NewHttpSessionCommand : PipelineCmdlet
     {
         /// <summary>Headers sent with every request of the session.</summary>
         [Parameter(Position = 0)]
@@ -55,13 +53,5 @@ namespace NetFoundations.PowerShell.Http
                         session.Cookies.Add(cookie);
             WriteObject(session);
         }
-
-        X509Certificate2Collection PipelineCmdletAccess.ReadCertificates(string path)
-        {
-            var file = GetUnresolvedProviderPathFromPSPath(path);
-            return LoadFile(() => TlsPem.ReadCertificates(file), file);
-        }
-
-        void PipelineCmdletAccess.Warn(string text) => WriteWarning(text);
     }
 }

@@ -4,14 +4,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Net;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core;
 using NetFoundations.Core.Http;
 using NetFoundations.Core.Servers;
-using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Http
 {
@@ -23,7 +20,7 @@ namespace NetFoundations.PowerShell.Http
     [Cmdlet(VerbsLifecycle.Start, "HttpServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpLinks.Base + "Start-HttpServer.md")]
     [OutputType(typeof(TcpServer), typeof(HttpServerLogEntry))]
-    public sealed class StartHttpServerCommand : PipelineCmdlet
+    public sealed class StartHttpServerCommand : TlsServerCmdlet
     {
         /// <summary>'METHOD /path/{name}' = scriptblock; the scriptblock gets the request, its output is the answer.</summary>
         [Parameter(Position = 0)]
@@ -93,29 +90,6 @@ namespace NetFoundations.PowerShell.Http
         [ValidateRange(0L, (long)int.MaxValue)]
         public long MaxBodyBytes { get; set; } = HttpServerOptions.DefaultMaxBodyBytes;
 
-        /// <summary>The server's certificate: a PFX file, or PEM (with its key in the same file or in -CertificateKey). Clients then speak HTTPS.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Certificate { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificateKey { get; set; }
-
-        [Parameter]
-        public SecureString? CertificatePassword { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public TlsVersion[]? TlsProtocol { get; set; }
-
-        [Parameter]
-        public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.None;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificateAuthorityPath { get; set; }
-
         private readonly List<KeyValuePair<string, ScriptBlock>> routes = new List<KeyValuePair<string, ScriptBlock>>();
 
         protected override void BeginProcessing()
@@ -134,9 +108,7 @@ namespace NetFoundations.PowerShell.Http
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
                     "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
-            if (Certificate == null && (CertificateKey != null || CertificatePassword != null))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey and -CertificatePassword go with -Certificate."),
-                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
+            CheckTlsParameters();
         }
 
         protected override void ProcessRecord()
@@ -154,17 +126,7 @@ namespace NetFoundations.PowerShell.Http
                 TlsProtocols = TlsProtocol,
                 ClientCertificateMode = ClientCertificateMode,
             };
-            if (Certificate != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(Certificate);
-                var keyPath = CertificateKey == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateKey);
-                options.Certificate = LoadFile(() => TlsPem.LoadServerCertificate(path, keyPath, CertificatePassword), path);
-            }
-            if (CertificateAuthorityPath != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
-                options.ClientCertificateAuthorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
-            }
+            (options.Certificate, options.ClientCertificateAuthorities) = LoadServerTls();
             var staticPath = StaticPath == null ? null : GetUnresolvedProviderPathFromPSPath(StaticPath);
             var scheme = options.Certificate == null ? "http" : "https";
             var target = $"{scheme}://{Core.Endpoints.Format(LocalAddress.ToString(), Port)}/";

@@ -4,13 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using NetFoundations.Core.Rpc;
 using NetFoundations.Core.Servers;
-using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Rpc
 {
@@ -22,7 +19,7 @@ namespace NetFoundations.PowerShell.Rpc
     [Cmdlet(VerbsLifecycle.Start, "RpcServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpLinks.Base + "Start-RpcServer.md")]
     [OutputType(typeof(RpcServer))]
-    public sealed class StartRpcServerCommand : PipelineCmdlet
+    public sealed class StartRpcServerCommand : TlsServerCmdlet
     {
         /// <summary>Methods by name: each value a scriptblock, or the name of a command to expose under this name.</summary>
         [Parameter(Position = 0)]
@@ -86,22 +83,6 @@ namespace NetFoundations.PowerShell.Rpc
         [ValidateRange(1, 100000)]
         public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
 
-        /// <summary>The server's certificate: a PFX file, or PEM (with its key in the same file or in -CertificateKey). Clients then speak HTTPS.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Certificate { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificateKey { get; set; }
-
-        [Parameter]
-        public SecureString? CertificatePassword { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public TlsVersion[]? TlsProtocol { get; set; }
-
         /// <summary>Run in the foreground until Ctrl+C (or -TotalTimeoutSeconds), then stop.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -119,20 +100,12 @@ namespace NetFoundations.PowerShell.Rpc
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
                     "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
-            if (Certificate == null && (CertificateKey != null || CertificatePassword != null || TlsProtocol != null))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey, -CertificatePassword and -TlsProtocol go with -Certificate."),
-                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
+            CheckTlsParameters();
         }
 
         protected override void ProcessRecord()
         {
-            X509Certificate2? certificate = null;
-            if (Certificate != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(Certificate);
-                var keyPath = CertificateKey == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateKey);
-                certificate = LoadFile(() => TlsPem.LoadServerCertificate(path, keyPath, CertificatePassword), path);
-            }
+            var (certificate, authorities) = LoadServerTls();
             var target = Core.Endpoints.Format(Address.ToString(), Port);
             if (!ShouldProcess(target, "Start an XML-RPC and JSON-RPC server" + (certificate == null ? "" : " over HTTPS")))
                 return;
@@ -156,6 +129,8 @@ namespace NetFoundations.PowerShell.Rpc
                 MaxConnections = MaxConnections,
                 Certificate = certificate,
                 TlsProtocols = TlsProtocol,
+                ClientCertificateMode = ClientCertificateMode,
+                ClientCertificateAuthorities = authorities,
                 Owned = methods,
                 // In the foreground a method's failure is the command's error; a background server keeps it (Server.GetErrors()).
                 MethodFailed = Wait ? (name, e) => Post(() => WriteError(new ErrorRecord(e, "RpcMethodFailed", ErrorCategory.InvalidResult, name))) : (Action<string, Exception>?)null,

@@ -4,12 +4,9 @@ using System.IO;
 using System.Management.Automation;
 using System.Net;
 using System.Threading;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tcp;
-using NetFoundations.Core.Tls;
 
 namespace NetFoundations.PowerShell.Servers
 {
@@ -20,7 +17,7 @@ namespace NetFoundations.PowerShell.Servers
     [Cmdlet(VerbsLifecycle.Start, "TcpServer", DefaultParameterSetName = ServiceFramingSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpLinks.Base + "Start-TcpServer.md")]
     [OutputType(typeof(TcpServer))]
-    public sealed class StartTcpServerCommand : PipelineCmdlet
+    public sealed class StartTcpServerCommand : TlsServerCmdlet
     {
         private const string ServiceFramingSet = "ServiceFraming";
         private const string DelimiterSet = "Delimiter";
@@ -117,33 +114,6 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateRange(0.0, 3600.0)]
         public double ReplyDelaySeconds { get; set; }
 
-        /// <summary>The server's certificate: a PFX file, or PEM (with its key in the same file or in -CertificateKey). Clients then speak TLS.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Certificate { get; set; }
-
-        /// <summary>The PEM private key of a PEM -Certificate, when it is in a file of its own.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificateKey { get; set; }
-
-        /// <summary>The password of a PFX -Certificate.</summary>
-        [Parameter]
-        public SecureString? CertificatePassword { get; set; }
-
-        /// <summary>The TLS versions accepted; the system's defaults when not given.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public TlsVersion[]? TlsProtocol { get; set; }
-
-        [Parameter]
-        public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.None;
-
-        /// <summary>A PEM bundle of the CAs a client certificate must chain to; the system's store when not given.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificateAuthorityPath { get; set; }
-
         protected override void BeginProcessing()
         {
             if (ScriptBlock != null && MyInvocation.BoundParameters.ContainsKey(nameof(Service)))
@@ -158,27 +128,13 @@ namespace NetFoundations.PowerShell.Servers
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
                     "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
-            if (Certificate == null && (CertificateKey != null || CertificatePassword != null))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateKey and -CertificatePassword go with -Certificate."),
-                    "CertificateKeyWithoutCertificate", ErrorCategory.InvalidArgument, null));
+            CheckTlsParameters();
         }
 
         protected override void ProcessRecord()
         {
             var encoding = TextEncodings.Get(Encoding);
-            X509Certificate2? certificate = null;
-            if (Certificate != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(Certificate);
-                var keyPath = CertificateKey == null ? null : GetUnresolvedProviderPathFromPSPath(CertificateKey);
-                certificate = LoadFile(() => TlsPem.LoadServerCertificate(path, keyPath, CertificatePassword), path);
-            }
-            X509Certificate2Collection? authorities = null;
-            if (CertificateAuthorityPath != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityPath);
-                authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
-            }
+            var (certificate, authorities) = LoadServerTls();
             var options = new TcpServerOptions
             {
                 LocalAddress = LocalAddress,
