@@ -109,7 +109,8 @@ namespace NetFoundations.Core.Http
                         {
                             await pacer.WaitAsync(rules.CrawlDelay, cancel).ConfigureAwait(false);
                             var (page, links) = await VisitAsync(options, uri, referrer, pageDepth, fetch, cancel).ConfigureAwait(false);
-                            next[index] = links.Select(l => (l, (string?)page.Url)).ToList();
+                            // No more of a page's links are kept than pages could still be read.
+                            next[index] = links.Take(maxPages).Select(l => (l, (string?)page.Url)).ToList();
                             lock (gate)
                                 onPage(page);
                         }
@@ -122,8 +123,10 @@ namespace NetFoundations.Core.Http
                 await Task.WhenAll(tasks).ConfigureAwait(false);
                 if (depth >= options.MaxDepth)
                     break;
-                // The next depth in the order its pages were found, whatever order the fetches ended in.
-                level = next.Where(n => n != null).SelectMany(n => n).Where(n => seen.Add(Key(n.Item1))).ToList();
+                // The next depth in the order its pages were found, whatever order the fetches ended in; bounded, whatever
+                // a site of endless links offers.
+                level = next.Where(n => n != null).SelectMany(n => n).Where(n => seen.Add(Key(n.Item1)))
+                    .Take(WebCrawlOptions.PageCeiling).ToList();
             }
         }
 
