@@ -161,15 +161,16 @@ namespace NetFoundations.PowerShell.Http
                 options.Owned = scripts;
                 if (Wait)
                     options.OnRequest = entry => PostObject(entry);
-                Run(_ =>
+                // In the foreground the server is started and served within one Run: the log entries of requests that come
+                // at once have the pipeline to go to.
+                Run(async cancel =>
                 {
                     server = HttpServerHost.Start(options);
-                    if (!Wait)
+                    if (Wait)
+                        await Serve(server, cancel).ConfigureAwait(false);
+                    else
                         PostObject(server);
-                    return Task.CompletedTask;
-                }, TimeSpan.FromSeconds(10), target);
-                if (server != null && Wait)
-                    Run(cancel => Serve(server, cancel), TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, server);
+                }, !Wait ? TimeSpan.FromSeconds(10) : TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, target);
             }
             finally
             {
