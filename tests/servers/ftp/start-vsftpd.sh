@@ -27,17 +27,8 @@ else
 listen_address=$listen"
 fi
 
-# Other test servers' scripts may change /etc/passwd at the same time (each takes its lock, and fails when it
-# cannot): one at a time here, and again after a moment when another script held the lock.
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  if (flock 9
-      if ! id "$user" >/dev/null 2>&1; then useradd --create-home --shell /bin/sh "$user"; fi
-      echo "$user:$password" | chpasswd) 9>/tmp/nf-test-users.lock 2>/dev/null; then
-    break
-  fi
-  [ "$attempt" -lt 10 ] || { echo "could not set up the test user $user" >&2; exit 1; }
-  sleep 0.5
-done
+source "$(dirname "$0")/../test-user.sh"
+test_user "$user" "$password"
 mkdir -p /var/run/vsftpd/empty
 
 chmod 755 "$folder"

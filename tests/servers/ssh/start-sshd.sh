@@ -11,10 +11,8 @@ user=${NF_TEST_USER:-nftest}
 password=${NF_TEST_PASSWORD:-Nf-Test-Pass1}
 passphrase=nf-key-passphrase
 
-if ! id "$user" >/dev/null 2>&1; then
-  useradd --create-home --shell /bin/sh "$user"
-fi
-echo "$user:$password" | chpasswd
+source "$(dirname "$0")/../test-user.sh"
+test_user "$user" "$password"
 mkdir -p /run/sshd
 
 chmod 755 "$folder"

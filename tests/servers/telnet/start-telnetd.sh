@@ -6,10 +6,8 @@
 set -euo pipefail
 user=${NF_TEST_USER:-nftest}
 password=${NF_TEST_PASSWORD:-Nf-Test-Pass1}
-if ! id "$user" >/dev/null 2>&1; then
-  useradd --create-home --shell /bin/sh "$user"
-fi
-echo "$user:$password" | chpasswd
+source "$(dirname "$0")/../test-user.sh"
+test_user "$user" "$password"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "PORT=$port"
 echo "USER=$user"
