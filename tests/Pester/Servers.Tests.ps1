@@ -236,6 +236,21 @@ Describe 'Start-TcpServer -ScriptBlock: a fake peer in a few lines' {
             $client | Remove-Job -Force
         }
     }
+
+    It 'with -Wait, writes the error of the very first request, made as soon as the server is written' {
+        # The request is made while the server object is still on its way down the pipeline: its error reaches the
+        # output only if the server is started and served within one run of the command.
+        $seen = Start-TcpServer -ScriptBlock { param($Request) Write-Error "cannot answer $Request"; 'sorry' } -Wait -TotalTimeoutSeconds 2 `
+            -ProgressAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failed | ForEach-Object {
+                (Invoke-TcpConversation 127.0.0.1 $_.LocalPort -Message "first`n" -LineCount 1).Messages | Should -Be 'sorry'
+                $_
+            }
+
+        $seen.State | Should -Be 'Stopped'
+        $seen.Requests | Should -Be 1
+        $failed.Count | Should -Be 1
+        "$($failed[0])" | Should -BeLike '*cannot answer first*'
+    }
 }
 
 Describe 'Stop-TcpServer' {
