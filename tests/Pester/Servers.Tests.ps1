@@ -133,6 +133,28 @@ Describe 'Start-TcpServer: bounds on every connection' {
             $server | Stop-TcpServer
         }
     }
+
+    It 'takes -TimeoutSeconds and -MaxConnections as Start-HttpServer and Start-RpcServer do, with the same defaults' {
+        $bounded = @(
+            Start-TcpServer Echo -TimeoutSeconds 7 -MaxConnections 3
+            Start-HttpServer -Route @{ 'GET /' = { 'x' } } -TimeoutSeconds 7 -MaxConnections 3 -MaxRunspaces 1
+            (Start-RpcServer -Method @{ one = { 1 } } -TimeoutSeconds 7 -MaxConnections 3 -MaxRunspaces 1).Server
+        )
+        $defaults = @(
+            Start-TcpServer Echo
+            Start-HttpServer -Route @{ 'GET /' = { 'x' } } -MaxRunspaces 1
+            (Start-RpcServer -Method @{ one = { 1 } } -MaxRunspaces 1).Server
+        )
+        try {
+            $bounded.TimeoutSeconds | Should -Be 7, 7, 7
+            $bounded.MaxConnections | Should -Be 3, 3, 3
+            $defaults.TimeoutSeconds | Should -Be 30, 30, 30
+            $defaults.MaxConnections | Should -Be 256, 256, 256
+        }
+        finally {
+            $bounded + $defaults | Stop-TcpServer
+        }
+    }
 }
 
 Describe 'Start-TcpServer -ScriptBlock: a fake peer in a few lines' {

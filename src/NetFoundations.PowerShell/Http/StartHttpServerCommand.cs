@@ -50,20 +50,6 @@ namespace NetFoundations.PowerShell.Http
         [ValidateNotNull]
         public IDictionary? Variable { get; set; }
 
-        /// <summary>How many route scriptblocks run at once, at most.</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int MaxRunspaces { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
-
-        /// <summary>How long a connection may go without a whole request arriving or a reply being taken (slow and idle clients).</summary>
-        [Parameter]
-        [ValidateRange(0.01, 86400.0)]
-        public double TimeoutSeconds { get; set; } = 30;
-
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
-
         [Parameter]
         [ValidateRange(16, 1024 * 1024)]
         public int MaxRequestLineBytes { get; set; } = HttpServerOptions.DefaultMaxRequestLineBytes;
@@ -81,6 +67,9 @@ namespace NetFoundations.PowerShell.Http
         public long MaxBodyBytes { get; set; } = HttpServerOptions.DefaultMaxBodyBytes;
 
         private readonly List<KeyValuePair<string, ScriptBlock>> routes = new List<KeyValuePair<string, ScriptBlock>>();
+
+        /// <summary>Start-HttpServer's own default, kept as it was: twice the processors, at least 4.</summary>
+        protected override int DefaultMaxRunspaces => Math.Max(4, Environment.ProcessorCount * 2);
 
         protected override void BeginProcessing()
         {

@@ -52,20 +52,10 @@ namespace NetFoundations.PowerShell.Rpc
         [ValidateNotNull]
         public IDictionary? Variable { get; set; }
 
-        /// <summary>How many methods run at once, at most: the runspaces of the pool.</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int MaxRunspaces { get; set; } = Math.Max(2, Environment.ProcessorCount);
-
         /// <summary>How long one call may run before it is answered with an error.</summary>
         [Parameter]
         [ValidateRange(0.01, 86400.0)]
         public double MaxCallSeconds { get; set; } = 60;
-
-        /// <summary>How long a connection may go without a whole request arriving or a reply being taken.</summary>
-        [Parameter]
-        [ValidateRange(0.01, 86400.0)]
-        public double TimeoutSeconds { get; set; } = 30;
 
         /// <summary>The largest request body taken; larger ones are answered 413 unread.</summary>
         [Parameter]
@@ -76,10 +66,6 @@ namespace NetFoundations.PowerShell.Rpc
         [Parameter]
         [ValidateRange(1, 1000000)]
         public int MaxBatchCalls { get; set; } = RpcDispatcherOptions.DefaultMaxBatchCalls;
-
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
 
         protected override void BeginProcessing()
         {

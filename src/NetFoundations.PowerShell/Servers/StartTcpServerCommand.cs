@@ -44,11 +44,6 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateNotNull]
         public IDictionary? Variable { get; set; }
 
-        /// <summary>How many runs of the scriptblock at once, at most.</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int MaxRunspaces { get; set; } = Math.Max(2, Environment.ProcessorCount);
-
         /// <summary>Sent to each client as it connects, framed as the replies are.</summary>
         [Parameter]
         [ValidateNotNull]
@@ -81,18 +76,9 @@ namespace NetFoundations.PowerShell.Servers
         [Parameter(Mandatory = true, ParameterSetName = UntilCloseSet)]
         public SwitchParameter UntilClose { get; set; }
 
-        /// <summary>How long a connection may go without completing a request or taking a reply.</summary>
-        [Parameter]
-        [ValidateRange(0.01, 86400.0)]
-        public double TimeoutSeconds { get; set; } = 30;
-
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int MaxRequestBytes { get; set; } = TcpServerOptions.DefaultMaxRequestBytes;
-
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
 
         /// <summary>The WorkerPool architecture's threads; refused with the other architectures.</summary>
         [Parameter]

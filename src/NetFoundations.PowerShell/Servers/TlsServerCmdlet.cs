@@ -11,11 +11,35 @@ namespace NetFoundations.PowerShell
 {
     /// <summary>
     /// Base of the cmdlets that start a server on the module's server core (Start-TcpServer, Start-HttpServer,
-    /// Start-RpcServer): the TLS parameters they share, checked together and loaded once, and how a server is started
-    /// and served in the foreground.
+    /// Start-RpcServer): the parameters they share (TLS, checked together and loaded once; the bounds on connections and
+    /// scriptblocks; -Wait), and how a server is started and served in the foreground.
     /// </summary>
     public abstract class TlsServerCmdlet : PipelineCmdlet
     {
+        private int? maxRunspaces;
+
+        /// <summary>How long a connection may go without a whole request arriving or a reply being taken (slow and idle clients).</summary>
+        [Parameter]
+        [ValidateRange(0.01, 86400.0)]
+        public double TimeoutSeconds { get; set; } = 30;
+
+        /// <summary>Connections served at once; more wait in the listen queue.</summary>
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
+
+        /// <summary>How many runs of the server's scriptblocks (requests, routes, methods) at once, at most: the runspaces of its pool.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int MaxRunspaces
+        {
+            get => maxRunspaces ?? DefaultMaxRunspaces;
+            set => maxRunspaces = value;
+        }
+
+        /// <summary>-MaxRunspaces when it is not given; each server's own.</summary>
+        protected virtual int DefaultMaxRunspaces => Math.Max(2, Environment.ProcessorCount);
+
         /// <summary>Serve in the foreground until Ctrl+C (or -TotalTimeoutSeconds), then stop.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
