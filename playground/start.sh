@@ -218,11 +218,11 @@ if [ -n "$module" ]; then
   module_checks=("ftp ${IP4[ftp]} 1060" "ftp ${IP4[ftp]} 1061" "ftp ${IP4[ftp]} 1062")
   # --- www: the book's payments site (ch11), timeapp (ch10), RPC server (ch18) and π bit source (ch08), by the module
   # (playground/conf/www-services.ps1), starting beside ftp's pwsh.
-  say "services: payments on 5000 (fixed) and 5001 (insecure), timeapp on 8000, XML-/JSON-RPC on 7001, π bits (ZeroMQ PUB) on 6700 (www)"
+  say "services: payments on 5000 (fixed) and 5001 (insecure), timeapp on 8000, XML-/JSON-RPC on 7001, π bits (ZeroMQ PUB) on 6700 and pythagoras (REP) on 6701 (www)"
   start_daemon www www-services "${PWSH[@]}" -NoProfile -NonInteractive -File "$PG_SRC/conf/www-services.ps1" -Module "$module"
-  module_checks+=("www ${IP4[www]} 5000" "www ${IP4[www]} 5001" "www ${IP4[www]} 8000" "www ${IP4[www]} 7001" "www ${IP4[www]} 6700")
+  module_checks+=("www ${IP4[www]} 5000" "www ${IP4[www]} 5001" "www ${IP4[www]} 8000" "www ${IP4[www]} 7001" "www ${IP4[www]} 6700" "www ${IP4[www]} 6701")
 else
-  say "services: none on ftp's 1060-1062 and www's 5000, 5001, 6700, 7001, 8000: the module is not built (dotnet pwsh ./build.ps1)"
+  say "services: none on ftp's 1060-1062 and www's 5000, 5001, 6700, 6701, 7001, 8000: the module is not built (dotnet pwsh ./build.ps1)"
 fi
 
 chown -R "$uid:$uid" "$home"

@@ -7,8 +7,10 @@
 #    another path or host 404, another method 501;
 #  - chapter 18's RPC server, by Start-RpcServer, on 7001: XML-RPC and JSON-RPC on one port, the book's addtogether,
 #    quadratic and remote_repr, with introspection (system.listMethods, methodSignature, methodHelp) and multicall;
-#  - chapter 8's Monte-Carlo π (queuepi.py), its bit source: a ZeroMQ PUB socket on 6700 that publishes random strings of
-#    64 bits, a few hundred a second, for ever. A subscriber (h1) judges each point and tallies the estimate itself.
+#  - chapter 8's Monte-Carlo π (queuepi.py), its bit source and its pythagoras: a ZeroMQ PUB socket on 6700 that
+#    publishes random strings of 64 bits, a few hundred a second, for ever, and a REP socket on 6701 that answers a JSON
+#    list of integers with the sum of their squares. A client (h1) joins as the judges and the tally: it subscribes,
+#    asks pythagoras whether a point lies inside the circle, and counts.
 param(
     [Parameter(Mandatory)] [string] $Module,
     [int] $BitsPerSecond = 400
@@ -57,8 +59,32 @@ $services = @(
     }
 )
 $bits = New-MessageSocket Pub -Bind 'tcp://*:6700'
+$pythagoras = New-MessageSocket Rep -Bind 'tcp://*:6701' -MaxMessageBytes 4096
+# Pythagoras answers in a thread job of this process while the foreground publishes. A REP socket must answer every
+# request before it takes the next, so whatever arrives gets an answer: the sum, or what was wrong with the request.
+$null = Start-ThreadJob -Name pythagoras -ArgumentList $Module, $pythagoras {
+    param($module, $rep)
+    Import-Module $module
+    while ($true) {
+        Receive-Message $rep -Count 0 -TimeoutSeconds 3600 | ForEach-Object {
+            $answer = try {
+                $numbers = @(ConvertFrom-Json $_.Text -NoEnumerate -Depth 2 -ErrorAction Stop)
+                if ($numbers.Count -eq 1 -and $numbers[0] -is [array]) { $numbers = $numbers[0] }
+                if ($numbers.Count -gt 16 -or @($numbers | Where-Object { $_ -isnot [long] -and $_ -isnot [int] -and $_ -isnot [bigint] })) {
+                    throw 'not a list of at most 16 integers'
+                }
+                $sum = [bigint]0
+                foreach ($n in $numbers) { $sum += [bigint]$n * $n }
+                $sum
+            } catch {
+                "pythagoras wants a JSON list of at most 16 integers: $($_.Exception.Message)"
+            }
+            Send-Message $rep -InputObject $answer -AsJson
+        }
+    }
+}
 foreach ($service in $services) { Write-Host "$($service.GetType().Name) on [$($service.LocalAddress)]:$($service.LocalPort)" }
-Write-Host "π bit source: PUB on $($bits.Endpoint), $BitsPerSecond points a second"
+Write-Host "π bit source: PUB on $($bits.Endpoint), $BitsPerSecond points a second; pythagoras: REP on $($pythagoras.Endpoint)"
 
 # In the foreground, until the playground stops it: a batch of points every 50 ms. A PUB socket never waits; what no
 # subscriber wants is dropped, so this costs next to nothing while nobody listens.

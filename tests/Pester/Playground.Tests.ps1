@@ -19,7 +19,7 @@ BeforeDiscovery {
         @{ Name = 'h4.example.com'; IPv4 = '192.168.1.14'; IPv6 = '2001:db8:25:b::14' }
     )
     $services = @(
-        @{ ComputerName = 'www.example.com'; Ports = @(22, 80, 443, 5000, 5001, 6700, 7001, 8000, 11211) }
+        @{ ComputerName = 'www.example.com'; Ports = @(22, 80, 443, 5000, 5001, 6700, 6701, 7001, 8000, 11211) }
         @{ ComputerName = 'mail.example.com'; Ports = @(22, 25, 110, 143, 587, 993, 995) }
         @{ ComputerName = 'ftp.example.com'; Ports = @(21, 22, 23, 11211) }
         @{ ComputerName = 'backbone.example.com'; Ports = @(22, 53) }
@@ -147,7 +147,7 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
 
         # The book's chapter 9: httpbin under gunicorn, asked with the module's HTTP client (Invoke-HttpRequest).
-        It 'www serves httpbin, the book''s chapter 9 service, over HTTP and HTTPS' -ForEach 'http', 'https' {
+        It 'www serves httpbin, the book''s chapter 9 service, over <_>' -ForEach 'http', 'https' {
             $page = Invoke-HttpRequest "${_}://www.example.com/"
 
             $page.StatusCode | Should -Be 200
@@ -304,6 +304,29 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             ($paid | Select-Html 'p.flash').Text | Should -Be 'Payment successful'
             ($paid | Select-Html 'li.to .account').Text | Should -Contain $thief
         }
+
+        It 'pays through the fixed site''s own form, and escapes a memo the insecure site writes as typed' {
+            $memo = "<b>memo $(Get-Random)</b>"
+            $web = Connect-Payments $fixed
+            $form = Invoke-HttpRequest "$fixed/pay" -Session $web | Get-HtmlForm
+            $done = Invoke-HttpRequest -HtmlForm $form -Form @{ account = 'sam'; dollars = '5'; memo = $memo } -Session $web -Confirm:$false
+            $victim = Connect-Payments $insecure
+            $raw = Invoke-HttpRequest "$insecure/pay" -Form @{ account = 'sam'; dollars = '5'; memo = $memo } -Session $victim -Confirm:$false
+
+            ($done | Select-Html 'p.flash').Text | Should -Be 'Payment successful'
+            $done.Content | Should -BeLike "*$([System.Net.WebUtility]::HtmlEncode($memo))*"
+            $done.Content | Should -Not -BeLike "*$memo*"
+            $raw.Content | Should -BeLike "*$memo*"
+        }
+
+        It 'logs out, and then sends every page to the login form' {
+            $web = Connect-Payments $fixed
+            $out = Invoke-HttpRequest "$fixed/logout" -Session $web
+
+            $out.Uri.AbsolutePath | Should -Be '/login'
+            (Invoke-HttpRequest "$fixed/" -Session $web -MaximumRedirection 0).Location | Should -Be '/login'
+            (Invoke-HttpRequest "$fixed/pay" -Session $web).Uri.AbsolutePath | Should -Be '/login'
+        }
     }
 
     # The book's chapter 18: Start-RpcServer on www's 7001 answers XML-RPC and JSON-RPC on one port (www-services.ps1).
@@ -342,31 +365,61 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
     }
 
-    # The book's chapter 8: the Monte-Carlo π of queuepi.py. www's bit source publishes random 64-bit strings on 6700
-    # (www-services.ps1); h1 joins as a subscriber and is the judge and the tally.
+    # The book's chapter 8: the Monte-Carlo π of queuepi.py. www publishes random 64-bit strings on 6700 and runs
+    # pythagoras (REP) on 6701 (www-services.ps1); h1 joins as the two judges and the tally.
     Context 'Messaging' {
-        It 'joins www''s π pipeline and estimates π within 0.25 from 1,000 points' {
+        BeforeAll {
+            $pythagorasEndpoint = 'tcp://www.example.com:6701'
+        }
+
+        It 'www''s pythagoras answers a JSON list with the sum of its squares, and a request it cannot use with why' {
+            $pythagoras = New-MessageSocket Req -Connect $pythagorasEndpoint
+            try {
+                $null = Send-Message $pythagoras -InputObject @(3, 4) -AsJson
+                $sum = (Receive-Message $pythagoras -AsJson -TimeoutSeconds 10).Value
+                $null = Send-Message $pythagoras -InputObject 'not numbers'
+                $refusal = (Receive-Message $pythagoras -AsJson -TimeoutSeconds 10).Value
+                $null = Send-Message $pythagoras -InputObject @(4294967295, 4294967295) -AsJson
+                $big = (Receive-Message $pythagoras -AsJson -TimeoutSeconds 10).Value
+            } finally {
+                Close-MessageSocket $pythagoras
+            }
+
+            $sum | Should -Be 25
+            $refusal | Should -BeLike 'pythagoras wants a JSON list*'
+            [bigint]$big | Should -Be ([bigint]::Parse('36893488130239234050'))   # beyond 64 bits, exactly
+        }
+
+        It 'joins www''s π pipeline as the judges and the tally, and estimates π within 0.25 from 1,000 points' {
             $bits = New-MessageSocket Sub -Connect 'tcp://www.example.com:6700'
+            $pythagoras = New-MessageSocket Req -Connect $pythagorasEndpoint
             try {
                 $points = @(Receive-Message $bits -Count 1000 -TimeoutSeconds 30)
+                # The book's judges: a point whose x and y both start with 0 (the lower-left quadrant, bits '00') is
+                # inside; any other has its even bits as x and odd bits as y (32 bits each) and is inside when
+                # pythagoras finds x² + y² below 2⁶⁴.
+                $unit = [bigint]::Pow(2, 64)
+                $asked = 0
+                $decisions = foreach ($point in $points.Text) {
+                    if ($point.StartsWith('00')) { 'Y'; continue }
+                    $even = [char[]]::new(32); $odd = [char[]]::new(32)
+                    for ($i = 0; $i -lt 32; $i++) { $even[$i] = $point[2 * $i]; $odd[$i] = $point[2 * $i + 1] }
+                    $x = [Convert]::ToInt64([string]::new($even), 2)
+                    $y = [Convert]::ToInt64([string]::new($odd), 2)
+                    $null = Send-Message $pythagoras -InputObject @($x, $y) -AsJson
+                    $asked++
+                    if ([bigint](Receive-Message $pythagoras -AsJson -TimeoutSeconds 10).Value -lt $unit) { 'Y' } else { 'N' }
+                }
             } finally {
-                Close-MessageSocket $bits
+                Close-MessageSocket $bits, $pythagoras
             }
-            # The book's judge: the even bits are x, the odd bits y, each 32 bits; inside the quarter circle when x² + y² < 2⁶⁴.
-            $unit = [bigint]::Pow(2, 64)
-            $inside = 0
-            foreach ($point in $points.Text) {
-                $even = [char[]]::new(32); $odd = [char[]]::new(32)
-                for ($i = 0; $i -lt 32; $i++) { $even[$i] = $point[2 * $i]; $odd[$i] = $point[2 * $i + 1] }
-                $x = [bigint][Convert]::ToInt64([string]::new($even), 2)
-                $y = [bigint][Convert]::ToInt64([string]::new($odd), 2)
-                if ($x * $x + $y * $y -lt $unit) { $inside++ }
-            }
-            $estimate = 4 * $inside / $points.Count
+            $estimate = 4 * @($decisions | Where-Object { $_ -eq 'Y' }).Count / $points.Count
 
             $points | Should -HaveCount 1000
             $points.Text | ForEach-Object { $_ | Should -Match '^[01]{64}$' }
             ($points.Text | Sort-Object -Unique).Count | Should -BeGreaterThan 990 -Because 'the points are random'
+            $decisions | Should -HaveCount 1000
+            $asked | Should -BeGreaterThan 600 -Because 'three quarters of the points go to pythagoras'
             [math]::Abs($estimate - [math]::PI) | Should -BeLessThan 0.25 -Because "h1 estimated $estimate"
         }
     }
