@@ -8,8 +8,15 @@ using NetFoundations.Core.Ftp;
 namespace NetFoundations.Core.Tests.Ftp
 {
     /// <summary>Test-FtpServer's clock skew: MDTM replies read, the skew's arithmetic, and a reading against vsftpd.</summary>
+    [Collection(VsftpdCollection)]
     public sealed class FtpClockTests : IClassFixture<VsftpdServer>
     {
+        /// <summary>
+        /// The classes that talk FTPS to a vsftpd run one after the other: every test vsftpd has the same name, and .NET
+        /// offers a TLS session by name, so one server's session offered to another loses the reuse vsftpd requires (522).
+        /// </summary>
+        public const string VsftpdCollection = "vsftpd";
+
         private readonly VsftpdServer server;
 
         public FtpClockTests(VsftpdServer server) => this.server = server;
