@@ -80,7 +80,16 @@ namespace NetFoundations.Core.Ftp
                 var stream = await client.OpenWrite(remote, FtpDataType.Binary, false, token).ConfigureAwait(false);
                 data = stream;
                 await stream.WriteAsync(new byte[] { (byte)'\n' }, 0, 1, token).ConfigureAwait(false);
-                await CloseDataAsync(stream, remote, token).ConfigureAwait(false);
+                // Closing FluentFTP's data stream reads the transfer's final reply (Dispose alone would not); a server
+                // that holds it back is ended by the deadline, which shuts the sockets down.
+                if (stream is FtpDataStream ftp)
+                    ftp.Close();
+                else
+                    stream.Dispose();
+                data = null;
+                var stored = client.LastReply;
+                if (!stored.Success)
+                    throw FtpErrors.Refused(stored.Code, stored.Message, Target, remote);
                 // The local end from the same monotonic clock, so that a step of the wall clock meanwhile cannot skew it.
                 var done = sent + watch.Elapsed;
                 try
