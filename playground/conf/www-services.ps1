@@ -70,11 +70,12 @@ $null = Start-ThreadJob -Name pythagoras -ArgumentList $Module, $pythagoras {
             $answer = try {
                 $numbers = @(ConvertFrom-Json $_.Text -NoEnumerate -Depth 2 -ErrorAction Stop)
                 if ($numbers.Count -eq 1 -and $numbers[0] -is [array]) { $numbers = $numbers[0] }
-                if ($numbers.Count -gt 16 -or @($numbers | Where-Object { $_ -isnot [long] -and $_ -isnot [int] -and $_ -isnot [bigint] })) {
-                    throw 'not a list of at most 16 integers'
-                }
+                if ($numbers.Count -gt 16) { throw 'more than 16 numbers' }
                 $sum = [bigint]0
-                foreach ($n in $numbers) { $sum += [bigint]$n * $n }
+                foreach ($n in $numbers) {
+                    if ($n -isnot [long] -and $n -isnot [int] -and $n -isnot [bigint]) { throw "$n is not an integer" }
+                    $sum += [bigint]$n * $n
+                }
                 $sum
             } catch {
                 "pythagoras wants a JSON list of at most 16 integers: $($_.Exception.Message)"
