@@ -55,26 +55,6 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         $caFile = '/etc/ssl/certs/ca-certificates.crt'   # in h1: the playground CA alone
         $brandon = [pscredential]::new('brandon', (ConvertTo-SecureString 'abc123' -AsPlainText -Force))   # the test user
 
-        # What openssl s_client makes of a TLS server when it checks the certificate against the playground CA and a
-        # name: Passed when both hold; Output shows the certificate (PEM), its subject and issuer. 'Q' ends the session.
-        function Test-TlsWithOpenSsl([string] $ComputerName, [int] $Port, [string] $ExpectedName = $ComputerName, [string] $StartTls) {
-            $arguments = 's_client', '-connect', "${ComputerName}:$Port", '-servername', $ComputerName,
-                '-CAfile', $caFile, '-verify_hostname', $ExpectedName, '-verify_return_error'
-            if ($StartTls) { $arguments += '-starttls', $StartTls }
-            # Its standard error (the verification steps) comes between the lines of its standard output: the
-            # certificate is read from the standard output alone, so those lines never land inside its PEM.
-            $lines = @('Q' | openssl @arguments 2>&1)
-            $passed = $LASTEXITCODE -eq 0
-            $standardOutput = $lines | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] } | Out-String
-            [pscustomobject]@{ Passed = $passed; Output = $lines | Out-String; Certificate = $standardOutput }
-        }
-
-        # The DNS names the certificate in a text (PEM among other output) is issued for.
-        function Get-DnsName([string] $Text) {
-            $pem = [regex]::Match($Text, '(?s)-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----').Value
-            ($pem | openssl x509 -noout -ext subjectAltName) -split '[,\s]+' | Where-Object { $_ -like 'DNS:*' } | ForEach-Object { $_.Substring(4) }
-        }
-
         # The hops of a traceroute over IPv6 (one probe each, two seconds at most), as addresses: .NET's ping reports no
         # address for a hop over IPv6 on Linux, so Test-Connection -Traceroute cannot show them there.
         function Get-Hop([string[]] $ArgumentList) {
@@ -451,31 +431,23 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
 
     Context 'TLS' {
         BeforeAll {
-            $caSubject = (openssl x509 -in $caFile -noout -subject) -replace '^subject='
+            $caSubject = [Security.Cryptography.X509Certificates.X509Certificate2]::new($caFile).Subject
         }
 
         It '<Name>:<Port> presents a certificate for its name from the playground CA' -ForEach $tlsServices {
-            $openssl = Test-TlsWithOpenSsl $Name $Port
+            $result = Test-TlsCertificate -ComputerName $Name -Port $Port
 
-            $openssl.Passed | Should -BeTrue -Because $openssl.Output
-            $openssl.Output | Should -Match 'Verify return code: 0 \(ok\)'
-            $openssl.Output | Should -Match "(?m)^issuer=$([regex]::Escape($caSubject))$"
-            Get-DnsName $openssl.Certificate | Should -Contain $Name -Because $openssl.Output
-        }
-
-        It '<Name>:<Port> offers STARTTLS (<Protocol>) with a certificate valid for its name' -ForEach $startTlsServices {
-            $openssl = Test-TlsWithOpenSsl $Name $Port -StartTls $Protocol
-
-            $openssl.Passed | Should -BeTrue
-            $openssl.Output | Should -Match 'Verify return code: 0 \(ok\)'
-            $openssl.Output | Should -Match "subject=.*CN = $([regex]::Escape($Name))"
+            $result.IsValid | Should -BeTrue -Because ($result.Problems -join '; ')
+            $result.Issuer | Should -Be $caSubject
+            $result.SubjectAlternativeNames | Should -Contain $Name
         }
 
         It 'rejects www''s certificate for another name' {
-            $openssl = Test-TlsWithOpenSsl www.example.com 443 -ExpectedName mail.example.com
+            $result = Test-TlsCertificate -ComputerName www.example.com -Port 443 -ServerName mail.example.com
 
-            $openssl.Passed | Should -BeFalse
-            $openssl.Output | Should -Match 'verify error:.*hostname mismatch'
+            $result.IsTrusted | Should -BeTrue
+            $result.NameMatches | Should -BeFalse
+            $result.IsValid | Should -BeFalse
         }
 
         It 'passes the whole pipe: DNS record, open port, valid certificate' {
@@ -491,6 +463,7 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             $result = Test-TlsCertificate -ComputerName $Name -Port $Port -StartTls $Protocol
 
             $result.IsValid | Should -BeTrue
+            $result.Issuer | Should -Be $caSubject
             $result.Subject | Should -Match ([regex]::Escape($Name))
         }
 
@@ -501,15 +474,16 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
             $certificate = Join-Path $folder 'home' 'brandon' 'brandon.crt'
             $key = Join-Path $folder 'home' 'brandon' 'brandon.key'
 
-            $answer = "hello`n" | openssl s_client -connect ftp.example.com:1062 -CAfile $caFile -verify_return_error -cert $certificate -key $key -quiet 2>$null
+            $answer = Invoke-TcpConversation ftp.example.com 1062 -Tls -ClientCertificate $certificate -ClientCertificateKey $key -Message "hello`n" -LineCount 1
 
-            $answer | Should -Match '^CN=brandon, O=example.com says: hello$'
+            $answer.Messages | Should -Be 'CN=brandon, O=example.com says: hello'
         }
 
         It 'ftp:1062 turns away a client without a certificate' {
-            $answer = "hello`n" | openssl s_client -connect ftp.example.com:1062 -CAfile $caFile -verify_return_error -quiet 2>$null
+            $answer = Invoke-TcpConversation ftp.example.com 1062 -Tls -Message "hello`n" -LineCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue
 
-            $answer | Should -BeNullOrEmpty
+            $answer.Messages | Should -BeNullOrEmpty
+            $failed | Should -Not -BeNullOrEmpty
         }
     }
 
