@@ -198,6 +198,30 @@ Describe 'The playground, seen from h1' -Tag 'Playground' {
         }
     }
 
+    # The book's chapters 1 and 5: a protocol spoken by hand over a socket (search4.py's raw HTTP request), and failures
+    # that come back as typed errors a script can tell apart, not as text.
+    Context 'By hand' {
+        It 'speaks HTTP to www over a bare TCP connection and reads httpbin''s answer' {
+            $request = "GET /get?address=207+N.+Defiance+St HTTP/1.1`r`nHost: www.example.com`r`nUser-Agent: search4`r`nConnection: close`r`n`r`n"
+
+            $reply = Invoke-TcpConversation www.example.com 80 -Message $request -UntilClose
+
+            $head, $body = $reply.ReceivedText -split "`r`n`r`n", 2
+            $head | Should -Match '^HTTP/1\.1 200 OK'
+            ($body | ConvertFrom-Json).args.address | Should -Be '207 N. Defiance St'
+        }
+
+        It 'tells a closed port from an unknown name' {
+            $closed = { Invoke-TcpConversation www.example.com 9 -Message 'x' -ErrorAction Stop } | Should -Throw -PassThru
+            $unknown = { Invoke-TcpConversation nosuchhost.example.com 80 -Message 'x' -ErrorAction Stop } | Should -Throw -PassThru
+
+            $closed.FullyQualifiedErrorId | Should -BeLike 'ConnectionRefused,*'
+            $closed.CategoryInfo.Category | Should -Be 'ConnectionError'
+            $unknown.FullyQualifiedErrorId | Should -BeLike 'NameResolutionFailed,*'
+            $unknown.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+    }
+
     # The book's chapter 10: the timeapp, served on www's 8000 by Start-HttpServer -HostName (playground/conf/www-services.ps1).
     Context 'Timeapp' {
         It 'tells the time to GET / for www.example.com' {
