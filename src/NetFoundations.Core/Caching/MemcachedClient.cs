@@ -602,8 +602,9 @@ namespace NetFoundations.Core.Caching
         /// <summary>
         /// Cache-aside (the book's squares.py): the item of key when it is there (a hit); otherwise (a miss) compute's
         /// value, stored with timeToLive and returned. With lockSeconds, a miss first adds "key:lock" (memcached's add
-        /// succeeds for one client only): the client that holds it computes; the others read the key again every
-        /// 50 ms until it appears or the lock expires, and then compute themselves. compute gives the value's flags and
+        /// succeeds for one client only): the client that holds it reads the key once more (another may have computed
+        /// and unlocked since the miss) and computes; the others read the key again every 50 ms until it appears or the
+        /// lock expires, and then compute themselves. compute gives the value's flags and
         /// bytes; it may run on another thread (the shell's).
         /// </summary>
         public async Task<(MemcachedItem Item, bool Hit)> GetOrAddAsync(string key, long timeToLive, Func<Task<(uint Flags, byte[] Data)>> compute,
@@ -630,6 +631,14 @@ namespace NetFoundations.Core.Caching
                     var taken = await StoreAsync(MemcachedOperation.Add, lockKey, 0, Encoding.ASCII.GetBytes("1"), lockTtl, null, transcript, cancellation).ConfigureAwait(false);
                     if (taken.Succeeded)
                     {
+                        // Another client may have computed, stored and unlocked between this one's miss and its add.
+                        var computedMeanwhile = await GetOneAsync(key, transcript, cancellation).ConfigureAwait(false);
+                        if (computedMeanwhile != null)
+                        {
+                            await DeleteAsync(lockKey, transcript, CancellationToken.None).ConfigureAwait(false);
+                            Session.CountLockWait();
+                            return (computedMeanwhile, false);
+                        }
                         locked = true;
                         break;
                     }
