@@ -1,7 +1,7 @@
 # FTP checks a user would write: anonymous and FTPS sessions, listings as objects, downloads and uploads that Python's
 # ftplib agrees with byte for byte, resume, -Force and -WhatIf, and the errors by family. The server is vsftpd, and
-# pyftpdlib for a second listing format (MLSD), started from the repository's tests/servers/ftp in a folder of TestDrive,
-# on loopback.
+# pyftpdlib and Pure-FTPd for another listing format (MLSD) and other behaviour, each started from the repository's
+# tests/servers/ftp in a folder of TestDrive, on loopback.
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
@@ -317,11 +317,158 @@ Describe 'Changing the remote tree over FTP' {
     }
 }
 
-Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
+Describe 'One-shot FTP connections: the FTP cmdlets with -ComputerName instead of -Session' {
     BeforeAll {
-        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib') -Script start-pyftpdlib.sh
+        # Connect-FtpSession's parameters, given to each cmdlet: explicit FTPS checked against the test CA.
+        $oneShot = @{ ComputerName = $name; Address = '127.0.0.1'; Port = $port; Credential = $credential; Security = 'Explicit'; CertificateAuthorityPath = $ca }
+        # Our control connections to vsftpd that are open now (ss, as the kernel sees them): each one-shot command must
+        # leave this count as it found it, which it cannot if it forgets its QUIT and close.
+        function Get-OpenControlConnection {
+            foreach ($i in 1..20) {
+                $count = @(ss -Htn state established "( dport = :$port )").Count
+                if ($count -le $script:connectionsBefore) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            $count
+        }
+        function Set-File([string] $Path, [string] $Text) {
+            $null = New-Item -ItemType Directory (Split-Path $Path) -Force
+            [IO.File]::WriteAllText($Path, $Text)
+        }
+    }
+
+    BeforeEach {
+        $script:connectionsBefore = @(ss -Htn state established "( dport = :$port )").Count
+    }
+
+    AfterEach {
+        Get-OpenControlConnection | Should -Be $script:connectionsBefore -Because 'a one-shot connection is closed when its command ends'
+    }
+
+    It 'makes a folder, uploads, lists, downloads, renames and removes, each command over a connection of its own' {
+        $source = New-RandomFile (Join-Path $TestDrive 'oneshot.bin') 100003
+        $back = Join-Path $TestDrive 'oneshot-back.bin'
+
+        (New-FtpDirectory @oneShot -Path oneshot).Type | Should -Be 'Directory'
+        (Send-FtpItem @oneShot -Path $source -Destination oneshot).BytesTransferred | Should -Be 100003
+        Invoke-Ftplib $retrieveHash 'oneshot/oneshot.bin' | Should -Be (Get-FileHash $source).Hash
+        $listed = Get-FtpChildItem @oneShot -Path oneshot
+        $listed.Name | Should -Be 'oneshot.bin'
+        $listed.Session.Security | Should -Be 'Explicit'
+        $listed.Session.CertificateIsValid | Should -BeTrue
+        $listed.Session.IsConnected | Should -BeFalse -Because 'the entry carries the command''s own session, closed at its end'
+        $null = Receive-FtpItem @oneShot -Path oneshot/oneshot.bin -Destination $back
+        (Get-FileHash $back).Hash | Should -Be (Get-FileHash $source).Hash
+        (Rename-FtpItem @oneShot -Path oneshot/oneshot.bin -NewName renamed.bin).Name | Should -Be 'renamed.bin'
+        Join-Path $files 'oneshot' 'renamed.bin' | Should -Exist
+        Remove-FtpItem @oneShot -Path oneshot -Recurse -Confirm:$false
+        Join-Path $files 'oneshot' | Should -Not -Exist
+    }
+
+    It 'opens one connection for all the piped inputs, which take it over the sessions their entries carry' {
+        foreach ($n in 1..3) { Set-File (Join-Path $TestDrive 'oneshot-piped' "f$n.txt") "file $n" }
+        $null = New-FtpDirectory @oneShot -Path oneshot-piped
+        $sent = Get-ChildItem (Join-Path $TestDrive 'oneshot-piped') | Send-FtpItem @oneShot -Destination oneshot-piped
+        $sent.Count | Should -Be 3
+        $transcript = Join-Path $TestDrive 'oneshot-piped.log'
+
+        Get-FtpChildItem @oneShot -Path oneshot-piped | Remove-FtpItem @oneShot -TranscriptPath $transcript -Confirm:$false
+
+        Get-ChildItem (Join-Path $files 'oneshot-piped') | Should -BeNullOrEmpty
+        $text = Get-Content $transcript -Raw
+        ([regex]::Matches($text, 'AUTH TLS')).Count | Should -Be 1
+        ([regex]::Matches($text, 'DELE ')).Count | Should -Be 3
+    }
+
+    It 'downloads and uploads trees over -ThrottleLimit connections opened like the one-shot one' {
+        foreach ($n in 1..6) { Set-File (Join-Path $files 'oneshot-tree' "d$($n % 2)" "f$n.txt") ("x" * $n) }
+        $into = Join-Path $TestDrive 'oneshot-tree'
+
+        $tree = Receive-FtpItem @oneShot -Path oneshot-tree -Destination $into -Recurse -ThrottleLimit 3 | Select-Object -Last 1
+        $tree.Transferred | Should -Be 6
+        $tree.Connections | Should -Be 3
+        Get-Content (Join-Path $into 'd0' 'f6.txt') | Should -Be 'xxxxxx'
+
+        $up = Send-FtpItem @oneShot -Path $into -Destination oneshot-tree-up -Recurse -ThrottleLimit 2 | Select-Object -Last 1
+        $up.Transferred | Should -Be 6
+        Invoke-Ftplib $hashTree 'oneshot-tree-up' | Should -Be (Invoke-Ftplib $hashTree 'oneshot-tree')
+    }
+
+    It 'compares and mirrors, also acting on a plan from a one-shot Compare-FtpItem' {
+        $local = Join-Path $TestDrive 'oneshot-mirror'
+        Set-File (Join-Path $local 'a.txt') 'first'
+        Set-File (Join-Path $local 'sub' 'b.txt') 'second'
+
+        $plan = Compare-FtpItem @oneShot -Path oneshot-mirror -LocalPath $local -Direction Upload
+        $plan.Reason | Should -Be 'Missing', 'Missing'
+        $result = Sync-FtpItem @oneShot -Path oneshot-mirror -LocalPath $local -Direction Upload -ThrottleLimit 2 | Select-Object -Last 1
+        $result.Transferred | Should -Be 2
+        Get-Content (Join-Path $files 'oneshot-mirror' 'sub' 'b.txt') | Should -Be 'second'
+
+        Set-File (Join-Path $local 'a.txt') 'first, longer now'
+        # The plan's session closes when Compare-FtpItem ends; Sync-FtpItem -ComputerName carries it out over its own.
+        $synced = Compare-FtpItem @oneShot -Path oneshot-mirror -LocalPath $local -Direction Upload | Sync-FtpItem @oneShot | Select-Object -Last 1
+        $synced.Transferred | Should -Be 1
+        Get-Content (Join-Path $files 'oneshot-mirror' 'a.txt') | Should -Be 'first, longer now'
+        Compare-FtpItem @oneShot -Path oneshot-mirror -LocalPath $local -Direction Upload | Should -BeNullOrEmpty
+    }
+
+    It 'logs in anonymously without -Credential, over plain FTP' {
+        $readme = Get-FtpChildItem -ComputerName $name -Address 127.0.0.1 -Port $port -Path /pub
+
+        $readme.Name | Should -Be 'readme.txt'
+        $readme.Session.UserName | Should -Be 'anonymous'
+        $readme.Session.Security | Should -Be 'None'
+        $null = Receive-FtpItem -ComputerName $name -Address 127.0.0.1 -Port $port -Path /pub/readme.txt -Destination (Join-Path $TestDrive 'oneshot-readme.txt')
+        Join-Path $TestDrive 'oneshot-readme.txt' | Should -Exist
+    }
+
+    It 'writes the connect''s error once: a wrong password, an untrusted certificate, a password in clear' {
+        $wrong = [pscredential]::new($credential.UserName, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $bad = $oneShot.Clone()
+        $bad.Credential = $wrong
+        $null = 'a.txt', 'b.txt' | Remove-FtpItem @bad -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+        $failures[0].Exception.ReplyCode | Should -Be '530'
+
+        $untrusted = $oneShot.Clone()
+        $untrusted.Remove('CertificateAuthorityPath')
+        { Get-FtpChildItem @untrusted -ErrorAction Stop } | Should -Throw -ErrorId 'CertificateRejected,*'
+        { Get-FtpChildItem -ComputerName $name -Address 127.0.0.1 -Port $port -Credential $credential -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
+    }
+
+    It 'takes either -Session or -ComputerName, and the connection parameters only with -ComputerName' {
+        { Get-FtpChildItem -Session $session @oneShot -ErrorAction Stop } | Should -Throw -ErrorId 'SessionWithComputerName,*'
+        { Get-FtpChildItem -Session $session -Credential $credential -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionParameterWithoutComputerName,*' -ExpectedMessage '*-Credential*'
+        { Get-FtpChildItem -Path / -ErrorAction Stop } | Should -Throw -ErrorId 'NoFtpSession,*'
+    }
+
+    It 'works against the second server too (pyftpdlib)' {
+        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib-oneshot') -Script start-pyftpdlib.sh
+        try {
+            Set-File (Join-Path $second.Folder 'files' 'pyone' 'x.txt') 'x'
+            $entry = Get-FtpChildItem -ComputerName $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential `
+                -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath -Path /pyone
+            $entry.Name | Should -Be 'x.txt'
+            $entry.Session.IsConnected | Should -BeFalse
+            @(ss -Htn state established "( dport = :$($second.Port) )").Count | Should -Be 0
+        }
+        finally { Stop-TestFtpServer $second }
+    }
+}
+
+Describe 'FTP against <Label>, which lists with MLSD' -ForEach @(
+    @{ Label = 'pyftpdlib'; Script = 'start-pyftpdlib.sh' }
+    @{ Label = 'Pure-FTPd'; Script = 'start-pure-ftpd.sh' }
+) {
+    BeforeAll {
+        $second = Start-TestFtpServer (Join-Path $TestDrive $Label) -Script $Script
         $other = Connect-FtpSession $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath
-        $null = New-Item -ItemType Directory (Join-Path $second.Folder 'files' 'docs')
+        # Made through the server, so that the account it serves files as (Pure-FTPd's is not root) may write there.
+        $null = New-FtpDirectory -Session $other -Path /docs
         Set-Content (Join-Path $second.Folder 'files' 'docs' 'note.txt') 'hello'
         [IO.File]::SetLastWriteTimeUtc((Join-Path $second.Folder 'files' 'docs' 'note.txt'), [datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
     }
@@ -350,6 +497,22 @@ Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
 
         (Get-FileHash $back).Hash | Should -Be (Get-FileHash $source).Hash
         (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+
+    It 'mirrors a tree up and back down, and then sees no difference either way' {
+        $source = Join-Path $TestDrive "$Label-tree"
+        $null = New-Item -ItemType Directory (Join-Path $source 'sub') -Force
+        $null = New-RandomFile (Join-Path $source 'a.bin') 70001
+        $null = New-RandomFile (Join-Path $source 'sub' 'b.bin') 5003
+        $copy = Join-Path $TestDrive "$Label-copy"
+
+        (Sync-FtpItem -Session $other -Path /tree -LocalPath $source -Direction Upload).Transferred | Should -Be 2
+        (Sync-FtpItem -Session $other -Path /tree -LocalPath $copy).Transferred | Should -Be 2
+
+        (Get-FileHash (Join-Path $copy 'sub' 'b.bin')).Hash | Should -Be (Get-FileHash (Join-Path $source 'sub' 'b.bin')).Hash
+        (Get-FileHash (Join-Path $copy 'a.bin')).Hash | Should -Be (Get-FileHash (Join-Path $source 'a.bin')).Hash
+        Compare-FtpItem -Session $other -Path /tree -LocalPath $source -Direction Upload | Should -BeNullOrEmpty
+        Compare-FtpItem -Session $other -Path /tree -LocalPath $copy | Should -BeNullOrEmpty
     }
 }
 
@@ -419,6 +582,41 @@ Describe 'Test-FtpServer' {
         $result.CertificateValid | Should -BeFalse
         $result.CertificateProblems | Should -Not -BeNullOrEmpty
         $result.LoginSucceeded | Should -BeNullOrEmpty
+    }
+
+    It 'measures the clock skew with -MeasureClockSkew: the same machine''s clock, so within its uncertainty of zero, and no file left' {
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -CertificateAuthorityPath $ca -Credential $credential -MeasureClockSkew
+
+        $result.ClockSkewError | Should -BeNullOrEmpty
+        $result.ClockSkew | Should -BeOfType [timespan]
+        $result.ClockSkewUncertainty.TotalSeconds | Should -BeGreaterOrEqual 1
+        [math]::Abs($result.ClockSkew.TotalSeconds) | Should -BeLessOrEqual ($result.ClockSkewUncertainty.TotalSeconds + 0.5)
+        Get-ChildItem $files -Force -Recurse -Filter '.netfoundations-clock-*' | Should -BeNullOrEmpty
+        $conversation = $result.GetTranscript().Text -join "`n"
+        $conversation | Should -Match 'STOR .*\.netfoundations-clock-'
+        $conversation | Should -Match 'MDTM '
+        $conversation | Should -Match 'DELE '
+        ($result | Format-Table | Out-String -Width 160) | Should -Match '[+-]\d+\.\d s ±\d'
+    }
+
+    It 'reports a refused upload as ClockSkewError, not as a failure: anonymous is read-only' {
+        $result = Test-FtpServer $name -Address 127.0.0.1 -Port $port -MeasureClockSkew -ClockSkewPath /pub -ErrorAction Stop
+
+        $result.LoginSucceeded | Should -BeTrue
+        $result.ClockSkew | Should -BeNullOrEmpty
+        $result.ClockSkewError | Should -Match '55\d'
+    }
+
+    It 'writes nothing without -MeasureClockSkew or under -WhatIf, and needs the login stage' {
+        $plain = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -CertificateAuthorityPath $ca -Credential $credential
+        $skipped = Test-FtpServer $name -Address 127.0.0.1 -Port $port -Security Explicit -CertificateAuthorityPath $ca -Credential $credential -MeasureClockSkew -WhatIf
+
+        foreach ($result in $plain, $skipped) {
+            $result.ClockSkew | Should -BeNullOrEmpty
+            $result.ClockSkewError | Should -BeNullOrEmpty
+            $result.GetTranscript().Text -join "`n" | Should -Not -Match 'STOR '
+        }
+        { Test-FtpServer $name -Address 127.0.0.1 -Port $port -Stage Connect -MeasureClockSkew -ErrorAction Stop } | Should -Throw -ErrorId 'ClockSkewBeforeLogin,*'
     }
 
     It 'fails as Connect-FtpSession does: an untrusted certificate, a clear-text credential, a closed port' {

@@ -26,6 +26,7 @@ BeforeDiscovery {
         @{ Name = 'Connect-SshSession'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user } }
         @{ Name = 'Connect-FtpSession'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Test-FtpServer'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
+        @{ Name = 'Get-FtpChildItem'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Invoke-SshCommand'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user; Command = 'x' } }
         @{ Name = 'Get-SshHostKey'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort } }
         @{ Name = 'Invoke-TelnetCommand'; Arguments = @{ ComputerName = '127.0.0.1'; Port = $closedPort; Credential = $user; Command = 'x' } }

@@ -7,10 +7,18 @@ using FluentFTP.Exceptions;
 
 namespace NetFoundations.Core.Ftp
 {
-    /// <summary>Looks at an FTP server without touching its files: greeting, FEAT, TLS and its certificate, a login.</summary>
+    /// <summary>
+    /// Looks at an FTP server: greeting, FEAT, TLS and its certificate, a login; and only when asked, its clock, which
+    /// takes writing (and deleting) a file.
+    /// </summary>
     public static class FtpServerTester
     {
-        public static async Task<FtpServerResult> TestAsync(FtpConnectionOptions options, FtpTestStage stage, Transcript transcript, CancellationToken cancellationToken)
+        /// <param name="clockSkewFolder">
+        /// Where to write the temporary file whose time gives the server's clock (after a successful login); null
+        /// measures nothing and writes nothing.
+        /// </param>
+        public static async Task<FtpServerResult> TestAsync(FtpConnectionOptions options, FtpTestStage stage, Transcript transcript, CancellationToken cancellationToken,
+            string? clockSkewFolder = null)
         {
             var target = options.Target;
             if (stage == FtpTestStage.Login && options.Credential != null && options.Security == FtpSecurity.None && !options.AllowUnencryptedAuthentication)
@@ -99,8 +107,47 @@ namespace NetFoundations.Core.Ftp
                 client.ShutdownControl();
                 client.Dispose();
             }
+            if (clockSkewFolder != null && stage == FtpTestStage.Login)
+                await MeasureClockSkewAsync(options, result, clockSkewFolder, transcript, cancellationToken).ConfigureAwait(false);
             result.Transcript = transcript.Entries;
             return result;
+        }
+
+        /// <summary>
+        /// Reads the server's clock over a session of its own (the probe above opens no data connection): a refusal or a
+        /// missing MDTM is the result's ClockSkewError, not the test's failure; only the deadline ends the test.
+        /// </summary>
+        private static async Task MeasureClockSkewAsync(FtpConnectionOptions options, FtpServerResult result, string folder, Transcript transcript,
+            CancellationToken cancellationToken)
+        {
+            if (result.LoginSucceeded != true)
+            {
+                result.ClockSkewError = "The login was refused, so no file could be written to read the server's clock.";
+                return;
+            }
+            if (!result.Mdtm)
+            {
+                result.ClockSkewError = $"{options.Target} does not list MDTM in FEAT: FTP shows a server's clock only through a file's time (MDTM).";
+                return;
+            }
+            FtpSession? session = null;
+            try
+            {
+                session = await FtpConnection.ConnectAsync(options, transcript, cancellationToken).ConfigureAwait(false);
+                var reading = await session.Connection().ReadClockAsync(folder, transcript, cancellationToken).ConfigureAwait(false);
+                result.ClockSkew = reading.Skew;
+                result.ClockSkewUncertainty = reading.Uncertainty;
+                transcript.Note($"clock: server {reading.ServerTime:yyyy-MM-dd HH:mm:ss.fff} UTC, skew {reading.Skew.TotalSeconds:0.###} s within {reading.Uncertainty.TotalSeconds:0.###} s");
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                result.ClockSkewError = e.Message;
+                transcript.Note($"clock not read: {e.Message}");
+            }
+            finally
+            {
+                session?.Disconnect();
+            }
         }
 
         /// <summary>The FEAT reply's lines, and the features the result names.</summary>

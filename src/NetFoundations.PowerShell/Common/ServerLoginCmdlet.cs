@@ -29,9 +29,10 @@ namespace NetFoundations.PowerShell
         [Parameter]
         public SwitchParameter RevealSecrets { get; set; }
 
+        /// <summary>Virtual so that a cmdlet whose timeout bounds more than a login (an FTP transfer's stall) can widen its range.</summary>
         [Parameter]
         [ValidateRange(0.1, 3600.0)]
-        public double TimeoutSeconds { get; set; } = 30;
+        public virtual double TimeoutSeconds { get; set; } = 30;
 
         private bool optOutsWarned;
         private bool authorityRead;

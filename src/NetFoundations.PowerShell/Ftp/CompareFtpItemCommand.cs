@@ -27,6 +27,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             var local = GetUnresolvedProviderPathFromPSPath(LocalPath);
             var transcript = NewTranscript();
             Run(async cancel =>

@@ -14,15 +14,8 @@ namespace NetFoundations.PowerShell.Ftp
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
-        /// <summary>Active data connections: the server connects back to this machine (EPRT, else PORT).</summary>
-        [Parameter]
-        public SwitchParameter ActiveMode { get; set; }
-
         protected override void ProcessRecord() =>
             ForEachServer(ComputerName, async (options, transcript, cancel) =>
-            {
-                options.Active = ActiveMode;
-                PostObject(await FtpConnection.ConnectAsync(options, transcript, cancel));
-            });
+                PostObject(await FtpConnection.ConnectAsync(options, transcript, cancel)));
     }
 }

@@ -43,6 +43,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             var transcript = NewTranscript();
             if (ParameterSetName != ItemsSet)
             {

@@ -14,6 +14,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             if (!ShouldProcess($"{Session}:{Path}", "Make directory"))
                 return;
             var transcript = NewTranscript();

@@ -52,6 +52,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             var local = GetUnresolvedProviderPathFromPSPath(Destination);
             if (!ShouldProcess(local, Recurse ? $"Download the tree {Path} from {Session}" : $"Download {Path} from {Session}"))
                 return;

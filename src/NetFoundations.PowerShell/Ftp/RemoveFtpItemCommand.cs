@@ -17,6 +17,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             if (!ShouldProcess($"{Session}:{Path}", Recurse ? "Remove with everything in it" : "Remove"))
                 return;
             var transcript = NewTranscript();

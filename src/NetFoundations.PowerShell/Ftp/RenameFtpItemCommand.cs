@@ -19,6 +19,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             var newPath = NewName.Contains("/") ? NewName : SiblingOf(Path, NewName);
             if (!ShouldProcess($"{Session}:{Path}", $"Rename to {newPath}"))
                 return;

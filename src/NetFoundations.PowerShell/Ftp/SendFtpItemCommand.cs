@@ -49,6 +49,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             var local = GetUnresolvedProviderPathFromPSPath(Path);
             if (!ShouldProcess($"{Session}:{Destination}", Recurse ? $"Upload the tree {local}" : $"Upload {local}"))
                 return;

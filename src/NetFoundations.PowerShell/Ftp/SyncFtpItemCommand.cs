@@ -67,6 +67,8 @@ namespace NetFoundations.PowerShell.Ftp
 
         protected override void ProcessRecord()
         {
+            if (!UseSession())
+                return;
             if (ParameterSetName == PlanSet)
             {
                 plan.AddRange(InputObject.Where(d => d != null));
@@ -84,6 +86,7 @@ namespace NetFoundations.PowerShell.Ftp
         {
             if (ParameterSetName == PlanSet)
                 Act();
+            base.EndProcessing();
         }
 
         private void Act()
@@ -126,11 +129,13 @@ namespace NetFoundations.PowerShell.Ftp
             if (agreed.Count == 0)
                 return;
             var transcript = NewTranscript();
-            var activity = $"Mirror with {first.Session}";
+            // A plan from a one-shot Compare-FtpItem carries a session already closed: -ComputerName acts over its own.
+            var session = OneShot ? Session : first.Session;
+            var activity = $"Mirror with {session}";
             var options = TreeOptions(true, ThrottleLimit, activity);
             try
             {
-                Run(async cancel => PostObject(await FtpMirror.SyncAsync(first.Session.Connection(), agreed, options, transcript, cancel)),
+                Run(async cancel => PostObject(await FtpMirror.SyncAsync(session.Connection(), agreed, options, transcript, cancel)),
                     Seconds(TotalTimeoutSeconds), first.RemoteRoot);
             }
             finally

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using NetFoundations.Core.Tls;
 
@@ -49,6 +50,15 @@ namespace NetFoundations.Core.Ftp
         public bool? LoginSucceeded { get; internal set; }
         /// <summary>The server's reply to the login (230 …, 530 …); null when the test stopped before the login.</summary>
         public string? LoginReply { get; internal set; }
+        /// <summary>
+        /// With -MeasureClockSkew: the server's clock minus this machine's (both UTC), read from the time the server gave a
+        /// file it had just written (MDTM), against the midpoint of the upload's round trip here; null when not measured.
+        /// </summary>
+        public TimeSpan? ClockSkew { get; internal set; }
+        /// <summary>How far ClockSkew may be off: half the upload's round trip plus MDTM's resolution (a second, without a fraction).</summary>
+        public TimeSpan? ClockSkewUncertainty { get; internal set; }
+        /// <summary>Why ClockSkew is null although -MeasureClockSkew asked for it: the upload refused, no MDTM, the login refused.</summary>
+        public string? ClockSkewError { get; internal set; }
         /// <summary>The conversation; kept out of the properties so that a log of results stays small.</summary>
         public IReadOnlyList<TranscriptEntry> GetTranscript() => Transcript;
         /// <summary>Set when the test ends (the transcript's entries are a copy).</summary>

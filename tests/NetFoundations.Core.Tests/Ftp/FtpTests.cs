@@ -10,6 +10,7 @@ using NetFoundations.Core.Ftp;
 namespace NetFoundations.Core.Tests.Ftp
 {
     /// <summary>Sessions, listings and transfers against vsftpd, with Python's ftplib as the independent peer.</summary>
+    [Collection(FtpClockTests.VsftpdCollection)]
     public sealed class FtpTests : IClassFixture<VsftpdServer>, IDisposable
     {
         private readonly VsftpdServer server;
