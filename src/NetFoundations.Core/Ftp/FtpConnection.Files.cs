@@ -232,7 +232,7 @@ namespace NetFoundations.Core.Ftp
                 try
                 {
                     // Read synchronously (from the page cache, as curl does): an asynchronous FileStream on Linux hands each
-                    // read to another thread, and on a busy machine each such hand-over waited for a core (half the rate).
+                    // read to another thread, and on a busy machine each such hand-over waits for a core.
                     using (var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false))
                     {
                         var stream = await client.OpenWrite(partial, ascii ? FtpDataType.ASCII : FtpDataType.Binary, false, token).ConfigureAwait(false);
