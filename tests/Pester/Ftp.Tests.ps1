@@ -1,7 +1,7 @@
 # FTP checks a user would write: anonymous and FTPS sessions, listings as objects, downloads and uploads that Python's
 # ftplib agrees with byte for byte, resume, -Force and -WhatIf, and the errors by family. The server is vsftpd, and
-# pyftpdlib for a second listing format (MLSD), started from the repository's tests/servers/ftp in a folder of TestDrive,
-# on loopback.
+# pyftpdlib and Pure-FTPd for another listing format (MLSD) and other behaviour, each started from the repository's
+# tests/servers/ftp in a folder of TestDrive, on loopback.
 
 BeforeAll {
     Import-Module $env:NETFOUNDATIONS_MODULE
@@ -446,8 +446,11 @@ Describe 'One-shot FTP connections: the FTP cmdlets with -ComputerName instead o
         { Get-FtpChildItem -Path / -ErrorAction Stop } | Should -Throw -ErrorId 'NoFtpSession,*'
     }
 
-    It 'works against the second server too (pyftpdlib)' {
-        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib-oneshot') -Script start-pyftpdlib.sh
+    It 'works against <Label> too' -ForEach @(
+        @{ Label = 'pyftpdlib'; Script = 'start-pyftpdlib.sh' }
+        @{ Label = 'Pure-FTPd'; Script = 'start-pure-ftpd.sh' }
+    ) {
+        $second = Start-TestFtpServer (Join-Path $TestDrive "$Label-oneshot") -Script $Script
         try {
             Set-File (Join-Path $second.Folder 'files' 'pyone' 'x.txt') 'x'
             $entry = Get-FtpChildItem -ComputerName $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential `
@@ -460,11 +463,15 @@ Describe 'One-shot FTP connections: the FTP cmdlets with -ComputerName instead o
     }
 }
 
-Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
+Describe 'FTP against <Label>, which lists with MLSD' -ForEach @(
+    @{ Label = 'pyftpdlib'; Script = 'start-pyftpdlib.sh' }
+    @{ Label = 'Pure-FTPd'; Script = 'start-pure-ftpd.sh' }
+) {
     BeforeAll {
-        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib') -Script start-pyftpdlib.sh
+        $second = Start-TestFtpServer (Join-Path $TestDrive $Label) -Script $Script
         $other = Connect-FtpSession $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential -Security Explicit -CertificateAuthorityPath $second.CertificateAuthorityPath
-        $null = New-Item -ItemType Directory (Join-Path $second.Folder 'files' 'docs')
+        # Made through the server, so that the account it serves files as (Pure-FTPd's is not root) may write there.
+        $null = New-FtpDirectory -Session $other -Path /docs
         Set-Content (Join-Path $second.Folder 'files' 'docs' 'note.txt') 'hello'
         [IO.File]::SetLastWriteTimeUtc((Join-Path $second.Folder 'files' 'docs' 'note.txt'), [datetime]::new(2022, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
     }
@@ -493,6 +500,22 @@ Describe 'FTP against a second server (pyftpdlib, which lists with MLSD)' {
 
         (Get-FileHash $back).Hash | Should -Be (Get-FileHash $source).Hash
         (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+
+    It 'mirrors a tree up and back down, and then sees no difference either way' {
+        $source = Join-Path $TestDrive "$Label-tree"
+        $null = New-Item -ItemType Directory (Join-Path $source 'sub') -Force
+        $null = New-RandomFile (Join-Path $source 'a.bin') 70001
+        $null = New-RandomFile (Join-Path $source 'sub' 'b.bin') 5003
+        $copy = Join-Path $TestDrive "$Label-copy"
+
+        (Sync-FtpItem -Session $other -Path /tree -LocalPath $source -Direction Upload).Transferred | Should -Be 2
+        (Sync-FtpItem -Session $other -Path /tree -LocalPath $copy).Transferred | Should -Be 2
+
+        (Get-FileHash (Join-Path $copy 'sub' 'b.bin')).Hash | Should -Be (Get-FileHash (Join-Path $source 'sub' 'b.bin')).Hash
+        (Get-FileHash (Join-Path $copy 'a.bin')).Hash | Should -Be (Get-FileHash (Join-Path $source 'a.bin')).Hash
+        Compare-FtpItem -Session $other -Path /tree -LocalPath $source -Direction Upload | Should -BeNullOrEmpty
+        Compare-FtpItem -Session $other -Path /tree -LocalPath $copy | Should -BeNullOrEmpty
     }
 }
 

@@ -167,11 +167,12 @@ function Stop-TestSshd {
 
 # Starts an FTP server from tests/servers/ftp in Folder and waits for it to listen: vsftpd (start-vsftpd.sh: plain and
 # explicit FTPS on Port, implicit FTPS on ImplicitPort; anonymous read-only in anon/, the test user read-write in files/)
-# or pyftpdlib (start-pyftpdlib.sh: the same on Port, listing with MLSD, the user's files/ seen as "/"). Returns Port,
+# or pyftpdlib (start-pyftpdlib.sh: the same on Port, listing with MLSD, the user's files/ seen as "/") or Pure-FTPd
+# (start-pure-ftpd.sh: as pyftpdlib, without anonymous). Returns Port,
 # ImplicitPort, Name (its certificate's name: connect to it with -Address 127.0.0.1), Credential, CertificateAuthorityPath,
 # Folder and the Process to stop with Stop-TestFtpServer.
 function Start-TestFtpServer {
-    param([Parameter(Mandatory)] [string] $Folder, [ValidateSet('start-vsftpd.sh', 'start-pyftpdlib.sh')] [string] $Script = 'start-vsftpd.sh')
+    param([Parameter(Mandatory)] [string] $Folder, [ValidateSet('start-vsftpd.sh', 'start-pyftpdlib.sh', 'start-pure-ftpd.sh')] [string] $Script = 'start-vsftpd.sh')
     $null = New-Item $Folder -ItemType Directory -Force
     $settingsFile = "$Folder.env"
     $logFile = "$Folder.log"
@@ -190,7 +191,7 @@ function Start-TestFtpServer {
     }
 }
 
-# vsftpd serves each connection in a child process: Kill($true) ends those too.
+# vsftpd and Pure-FTPd serve each connection in a child process: Kill($true) ends those too.
 function Stop-TestFtpServer {
     param([Parameter(Mandatory)] $Server)
     $Server.Process.Kill($true)

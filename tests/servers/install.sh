@@ -11,7 +11,7 @@ packages=(
   dovecot-imapd   # TLS: IMAP STARTTLS
   dovecot-pop3d   # TLS: POP3 STLS
   vsftpd          # TLS: FTP AUTH TLS; Ftp: plain FTP, explicit and implicit FTPS (tests/servers/ftp)
-  python3-pyftpdlib  # Ftp: the second FTP server, listing with MLSD (proftpd and pure-ftpd conflict with vsftpd)
+  python3-pyftpdlib  # Ftp: the second FTP server, listing with MLSD
   postfix         # TLS: SMTP STARTTLS; Mail: smtp, submission, smtps
   openssh-server  # sshd for the SSH and SFTP tests
   openssh-client  # ssh, sftp, ssh-keygen, ssh-keyscan: key generation and the reference client
@@ -31,4 +31,6 @@ packages=(
 )
 # Python's standard library is the tests' independent peer; any python3 on PATH will do.
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
-exec bash "$here/apt-install.sh" "${packages[@]}"
+bash "$here/apt-install.sh" "${packages[@]}"
+# Ftp: the third FTP server, Pure-FTPd, unpacked beside the installed vsftpd (Debian's FTP servers conflict).
+exec bash "$here/ftp/install-pure-ftpd.sh"

@@ -22,6 +22,12 @@ namespace NetFoundations.Core.Tests.Ftp
         public PyftpdlibServer() : base("start-pyftpdlib.sh", "nf-pyftpdlib-") { }
     }
 
+    /// <summary>Debian's Pure-FTPd on 127.0.0.1 (plain and explicit FTPS on Port; MLSD; a virtual user chrooted into files/, seen as "/"), started by tests/servers/ftp/start-pure-ftpd.sh; killed on Dispose.</summary>
+    public sealed class PureFtpdServer : FtpTestServer
+    {
+        public PureFtpdServer() : base("start-pure-ftpd.sh", "nf-pureftpd-") { }
+    }
+
     /// <summary>An FTP server started by a script of tests/servers/ftp in a temporary folder, on 127.0.0.1; killed on Dispose.</summary>
     /// <remarks>Shared with the cmdlet tests, which do not reference Core: what needs Core is in FtpTestServer.Options.cs.</remarks>
     public abstract partial class FtpTestServer : IDisposable

@@ -10,16 +10,17 @@ using NetFoundations.Core.Ftp;
 namespace NetFoundations.Core.Tests.Ftp
 {
     /// <summary>
-    /// The second server: pyftpdlib lists with MLSD (vsftpd only with LIST) and shows the user's directory as "/", so
-    /// the same checks meet another listing format and other paths. Python's ftplib is the peer here too.
+    /// The servers besides vsftpd: pyftpdlib and Pure-FTPd list with MLSD (vsftpd only with LIST) and show the user's
+    /// directory as "/", so the same checks meet another listing format and other paths. Python's ftplib is the peer
+    /// here too.
     /// </summary>
-    public sealed class PyftpdlibTests : IClassFixture<PyftpdlibServer>, IDisposable
+    public abstract class OtherServerTests<TServer> : IClassFixture<TServer>, IDisposable where TServer : FtpTestServer
     {
-        private readonly PyftpdlibServer server;
+        private readonly TServer server;
         private readonly string name = Guid.NewGuid().ToString("N");
-        private readonly string local = Directory.CreateTempSubdirectory("nf-pyftpdlib-").FullName;
+        private readonly string local = Directory.CreateTempSubdirectory("nf-ftp-other-").FullName;
 
-        public PyftpdlibTests(PyftpdlibServer server) => this.server = server;
+        protected OtherServerTests(TServer server) => this.server = server;
 
         public void Dispose() => Directory.Delete(local, true);
 
@@ -93,5 +94,15 @@ print(h.hexdigest())", $"/{name}.bin").Trim();
             Assert.Equal(123_456, result.ResumedFrom);
             Assert.Equal(400_000 - 123_456, result.BytesTransferred);
         }
+    }
+
+    public sealed class PyftpdlibTests : OtherServerTests<PyftpdlibServer>
+    {
+        public PyftpdlibTests(PyftpdlibServer server) : base(server) { }
+    }
+
+    public sealed class PureFtpdTests : OtherServerTests<PureFtpdServer>
+    {
+        public PureFtpdTests(PureFtpdServer server) : base(server) { }
     }
 }
