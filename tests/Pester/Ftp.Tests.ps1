@@ -439,6 +439,28 @@ Describe 'One-shot FTP connections: the FTP cmdlets with -ComputerName instead o
             Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
     }
 
+    It 'closes its connection when the command stops on an error, and when it is stopped (Ctrl+C) between inputs' {
+        { 'no-such-file-1', 'no-such-file-2' | Remove-FtpItem @oneShot -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+        Get-OpenControlConnection | Should -Be $script:connectionsBefore
+
+        # A pipeline whose first input is listed, then waits: stopped there, as Ctrl+C stops it.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('param($Module, $Connection) Import-Module $Module; & { "."; Start-Sleep 60 } | Get-FtpChildItem @Connection').
+            AddArgument($env:NETFOUNDATIONS_MODULE).AddArgument($oneShot)
+        try {
+            $running = $ps.BeginInvoke()
+            foreach ($i in 1..200) {
+                if (@(ss -Htn state established "( dport = :$port )").Count -gt $script:connectionsBefore) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            @(ss -Htn state established "( dport = :$port )").Count | Should -Be ($script:connectionsBefore + 1) -Because 'the one-shot connection is open while the pipeline waits'
+            Start-Sleep -Milliseconds 500
+            $ps.Stop()
+            $running.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'takes either -Session or -ComputerName, and the connection parameters only with -ComputerName' {
         { Get-FtpChildItem -Session $session @oneShot -ErrorAction Stop } | Should -Throw -ErrorId 'SessionWithComputerName,*'
         { Get-FtpChildItem -Session $session -Credential $credential -ErrorAction Stop } |
