@@ -524,6 +524,15 @@ Describe 'FTP against <Label>, which lists with MLSD' -ForEach @(
         (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
     }
 
+    It 'shows its clock to Test-FtpServer -MeasureClockSkew: the same machine''s, so zero within the uncertainty' {
+        $result = Test-FtpServer $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential -Security Explicit `
+            -CertificateAuthorityPath $second.CertificateAuthorityPath -MeasureClockSkew
+
+        $result.ClockSkewError | Should -BeNullOrEmpty
+        [math]::Abs($result.ClockSkew.TotalSeconds) | Should -BeLessOrEqual ($result.ClockSkewUncertainty.TotalSeconds + 0.5)
+        Get-ChildItem (Join-Path $second.Folder 'files') -Force -Recurse -Filter '.netfoundations-clock-*' | Should -BeNullOrEmpty
+    }
+
     It 'mirrors a tree up and back down, and then sees no difference either way' {
         $source = Join-Path $TestDrive "$Label-tree"
         $null = New-Item -ItemType Directory (Join-Path $source 'sub') -Force
