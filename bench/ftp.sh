@@ -83,6 +83,8 @@ lftp_mirror() { # lftp_mirror PARALLEL
 
 # NetFoundations: a pwsh process per round, between the other tools' runs of that round (bench/ftp.ps1).
 nf_round() {
+    # The upload's target goes first, as curl's does: replacing a gigabyte costs vsftpd its unlink, which curl never pays.
+    rm -f "$home/nf-up.bin"
     pinned_pwsh -File "$root/bench/ftp.ps1" -Module "$manifest" -Port "$port" -User "$user" -Password "$password" \
         -Work "$work" -ServerFolder "$home" -Resume:"$1"
 }

@@ -17,17 +17,7 @@ connections="${2:-16}"
 count="${3:-2000}"
 bash "$root/tests/servers/apt-install.sh" wrk
 [[ -x /usr/bin/python3 ]] || { echo "bench/rpc.sh: /usr/bin/python3 is missing" >&2; exit 3; }
-source "$root/bench/module.sh"
-work="$(mktemp -d /tmp/nf-rpc-bench.XXXXXX)"
-
-pids=()
-cleanup() {
-    exec 4>&- 2>/dev/null || true
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/bench/server-bench.sh"
 
 # Python's server twice: as it comes (HTTP/1.0, a connection per call) and with keep-alive (HTTP/1.1, which a server
 # of one thread serves one connection at a time); (a) compares with the faster of the two, (b) and (c) use keep-alive.
@@ -44,16 +34,10 @@ python_server() {
 python_server plain_uri
 python_server python_uri --keep-alive
 
-# Our servers, in a pwsh process of their own that serves until its standard input ends.
-mkfifo "$work/host.in"
-dotnet "$pshome/pwsh.dll" -NoProfile -NonInteractive -File "$root/bench/rpc.ps1" -Module "$manifest" -Serve <"$work/host.in" >"$work/host.out" 2>&1 &
-host_pid=$!
-pids+=("$host_pid")
-exec 4>"$work/host.in"
-for _ in $(seq 600); do grep -q '^READY' "$work/host.out" && break; sleep 0.1; done
-grep -q '^READY' "$work/host.out" || { cat "$work/host.out" >&2; echo "bench/rpc.sh: our servers did not start" >&2; exit 1; }
-cmdlet_uri="$(awk '$1 == "SERVER" && $2 == "cmdlet" {print $3}' "$work/host.out")"
-scriptblock_uri="$(awk '$1 == "SERVER" && $2 == "scriptblock" {print $3}' "$work/host.out")"
+# Our servers.
+start_host rpc.ps1 -Serve
+cmdlet_uri="$(awk '$1 == "SERVER" && $2 == "cmdlet" {print $3}' "$host_out")"
+scriptblock_uri="$(awk '$1 == "SERVER" && $2 == "scriptblock" {print $3}' "$host_out")"
 
 cat >"$work/when.lua" <<'LUA'
 wrk.method = "POST"
@@ -65,17 +49,14 @@ done = function(summary, latency, requests)
         latency:percentile(99) / 1000))
 end
 LUA
-# CPU seconds (user + system) a process has used, from /proc/PID/stat (utime and stime, in clock ticks).
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); print ($12 + $13) / hz}' "/proc/$1/stat"; }
 # One second of the same load first, untimed: start-up, JIT and the runspaces' first calls are not counted. Prints
 # calls/s, errors, p99 and the server's CPU microseconds per call (a measure the other sessions' load moves less).
 load() {
-    wrk -t1 -c"$connections" -d1s -s "$work/when.lua" "$1" >/dev/null
-    local before after
-    before="$(cpu "$2")"
-    read -r rate errors p99 < <(wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/when.lua" "$1" | awk '/^RATE/ {print $2, $4, $6}')
-    after="$(cpu "$2")"
-    echo "$rate $errors $p99 $(python3 -c "print(round(($after - $before) * 1e6 / max(1, $rate * $seconds), 1))")"
+    local out rate errors p99 cpu
+    out="$(wrk_run 1 "$seconds" "$2" -t1 -c"$connections" -s "$work/when.lua" "$1")"
+    read -r rate errors p99 < <(awk '/^RATE/ {print $2, $4, $6}' <<<"$out")
+    cpu="$(awk '/^SERVER_CPU/ {print $2}' <<<"$out")"
+    echo "$rate $errors $p99 $(python3 -c "print(round($cpu * 1e6 / max(1, $rate * $seconds), 1))")"
 }
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; wrk -t1 -c$connections -d${seconds}s, the same call to each server"
 read -r plain_rate plain_errors plain_p99 plain_cpu < <(load "$plain_uri" "$plain_pid")

@@ -13,17 +13,7 @@ seconds="${1:-5}"
 connections="${2:-100}"
 bash "$root/tests/servers/apt-install.sh" wrk nginx
 [[ -x /usr/bin/python3 ]] || { echo "bench/servers.sh: /usr/bin/python3 is missing" >&2; exit 3; }
-source "$root/bench/module.sh"
-work="$(mktemp -d /tmp/nf-servers-bench.XXXXXX)"
-
-pids=()
-cleanup() {
-    exec 4>&- 2>/dev/null || true
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/bench/server-bench.sh"
 
 # Starts a Python Zen server (MODE); sets <MODE>_port and <MODE>_pid.
 python_zen() {
@@ -37,60 +27,19 @@ python_zen asyncio
 python_zen threaded
 [[ -n $asyncio_port && -n $threaded_port ]] || { echo "bench/servers.sh: a Python Zen server did not start" >&2; exit 1; }
 
-# Our servers, one per architecture, in a pwsh process of their own that serves until its standard input ends.
-mkfifo "$work/host.in"
-dotnet "$pshome/pwsh.dll" -NoProfile -NonInteractive -File "$root/bench/servers-host.ps1" -Module "$manifest" \
-    -MaxConnections "$(( connections > 256 ? connections : 256 ))" <"$work/host.in" >"$work/host.out" 2>&1 &
-host_pid=$!
-pids+=("$host_pid")
-exec 4>"$work/host.in"
-for _ in $(seq 600); do grep -q '^READY' "$work/host.out" && break; sleep 0.1; done
-grep -q '^READY' "$work/host.out" || { cat "$work/host.out" >&2; echo "bench/servers.sh: the server host did not start" >&2; exit 1; }
-architectures=($(awk '/^SERVER/ {print $2 "=" $3}' "$work/host.out"))
+# Our servers, one per architecture.
+start_host servers-host.ps1 -MaxConnections "$(( connections > 256 ? connections : 256 ))"
+architectures=($(awk '/^SERVER/ {print $2 "=" $3}' "$host_out"))
 
-# nginx on a loopback high port: one worker per core, a tiny body, keep-alive without limit (so no reply carries
-# "Connection: close"), no log.
-nginx_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    server_tokens off;
-    keepalive_requests 1000000000;
-    keepalive_timeout 300s;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        default_type text/plain;
-        return 200 "Ugly.";
-    }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" -g 'daemon off;' </dev/null >>"$work/nginx/stdout.log" 2>&1 &
-nginx_pid=$!
-pids+=("$nginx_pid")
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && break; sleep 0.05; done
+# nginx with a tiny body.
+start_nginx '' '        default_type text/plain;
+        return 200 "Ugly.";'
 
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; $seconds s per point, $connections connections"
 # wrk first, then ours, so a warm nginx serves both; wrk's threads: one per core, as ours uses the thread pool.
-# wrk's CPU time (user + system) is read as a child's, to compare the two clients' cost per request too.
-wrk_out="$(python3 - wrk -t"$(nproc)" -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/" <<'PY'
-import resource, subprocess, sys
-out = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True).stdout
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(out)
-print(f"CPU {usage.ru_utime + usage.ru_stime}")
-PY
-)"
-wrk_cpu="$(awk '/^CPU/ {print $2}' <<<"$wrk_out")"
+# wrk's own CPU time, to compare the two clients' cost per request too.
+wrk_out="$(wrk_run 0 "$seconds" 0 -t"$(nproc)" -c"$connections" --latency "http://127.0.0.1:$nginx_port/")"
+wrk_cpu="$(awk '/^WRK_CPU/ {print $2}' <<<"$wrk_out")"
 wrk_rate="$(awk '/^Requests\/sec:/ {print $2}' <<<"$wrk_out")"
 wrk_p99="$(awk '$1 == "99%" {print $2}' <<<"$wrk_out")"
 

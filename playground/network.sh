@@ -134,10 +134,13 @@ EOF
   ip -batch - <<<"$CREATE"
   for ns in "${PG_NAMESPACES[@]}"; do
     ip -n "$ns" -batch - <<<"${IN[$ns]}"
-    # Forwarding is set explicitly everywhere: on for routers, off for hosts.
+    # Forwarding is set explicitly everywhere: on for routers, off for hosts. Routers send every ICMP error (no rate
+    # limit per destination): behind NAT all of h1's probes share one address, and a traceroute would otherwise use up
+    # the unreachables a later check waits for.
     local forward=0
     [[ " ${PG_ROUTERS[*]} " == *" $ns "* ]] && forward=1
     nsenter --net="/run/netns/$ns" sh -c 'sysctl -q -w net.ipv4.ip_forward=$0 net.ipv6.conf.all.forwarding=$0 &&
+      if [ "$0" = 1 ]; then sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0; fi &&
       if [ -n "$1" ]; then printf "%s\n" "$1" | nft -f -; fi' "$forward" "${NFT[$ns]:-}"
   done
 }

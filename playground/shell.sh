@@ -14,6 +14,6 @@ pwsh_command
 
 bash "$PG_SRC/start.sh"
 import="Import-Module '$module'"
-say "shell on $host: try Resolve-DnsName2 www.example.com; traceroute www.example.com; exit to leave (the playground stays up)"
+say "shell on $host: try Resolve-DnsName2 www.example.com; Test-Connection www.example.com -Traceroute; exit to leave (the playground stays up)"
 as_host "$host"
 exec "${AS_HOST[@]}" "${PWSH[@]}" -NoLogo -NoExit -Command "$import"

@@ -216,8 +216,13 @@ if [ -n "$module" ]; then
   start_daemon ftp module-services "${PWSH[@]}" -NoProfile -NonInteractive -File "$PG_SRC/conf/module-services.ps1" \
     -Module "$module" -ZenProgram "$(cd "$PG_SRC/.." && pwd)/tests/peers/zen_server.py" -CertificateFolder "$PG_DIR/ca"
   module_checks=("ftp ${IP4[ftp]} 1060" "ftp ${IP4[ftp]} 1061" "ftp ${IP4[ftp]} 1062")
+  # --- www: the book's payments site (ch11), timeapp (ch10), RPC server (ch18) and π bit source (ch08), by the module
+  # (playground/conf/www-services.ps1), starting beside ftp's pwsh.
+  say "services: payments on 5000 (fixed) and 5001 (insecure), timeapp on 8000, XML-/JSON-RPC on 7001, π bits (ZeroMQ PUB) on 6700 and pythagoras (REP) on 6701 (www)"
+  start_daemon www www-services "${PWSH[@]}" -NoProfile -NonInteractive -File "$PG_SRC/conf/www-services.ps1" -Module "$module"
+  module_checks+=("www ${IP4[www]} 5000" "www ${IP4[www]} 5001" "www ${IP4[www]} 8000" "www ${IP4[www]} 7001" "www ${IP4[www]} 6700" "www ${IP4[www]} 6701")
 else
-  say "services: none on 1060-1062: the module is not built (dotnet pwsh ./build.ps1)"
+  say "services: none on ftp's 1060-1062 and www's 5000, 5001, 6700, 6701, 7001, 8000: the module is not built (dotnet pwsh ./build.ps1)"
 fi
 
 chown -R "$uid:$uid" "$home"
@@ -254,10 +259,10 @@ for check in "backbone ${IP4[backbone]} 53" "www ${IP4[www]} 80" "www ${IP4[www]
   read -r ns address port <<<"$check"
   wait_port "$ns" "$address" "$port" 10 || { echo "playground: $ns did not open port $port" >&2; false; }
 done
-# pwsh starts and imports the module first.
+# pwsh starts and imports the module first (ftp's module-services.ps1, www's www-services.ps1).
 for check in "${module_checks[@]}"; do
   read -r ns address port <<<"$check"
-  wait_port "$ns" "$address" "$port" 60 || { echo "playground: $ns did not open port $port (module-services.ps1)" >&2; false; }
+  wait_port "$ns" "$address" "$port" 60 || { echo "playground: $ns did not open port $port ($ns's module services)" >&2; false; }
 done
 for ns in "${PG_NAMESPACES[@]}"; do
   wait_port "$ns" "${IP4[$ns]}" 22 10 || { echo "playground: sshd on $ns did not start" >&2; false; }

@@ -34,7 +34,8 @@ for service in "backbone 53 dns" "www 80 http" "www 443 https" "www 11211 memcac
 done
 # The module's own services run when start.sh found the module built.
 if [ -f "$PG_DIR/run/module-services.pid" ]; then
-  for service in "ftp 1060 zen-nowait" "ftp 1061 zen-wait" "ftp 1062 tls-client-cert"; do
+  for service in "ftp 1060 zen-nowait" "ftp 1061 zen-wait" "ftp 1062 tls-client-cert" "www 5000 payments-fixed" \
+    "www 5001 payments-insecure" "www 8000 timeapp" "www 7001 xml-json-rpc" "www 6700 pi-bits-zmq-pub" "www 6701 pi-pythagoras-zmq-rep"; do
     read -r ns port label <<<"$service"
     answers "$ns" "${IP4[$ns]}" "$port" "$(printf '%-9s %-15s %-18s %s %s' "$ns" "${IP4[$ns]}" "${IP6[$ns]}" "$label" "$port")"
   done

@@ -73,9 +73,11 @@ nothing_left() {
     [ -e "/etc/netns/$ns" ] && { say "/etc/netns/$ns is still there"; return 1; }
   done
   [ ! -e "$PG_DIR" ] && [ ! -e "$PG_MARK" ] || { say "$PG_DIR or $PG_MARK is still there"; return 1; }
-  local cmdline
+  # The daemons name the working folder on their command lines; the module's services (pwsh) name their script.
+  local cmdline text
   for cmdline in /proc/[0-9]*/cmdline; do
-    [[ $( { tr '\0' ' ' <"$cmdline"; } 2>/dev/null) == *"$PG_DIR/"* ]] && { say "a playground process is still running: $cmdline"; return 1; }
+    text=$( { tr '\0' ' ' <"$cmdline"; } 2>/dev/null)
+    [[ $text == *"$PG_DIR/"* || $text == *"$PG_SRC/conf/"* ]] && { say "a playground process is still running: $cmdline"; return 1; }
   done
   return 0
 }

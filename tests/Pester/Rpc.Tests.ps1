@@ -479,6 +479,22 @@ function Get-Greeting {
         $ended.Calls | Should -Be 1
     }
 
+    It 'with -Wait, writes the failure of the very first call, made as soon as the server is written' {
+        # The call is made while the server object is still on its way down the pipeline: its failure reaches the
+        # output only if the server is started and served within one run of the command.
+        $seen = Start-RpcServer -Method @{ boom = { throw 'the disk is on fire' } } -Wait -TotalTimeoutSeconds 3 -ProgressAction SilentlyContinue `
+            -ErrorAction SilentlyContinue -ErrorVariable failed | ForEach-Object {
+                { Invoke-XmlRpc $_.Uri boom -ErrorAction Stop } | Should -Throw '*the disk is on fire*'
+                $_
+            }
+
+        $seen.State | Should -Be 'Stopped'
+        $seen.Faults | Should -Be 1
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'RpcMethodFailed,*'
+        "$($failed[0])" | Should -BeLike '*the disk is on fire*'
+    }
+
     It 'is listed by Get-TcpServer and stopped by Stop-TcpServer' {
         $other = Start-RpcServer -Method @{ add = { param($a, $b) $a + $b } }
 

@@ -133,6 +133,28 @@ Describe 'Start-TcpServer: bounds on every connection' {
             $server | Stop-TcpServer
         }
     }
+
+    It 'takes -TimeoutSeconds and -MaxConnections as Start-HttpServer and Start-RpcServer do, with the same defaults' {
+        $bounded = @(
+            Start-TcpServer Echo -TimeoutSeconds 7 -MaxConnections 3
+            Start-HttpServer -Route @{ 'GET /' = { 'x' } } -TimeoutSeconds 7 -MaxConnections 3 -MaxRunspaces 1
+            (Start-RpcServer -Method @{ one = { 1 } } -TimeoutSeconds 7 -MaxConnections 3 -MaxRunspaces 1).Server
+        )
+        $defaults = @(
+            Start-TcpServer Echo
+            Start-HttpServer -Route @{ 'GET /' = { 'x' } } -MaxRunspaces 1
+            (Start-RpcServer -Method @{ one = { 1 } } -MaxRunspaces 1).Server
+        )
+        try {
+            $bounded.TimeoutSeconds | Should -Be 7, 7, 7
+            $bounded.MaxConnections | Should -Be 3, 3, 3
+            $defaults.TimeoutSeconds | Should -Be 30, 30, 30
+            $defaults.MaxConnections | Should -Be 256, 256, 256
+        }
+        finally {
+            $bounded + $defaults | Stop-TcpServer
+        }
+    }
 }
 
 Describe 'Start-TcpServer -ScriptBlock: a fake peer in a few lines' {
@@ -235,6 +257,21 @@ Describe 'Start-TcpServer -ScriptBlock: a fake peer in a few lines' {
         finally {
             $client | Remove-Job -Force
         }
+    }
+
+    It 'with -Wait, writes the error of the very first request, made as soon as the server is written' {
+        # The request is made while the server object is still on its way down the pipeline: its error reaches the
+        # output only if the server is started and served within one run of the command.
+        $seen = Start-TcpServer -ScriptBlock { param($Request) Write-Error "cannot answer $Request"; 'sorry' } -Wait -TotalTimeoutSeconds 2 `
+            -ProgressAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failed | ForEach-Object {
+                (Invoke-TcpConversation 127.0.0.1 $_.LocalPort -Message "first`n" -LineCount 1).Messages | Should -Be 'sorry'
+                $_
+            }
+
+        $seen.State | Should -Be 'Stopped'
+        $seen.Requests | Should -Be 1
+        $failed.Count | Should -Be 1
+        "$($failed[0])" | Should -BeLike '*cannot answer first*'
     }
 }
 

@@ -348,6 +348,29 @@ Describe 'Invoke-TcpConversation -Tls' {
         $reply.ReceivedText | Should -Match '^HTTP/1.1 200'
     }
 
+    It 'shows a client certificate to a server that asks for one: PEM with its key beside it, or PFX' {
+        $get = @{ Message = "GET / HTTP/1.0`r`n`r`n"; UntilClose = $true }
+        $pem = Invoke-TcpConversation 127.0.0.1 $tlsPort.clientcert -Tls -CAFile $ca @get `
+            -ClientCertificate (Join-Path $tlsFolder 'client.crt') -ClientCertificateKey (Join-Path $tlsFolder 'client.key')
+        $password = [pscredential]::new('client', (ConvertTo-SecureString 'test-password' -AsPlainText -Force))
+        $pfx = Invoke-TcpConversation 127.0.0.1 $tlsPort.clientcert -Tls -CAFile $ca @get `
+            -ClientCertificate (Join-Path $tlsFolder 'client.pfx') -ClientCertificateCredential $password
+
+        # openssl s_server -www describes the client certificate it was shown.
+        foreach ($reply in $pem, $pfx) {
+            $reply.ReceivedText | Should -Match '^HTTP/1.0 200'
+            $reply.ReceivedText | Should -Match 'Client certificate'
+        }
+    }
+
+    It 'gets no answer from that server without a client certificate' {
+        $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.clientcert -Tls -CAFile $ca -Message "GET / HTTP/1.0`r`n`r`n" -UntilClose `
+            -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $reply.ReceivedText | Should -Not -Match 'HTTP/1.0 200'
+        $failed | Should -Not -BeNullOrEmpty
+    }
+
     It 'has no TLS session in a plain conversation' {
         $reply = Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Message "GET / HTTP/1.0`r`n`r`n" -UntilClose
 
@@ -358,9 +381,15 @@ Describe 'Invoke-TcpConversation -Tls' {
         @{ Parameter = 'ServerName'; Value = 'localhost' }
         @{ Parameter = 'CAFile'; Value = 'ca.crt' }
         @{ Parameter = 'SkipCertificateCheck'; Value = $true }
+        @{ Parameter = 'ClientCertificate'; Value = 'client.pfx' }
     ) {
         $option = @{ $Parameter = $Value }
         { Invoke-TcpConversation 127.0.0.1 $tlsPort.valid @option @head -ErrorAction Stop } | Should -Throw -ErrorId 'TlsParameterWithoutTls,*'
+    }
+
+    It 'rejects a client certificate''s key or password without the certificate' {
+        { Invoke-TcpConversation 127.0.0.1 $tlsPort.valid -Tls -CAFile $ca -ClientCertificateKey (Join-Path $tlsFolder 'client.key') @head -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClientCertificateMissing,*'
     }
 
     It 'says when the CA file is missing or is not a certificate' {

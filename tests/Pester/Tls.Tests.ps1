@@ -165,6 +165,14 @@ Describe 'Test-TlsCertificate' {
             Should -Throw -ErrorId 'InvalidRequest,*'
     }
 
+    It 'sends a client certificate from PEM files, the key in a file of its own' {
+        $result = Test-TlsCertificate localhost -Port $port.clientcert -CAFile $ca -Protocol Tls12 `
+            -ClientCertificate (Join-Path $tlsFolder 'client.crt') -ClientCertificateKey (Join-Path $tlsFolder 'client.key')
+
+        $result.ClientCertificateSent | Should -BeTrue
+        $result.HandshakeError | Should -BeNullOrEmpty
+    }
+
     It 'shows five columns in its table and the outcome under -Verbose' {
         $verbose = Test-TlsCertificate localhost -Port $port.expired -CAFile $ca -Verbose 4>&1
         $result = $verbose | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }

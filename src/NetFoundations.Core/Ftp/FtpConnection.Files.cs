@@ -123,7 +123,9 @@ namespace NetFoundations.Core.Ftp
                 transcript.Note(offset > 0 ? $"resume {remote} at byte {offset} of {size} -> {partial}"
                     : $"download {remote} ({size} bytes{(ascii ? ", as ASCII text" : string.Empty)}) -> {partial}");
                 var progress = new Progress(FtpDirection.Download, remote, size - offset, watch, onProgress, deadline.Moved);
-                using (var file = new FileStream(partial, offset > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                // The local file is written synchronously (to the page cache): an asynchronous FileStream on Linux hands
+                // each write to another thread, and on a busy machine each such hand-over waits for a core.
+                using (var file = new FileStream(partial, offset > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1, useAsync: false))
                 {
                     if (ascii)
                     {
@@ -135,34 +137,35 @@ namespace NetFoundations.Core.Ftp
                         while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
                         {
                             var text = lines.Convert(buffer, read);
-                            await file.WriteAsync(text.Array!, 0, text.Count, token).ConfigureAwait(false);
+                            file.Write(text.Array!, 0, text.Count);
                             progress.Add(read);
                         }
                         var rest = lines.Flush();
-                        await file.WriteAsync(rest.Array!, 0, rest.Count, token).ConfigureAwait(false);
-                        await file.FlushAsync(token).ConfigureAwait(false);
-                        await CloseDataAsync(stream, remote, token).ConfigureAwait(false);
+                        file.Write(rest.Array!, 0, rest.Count);
+                        file.Flush();
+                        CloseData(stream, remote);
                         await ExpectAsync("TYPE I", null, token).ConfigureAwait(false);
                     }
                     else if (offset < size)
                     {
                         var stream = await client.OpenRead(remote, FtpDataType.Binary, offset, size, token).ConfigureAwait(false);
                         data = stream;
-                        var buffer = new byte[BufferSize];
+                        // A small file gets a buffer of its size (and one byte to see the end), not a quarter-megabyte each.
+                        var buffer = new byte[(int)Math.Min(BufferSize, size - offset + 1)];
                         int read;
                         while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
                         {
                             if (offset + progress.Done + read > size)
                                 throw new ProtocolViolationException($"{Target} sent more of {remote} than the {size} bytes its SIZE reply announced.", Target);
-                            await file.WriteAsync(buffer, 0, read, token).ConfigureAwait(false);
+                            file.Write(buffer, 0, read);
                             progress.Add(read);
                         }
-                        await file.FlushAsync(token).ConfigureAwait(false);
+                        file.Flush();
                         if (offset + progress.Done < size)
                             throw new ConnectionLostException(
                                 $"The data connection from {Target} ended after {offset + progress.Done} of the {size} bytes of {remote}; " +
                                 $"the partial file {partial} is kept: -Resume continues it.", Target);
-                        await CloseDataAsync(stream, remote, token).ConfigureAwait(false);
+                        CloseData(stream, remote);
                     }
                 }
                 var length = new FileInfo(partial).Length;
@@ -228,21 +231,23 @@ namespace NetFoundations.Core.Ftp
                 var verifiedBy = "Reply";
                 try
                 {
-                    using (var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+                    // Read synchronously (from the page cache, as curl does): an asynchronous FileStream on Linux hands each
+                    // read to another thread, and on a busy machine each such hand-over waited for a core (half the rate).
+                    using (var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: false))
                     {
                         var stream = await client.OpenWrite(partial, ascii ? FtpDataType.ASCII : FtpDataType.Binary, false, token).ConfigureAwait(false);
                         data = stream;
                         written = true;
-                        var buffer = new byte[BufferSize];
+                        var buffer = new byte[ascii ? BufferSize : (int)Math.Min(BufferSize, length + 1)];
                         var lines = ascii ? new LineEndings(toWire: true) : null;
                         int read;
-                        while ((read = await file.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
+                        while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
                         {
                             var chunk = lines?.Convert(buffer, read) ?? new ArraySegment<byte>(buffer, 0, read);
                             await stream.WriteAsync(chunk.Array!, chunk.Offset, chunk.Count, token).ConfigureAwait(false);
                             progress.Add(read);
                         }
-                        await CloseDataAsync(stream, partial, token).ConfigureAwait(false);
+                        CloseData(stream, partial);
                         if (ascii)
                             await ExpectAsync("TYPE I", null, token).ConfigureAwait(false);
                     }
@@ -497,7 +502,7 @@ namespace NetFoundations.Core.Ftp
                 }
             }
             AddLine();
-            await CloseDataAsync(stream, folder, token).ConfigureAwait(false);
+            CloseData(stream, folder);
             return lines;
 
             void AddLine()
@@ -519,12 +524,15 @@ namespace NetFoundations.Core.Ftp
         /// Closes a data connection, which reads the server's final reply: 226 when it sent or stored everything; a
         /// refusal there (a 522 for TLS, a 426 for an aborted transfer) is the command's error.
         /// </summary>
-        private async Task CloseDataAsync(Stream stream, string path, CancellationToken token)
+        private void CloseData(Stream stream, string path)
         {
             // Dispose alone would not read the reply: FtpDataStream's Close does. (Its CloseAsync returns a Task in the
             // netstandard2.0 build and a ValueTask in the net8.0 one, which PowerShell 7 loads: Core calls neither.)
+            // The reply is read here, on this thread: it is there already or comes at once, and a server that holds it
+            // back is ended by the deadline, which shuts the sockets down (a hand-over to another thread cost a wait for
+            // a core per file on a busy machine).
             if (stream is FtpDataStream ftp)
-                await Task.Run(ftp.Close, token).ConfigureAwait(false);
+                ftp.Close();
             else
                 stream.Dispose();
             data = null;

@@ -57,12 +57,12 @@ namespace NetFoundations.Core.Tls
         }
 
         /// <summary>
-        /// Loads a client certificate with its private key: a PFX/PKCS#12 file (password optional), or a
-        /// PEM file holding the certificate and an unencrypted private key. PEM needs .NET 5 or later
+        /// Loads a client certificate with its private key: a PFX/PKCS#12 file (password optional), or PEM — the
+        /// certificate in path and an unencrypted key in keyPath, or both in path. PEM needs .NET 5 or later
         /// (PowerShell 7); an encrypted key must come as PFX.
         /// </summary>
-        public static X509Certificate2 LoadClientCertificate(string path, SecureString? password) =>
-            LoadWithKey(path, null, password, "a client certificate");
+        public static X509Certificate2 LoadClientCertificate(string path, string? keyPath, SecureString? password) =>
+            LoadWithKey(path, keyPath, password, "a client certificate");
 
         /// <summary>
         /// Loads a server certificate with its private key: a PFX/PKCS#12 file (password optional), or PEM — the

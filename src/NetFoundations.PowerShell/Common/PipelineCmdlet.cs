@@ -238,6 +238,25 @@ namespace NetFoundations.PowerShell
             return LoadFile(() => TlsPem.ReadCertificates(resolved), resolved);
         }
 
+        /// <summary>
+        /// Loads a -ClientCertificate (PFX, or PEM with its key in the same file or in -ClientCertificateKey; a PFX's
+        /// password as -ClientCertificateCredential's) when the command starts, so that a file that cannot serve ends it
+        /// with its path before any connection. Null when no certificate is named; a key or password without one is an error.
+        /// </summary>
+        protected internal X509Certificate2? LoadClientCertificate(string? psPath, string? keyPsPath, PSCredential? credential)
+        {
+            if (psPath == null)
+            {
+                if (keyPsPath != null || credential != null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ClientCertificateKey and -ClientCertificateCredential go with -ClientCertificate."),
+                        "ClientCertificateMissing", ErrorCategory.InvalidArgument, null));
+                return null;
+            }
+            var path = GetUnresolvedProviderPathFromPSPath(psPath);
+            var keyPath = keyPsPath == null ? null : GetUnresolvedProviderPathFromPSPath(keyPsPath);
+            return LoadFile(() => TlsPem.LoadClientCertificate(path, keyPath, credential?.Password), keyPath ?? path);
+        }
+
         /// <summary>The warning of -SkipCertificateCheck; what names the exchange at risk ("this conversation").</summary>
         protected internal void WarnCertificateNotVerified(string what, bool credentialIncluded) =>
             WriteWarning($"-SkipCertificateCheck: the server's certificate is not verified; anyone in the path can read and change {what}" +

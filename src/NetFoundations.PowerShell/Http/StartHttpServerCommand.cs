@@ -4,8 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
 using NetFoundations.Core;
 using NetFoundations.Core.Http;
 using NetFoundations.Core.Servers;
@@ -52,28 +50,6 @@ namespace NetFoundations.PowerShell.Http
         [ValidateNotNull]
         public IDictionary? Variable { get; set; }
 
-        /// <summary>How many route scriptblocks run at once, at most.</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int MaxRunspaces { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
-
-        /// <summary>Serve in the foreground until Ctrl+C (or -TotalTimeoutSeconds), writing the request log, then stop.</summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 31536000.0)]
-        public double TotalTimeoutSeconds { get; set; }
-
-        /// <summary>How long a connection may go without a whole request arriving or a reply being taken (slow and idle clients).</summary>
-        [Parameter]
-        [ValidateRange(0.01, 86400.0)]
-        public double TimeoutSeconds { get; set; } = 30;
-
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
-
         [Parameter]
         [ValidateRange(16, 1024 * 1024)]
         public int MaxRequestLineBytes { get; set; } = HttpServerOptions.DefaultMaxRequestLineBytes;
@@ -92,6 +68,9 @@ namespace NetFoundations.PowerShell.Http
 
         private readonly List<KeyValuePair<string, ScriptBlock>> routes = new List<KeyValuePair<string, ScriptBlock>>();
 
+        /// <summary>Start-HttpServer's own default, kept as it was: twice the processors, at least 4.</summary>
+        protected override int DefaultMaxRunspaces => Math.Max(4, Environment.ProcessorCount * 2);
+
         protected override void BeginProcessing()
         {
             if (Route == null && StaticPath == null)
@@ -105,10 +84,7 @@ namespace NetFoundations.PowerShell.Http
                         "RouteWithoutScriptBlock", ErrorCategory.InvalidArgument, entry.Key));
                 routes.Add(new KeyValuePair<string, ScriptBlock>(entry.Key.ToString()!, script!));
             }
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
-                    "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
-            CheckTlsParameters();
+            CheckServerParameters();
         }
 
         protected override void ProcessRecord()
@@ -132,11 +108,10 @@ namespace NetFoundations.PowerShell.Http
             var target = $"{scheme}://{Core.Endpoints.Format(LocalAddress.ToString(), Port)}/";
             if (!ShouldProcess(target, $"Start an HTTP server with {routes.Count} route(s){(staticPath == null ? "" : " and the files of " + staticPath)}"))
                 return;
+            var router = LoadFile(() => new HttpServerRouter(HostName, staticPath), staticPath ?? target);
             HttpScriptBlockRoutes? scripts = null;
-            TcpServer? server = null;
             try
             {
-                var router = LoadFile(() => new HttpServerRouter(HostName, staticPath), staticPath ?? target);
                 if (routes.Count > 0)
                 {
                     var module = MyInvocation.MyCommand.Module;
@@ -157,47 +132,21 @@ namespace NetFoundations.PowerShell.Http
                         }
                     }
                 }
-                options.Handler = router.HandleAsync;
-                options.Owned = scripts;
-                if (Wait)
-                    options.OnRequest = entry => PostObject(entry);
-                // In the foreground the server is started and served within one Run: the log entries of requests that come
-                // at once have the pipeline to go to.
-                Run(async cancel =>
-                {
-                    server = HttpServerHost.Start(options);
-                    if (Wait)
-                        await Serve(server, cancel).ConfigureAwait(false);
-                    else
-                        PostObject(server);
-                }, !Wait ? TimeSpan.FromSeconds(10) : TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, target);
             }
-            finally
+            catch
             {
-                if (server == null)
-                    scripts?.Dispose();
-                else if (Wait)
-                    TcpServerHost.StopAsync(server).Wait(TcpServerHost.StopBound + Grace);
+                scripts?.Dispose();
+                throw;
             }
-        }
-
-        /// <summary>A foreground server: its counters as progress, once a second, until the deadline or Ctrl+C; a deadline ends it quietly.</summary>
-        private async Task Serve(TcpServer server, CancellationToken cancel)
-        {
-            var scheme = server.Tls ? "https" : "http";
-            var url = $"{scheme}://{Core.Endpoints.Format(server.LocalAddress, server.LocalPort)}/";
-            try
-            {
-                while (true)
-                {
-                    PostProgress(new ProgressRecord(1, $"HTTP server on {url}",
-                        $"{server.ConnectionsOpen} open, {server.Requests} requests, {server.ConnectionsFailed} failed connections (Ctrl+C stops)"));
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
-            {
-            }
+            options.Handler = router.HandleAsync;
+            options.Owned = scripts;
+            if (Wait)
+                options.OnRequest = entry => PostObject(entry);
+            // In the foreground the request log is the output, not the server.
+            StartAndServe(() => HttpServerHost.Start(options), server => server,
+                server => new ProgressRecord(1, $"HTTP server on {(server.Tls ? "https" : "http")}://{Core.Endpoints.Format(server.LocalAddress, server.LocalPort)}/",
+                    $"{server.ConnectionsOpen} open, {server.Requests} requests, {server.ConnectionsFailed} failed connections (Ctrl+C stops)"),
+                TimeSpan.FromSeconds(10), target, scripts, writeWhenWaiting: false);
         }
     }
 }

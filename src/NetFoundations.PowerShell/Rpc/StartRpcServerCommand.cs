@@ -4,8 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
 using NetFoundations.Core.Rpc;
 using NetFoundations.Core.Servers;
 
@@ -54,20 +52,10 @@ namespace NetFoundations.PowerShell.Rpc
         [ValidateNotNull]
         public IDictionary? Variable { get; set; }
 
-        /// <summary>How many methods run at once, at most: the runspaces of the pool.</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int MaxRunspaces { get; set; } = Math.Max(2, Environment.ProcessorCount);
-
         /// <summary>How long one call may run before it is answered with an error.</summary>
         [Parameter]
         [ValidateRange(0.01, 86400.0)]
         public double MaxCallSeconds { get; set; } = 60;
-
-        /// <summary>How long a connection may go without a whole request arriving or a reply being taken.</summary>
-        [Parameter]
-        [ValidateRange(0.01, 86400.0)]
-        public double TimeoutSeconds { get; set; } = 30;
 
         /// <summary>The largest request body taken; larger ones are answered 413 unread.</summary>
         [Parameter]
@@ -79,28 +67,12 @@ namespace NetFoundations.PowerShell.Rpc
         [ValidateRange(1, 1000000)]
         public int MaxBatchCalls { get; set; } = RpcDispatcherOptions.DefaultMaxBatchCalls;
 
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
-
-        /// <summary>Run in the foreground until Ctrl+C (or -TotalTimeoutSeconds), then stop.</summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        /// <summary>With -Wait: stop after this long; 0 waits for Ctrl+C.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 31536000.0)]
-        public double TotalTimeoutSeconds { get; set; }
-
         protected override void BeginProcessing()
         {
             if ((Method == null || Method.Count == 0) && (Command == null || Command.Length == 0))
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the server methods: -Method @{ name = { scriptblock } } or -Command names."),
                     "NoMethods", ErrorCategory.InvalidArgument, null));
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
-                    "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
-            CheckTlsParameters();
+            CheckServerParameters();
         }
 
         protected override void ProcessRecord()
@@ -135,26 +107,14 @@ namespace NetFoundations.PowerShell.Rpc
                 // In the foreground a method's failure is the command's error; a background server keeps it (Server.GetErrors()).
                 MethodFailed = Wait ? (name, e) => Post(() => WriteError(new ErrorRecord(e, "RpcMethodFailed", ErrorCategory.InvalidResult, name))) : (Action<string, Exception>?)null,
             };
-            RpcServer? server = null;
-            try
-            {
-                Run(_ =>
+            StartAndServe(() =>
                 {
                     methods.Open(MaxRunspaces, Variable, manifest != null && File.Exists(manifest) ? manifest : null);
-                    server = RpcServerHost.Start(options);
-                    PostObject(server);
-                    return Task.CompletedTask;
-                }, TimeSpan.FromSeconds(30), target);
-                if (server != null && Wait)
-                    Run(cancel => Serve(server, cancel), TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, server);
-            }
-            finally
-            {
-                if (server == null)
-                    methods.Dispose();
-                else if (Wait)
-                    TcpServerHost.StopAsync(server.Server).Wait(TcpServerHost.StopBound + Grace);
-            }
+                    return RpcServerHost.Start(options);
+                }, server => server.Server,
+                server => new ProgressRecord(1, server.ToString(),
+                    $"{server.Calls} calls, {server.Faults} faults, {server.Server.ConnectionsOpen} connections open, {server.Requests} requests (Ctrl+C stops)"),
+                TimeSpan.FromSeconds(30), target, methods);
         }
 
         /// <summary>The methods given, checked here (a command that does not exist ends the command before anything listens).</summary>
@@ -215,23 +175,6 @@ $parts = @($help.Synopsis) + @($help.description | ForEach-Object { $_.Text })
 ($parts | Where-Object { $_ -and $_.Trim() } | ForEach-Object { $_.Trim() }) -join ""`n`n""
 "), null, name);
             return text.Count == 0 ? string.Empty : Convert.ToString(text[0]?.BaseObject, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-        }
-
-        /// <summary>A foreground server: its counters as progress, once a second, until the deadline or Ctrl+C; a deadline ends it quietly.</summary>
-        private async Task Serve(RpcServer server, CancellationToken cancel)
-        {
-            try
-            {
-                while (true)
-                {
-                    PostProgress(new ProgressRecord(1, server.ToString(),
-                        $"{server.Calls} calls, {server.Faults} faults, {server.Server.ConnectionsOpen} connections open, {server.Requests} requests (Ctrl+C stops)"));
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
-            {
-            }
         }
     }
 }

@@ -3,8 +3,6 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
 using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tcp;
 
@@ -46,24 +44,10 @@ namespace NetFoundations.PowerShell.Servers
         [ValidateNotNull]
         public IDictionary? Variable { get; set; }
 
-        /// <summary>How many runs of the scriptblock at once, at most.</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int MaxRunspaces { get; set; } = Math.Max(2, Environment.ProcessorCount);
-
         /// <summary>Sent to each client as it connects, framed as the replies are.</summary>
         [Parameter]
         [ValidateNotNull]
         public object? Greeting { get; set; }
-
-        /// <summary>Run in the foreground until Ctrl+C (or -TotalTimeoutSeconds), then stop.</summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        /// <summary>With -Wait: stop after this long; 0 waits for Ctrl+C.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 31536000.0)]
-        public double TotalTimeoutSeconds { get; set; }
 
         /// <summary>0 picks a free port; the server's LocalPort says which.</summary>
         [Parameter(Position = 1)]
@@ -92,18 +76,9 @@ namespace NetFoundations.PowerShell.Servers
         [Parameter(Mandatory = true, ParameterSetName = UntilCloseSet)]
         public SwitchParameter UntilClose { get; set; }
 
-        /// <summary>How long a connection may go without completing a request or taking a reply.</summary>
-        [Parameter]
-        [ValidateRange(0.01, 86400.0)]
-        public double TimeoutSeconds { get; set; } = 30;
-
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int MaxRequestBytes { get; set; } = TcpServerOptions.DefaultMaxRequestBytes;
-
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
 
         /// <summary>The WorkerPool architecture's threads; refused with the other architectures.</summary>
         [Parameter]
@@ -125,10 +100,7 @@ namespace NetFoundations.PowerShell.Servers
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} applies to a -ScriptBlock server only."),
                         "ScriptBlockParameterWithoutScriptBlock", ErrorCategory.InvalidArgument, name));
             }
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
-                    "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
-            CheckTlsParameters();
+            CheckServerParameters();
         }
 
         protected override void ProcessRecord()
@@ -159,25 +131,10 @@ namespace NetFoundations.PowerShell.Servers
                 return;
             if (ScriptBlock != null)
                 options.Handler = NewHandler(encoding);
-            TcpServer? server = null;
-            try
-            {
-                Run(_ =>
-                {
-                    server = TcpServerHost.Start(options);
-                    PostObject(server);
-                    return Task.CompletedTask;
-                }, TimeSpan.FromSeconds(10), target);
-                if (server != null && Wait)
-                    Run(cancel => Serve(server, cancel), TotalTimeoutSeconds > 0 ? TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, server);
-            }
-            finally
-            {
-                if (server == null)
-                    options.Handler?.Dispose();
-                else if (Wait)
-                    TcpServerHost.StopAsync(server).Wait(TcpServerHost.StopBound + Grace);
-            }
+            StartAndServe(() => TcpServerHost.Start(options), server => server,
+                server => new ProgressRecord(1, server.ToString(),
+                    $"{server.ConnectionsOpen} open, {server.ConnectionsServed} served, {server.ConnectionsFailed} failed, {server.Requests} requests (Ctrl+C stops)"),
+                TimeSpan.FromSeconds(10), target, options.Handler);
         }
 
         private ScriptBlockHandler NewHandler(System.Text.Encoding encoding)
@@ -187,23 +144,6 @@ namespace NetFoundations.PowerShell.Servers
             var pool = new ScriptBlockPool(ScriptBlock!, MaxRunspaces, Variable, manifest != null && File.Exists(manifest) ? manifest : null);
             // In the foreground the scriptblock's errors are the command's; a background server has no stream to write to.
             return new ScriptBlockHandler(pool, encoding, AsBytes, Wait ? error => Post(() => WriteError(error)) : (Action<ErrorRecord>?)null);
-        }
-
-        /// <summary>A foreground server: its counters as progress, once a second, until the deadline or Ctrl+C; a deadline ends it quietly.</summary>
-        private async Task Serve(TcpServer server, CancellationToken cancel)
-        {
-            try
-            {
-                while (true)
-                {
-                    PostProgress(new ProgressRecord(1, server.ToString(),
-                        $"{server.ConnectionsOpen} open, {server.ConnectionsServed} served, {server.ConnectionsFailed} failed, {server.Requests} requests (Ctrl+C stops)"));
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
-            {
-            }
         }
 
         private TcpFraming? Framing(System.Text.Encoding encoding)

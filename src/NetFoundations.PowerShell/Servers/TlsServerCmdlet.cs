@@ -1,6 +1,9 @@
+using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
 using NetFoundations.Core.Servers;
 using NetFoundations.Core.Tls;
 
@@ -8,10 +11,44 @@ namespace NetFoundations.PowerShell
 {
     /// <summary>
     /// Base of the cmdlets that start a server on the module's server core (Start-TcpServer, Start-HttpServer,
-    /// Start-RpcServer): the TLS parameters they share, checked together and loaded once.
+    /// Start-RpcServer): the parameters they share (TLS, checked together and loaded once; the bounds on connections and
+    /// scriptblocks; -Wait), and how a server is started and served in the foreground.
     /// </summary>
     public abstract class TlsServerCmdlet : PipelineCmdlet
     {
+        private int? maxRunspaces;
+
+        /// <summary>How long a connection may go without a whole request arriving or a reply being taken (slow and idle clients).</summary>
+        [Parameter]
+        [ValidateRange(0.01, 86400.0)]
+        public double TimeoutSeconds { get; set; } = 30;
+
+        /// <summary>Connections served at once; more wait in the listen queue.</summary>
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int MaxConnections { get; set; } = TcpServerOptions.DefaultMaxConnections;
+
+        /// <summary>How many runs of the server's scriptblocks (requests, routes, methods) at once, at most: the runspaces of its pool.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int MaxRunspaces
+        {
+            get => maxRunspaces ?? DefaultMaxRunspaces;
+            set => maxRunspaces = value;
+        }
+
+        /// <summary>-MaxRunspaces when it is not given; each server's own.</summary>
+        protected virtual int DefaultMaxRunspaces => Math.Max(2, Environment.ProcessorCount);
+
+        /// <summary>Serve in the foreground until Ctrl+C (or -TotalTimeoutSeconds), then stop.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>With -Wait: stop after serving this long; 0 waits for Ctrl+C.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 31536000.0)]
+        public double TotalTimeoutSeconds { get; set; }
+
         /// <summary>The server's certificate: a PFX file, or PEM (with its key in the same file or in -CertificateKey). Clients then speak TLS.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -39,9 +76,12 @@ namespace NetFoundations.PowerShell
         [ValidateNotNullOrEmpty]
         public string? CertificateAuthorityPath { get; set; }
 
-        /// <summary>Ends the command when a TLS parameter is given without -Certificate, which it needs.</summary>
-        protected void CheckTlsParameters()
+        /// <summary>Ends the command when -TotalTimeoutSeconds is given without -Wait, or a TLS parameter without -Certificate.</summary>
+        protected void CheckServerParameters()
         {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSeconds)) && !Wait)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TotalTimeoutSeconds bounds a server run with -Wait."),
+                    "TotalTimeoutWithoutWait", ErrorCategory.InvalidArgument, TotalTimeoutSeconds));
             if (Certificate == null && (CertificateKey != null || CertificatePassword != null || TlsProtocol != null
                     || ClientCertificateMode != ClientCertificateMode.None || CertificateAuthorityPath != null))
                 ThrowTerminatingError(new ErrorRecord(new System.ArgumentException(
@@ -66,6 +106,56 @@ namespace NetFoundations.PowerShell
                 authorities = LoadFile(() => TlsPem.ReadCertificates(path), path);
             }
             return (certificate, authorities);
+        }
+    
+        /// <summary>
+        /// Starts a server (start runs off the pipeline thread, within startTimeout) and writes it (with -Wait only when
+        /// writeWhenWaiting); with -Wait it then serves in the foreground, its counters as progress once a second, until
+        /// -TotalTimeoutSeconds has passed since it started (quietly) or Ctrl+C, and stops it. Starting and serving are one
+        /// Run: what the first requests post (a handler's errors, log entries) has the pipeline to go to, where between two
+        /// Runs nothing would take it. owned is disposed when no server started; a started server owns it.
+        /// </summary>
+        protected void StartAndServe<TServer>(Func<TServer> start, Func<TServer, TcpServer> listener, Func<TServer, ProgressRecord> progress,
+            TimeSpan startTimeout, object target, IDisposable? owned, bool writeWhenWaiting = true) where TServer : class
+        {
+            TServer? server = null;
+            try
+            {
+                Run(async cancel =>
+                {
+                    server = start();
+                    if (!Wait || writeWhenWaiting)
+                        PostObject(server);
+                    if (Wait)
+                        await Serve(server, progress, cancel).ConfigureAwait(false);
+                }, !Wait ? startTimeout : TotalTimeoutSeconds > 0 ? startTimeout + TimeSpan.FromSeconds(TotalTimeoutSeconds) : Timeout.InfiniteTimeSpan, target);
+            }
+            finally
+            {
+                if (server == null)
+                    owned?.Dispose();
+                else if (Wait)
+                    TcpServerHost.StopAsync(listener(server)).Wait(TcpServerHost.StopBound + Grace);
+            }
+        }
+
+        /// <summary>A foreground server: its progress once a second until -TotalTimeoutSeconds or Ctrl+C; the time running out ends it quietly.</summary>
+        private async Task Serve<TServer>(TServer server, Func<TServer, ProgressRecord> progress, CancellationToken cancel)
+        {
+            using var serving = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            if (TotalTimeoutSeconds > 0)
+                serving.CancelAfter(TimeSpan.FromSeconds(TotalTimeoutSeconds));
+            try
+            {
+                while (true)
+                {
+                    PostProgress(progress(server));
+                    await Task.Delay(TimeSpan.FromSeconds(1), serving.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+            {
+            }
         }
     }
 }

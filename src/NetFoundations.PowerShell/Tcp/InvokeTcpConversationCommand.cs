@@ -105,6 +105,21 @@ namespace NetFoundations.PowerShell.Tcp
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary>With -Tls: a client certificate with its key, for a server that asks for one (PFX, or PEM).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificate { get; set; }
+
+        /// <summary>The unencrypted PEM key of a PEM -ClientCertificate, when it is not in the same file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificateKey { get; set; }
+
+        /// <summary>The password of a PFX -ClientCertificate (the user name is ignored).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? ClientCertificateCredential { get; set; }
+
         private TlsClientOptions? tlsOptions;
 
         protected override void BeginProcessing()
@@ -114,16 +129,17 @@ namespace NetFoundations.PowerShell.Tcp
                     "MessageAndBytes", ErrorCategory.InvalidArgument, null));
             if (!Tls)
             {
-                if (ServerName != null || CertificateAuthorityPath != null || SkipCertificateCheck)
+                if (ServerName != null || CertificateAuthorityPath != null || SkipCertificateCheck || ClientCertificate != null)
                     ThrowTerminatingError(new ErrorRecord(
-                        new ArgumentException("-ServerName, -CertificateAuthorityPath and -SkipCertificateCheck need -Tls."),
+                        new ArgumentException("-ServerName, -CertificateAuthorityPath, -SkipCertificateCheck and -ClientCertificate need -Tls."),
                         "TlsParameterWithoutTls", ErrorCategory.InvalidArgument, null));
                 return;
             }
             var authorities = CertificateAuthorityPath == null ? null : ReadAuthorityBundle(CertificateAuthorityPath, out _);
             if (SkipCertificateCheck)
                 WarnCertificateNotVerified("this conversation", credentialIncluded: false);
-            tlsOptions = new TlsClientOptions(ServerName, authorities, skipCertificateCheck: SkipCertificateCheck);
+            var clientCertificate = LoadClientCertificate(ClientCertificate, ClientCertificateKey, ClientCertificateCredential);
+            tlsOptions = new TlsClientOptions(ServerName, authorities, clientCertificate, skipCertificateCheck: SkipCertificateCheck);
         }
 
         protected override void ProcessRecord()

@@ -31,6 +31,10 @@ namespace NetFoundations.PowerShell.Tls
         public string? ClientCertificate { get; set; }
 
         [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificateKey { get; set; }
+
+        [Parameter]
         [Credential]
         public PSCredential? ClientCertificateCredential { get; set; }
 
@@ -42,10 +46,7 @@ namespace NetFoundations.PowerShell.Tls
 
         protected override void BeginProcessing()
         {
-            if (ClientCertificate == null)
-                return;
-            var path = GetUnresolvedProviderPathFromPSPath(ClientCertificate);
-            LoadedClientCertificate = LoadFile(() => TlsPem.LoadClientCertificate(path, ClientCertificateCredential?.Password), path);
+            LoadedClientCertificate = LoadClientCertificate(ClientCertificate, ClientCertificateKey, ClientCertificateCredential);
         }
 
         protected TlsTarget Target() => new TlsTarget(ComputerName, Port, AddressesFor(ComputerName), StartTls);

@@ -20,13 +20,33 @@ namespace NetFoundations.Core.Tests.Ftp
 
         public void Dispose() => Directory.Delete(local, true);
 
-        private static FtpConnectionOptions Options(FakeFtpServer server) =>
-            new FtpConnectionOptions("127.0.0.1", server.Port) { Timeout = Deadline };
+        private static FtpConnectionOptions Options(FakeFtpServer server, TimeSpan? timeout = null) =>
+            new FtpConnectionOptions("127.0.0.1", server.Port) { Timeout = timeout ?? Deadline };
 
         private static Task<FtpSession> ConnectAsync(FakeFtpServer server) =>
             FtpConnection.ConnectAsync(Options(server), new Transcript(), CancellationToken.None);
 
         private static byte[] Bytes(int count) => Enumerable.Range(0, count).Select(i => (byte)(i * 13)).ToArray();
+
+        /// <summary>
+        /// The rule of every hostile case (Hostile.FailsInTimeAsync: failed within deadline plus the grace, memory bounded),
+        /// and the typed error it must end with, naming the bound it exceeded when one is given. The call gets a token
+        /// cancelled at the deadline, made as it starts; a call that passes CancellationToken.None instead checks that its
+        /// own timeout ends it.
+        /// </summary>
+        private static async Task<TError> FailsWithAsync<TError>(Func<CancellationToken, Task> call, TimeSpan deadline, string? bound = null)
+            where TError : Exception
+        {
+            var outcome = await Hostile.FailsInTimeAsync(async () =>
+            {
+                using var cancel = new CancellationTokenSource(deadline);
+                await call(cancel.Token);
+            }, deadline);
+            var error = Assert.IsType<TError>(outcome.Error);
+            if (bound != null)
+                Assert.Contains(bound, error.Message);
+            return error;
+        }
 
         /// <summary>
         /// A server whose data connection for verb (LIST, NLST) sends chunk again and again and never ends: one behaviour
@@ -45,6 +65,17 @@ namespace NetFoundations.Core.Tests.Ftp
 
         private static byte[] Repeated(string line, int count) => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(line, count)));
 
+        /// <summary>A server whose FEAT reply is a multi-line reply that never ends, sent as fast as the client reads.</summary>
+        private static async Task<bool> EndlessFeatures(FakeFtpServer.Connection connection, string verb, string argument)
+        {
+            if (verb != "FEAT")
+                return false;
+            await connection.WriteAsync("211-Features:");
+            var lines = Repeated(" MDTM\r\n", 10_000);
+            while (true)
+                await connection.WriteRawAsync(lines);
+        }
+
         /// <summary>16 KiB with no line end, sent again and again: one line that never ends.</summary>
         private static readonly byte[] LineWithoutEnd = Enumerable.Repeat((byte)'x', 16 * 1024).ToArray();
 
@@ -53,9 +84,7 @@ namespace NetFoundations.Core.Tests.Ftp
         {
             using var server = new FakeFtpServer { Greet = false };
 
-            var outcome = await Hostile.FailsInTimeAsync(() => ConnectAsync(server), Deadline);
-
-            Assert.IsType<NetworkTimeoutException>(outcome.Error);
+            await FailsWithAsync<NetworkTimeoutException>(_ => ConnectAsync(server), Deadline);
         }
 
         [Fact]
@@ -75,10 +104,9 @@ namespace NetFoundations.Core.Tests.Ftp
             using var session = await ConnectAsync(server);
             var destination = Path.Combine(local, "stalled.bin");
 
-            var outcome = await Hostile.FailsInTimeAsync(
-                () => session.Connection().DownloadAsync("/file.bin", destination, false, false, Deadline, null, new Transcript(), CancellationToken.None), Deadline);
+            await FailsWithAsync<NetworkTimeoutException>(
+                _ => session.Connection().DownloadAsync("/file.bin", destination, false, false, Deadline, null, new Transcript(), CancellationToken.None), Deadline);
 
-            Assert.IsType<NetworkTimeoutException>(outcome.Error);
             Assert.False(File.Exists(destination));
             Assert.False(session.IsConnected);
             var error = await Assert.ThrowsAsync<ConnectionLostException>(() => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), CancellationToken.None));
@@ -127,59 +155,44 @@ namespace NetFoundations.Core.Tests.Ftp
         [Fact]
         public async Task AnEndlessListingIsAProtocolViolation()
         {
-            using var server = new FakeFtpServer();
-            server.Behave = Endlessly("LIST", Repeated("-rw-r--r--    1 0        0          5 Jan 01 00:00 x\r\n", 1000));
+            using var server = new FakeFtpServer { Behave = Endlessly("LIST", Repeated("-rw-r--r--    1 0        0          5 Jan 01 00:00 x\r\n", 1000)) };
             using var session = await ConnectAsync(server);
 
-            var outcome = await Hostile.FailsInTimeAsync(
-                () => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token), TimeSpan.FromSeconds(30));
-
-            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
-            Assert.Contains("100,000 lines", error.Message);
+            await FailsWithAsync<ProtocolViolationException>(
+                cancel => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), cancel), TimeSpan.FromSeconds(30), "100,000 lines");
         }
 
         [Fact]
         public async Task AListingLineWithoutEndIsAProtocolViolation()
         {
-            using var server = new FakeFtpServer();
-            server.Behave = Endlessly("LIST", LineWithoutEnd);
+            using var server = new FakeFtpServer { Behave = Endlessly("LIST", LineWithoutEnd) };
             using var session = await ConnectAsync(server);
 
-            var outcome = await Hostile.FailsInTimeAsync(
-                () => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
-
-            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
-            Assert.Contains("65,536 bytes", error.Message);
+            await FailsWithAsync<ProtocolViolationException>(
+                cancel => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), cancel), Deadline, "65,536 bytes");
         }
 
         [Fact]
         public async Task EndlessNamesAreAProtocolViolation()
         {
-            using var server = new FakeFtpServer();
-            server.Behave = Endlessly("NLST", Repeated("name\r\n", 10_000));
+            using var server = new FakeFtpServer { Behave = Endlessly("NLST", Repeated("name\r\n", 10_000)) };
             using var session = await ConnectAsync(server);
             var count = 0;
 
-            var outcome = await Hostile.FailsInTimeAsync(
-                () => session.Connection().ListLinesAsync("/", true, _ => count++, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
+            await FailsWithAsync<ProtocolViolationException>(
+                cancel => session.Connection().ListLinesAsync("/", true, _ => count++, new Transcript(), cancel), Deadline, "100,000 lines");
 
-            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
-            Assert.Contains("100,000 lines", error.Message);
             Assert.Equal(0, count);
         }
 
         [Fact]
         public async Task ARawListingLineWithoutEndIsAProtocolViolation()
         {
-            using var server = new FakeFtpServer();
-            server.Behave = Endlessly("LIST", LineWithoutEnd);
+            using var server = new FakeFtpServer { Behave = Endlessly("LIST", LineWithoutEnd) };
             using var session = await ConnectAsync(server);
 
-            var outcome = await Hostile.FailsInTimeAsync(
-                () => session.Connection().ListLinesAsync("/", false, _ => { }, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
-
-            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
-            Assert.Contains("65,536 bytes", error.Message);
+            await FailsWithAsync<ProtocolViolationException>(
+                cancel => session.Connection().ListLinesAsync("/", false, _ => { }, new Transcript(), cancel), Deadline, "65,536 bytes");
         }
 
         [Fact]
@@ -222,10 +235,8 @@ namespace NetFoundations.Core.Tests.Ftp
             };
             using var session = await ConnectAsync(server);
 
-            var outcome = await Hostile.FailsInTimeAsync(
-                () => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), new CancellationTokenSource(Deadline).Token), Deadline);
-
-            Assert.IsType<ProtocolViolationException>(outcome.Error);
+            await FailsWithAsync<ProtocolViolationException>(
+                cancel => session.Connection().ListAsync("/", false, 0, null, _ => { }, new Transcript(), cancel), Deadline);
         }
 
         [Fact]
@@ -281,24 +292,11 @@ namespace NetFoundations.Core.Tests.Ftp
         [Fact]
         public async Task AnEndlessReplyIsAProtocolViolation()
         {
-            using var server = new FakeFtpServer();
-            server.Behave = async (connection, verb, _) =>
-            {
-                if (verb != "FEAT")
-                    return false;
-                // A multi-line reply that never ends, as fast as the client reads.
-                await connection.WriteAsync("211-Features:");
-                var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(" MDTM\r\n", 10_000)));
-                while (true)
-                    await connection.WriteRawAsync(lines);
-            };
+            using var server = new FakeFtpServer { Behave = EndlessFeatures };
+            var options = Options(server, TimeSpan.FromSeconds(20));   // the bound, not the clock, ends it
 
-            var options = Options(server);
-            options.Timeout = TimeSpan.FromSeconds(20);   // the bound, not the clock, ends it
-            var outcome = await Hostile.FailsInTimeAsync(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
-
-            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
-            Assert.Contains("262,144 bytes", error.Message);
+            await FailsWithAsync<ProtocolViolationException>(
+                _ => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout, "262,144 bytes");
         }
 
         [Fact]
@@ -313,11 +311,9 @@ namespace NetFoundations.Core.Tests.Ftp
                     await connection.WriteRawAsync(chunk);
             };
 
-            var options = Options(server);
-            options.Timeout = TimeSpan.FromSeconds(20);
-            var outcome = await Hostile.FailsInTimeAsync(() => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
+            var options = Options(server, TimeSpan.FromSeconds(20));
 
-            Assert.IsType<ProtocolViolationException>(outcome.Error);
+            await FailsWithAsync<ProtocolViolationException>(_ => FtpConnection.ConnectAsync(options, new Transcript(), CancellationToken.None), options.Timeout);
         }
 
         [Fact]
@@ -337,23 +333,11 @@ namespace NetFoundations.Core.Tests.Ftp
         [Fact]
         public async Task AnEndlessFeatReplyEndsTheServerTestWithAProtocolViolation()
         {
-            using var server = new FakeFtpServer();
-            server.Behave = async (connection, verb, _) =>
-            {
-                if (verb != "FEAT")
-                    return false;
-                await connection.WriteAsync("211-Features:");
-                var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(" MDTM\r\n", 10_000)));
-                while (true)
-                    await connection.WriteRawAsync(lines);
-            };
+            using var server = new FakeFtpServer { Behave = EndlessFeatures };
+            var options = Options(server, TimeSpan.FromSeconds(20));   // the bound, not the clock, ends it
 
-            var options = Options(server);
-            options.Timeout = TimeSpan.FromSeconds(20);   // the bound, not the clock, ends it
-            var outcome = await Hostile.FailsInTimeAsync(() => FtpServerTester.TestAsync(options, FtpTestStage.Login, new Transcript(), CancellationToken.None), options.Timeout);
-
-            var error = Assert.IsType<ProtocolViolationException>(outcome.Error);
-            Assert.Contains("262,144 bytes", error.Message);
+            await FailsWithAsync<ProtocolViolationException>(
+                _ => FtpServerTester.TestAsync(options, FtpTestStage.Login, new Transcript(), CancellationToken.None), options.Timeout, "262,144 bytes");
         }
 
         [Fact]
@@ -368,9 +352,7 @@ namespace NetFoundations.Core.Tests.Ftp
                 return true;
             };
 
-            var outcome = await Hostile.FailsInTimeAsync(() => FtpServerTester.TestAsync(Options(server), FtpTestStage.Login, new Transcript(), CancellationToken.None), Deadline);
-
-            Assert.IsType<NetworkTimeoutException>(outcome.Error);
+            await FailsWithAsync<NetworkTimeoutException>(_ => FtpServerTester.TestAsync(Options(server), FtpTestStage.Login, new Transcript(), CancellationToken.None), Deadline);
         }
 
         [Fact]

@@ -184,14 +184,17 @@ namespace NetFoundations.Core.Tests.Tls
             Assert.False(without.ClientCertificateSent);
 
             using var password = new NetworkCredential("", "test-password").SecurePassword;
-            var pfx = TlsPem.LoadClientCertificate(servers.File("client.pfx"), password);
+            var pfx = TlsPem.LoadClientCertificate(servers.File("client.pfx"), null, password);
             var withPfx = await Test("clientcert", clientCertificate: pfx, protocols: new[] { TlsVersion.Tls12 });
             Assert.Null(withPfx.HandshakeError);
             Assert.True(withPfx.ClientCertificateSent);
             Assert.Equal(TlsVersion.Tls12, withPfx.Protocol);
 
-            var pem = TlsPem.LoadClientCertificate(servers.File("client.pem"), null);
+            var pem = TlsPem.LoadClientCertificate(servers.File("client.pem"), null, null);
             Assert.Equal(pfx.Thumbprint, pem.Thumbprint);
+            var pemPair = TlsPem.LoadClientCertificate(servers.File("client.crt"), servers.File("client.key"), null);
+            Assert.Equal(pfx.Thumbprint, pemPair.Thumbprint);
+            Assert.True(pemPair.HasPrivateKey);
             var withPem = await Test("clientcert", clientCertificate: pem);
             Assert.Null(withPem.HandshakeError);
             Assert.True(withPem.ClientCertificateSent);
@@ -201,9 +204,9 @@ namespace NetFoundations.Core.Tests.Tls
         public void Client_certificate_files_that_cannot_serve_are_clear_errors()
         {
             using var wrong = new NetworkCredential("", "wrong").SecurePassword;
-            var badPassword = Assert.Throws<InvalidNetworkRequestException>(() => TlsPem.LoadClientCertificate(servers.File("client.pfx"), wrong));
+            var badPassword = Assert.Throws<InvalidNetworkRequestException>(() => TlsPem.LoadClientCertificate(servers.File("client.pfx"), null, wrong));
             Assert.Contains("PFX", badPassword.Message);
-            var noKey = Assert.Throws<InvalidNetworkRequestException>(() => TlsPem.LoadClientCertificate(servers.File("client.crt"), null));
+            var noKey = Assert.Throws<InvalidNetworkRequestException>(() => TlsPem.LoadClientCertificate(servers.File("client.crt"), null, null));
             Assert.Contains("private key", noKey.Message);
             Assert.Throws<InvalidNetworkRequestException>(() => TlsPem.ReadCertificates(servers.File("client.key")));
         }

@@ -99,7 +99,7 @@ namespace NetFoundations.Core.Tests.Tls
                 Upgrade("clientcert", new TlsClientOptions(trustedAuthorities: ca, protocols: new[] { TlsVersion.Tls12 })));
             Assert.Contains("client certificate", refused.Message);
 
-            var pem = TlsPem.LoadClientCertificate(servers.File("client.pem"), null);
+            var pem = TlsPem.LoadClientCertificate(servers.File("client.pem"), null, null);
             using var tls = await Upgrade("clientcert", new TlsClientOptions(null, ca, pem, new[] { TlsVersion.Tls12 }));
             Assert.True(tls.Session.ClientCertificateSent);
             Assert.Equal(TlsVersion.Tls12, tls.Session.Protocol);
