@@ -439,6 +439,28 @@ Describe 'One-shot FTP connections: the FTP cmdlets with -ComputerName instead o
             Should -Throw -ErrorId 'InvalidRequest,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
     }
 
+    It 'closes its connection when the command stops on an error, and when it is stopped (Ctrl+C) between inputs' {
+        { 'no-such-file-1', 'no-such-file-2' | Remove-FtpItem @oneShot -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*'
+        Get-OpenControlConnection | Should -Be $script:connectionsBefore
+
+        # A pipeline whose first input is listed, then waits: stopped there, as Ctrl+C stops it.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('param($Module, $Connection) Import-Module $Module; & { "."; Start-Sleep 60 } | Get-FtpChildItem @Connection').
+            AddArgument($env:NETFOUNDATIONS_MODULE).AddArgument($oneShot)
+        try {
+            $running = $ps.BeginInvoke()
+            foreach ($i in 1..200) {
+                if (@(ss -Htn state established "( dport = :$port )").Count -gt $script:connectionsBefore) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            @(ss -Htn state established "( dport = :$port )").Count | Should -Be ($script:connectionsBefore + 1) -Because 'the one-shot connection is open while the pipeline waits'
+            Start-Sleep -Milliseconds 500
+            $ps.Stop()
+            $running.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'takes either -Session or -ComputerName, and the connection parameters only with -ComputerName' {
         { Get-FtpChildItem -Session $session @oneShot -ErrorAction Stop } | Should -Throw -ErrorId 'SessionWithComputerName,*'
         { Get-FtpChildItem -Session $session -Credential $credential -ErrorAction Stop } |
@@ -446,8 +468,11 @@ Describe 'One-shot FTP connections: the FTP cmdlets with -ComputerName instead o
         { Get-FtpChildItem -Path / -ErrorAction Stop } | Should -Throw -ErrorId 'NoFtpSession,*'
     }
 
-    It 'works against the second server too (pyftpdlib)' {
-        $second = Start-TestFtpServer (Join-Path $TestDrive 'pyftpdlib-oneshot') -Script start-pyftpdlib.sh
+    It 'works against <Label> too' -ForEach @(
+        @{ Label = 'pyftpdlib'; Script = 'start-pyftpdlib.sh' }
+        @{ Label = 'Pure-FTPd'; Script = 'start-pure-ftpd.sh' }
+    ) {
+        $second = Start-TestFtpServer (Join-Path $TestDrive "$Label-oneshot") -Script $Script
         try {
             Set-File (Join-Path $second.Folder 'files' 'pyone' 'x.txt') 'x'
             $entry = Get-FtpChildItem -ComputerName $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential `
@@ -497,6 +522,15 @@ Describe 'FTP against <Label>, which lists with MLSD' -ForEach @(
 
         (Get-FileHash $back).Hash | Should -Be (Get-FileHash $source).Hash
         (Get-FileHash (Join-Path $second.Folder 'files' 'docs' 'second.bin')).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+
+    It 'shows its clock to Test-FtpServer -MeasureClockSkew: the same machine''s, so zero within the uncertainty' {
+        $result = Test-FtpServer $second.Name -Address 127.0.0.1 -Port $second.Port -Credential $second.Credential -Security Explicit `
+            -CertificateAuthorityPath $second.CertificateAuthorityPath -MeasureClockSkew
+
+        $result.ClockSkewError | Should -BeNullOrEmpty
+        [math]::Abs($result.ClockSkew.TotalSeconds) | Should -BeLessOrEqual ($result.ClockSkewUncertainty.TotalSeconds + 0.5)
+        Get-ChildItem (Join-Path $second.Folder 'files') -Force -Recurse -Filter '.netfoundations-clock-*' | Should -BeNullOrEmpty
     }
 
     It 'mirrors a tree up and back down, and then sees no difference either way' {
