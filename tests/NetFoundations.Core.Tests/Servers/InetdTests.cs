@@ -371,7 +371,9 @@ for n in range(3):
             {
                 FilePath = "/usr/bin/python3",
                 Arguments = new[] { "-c", "import sys\nwhile True: sys.stdout.write('x' * 65536)", marker },
-                IdleTimeout = TimeSpan.FromMilliseconds(500),
+                // Long enough for python to start and fill the buffers on a loaded machine: a shorter one can end the
+                // connection before the program has written a byte.
+                IdleTimeout = TimeSpan.FromSeconds(3),
             });
             try
             {
